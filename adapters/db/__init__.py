@@ -1,0 +1,1 @@
+"""Relational storage: engine and sessions, column types, ORM models, Alembic migrations."""

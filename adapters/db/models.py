@@ -1,0 +1,300 @@
+"""ORM models: master data and the ledger's tables.
+
+The ledger's history tables (transactions, movements, entries, lineage, chain)
+are append-only: the migrations add triggers that refuse UPDATE and DELETE on
+them, on SQLite and PostgreSQL. Stock accounts hold the current balances,
+kept in the same transaction as the movements that change them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from adapters.db.types import ScaledDecimal, TextDecimal, UTCDateTime
+from schemas.quantities import AMOUNT_PLACES, QUANTITY_PLACES
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Quantity = ScaledDecimal(QUANTITY_PLACES)
+Money = ScaledDecimal(AMOUNT_PLACES)
+# BIGINT on PostgreSQL; on SQLite an INTEGER PRIMARY KEY is the rowid and auto-increments.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# --- master data ---------------------------------------------------------------
+
+
+class Enterprise(Base):
+    """A zone enterprise or declaring agent (企业)."""
+
+    __tablename__ = "enterprises"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    customs_code: Mapped[str] = mapped_column(String(10), unique=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[str] = mapped_column(String(200), doc="comma-separated EnterpriseRole values")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AccountBook(Base):
+    """An account book (账册) of one enterprise: H processing, T logistics."""
+
+    __tablename__ = "account_books"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    book_no: Mapped[str] = mapped_column(String(12), unique=True)
+    book_type: Mapped[str] = mapped_column(String(1))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    customs_district: Mapped[str] = mapped_column(String(4))
+    valid_from: Mapped[dt.date] = mapped_column(Date())
+    valid_to: Mapped[dt.date] = mapped_column(Date())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class BookItem(Base):
+    """A registered item of a book (备案序号 + 料号 + HS code + units)."""
+
+    __tablename__ = "book_items"
+    __table_args__ = (
+        UniqueConstraint("book_id", "item_no", name="uq_book_items_book_item_no"),
+        UniqueConstraint("book_id", "part_no", name="uq_book_items_book_part_no"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("account_books.id"))
+    item_no: Mapped[int] = mapped_column(Integer())
+    part_no: Mapped[str] = mapped_column(String(64))
+    hs_code: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(255))
+    specification: Mapped[str] = mapped_column(String(255))
+    declared_unit: Mapped[str] = mapped_column(String(3))
+    first_legal_unit: Mapped[str] = mapped_column(String(3))
+    first_legal_factor: Mapped[Decimal] = mapped_column(TextDecimal())
+    second_legal_unit: Mapped[str | None] = mapped_column(String(3))
+    second_legal_factor: Mapped[Decimal | None] = mapped_column(TextDecimal())
+    is_finished_good: Mapped[bool] = mapped_column(Boolean())
+
+
+class ConsumptionNorm(Base):
+    """A consumption norm (单耗) version: material per unit of finished goods."""
+
+    __tablename__ = "consumption_norms"
+    __table_args__ = (
+        UniqueConstraint(
+            "finished_item_id", "material_item_id", "version", name="uq_consumption_norms_version"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("account_books.id"), index=True)
+    finished_item_id: Mapped[int] = mapped_column(ForeignKey("book_items.id"))
+    material_item_id: Mapped[int] = mapped_column(ForeignKey("book_items.id"))
+    version: Mapped[int] = mapped_column(Integer())
+    net_consumption: Mapped[Decimal] = mapped_column(TextDecimal())
+    loss_rate: Mapped[Decimal] = mapped_column(TextDecimal())
+    effective_from: Mapped[dt.date] = mapped_column(Date())
+
+
+class Location(Base):
+    """A place in the zone: area, warehouse or bin."""
+
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+
+
+class Lot(Base):
+    """A lot (批次) of one book item."""
+
+    __tablename__ = "lots"
+    __table_args__ = (UniqueConstraint("book_id", "lot_no", name="uq_lots_book_lot_no"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("account_books.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("book_items.id"), index=True)
+    lot_no: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+# --- the ledger ----------------------------------------------------------------
+
+
+class LedgerAccount(Base):
+    """A stock position or an outside account, with its current balances.
+
+    `key` is the natural key as text, unique: stock accounts are
+    ``stock|book|item|lot|location|status``, outside ones ``party|book|item``.
+    """
+
+    __tablename__ = "ledger_accounts"
+    __table_args__ = (
+        CheckConstraint(
+            "kind <> 'stock' OR (posted >= 0 AND pending_out >= 0 AND pending_in >= 0"
+            " AND posted - pending_out >= 0)",
+            name="stock_never_negative",
+        ),
+        CheckConstraint("pending_out >= 0 AND pending_in >= 0", name="pending_non_negative"),
+        Index("ix_ledger_accounts_book_item", "book_id", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    book_id: Mapped[int] = mapped_column(ForeignKey("account_books.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("book_items.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), index=True)
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    status: Mapped[str | None] = mapped_column(String(20))
+    posted: Mapped[Decimal] = mapped_column(Quantity)
+    pending_out: Mapped[Decimal] = mapped_column(Quantity)
+    pending_in: Mapped[Decimal] = mapped_column(Quantity)
+
+
+class LedgerTransaction(Base):
+    """One ledger event: a linked group of legs, or the resolution of a reservation."""
+
+    __tablename__ = "ledger_transactions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(200), unique=True)
+    operation: Mapped[str] = mapped_column(String(20))
+    # A reservation is resolved (posted or voided) at most once: UNIQUE enforces it
+    # even for two resolutions racing on different connections.
+    reservation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_transactions.id"), unique=True
+    )
+    document_type: Mapped[str | None] = mapped_column(String(30))
+    document_no: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(String(500))
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_ledger_transactions_document", "document_type", "document_no"),)
+
+
+class Movement(Base):
+    """One leg: a quantity of one book item from one account to another."""
+
+    __tablename__ = "ledger_movements"
+    __table_args__ = (
+        UniqueConstraint("transaction_id", "leg_no", name="uq_ledger_movements_leg"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index("ix_ledger_movements_source", "source_id", "id"),
+        Index("ix_ledger_movements_destination", "destination_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
+    leg_no: Mapped[int] = mapped_column(Integer())
+    phase: Mapped[str] = mapped_column(String(10))
+    source_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))
+    destination_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("book_items.id"))
+    unit: Mapped[str] = mapped_column(String(3))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+    first_legal_quantity: Mapped[Decimal] = mapped_column(TextDecimal())
+    second_legal_quantity: Mapped[Decimal | None] = mapped_column(TextDecimal())
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    currency: Mapped[str | None] = mapped_column(String(3))
+
+
+class AccountEntry(Base):
+    """One change of one account's balances, with the balances after it.
+
+    Running balances make "as of" a single index seek however long the history.
+    """
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_account_time", "account_id", "recorded_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))
+    movement_id: Mapped[int] = mapped_column(ForeignKey("ledger_movements.id"), index=True)
+    delta_posted: Mapped[Decimal] = mapped_column(Quantity)
+    delta_pending_out: Mapped[Decimal] = mapped_column(Quantity)
+    delta_pending_in: Mapped[Decimal] = mapped_column(Quantity)
+    posted_after: Mapped[Decimal] = mapped_column(Quantity)
+    pending_out_after: Mapped[Decimal] = mapped_column(Quantity)
+    pending_in_after: Mapped[Decimal] = mapped_column(Quantity)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LineageLink(Base):
+    """Produced lot `output_lot` consumed `quantity` of `input_lot` (transaction)."""
+
+    __tablename__ = "ledger_lineage"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"), index=True)
+    output_lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    input_lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+
+
+class ChainEvent(Base):
+    """The audit chain: hash_n = SHA-256(hash_{n-1} || canonical(event_n))."""
+
+    __tablename__ = "ledger_chain"
+
+    seq: Mapped[int] = mapped_column(BigInteger(), primary_key=True, autoincrement=False)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"), unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    # The canonical event as hashed: lets `verify` name the row that was changed.
+    payload: Mapped[str] = mapped_column(Text())
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ChainHead(Base):
+    """One row: the newest link. Appending locks it, which orders the chain."""
+
+    __tablename__ = "ledger_chain_head"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger())
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+APPEND_ONLY_TABLES = (
+    "ledger_transactions",
+    "ledger_movements",
+    "ledger_entries",
+    "ledger_lineage",
+    "ledger_chain",
+)

@@ -1,0 +1,95 @@
+"""Column types that keep quantities, amounts and instants exact on every database.
+
+SQLite has no decimal type (SQLAlchemy's Numeric stores binary floats there), so a
+quantity is stored as a scaled integer: 12.34567 kg at scale 5 is 1234567. Integer
+arithmetic and SUM are exact on SQLite and PostgreSQL alike, and conditional
+updates (``posted - pending_out >= :q``) compare exactly. Values that need more
+places than the column's scale are refused, never rounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Dialect, String
+from sqlalchemy.types import TypeDecorator
+
+
+class ScaledDecimal(TypeDecorator[Decimal]):
+    """A Decimal stored as an integer count of 10**-scale units."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int) -> None:
+        super().__init__()
+        self.scale = scale
+        self._unit = Decimal(1).scaleb(-scale)
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("refusing a float for an exact column: use Decimal")
+        if isinstance(value, int):
+            return value * 10**self.scale
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise TypeError(f"expected a finite Decimal, got {value!r}")
+        scaled = value.scaleb(self.scale)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.scale} decimal places")
+        return int(scaled)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(int(value)).scaleb(-self.scale).quantize(self._unit)
+
+    def coerce_compared_value(self, op: Any, value: Any) -> Any:
+        # Compare and add Decimals through this type, so they are scaled the same way.
+        return self
+
+
+class TextDecimal(TypeDecorator[Decimal]):
+    """An exact Decimal of any precision stored as its canonical text (factors, rates)."""
+
+    impl = String(64)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("refusing a float for an exact column: use Decimal")
+        d = Decimal(value)
+        if not d.is_finite():
+            raise ValueError(f"expected a finite Decimal, got {value!r}")
+        return str(d)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware instants, stored in UTC; naive datetimes are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+            raise ValueError(f"expected a timezone-aware datetime, got {value!r}")
+        utc = value.astimezone(dt.UTC)
+        # SQLite keeps no zone: store naive UTC there, aware UTC elsewhere.
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)  # type: ignore[no-any-return]

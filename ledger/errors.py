@@ -1,0 +1,51 @@
+"""Why the ledger refused a request. Every refusal leaves the database unchanged."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from schemas.errors import BondflowError, Conflict, NotFound
+
+
+class LedgerError(BondflowError):
+    code = "ledger_error"
+
+
+class UnknownReference(LedgerError, NotFound):
+    """A book, item, lot, location or account that does not exist."""
+
+    code = "unknown_reference"
+    status = 422
+
+
+class UnitMismatch(LedgerError):
+    code = "unit_mismatch"
+
+
+class InexactLegalQuantity(LedgerError):
+    code = "inexact_legal_quantity"
+
+
+class InsufficientStock(LedgerError):
+    """An account would go below zero: names the account, what was asked and what is there."""
+
+    code = "insufficient_stock"
+    status = 409
+
+    def __init__(self, account: str, asked: Decimal, available: Decimal, *, field: str) -> None:
+        super().__init__(f"account {account} has {available} available, {asked} asked", field=field)
+        self.account = account
+        self.asked = asked
+        self.available = available
+
+
+class IdempotencyConflict(LedgerError, Conflict):
+    """The same client id was used before for a different request."""
+
+    code = "idempotency_conflict"
+    status = 409
+
+
+class ReservationNotPending(LedgerError, Conflict):
+    code = "reservation_not_pending"
+    status = 409

@@ -1,0 +1,392 @@
+"""Every SQL statement the ledger runs. The service above decides; this reads and writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, aliased
+
+from adapters.db.models import (
+    AccountBook,
+    AccountEntry,
+    BookItem,
+    ChainEvent,
+    ChainHead,
+    LedgerAccount,
+    LedgerTransaction,
+    LineageLink,
+    Location,
+    Lot,
+    Movement,
+)
+from schemas.codes import Phase
+from schemas.ledger import MovementView
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    book_id: int
+    book_no: str
+    item_id: int
+    item_no: int
+    declared_unit: str
+    first_legal_factor: Decimal
+    second_legal_factor: Decimal | None
+
+
+@dataclass(frozen=True)
+class LotInfo:
+    lot_id: int
+    book_id: int
+    item_id: int
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    key: str
+    kind: str
+    book_id: int
+    item_id: int
+    lot_id: int | None
+    location_id: int | None
+    status: str | None
+
+
+@dataclass(frozen=True)
+class Balances:
+    posted: Decimal
+    pending_out: Decimal
+    pending_in: Decimal
+
+
+# --- master data look-ups ---------------------------------------------------------
+
+
+def item_info(session: Session, book_no: str, item_no: int) -> ItemInfo | None:
+    row = session.execute(
+        select(
+            AccountBook.id,
+            BookItem.id,
+            BookItem.declared_unit,
+            BookItem.first_legal_factor,
+            BookItem.second_legal_factor,
+        )
+        .join(BookItem, BookItem.book_id == AccountBook.id)
+        .where(AccountBook.book_no == book_no, BookItem.item_no == item_no)
+    ).one_or_none()
+    if row is None:
+        return None
+    return ItemInfo(row[0], book_no, row[1], item_no, row[2], row[3], row[4])
+
+
+def book_exists(session: Session, book_no: str) -> bool:
+    return session.scalar(select(AccountBook.id).where(AccountBook.book_no == book_no)) is not None
+
+
+def lot_info(session: Session, book_no: str, lot_no: str) -> LotInfo | None:
+    row = session.execute(
+        select(Lot.id, Lot.book_id, Lot.item_id)
+        .join(AccountBook, AccountBook.id == Lot.book_id)
+        .where(AccountBook.book_no == book_no, Lot.lot_no == lot_no)
+    ).one_or_none()
+    return None if row is None else LotInfo(row[0], row[1], row[2])
+
+
+def location_id(session: Session, code: str) -> int | None:
+    return session.scalar(select(Location.id).where(Location.code == code))
+
+
+# --- accounts ----------------------------------------------------------------------
+
+
+def account_id(session: Session, key: str) -> int | None:
+    return session.scalar(select(LedgerAccount.id).where(LedgerAccount.key == key))
+
+
+def ensure_account(session: Session, account: NewAccount) -> int:
+    """The account's id, inserting it first if it is new (race-free on both databases)."""
+    values = {
+        "key": account.key,
+        "kind": account.kind,
+        "book_id": account.book_id,
+        "item_id": account.item_id,
+        "lot_id": account.lot_id,
+        "location_id": account.location_id,
+        "status": account.status,
+        "posted": Decimal(0),
+        "pending_out": Decimal(0),
+        "pending_in": Decimal(0),
+    }
+    dialect = session.get_bind().dialect.name
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(LedgerAccount).values(values)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+    found = account_id(session, account.key)
+    assert found is not None
+    return found
+
+
+def apply_delta(
+    session: Session,
+    account_id_: int,
+    *,
+    posted: Decimal,
+    pending_out: Decimal,
+    pending_in: Decimal,
+    guard_available: bool,
+) -> Balances | None:
+    """Change one account's balances; None when the guard refuses (nothing changed).
+
+    With the guard, the update only happens if the account's available quantity
+    (posted - pending_out) stays at or above zero afterwards. The condition is part
+    of the UPDATE itself, so it is evaluated on the locked, current row: no
+    interleaving of concurrent requests can overdraw the account.
+    """
+    stmt = (
+        update(LedgerAccount)
+        .where(LedgerAccount.id == account_id_)
+        .values(
+            posted=LedgerAccount.posted + posted,
+            pending_out=LedgerAccount.pending_out + pending_out,
+            pending_in=LedgerAccount.pending_in + pending_in,
+        )
+        .returning(LedgerAccount.posted, LedgerAccount.pending_out, LedgerAccount.pending_in)
+    )
+    if guard_available:
+        stmt = stmt.where(
+            LedgerAccount.posted + posted - (LedgerAccount.pending_out + pending_out) >= Decimal(0)
+        )
+    row = session.execute(stmt).one_or_none()
+    return None if row is None else Balances(row[0], row[1], row[2])
+
+
+def account_balances(session: Session, account_id_: int) -> Balances:
+    row = session.execute(
+        select(LedgerAccount.posted, LedgerAccount.pending_out, LedgerAccount.pending_in).where(
+            LedgerAccount.id == account_id_
+        )
+    ).one()
+    return Balances(row[0], row[1], row[2])
+
+
+def account_keys(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(LedgerAccount.id, LedgerAccount.key).where(LedgerAccount.id.in_(wanted))
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+# --- transactions -------------------------------------------------------------------
+
+
+def transaction_by_client_id(session: Session, client_id: str) -> LedgerTransaction | None:
+    return session.scalar(select(LedgerTransaction).where(LedgerTransaction.client_id == client_id))
+
+
+def resolution_of(session: Session, reservation_id: int) -> LedgerTransaction | None:
+    return session.scalar(
+        select(LedgerTransaction).where(LedgerTransaction.reservation_id == reservation_id)
+    )
+
+
+def movements_of(session: Session, transaction_id: int) -> Sequence[Movement]:
+    return session.scalars(
+        select(Movement).where(Movement.transaction_id == transaction_id).order_by(Movement.leg_no)
+    ).all()
+
+
+def movement_views(session: Session, transaction_id: int) -> list[MovementView]:
+    source, destination = aliased(LedgerAccount), aliased(LedgerAccount)
+    rows = session.execute(
+        select(Movement, AccountBook.book_no, BookItem.item_no, source.key, destination.key)
+        .join(BookItem, BookItem.id == Movement.item_id)
+        .join(AccountBook, AccountBook.id == BookItem.book_id)
+        .join(source, source.id == Movement.source_id)
+        .join(destination, destination.id == Movement.destination_id)
+        .where(Movement.transaction_id == transaction_id)
+        .order_by(Movement.leg_no)
+    )
+    return [
+        MovementView(
+            movement_id=m.id,
+            leg_no=m.leg_no,
+            phase=Phase(m.phase),
+            book_no=book_no,
+            item_no=item_no,
+            unit=m.unit,
+            quantity=m.quantity,
+            first_legal_quantity=m.first_legal_quantity,
+            second_legal_quantity=m.second_legal_quantity,
+            source_key=source_key,
+            destination_key=destination_key,
+            amount=m.amount,
+            currency=m.currency,
+        )
+        for m, book_no, item_no, source_key, destination_key in rows
+    ]
+
+
+def lock_chain_head(session: Session) -> ChainHead:
+    head = session.scalar(select(ChainHead).where(ChainHead.id == 1).with_for_update())
+    assert head is not None, "the chain head row is created by the first migration"
+    return head
+
+
+def insert_entries(session: Session, rows: list[dict[str, object]]) -> None:
+    if rows:
+        session.execute(insert(AccountEntry), rows)
+
+
+def chain_event(session: Session, seq: int) -> ChainEvent | None:
+    return session.get(ChainEvent, seq)
+
+
+def chain_event_of(session: Session, transaction_id: int) -> ChainEvent | None:
+    return session.scalar(select(ChainEvent).where(ChainEvent.transaction_id == transaction_id))
+
+
+# --- chain verification reads ---------------------------------------------------------
+
+
+def chain_events(session: Session, after_seq: int, limit: int) -> Sequence[ChainEvent]:
+    return session.scalars(
+        select(ChainEvent).where(ChainEvent.seq > after_seq).order_by(ChainEvent.seq).limit(limit)
+    ).all()
+
+
+def transactions_by_id(session: Session, ids: Iterable[int]) -> dict[int, LedgerTransaction]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.scalars(select(LedgerTransaction).where(LedgerTransaction.id.in_(wanted)))
+    return {t.id: t for t in rows}
+
+
+def movements_by_transaction(
+    session: Session, transaction_ids: Iterable[int]
+) -> dict[int, list[Movement]]:
+    out: dict[int, list[Movement]] = {}
+    wanted = list(set(transaction_ids))
+    if not wanted:
+        return out
+    rows = session.scalars(
+        select(Movement)
+        .where(Movement.transaction_id.in_(wanted))
+        .order_by(Movement.transaction_id, Movement.leg_no)
+    )
+    for m in rows:
+        out.setdefault(m.transaction_id, []).append(m)
+    return out
+
+
+def entries_by_movement(
+    session: Session, movement_ids: Iterable[int]
+) -> dict[int, list[AccountEntry]]:
+    out: dict[int, list[AccountEntry]] = {}
+    wanted = list(set(movement_ids))
+    for start in range(0, len(wanted), 5000):
+        rows = session.scalars(
+            select(AccountEntry)
+            .where(AccountEntry.movement_id.in_(wanted[start : start + 5000]))
+            .order_by(AccountEntry.id)
+        )
+        for e in rows:
+            out.setdefault(e.movement_id, []).append(e)
+    return out
+
+
+def lineage_by_transaction(
+    session: Session, transaction_ids: Iterable[int]
+) -> dict[int, list[LineageLink]]:
+    out: dict[int, list[LineageLink]] = {}
+    wanted = list(set(transaction_ids))
+    if not wanted:
+        return out
+    rows = session.scalars(
+        select(LineageLink).where(LineageLink.transaction_id.in_(wanted)).order_by(LineageLink.id)
+    )
+    for link in rows:
+        out.setdefault(link.transaction_id, []).append(link)
+    return out
+
+
+def lot_labels(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Lot.id, AccountBook.book_no, Lot.lot_no)
+        .join(AccountBook, AccountBook.id == Lot.book_id)
+        .where(Lot.id.in_(wanted))
+    )
+    return {r[0]: f"{r[1]}/{r[2]}" for r in rows}
+
+
+def chain_counts(session: Session) -> tuple[int, int]:
+    """(transactions, chain events): every transaction must be in the chain."""
+    transactions = session.scalar(select(func.count()).select_from(LedgerTransaction)) or 0
+    events = session.scalar(select(func.count()).select_from(ChainEvent)) or 0
+    return transactions, events
+
+
+def unchained_transaction(session: Session) -> LedgerTransaction | None:
+    return session.scalar(
+        select(LedgerTransaction)
+        .outerjoin(ChainEvent, ChainEvent.transaction_id == LedgerTransaction.id)
+        .where(ChainEvent.seq.is_(None))
+        .order_by(LedgerTransaction.id)
+        .limit(1)
+    )
+
+
+def stray_movement(session: Session) -> Movement | None:
+    """A movement whose transaction is not chained (inserted behind the ledger's back)."""
+    return session.scalar(
+        select(Movement)
+        .outerjoin(ChainEvent, ChainEvent.transaction_id == Movement.transaction_id)
+        .where(ChainEvent.seq.is_(None))
+        .order_by(Movement.id)
+        .limit(1)
+    )
+
+
+def stray_entry(session: Session) -> AccountEntry | None:
+    m = aliased(Movement)
+    return session.scalar(
+        select(AccountEntry)
+        .outerjoin(m, m.id == AccountEntry.movement_id)
+        .outerjoin(ChainEvent, ChainEvent.transaction_id == m.transaction_id)
+        .where(ChainEvent.seq.is_(None))
+        .order_by(AccountEntry.id)
+        .limit(1)
+    )
+
+
+def latest_entries(session: Session) -> dict[int, AccountEntry]:
+    """The newest entry of every account, to check balances against their history."""
+    newest = (
+        select(func.max(AccountEntry.id).label("id")).group_by(AccountEntry.account_id).subquery()
+    )
+    rows = session.scalars(select(AccountEntry).join(newest, newest.c.id == AccountEntry.id))
+    return {e.account_id: e for e in rows}
+
+
+def all_accounts(session: Session) -> Sequence[LedgerAccount]:
+    return session.scalars(select(LedgerAccount).order_by(LedgerAccount.id)).all()
+
+
+def entry_as_of(session: Session, account_id_: int, at: dt.datetime) -> AccountEntry | None:
+    return session.scalar(
+        select(AccountEntry)
+        .where(AccountEntry.account_id == account_id_, AccountEntry.recorded_at <= at)
+        .order_by(AccountEntry.recorded_at.desc(), AccountEntry.id.desc())
+        .limit(1)
+    )

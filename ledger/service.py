@@ -1,0 +1,581 @@
+"""The ledger's write path: post, reserve, post or void a reservation.
+
+Each call is one database transaction. Inside it, in this order:
+1. a replay (same client id) answers the first result, a conflict is refused;
+2. the transaction row is inserted (its UNIQUE client id stops concurrent twins);
+3. accounts are resolved (created on first use, in key order);
+4. balances change by conditional updates, in account-id order (no deadlocks),
+   each refusing to take a stock account's available quantity below zero;
+5. movements, balance entries and lineage are written;
+6. the event is appended to the audit chain under the chain-head row lock.
+Any refusal rolls everything back: nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal, Inexact
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from adapters.db.engine import Database
+from adapters.db.models import ChainEvent, LedgerTransaction, LineageLink, Movement
+from ledger import chain, repository
+from ledger.errors import (
+    IdempotencyConflict,
+    InexactLegalQuantity,
+    InsufficientStock,
+    LedgerError,
+    ReservationNotPending,
+    UnitMismatch,
+    UnknownReference,
+)
+from ledger.keys import kind_of, outside_key, stock_key
+from rules.units import legal_quantities
+from schemas.codes import AccountKind, Operation, Phase
+from schemas.ledger import (
+    DocumentRef,
+    LedgerReceipt,
+    Leg,
+    MovementRequest,
+    OutsideRef,
+    ResolveRequest,
+    StockRef,
+)
+
+log = logging.getLogger(__name__)
+STOCK = AccountKind.STOCK
+ZERO = Decimal(0)
+RETRIES = 8
+
+
+class _Replay(Exception):
+    """Another transaction wrote the same client id first: answer from its result."""
+
+
+@dataclass
+class _Delta:
+    posted: Decimal = ZERO
+    pending_out: Decimal = ZERO
+    pending_in: Decimal = ZERO
+    outgoing: Decimal = ZERO  # what this request takes out, for the refusal message
+    is_stock: bool = False
+    leg_field: str = ""
+
+
+@dataclass
+class _Account:
+    id: int
+    key: str
+    is_stock: bool
+
+
+@dataclass
+class _Prepared:
+    """A leg with everything resolved to ids."""
+
+    field: str
+    item_id: int
+    source: _Account
+    destination: _Account
+    unit: str
+    quantity: Decimal
+    first_legal: Decimal
+    second_legal: Decimal | None
+    amount: Decimal | None
+    currency: str | None
+
+
+@dataclass
+class _Effects:
+    """Per-leg balance deltas: (account, delta_posted, delta_pending_out, delta_pending_in)."""
+
+    rows: list[list[tuple[_Account, Decimal, Decimal, Decimal]]] = field(default_factory=list)
+
+
+def _is_retryable(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in {"40001", "40P01"}:  # serialization failure, deadlock detected
+        return True
+    return "database is locked" in str(exc.orig)
+
+
+class Ledger:
+    """The only writer of stock. Thread-safe: each call uses its own session."""
+
+    def __init__(self, database: Database, *, clock: Callable[[], dt.datetime] | None = None):
+        self.db = database
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    # --- public API -------------------------------------------------------------------
+
+    def execute(self, request: MovementRequest) -> LedgerReceipt:
+        """Post or reserve a linked group of legs: all commit together or none do."""
+        return self._run(request.client_id, request.fingerprint(), lambda s: self._move(s, request))
+
+    def resolve(self, request: ResolveRequest) -> LedgerReceipt:
+        """Post or void a reservation in full."""
+        return self._run(
+            request.client_id, request.fingerprint(), lambda s: self._resolve(s, request)
+        )
+
+    # --- the transaction loop ---------------------------------------------------------
+
+    def _run(
+        self, client_id: str, fingerprint: str, work: Callable[[Session], LedgerReceipt]
+    ) -> LedgerReceipt:
+        for attempt in range(RETRIES):
+            try:
+                with self.db.transaction() as session:
+                    existing = repository.transaction_by_client_id(session, client_id)
+                    if existing is not None:
+                        return self._replay(session, existing, fingerprint)
+                    return work(session)
+            except _Replay:
+                continue
+            except IntegrityError as exc:
+                with self.db.transaction() as session:
+                    existing = repository.transaction_by_client_id(session, client_id)
+                    if existing is not None:
+                        return self._replay(session, existing, fingerprint)
+                self._integrity_refusal(exc)
+                raise
+            except DBAPIError as exc:
+                if not _is_retryable(exc) or attempt == RETRIES - 1:
+                    raise
+                log.info("ledger transaction retried after %s", exc.orig)
+                time.sleep(0.005 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _integrity_refusal(self, exc: IntegrityError) -> None:
+        text = str(exc.orig)
+        if "reservation_id" in text:
+            raise ReservationNotPending("the reservation was resolved by another request") from exc
+        if "stock_never_negative" in text or "CHECK constraint" in text:
+            raise LedgerError(
+                "a stock account would have gone below zero; nothing was written"
+            ) from exc
+
+    def _replay(
+        self, session: Session, existing: LedgerTransaction, fingerprint: str
+    ) -> LedgerReceipt:
+        if existing.fingerprint != fingerprint:
+            raise IdempotencyConflict(
+                f"client id {existing.client_id!r} was used for a different request "
+                f"({existing.operation} recorded at {existing.recorded_at.isoformat()})",
+                field="client_id",
+            )
+        return _receipt(session, existing, replayed=True)
+
+    @contextmanager
+    def _inserting(self, session: Session) -> Iterator[None]:
+        """Turn a UNIQUE violation on the client id into a replay of the winner."""
+        try:
+            yield
+        except IntegrityError:
+            raise _Replay() from None
+
+    # --- post and reserve ------------------------------------------------------------
+
+    def _move(self, session: Session, request: MovementRequest) -> LedgerReceipt:
+        prepared = [self._prepare(session, i, leg) for i, leg in enumerate(request.legs)]
+        lineage = self._prepare_lineage(session, request)
+        txn = LedgerTransaction(
+            client_id=request.client_id,
+            operation=request.operation.value,
+            reservation_id=None,
+            document_type=request.document.type.value,
+            document_no=request.document.number,
+            actor=request.actor,
+            reason=request.reason,
+            occurred_at=request.occurred_at,
+            recorded_at=self._clock(),
+            fingerprint=request.fingerprint(),
+        )
+        session.add(txn)
+        with self._inserting(session):
+            session.flush()
+
+        reserve = request.operation is Operation.RESERVE
+        effects = _Effects()
+        for p in prepared:
+            q = p.quantity
+            if reserve:
+                effects.rows.append([(p.source, ZERO, q, ZERO), (p.destination, ZERO, ZERO, q)])
+            else:
+                effects.rows.append([(p.source, -q, ZERO, ZERO), (p.destination, q, ZERO, ZERO)])
+        phase = Phase.PENDING if reserve else Phase.POSTED
+        applied = self._apply(session, effects, prepared)
+        movements = self._write_movements(session, txn, prepared, phase)
+        self._write_entries(session, movements, effects, applied)
+        links = [
+            LineageLink(transaction_id=txn.id, output_lot_id=out, input_lot_id=inp, quantity=qty)
+            for out, inp, qty in lineage
+        ]
+        session.add_all(links)
+        session.flush()
+        self._append_to_chain(session, txn, None, movements, links)
+        return _receipt(session, txn, replayed=False)
+
+    def _prepare(self, session: Session, index: int, leg: Leg) -> _Prepared:
+        where = f"legs[{index}]"
+        item = repository.item_info(session, leg.book_no, leg.item_no)
+        if item is None:
+            if not repository.book_exists(session, leg.book_no):
+                raise UnknownReference(f"no account book {leg.book_no}", field=f"{where}.book_no")
+            raise UnknownReference(
+                f"book {leg.book_no} has no item {leg.item_no}", field=f"{where}.item_no"
+            )
+        if leg.unit != item.declared_unit:
+            raise UnitMismatch(
+                f"item {leg.book_no}/{leg.item_no} is declared in unit {item.declared_unit}, "
+                f"not {leg.unit}",
+                field=f"{where}.unit",
+            )
+        try:
+            first, second = legal_quantities(
+                leg.quantity, item.first_legal_factor, item.second_legal_factor
+            )
+        except Inexact:
+            raise InexactLegalQuantity(
+                f"{leg.quantity} x the item's legal-unit factor is not exact",
+                field=f"{where}.quantity",
+            ) from None
+        source = self._account(session, item, leg.source, f"{where}.source", create=False)
+        destination = self._account(
+            session, item, leg.destination, f"{where}.destination", create=True
+        )
+        return _Prepared(
+            field=f"{where}.quantity",
+            item_id=item.item_id,
+            source=source,
+            destination=destination,
+            unit=leg.unit,
+            quantity=leg.quantity,
+            first_legal=first,
+            second_legal=second,
+            amount=leg.amount,
+            currency=leg.currency,
+        )
+
+    def _account(
+        self,
+        session: Session,
+        item: repository.ItemInfo,
+        ref: StockRef | OutsideRef,
+        where: str,
+        *,
+        create: bool,
+    ) -> _Account:
+        if isinstance(ref, OutsideRef):
+            key = outside_key(ref.party, item.book_no, item.item_no)
+            new = repository.NewAccount(
+                key, ref.party.value, item.book_id, item.item_id, None, None, None
+            )
+            return _Account(repository.ensure_account(session, new), key, False)
+        key = stock_key(item.book_no, item.item_no, ref.lot_no, ref.location, ref.status)
+        if not create:
+            found = repository.account_id(session, key)
+            if found is None:
+                raise UnknownReference(
+                    f"no stock account {key}: nothing was ever put there", field=where
+                )
+            return _Account(found, key, True)
+        lot = repository.lot_info(session, item.book_no, ref.lot_no)
+        if lot is None:
+            raise UnknownReference(
+                f"book {item.book_no} has no lot {ref.lot_no}", field=f"{where}.lot_no"
+            )
+        if lot.item_id != item.item_id:
+            raise UnknownReference(
+                f"lot {ref.lot_no} is not a lot of item {item.item_no}", field=f"{where}.lot_no"
+            )
+        location = repository.location_id(session, ref.location)
+        if location is None:
+            raise UnknownReference(f"no location {ref.location}", field=f"{where}.location")
+        new = repository.NewAccount(
+            key,
+            AccountKind.STOCK.value,
+            item.book_id,
+            item.item_id,
+            lot.lot_id,
+            location,
+            ref.status.value,
+        )
+        return _Account(repository.ensure_account(session, new), key, True)
+
+    def _prepare_lineage(
+        self, session: Session, request: MovementRequest
+    ) -> list[tuple[int, int, Decimal]]:
+        out: list[tuple[int, int, Decimal]] = []
+        for i, link in enumerate(request.lineage):
+            ids = []
+            for side, ref in (("output", link.output), ("input", link.input)):
+                lot = repository.lot_info(session, ref.book_no, ref.lot_no)
+                if lot is None:
+                    raise UnknownReference(
+                        f"book {ref.book_no} has no lot {ref.lot_no}",
+                        field=f"lineage[{i}].{side}",
+                    )
+                ids.append(lot.lot_id)
+            if ids[0] == ids[1]:
+                raise LedgerError("a lot cannot be its own input", field=f"lineage[{i}]")
+            out.append((ids[0], ids[1], link.quantity))
+        return out
+
+    # --- resolve a reservation ---------------------------------------------------------
+
+    def _resolve(self, session: Session, request: ResolveRequest) -> LedgerReceipt:
+        reservation = repository.transaction_by_client_id(session, request.reservation_client_id)
+        if reservation is None or reservation.operation != Operation.RESERVE.value:
+            raise UnknownReference(
+                f"no reservation with client id {request.reservation_client_id!r}",
+                field="reservation_client_id",
+            )
+        resolved = repository.resolution_of(session, reservation.id)
+        if resolved is not None:
+            verb = "posted" if resolved.operation == Operation.POST_PENDING.value else "voided"
+            raise ReservationNotPending(
+                f"reservation {reservation.client_id!r} was already {verb} "
+                f"by {resolved.client_id!r}",
+                field="reservation_client_id",
+            )
+        txn = LedgerTransaction(
+            client_id=request.client_id,
+            operation=request.operation.value,
+            reservation_id=reservation.id,
+            document_type=reservation.document_type,
+            document_no=reservation.document_no,
+            actor=request.actor,
+            reason=request.reason,
+            occurred_at=request.occurred_at,
+            recorded_at=self._clock(),
+            fingerprint=request.fingerprint(),
+        )
+        session.add(txn)
+        try:
+            session.flush()
+        except IntegrityError:
+            # Either our client id or the reservation was taken by a concurrent request.
+            raise _Replay() from None
+
+        pending = repository.movements_of(session, reservation.id)
+        keys = repository.account_keys(
+            session, [m.source_id for m in pending] + [m.destination_id for m in pending]
+        )
+        post = request.operation is Operation.POST_PENDING
+        effects = _Effects()
+        prepared: list[_Prepared] = []
+        for m in pending:
+            src = _Account(m.source_id, keys[m.source_id], kind_of(keys[m.source_id]) is STOCK)
+            dst = _Account(
+                m.destination_id, keys[m.destination_id], kind_of(keys[m.destination_id]) is STOCK
+            )
+            q = m.quantity
+            if post:
+                effects.rows.append([(src, -q, -q, ZERO), (dst, q, ZERO, -q)])
+            else:
+                effects.rows.append([(src, ZERO, -q, ZERO), (dst, ZERO, ZERO, -q)])
+            prepared.append(
+                _Prepared(
+                    field="reservation_client_id",
+                    item_id=m.item_id,
+                    source=src,
+                    destination=dst,
+                    unit=m.unit,
+                    quantity=m.quantity,
+                    first_legal=m.first_legal_quantity,
+                    second_legal=m.second_legal_quantity,
+                    amount=m.amount,
+                    currency=m.currency,
+                )
+            )
+        applied = self._apply(session, effects, prepared)
+        movements = self._write_movements(
+            session, txn, prepared, Phase.POSTED if post else Phase.VOIDED
+        )
+        self._write_entries(session, movements, effects, applied)
+        self._append_to_chain(session, txn, reservation.client_id, movements, [])
+        return _receipt(session, txn, replayed=False)
+
+    # --- shared steps ------------------------------------------------------------------
+
+    def _apply(
+        self, session: Session, effects: _Effects, prepared: list[_Prepared]
+    ) -> tuple[dt.datetime, dict[int, repository.Balances]]:
+        """Apply every account's total change, guarded, in account-id order."""
+        totals: dict[int, _Delta] = defaultdict(_Delta)
+        for leg_index, row in enumerate(effects.rows):
+            for account, d_posted, d_out, d_in in row:
+                t = totals[account.id]
+                t.posted += d_posted
+                t.pending_out += d_out
+                t.pending_in += d_in
+                t.is_stock = account.is_stock
+                if account is prepared[leg_index].source:
+                    t.outgoing += prepared[leg_index].quantity
+                    t.leg_field = t.leg_field or prepared[leg_index].field
+        keys = {a.id: a.key for row in effects.rows for a, *_ in row}
+        finals: dict[int, repository.Balances] = {}
+        for account_id in sorted(totals):
+            t = totals[account_id]
+            guard = t.is_stock and (t.posted - t.pending_out) < 0
+            after = repository.apply_delta(
+                session,
+                account_id,
+                posted=t.posted,
+                pending_out=t.pending_out,
+                pending_in=t.pending_in,
+                guard_available=guard,
+            )
+            if after is None:
+                now = repository.account_balances(session, account_id)
+                # What this request could have taken: what is available now plus what the
+                # request itself brings into the account before taking out.
+                available = now.posted - now.pending_out + (t.posted - t.pending_out) + t.outgoing
+                raise InsufficientStock(
+                    keys[account_id], t.outgoing, available, field=t.leg_field or "legs"
+                )
+            finals[account_id] = after
+        # Every account this event touches is now locked until commit: a timestamp taken
+        # here is later than any earlier entry of these accounts, so per account the
+        # entries' times and ids run in the same order, which "as of" relies on.
+        return self._clock(), finals
+
+    def _write_movements(
+        self,
+        session: Session,
+        txn: LedgerTransaction,
+        prepared: list[_Prepared],
+        phase: Phase,
+    ) -> list[Movement]:
+        movements = []
+        for i, p in enumerate(prepared):
+            movements.append(
+                Movement(
+                    transaction_id=txn.id,
+                    leg_no=i,
+                    phase=phase.value,
+                    source_id=p.source.id,
+                    destination_id=p.destination.id,
+                    item_id=p.item_id,
+                    unit=p.unit,
+                    quantity=p.quantity,
+                    first_legal_quantity=p.first_legal,
+                    second_legal_quantity=p.second_legal,
+                    amount=p.amount,
+                    currency=p.currency,
+                )
+            )
+        session.add_all(movements)
+        session.flush()
+        return movements
+
+    def _write_entries(
+        self,
+        session: Session,
+        movements: list[Movement],
+        effects: _Effects,
+        applied: tuple[dt.datetime, dict[int, repository.Balances]],
+    ) -> None:
+        """One entry per account per leg, with the running balances after that leg."""
+        recorded_at, finals = applied
+        # Start from the balances before this event: the final ones less its total change.
+        running = {aid: [f.posted, f.pending_out, f.pending_in] for aid, f in finals.items()}
+        for row in effects.rows:
+            for account, dp, do, di in row:
+                r = running[account.id]
+                r[0] -= dp
+                r[1] -= do
+                r[2] -= di
+        rows: list[dict[str, object]] = []
+        for movement, row in zip(movements, effects.rows, strict=True):
+            for account, dp, do, di in row:
+                r = running[account.id]
+                r[0] += dp
+                r[1] += do
+                r[2] += di
+                rows.append(
+                    {
+                        "account_id": account.id,
+                        "movement_id": movement.id,
+                        "delta_posted": dp,
+                        "delta_pending_out": do,
+                        "delta_pending_in": di,
+                        "posted_after": r[0],
+                        "pending_out_after": r[1],
+                        "pending_in_after": r[2],
+                        "recorded_at": recorded_at,
+                    }
+                )
+        repository.insert_entries(session, rows)
+
+    def _append_to_chain(
+        self,
+        session: Session,
+        txn: LedgerTransaction,
+        reservation_client_id: str | None,
+        movements: list[Movement],
+        links: list[LineageLink],
+    ) -> None:
+        head = repository.lock_chain_head(session)
+        entries = repository.entries_by_movement(session, [m.id for m in movements])
+        keys = repository.account_keys(
+            session, [m.source_id for m in movements] + [m.destination_id for m in movements]
+        )
+        lots = repository.lot_labels(
+            session, [x.output_lot_id for x in links] + [x.input_lot_id for x in links]
+        )
+        seq = head.seq + 1
+        canonical = chain.canonical_event(
+            seq=seq,
+            transaction=txn,
+            reservation_client_id=reservation_client_id,
+            movements=movements,
+            entries=entries,
+            lineage=links,
+            account_keys=keys,
+            lot_labels=lots,
+        )
+        digest = chain.link_hash(head.hash, canonical)
+        session.add(
+            ChainEvent(
+                seq=seq,
+                transaction_id=txn.id,
+                prev_hash=head.hash,
+                hash=digest,
+                payload=canonical,
+                recorded_at=txn.recorded_at,
+            )
+        )
+        head.seq = seq
+        head.hash = digest
+        session.flush()
+
+
+def _receipt(session: Session, txn: LedgerTransaction, *, replayed: bool) -> LedgerReceipt:
+    event = repository.chain_event_of(session, txn.id)
+    assert event is not None, "every transaction is chained in the same database transaction"
+    document = (
+        DocumentRef.model_validate({"type": txn.document_type, "number": txn.document_no})
+        if txn.document_type and txn.document_no
+        else None
+    )
+    return LedgerReceipt(
+        transaction_id=txn.id,
+        client_id=txn.client_id,
+        operation=Operation(txn.operation),
+        document=document,
+        recorded_at=txn.recorded_at,
+        chain_seq=event.seq,
+        chain_hash=event.hash,
+        movements=tuple(repository.movement_views(session, txn.id)),
+        replayed=replayed,
+    )

@@ -1,0 +1,249 @@
+"""Register and read master data. Registration is idempotent: registering the same
+thing again with the same content is a no-op; different content is refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from adapters.db.engine import Database
+from adapters.db.models import AccountBook, BookItem, ConsumptionNorm, Enterprise, Location, Lot
+from masterdata import repository
+from masterdata.errors import AlreadyRegistered, NotRegistered
+from schemas.masterdata import (
+    AccountBookIn,
+    BookItemIn,
+    ConsumptionNormIn,
+    EnterpriseIn,
+    LocationIn,
+    LotIn,
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _same(row: Any, wanted: dict[str, Any], what: str) -> None:
+    diffs = [k for k, v in wanted.items() if getattr(row, k) != v]
+    if diffs:
+        raise AlreadyRegistered(
+            f"{what} is already registered with different {', '.join(sorted(diffs))}",
+            field=diffs[0],
+        )
+
+
+class MasterData:
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    def _write(self, work: Callable[[Session], Any]) -> Any:
+        try:
+            with self.db.transaction() as session:
+                return work(session)
+        except IntegrityError as exc:
+            # A concurrent registration of the same natural key won: report it plainly.
+            raise AlreadyRegistered(f"registered concurrently: {exc.orig}") from exc
+
+    # --- enterprises ------------------------------------------------------------------
+
+    def register_enterprise(self, data: EnterpriseIn) -> Enterprise:
+        def work(session: Session) -> Enterprise:
+            wanted = {
+                "customs_code": data.customs_code,
+                "credit_code": data.credit_code,
+                "name": data.name,
+                "roles": ",".join(sorted(r.value for r in data.roles)),
+            }
+            found = repository.enterprise_by_customs_code(session, data.customs_code)
+            if found is None:
+                other = repository.enterprise_by_credit_code(session, data.credit_code)
+                if other is not None:
+                    raise AlreadyRegistered(
+                        f"credit code {data.credit_code} belongs to {other.customs_code}",
+                        field="credit_code",
+                    )
+                found = Enterprise(**wanted, created_at=_now())
+                session.add(found)
+                session.flush()
+            else:
+                _same(found, wanted, f"enterprise {data.customs_code}")
+            return found
+
+        result: Enterprise = self._write(work)
+        return result
+
+    # --- books and items -----------------------------------------------------------
+
+    def open_book(self, data: AccountBookIn) -> AccountBook:
+        def work(session: Session) -> AccountBook:
+            owner = repository.enterprise_by_customs_code(session, data.enterprise_customs_code)
+            if owner is None:
+                raise NotRegistered(
+                    f"no enterprise {data.enterprise_customs_code}",
+                    field="enterprise_customs_code",
+                )
+            wanted = {
+                "book_no": data.book_no,
+                "book_type": data.book_type.value,
+                "enterprise_id": owner.id,
+                "customs_district": data.customs_district,
+                "valid_from": data.valid_from,
+                "valid_to": data.valid_to,
+            }
+            found = repository.book(session, data.book_no)
+            if found is None:
+                found = AccountBook(**wanted, created_at=_now())
+                session.add(found)
+                session.flush()
+            else:
+                _same(found, wanted, f"book {data.book_no}")
+            return found
+
+        result: AccountBook = self._write(work)
+        return result
+
+    def register_item(self, data: BookItemIn) -> BookItem:
+        def work(session: Session) -> BookItem:
+            book = self._book(session, data.book_no)
+            wanted = data.model_dump(exclude={"book_no"})
+            found = repository.item(session, book.id, data.item_no)
+            if found is None:
+                clash = repository.item_by_part_no(session, book.id, data.part_no)
+                if clash is not None:
+                    raise AlreadyRegistered(
+                        f"part number {data.part_no} is item {clash.item_no} of {data.book_no}",
+                        field="part_no",
+                    )
+                found = BookItem(book_id=book.id, **wanted)
+                session.add(found)
+                session.flush()
+            else:
+                _same(found, wanted, f"item {data.book_no}/{data.item_no}")
+            return found
+
+        result: BookItem = self._write(work)
+        return result
+
+    def register_norm(self, data: ConsumptionNormIn) -> ConsumptionNorm:
+        def work(session: Session) -> ConsumptionNorm:
+            book = self._book(session, data.book_no)
+            finished = self._item(session, book, data.finished_item_no, "finished_item_no")
+            material = self._item(session, book, data.material_item_no, "material_item_no")
+            if not finished.is_finished_good:
+                raise NotRegistered(
+                    f"item {data.finished_item_no} is not registered as a finished good",
+                    field="finished_item_no",
+                )
+            if material.is_finished_good:
+                raise NotRegistered(
+                    f"item {data.material_item_no} is a finished good, not a material",
+                    field="material_item_no",
+                )
+            wanted = {
+                "book_id": book.id,
+                "finished_item_id": finished.id,
+                "material_item_id": material.id,
+                "version": data.version,
+                "net_consumption": data.net_consumption,
+                "loss_rate": data.loss_rate,
+                "effective_from": data.effective_from,
+            }
+            found = repository.norm(session, finished.id, material.id, data.version)
+            if found is None:
+                found = ConsumptionNorm(**wanted)
+                session.add(found)
+                session.flush()
+            else:
+                _same(found, wanted, f"norm version {data.version}")
+            return found
+
+        result: ConsumptionNorm = self._write(work)
+        return result
+
+    # --- locations and lots ------------------------------------------------------------
+
+    def add_location(self, data: LocationIn) -> Location:
+        def work(session: Session) -> Location:
+            parent_id = None
+            if data.parent_code is not None:
+                parent = repository.location(session, data.parent_code)
+                if parent is None:
+                    raise NotRegistered(f"no location {data.parent_code}", field="parent_code")
+                parent_id = parent.id
+            wanted = {
+                "code": data.code,
+                "name": data.name,
+                "kind": data.kind.value,
+                "parent_id": parent_id,
+            }
+            found = repository.location(session, data.code)
+            if found is None:
+                found = Location(**wanted)
+                session.add(found)
+                session.flush()
+            else:
+                _same(found, wanted, f"location {data.code}")
+            return found
+
+        result: Location = self._write(work)
+        return result
+
+    def create_lot(self, data: LotIn) -> Lot:
+        def work(session: Session) -> Lot:
+            book = self._book(session, data.book_no)
+            item = self._item(session, book, data.item_no, "item_no")
+            wanted = {"book_id": book.id, "item_id": item.id, "lot_no": data.lot_no}
+            found = repository.lot(session, book.id, data.lot_no)
+            if found is None:
+                found = Lot(**wanted, origin=data.origin, created_at=_now())
+                session.add(found)
+                session.flush()
+            else:
+                _same(found, wanted, f"lot {data.book_no}/{data.lot_no}")
+            return found
+
+        result: Lot = self._write(work)
+        return result
+
+    # --- reads -------------------------------------------------------------------------
+
+    def enterprises(self) -> Sequence[Enterprise]:
+        with self.db.sessions() as session:
+            return repository.enterprises(session)
+
+    def books(self) -> Sequence[AccountBook]:
+        with self.db.sessions() as session:
+            return repository.books(session)
+
+    def items(self, book_no: str) -> Sequence[BookItem]:
+        with self.db.sessions() as session:
+            return repository.items(session, self._book(session, book_no).id)
+
+    def norms_in_force(
+        self, book_no: str, finished_item_no: int, on: dt.date
+    ) -> Sequence[ConsumptionNorm]:
+        with self.db.sessions() as session:
+            book = self._book(session, book_no)
+            finished = self._item(session, book, finished_item_no, "finished_item_no")
+            return repository.norms_in_force(session, finished.id, on)
+
+    # --- helpers -----------------------------------------------------------------------
+
+    @staticmethod
+    def _book(session: Session, book_no: str) -> AccountBook:
+        book = repository.book(session, book_no)
+        if book is None:
+            raise NotRegistered(f"no account book {book_no}", field="book_no")
+        return book
+
+    @staticmethod
+    def _item(session: Session, book: AccountBook, item_no: int, field: str) -> BookItem:
+        item = repository.item(session, book.id, item_no)
+        if item is None:
+            raise NotRegistered(f"book {book.book_no} has no item {item_no}", field=field)
+        return item

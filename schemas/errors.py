@@ -1,0 +1,31 @@
+"""The base of every domain error: what went wrong, where (the field) and why.
+
+The API turns these into RFC 9457 problem+json, the CLI into a one-line message.
+"""
+
+from __future__ import annotations
+
+
+class BondflowError(Exception):
+    """A refusal that the caller can act on: nothing was written."""
+
+    code = "bondflow_error"
+    status = 422
+
+    def __init__(self, reason: str, *, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}" if self.field else self.reason
+
+
+class NotFound(BondflowError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(BondflowError):
+    code = "conflict"
+    status = 409

@@ -1,0 +1,134 @@
+"""Master data: enterprises, account books (账册), book items, consumption norms (单耗),
+locations and lots. These models are the input vocabulary; storage lives in adapters/db."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from rules.credit_code import validate_credit_code
+from rules.identifiers import validate_book_no, validate_customs_code, validate_hs_code
+from rules.norms import check_norm
+from schemas.codes import BookType, EnterpriseRole, LocationKind
+from schemas.quantities import ExactDecimal
+
+CustomsCode = Annotated[str, AfterValidator(validate_customs_code)]
+CreditCode = Annotated[str, AfterValidator(validate_credit_code)]
+HsCode = Annotated[str, AfterValidator(validate_hs_code)]
+BookNo = Annotated[str, AfterValidator(validate_book_no)]
+UnitCode = Annotated[str, Field(pattern=r"^[0-9]{3}$", description="3-digit customs unit code")]
+Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_.\-/]+$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class EnterpriseIn(_Model):
+    """A zone enterprise (区内企业) or declaring agent."""
+
+    customs_code: CustomsCode
+    credit_code: CreditCode
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    roles: Annotated[frozenset[EnterpriseRole], Field(min_length=1)]
+
+
+class AccountBookIn(_Model):
+    """An account book (账册): H for processing trade, T for logistics."""
+
+    book_no: BookNo
+    book_type: BookType
+    enterprise_customs_code: CustomsCode
+    valid_from: dt.date
+    valid_to: dt.date
+    customs_district: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AccountBookIn:
+        if self.book_no[0] != self.book_type.value:
+            raise ValueError(
+                f"book number {self.book_no} starts with {self.book_no[0]!r} "
+                f"but the book type is {self.book_type.value!r}"
+            )
+        if self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+class BookItemIn(_Model):
+    """A registered item of a book (备案料件/成品): 备案序号 + 料号 + HS code + units."""
+
+    book_no: BookNo
+    item_no: Annotated[int, Field(ge=1, le=999_999_999, description="备案序号")]
+    part_no: Annotated[str, Field(min_length=1, max_length=64, description="料号")]
+    hs_code: HsCode
+    name: Annotated[str, Field(min_length=1, max_length=255)]
+    specification: Annotated[str, Field(max_length=255)] = ""
+    declared_unit: UnitCode
+    first_legal_unit: UnitCode
+    first_legal_factor: ExactDecimal = Field(description="legal quantity per declared unit")
+    second_legal_unit: UnitCode | None = None
+    second_legal_factor: ExactDecimal | None = None
+    is_finished_good: bool = Field(default=False, description="成品 (E) rather than 料件 (I)")
+
+    @model_validator(mode="after")
+    def _factors(self) -> BookItemIn:
+        if self.first_legal_factor <= 0:
+            raise ValueError("first_legal_factor must be greater than zero")
+        if (self.second_legal_unit is None) != (self.second_legal_factor is None):
+            raise ValueError("second_legal_unit and second_legal_factor go together")
+        if self.second_legal_factor is not None and self.second_legal_factor <= 0:
+            raise ValueError("second_legal_factor must be greater than zero")
+        if self.declared_unit == self.first_legal_unit and self.first_legal_factor != 1:
+            raise ValueError("declared and first legal unit are the same: the factor must be 1")
+        return self
+
+
+class ConsumptionNormIn(_Model):
+    """A consumption norm (单耗) version: material per unit of a finished item."""
+
+    book_no: BookNo
+    finished_item_no: Annotated[int, Field(ge=1)]
+    material_item_no: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=1, description="单耗版本号")]
+    net_consumption: ExactDecimal = Field(description="净耗")
+    loss_rate: ExactDecimal = Field(description="工艺损耗率, 0 <= rate < 1")
+    effective_from: dt.date
+
+    @model_validator(mode="after")
+    def _sane(self) -> ConsumptionNormIn:
+        check_norm(self.net_consumption, self.loss_rate)
+        if self.finished_item_no == self.material_item_no:
+            raise ValueError("a norm links a finished item to a different material item")
+        return self
+
+
+class LocationIn(_Model):
+    """A place in the zone: an area (cold chain, logistics warehouse), warehouse or bin."""
+
+    code: Code
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    kind: LocationKind
+    parent_code: Code | None = None
+
+
+class LotIn(_Model):
+    """A lot (批次) of one book item; it keeps its identity across locations and statuses."""
+
+    book_no: BookNo
+    item_no: Annotated[int, Field(ge=1)]
+    lot_no: Code
+    origin: Annotated[str, Field(max_length=255)] = ""
+
+
+class NormView(_Model):
+    book_no: str
+    finished_item_no: int
+    material_item_no: int
+    version: int
+    net_consumption: Decimal
+    loss_rate: Decimal
+    effective_from: dt.date
