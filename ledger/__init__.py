@@ -5,6 +5,7 @@ item from one account to another; linked legs commit together; reservations are
 posted or voided; every event joins a SHA-256 audit chain.
 """
 
+from ledger.audit import ChainAuditor
 from ledger.errors import (
     IdempotencyConflict,
     InsufficientStock,
@@ -13,9 +14,12 @@ from ledger.errors import (
     UnitMismatch,
     UnknownReference,
 )
+from ledger.queries import LedgerQueries
 from ledger.service import Ledger
 
 __all__ = [
+    "ChainAuditor",
+    "LedgerQueries",
     "IdempotencyConflict",
     "InsufficientStock",
     "Ledger",

@@ -27,7 +27,8 @@ def _instant(value: dt.datetime) -> str:
 
 
 def _num(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
+    # One text per number, however it was scaled: 1000, 1000.0 and 1E+3 are all "1000".
+    return None if value is None else format(value.normalize(), "f")
 
 
 def canonical_event(

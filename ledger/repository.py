@@ -390,3 +390,148 @@ def entry_as_of(session: Session, account_id_: int, at: dt.datetime) -> AccountE
         .order_by(AccountEntry.recorded_at.desc(), AccountEntry.id.desc())
         .limit(1)
     )
+
+
+# --- reads for queries ------------------------------------------------------------------
+
+
+def balance_rows(
+    session: Session,
+    *,
+    book_no: str | None = None,
+    item_no: int | None = None,
+    lot_no: str | None = None,
+    location: str | None = None,
+    status: str | None = None,
+    include_outside: bool = False,
+    limit: int = 1000,
+    offset: int = 0,
+) -> Sequence[tuple[LedgerAccount, str, int, str | None, str | None]]:
+    stmt = (
+        select(LedgerAccount, AccountBook.book_no, BookItem.item_no, Lot.lot_no, Location.code)
+        .join(AccountBook, AccountBook.id == LedgerAccount.book_id)
+        .join(BookItem, BookItem.id == LedgerAccount.item_id)
+        .outerjoin(Lot, Lot.id == LedgerAccount.lot_id)
+        .outerjoin(Location, Location.id == LedgerAccount.location_id)
+        .order_by(LedgerAccount.key)
+        .limit(limit)
+        .offset(offset)
+    )
+    if not include_outside:
+        stmt = stmt.where(LedgerAccount.kind == "stock")
+    if book_no is not None:
+        stmt = stmt.where(AccountBook.book_no == book_no)
+    if item_no is not None:
+        stmt = stmt.where(BookItem.item_no == item_no)
+    if lot_no is not None:
+        stmt = stmt.where(Lot.lot_no == lot_no)
+    if location is not None:
+        stmt = stmt.where(Location.code == location)
+    if status is not None:
+        stmt = stmt.where(LedgerAccount.status == status)
+    return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
+
+
+def history_rows(
+    session: Session, account_id_: int, *, after_entry_id: int, limit: int
+) -> Sequence[tuple[AccountEntry, LedgerTransaction]]:
+    rows = session.execute(
+        select(AccountEntry, LedgerTransaction)
+        .join(Movement, Movement.id == AccountEntry.movement_id)
+        .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
+        .where(AccountEntry.account_id == account_id_, AccountEntry.id > after_entry_id)
+        .order_by(AccountEntry.id)
+        .limit(limit)
+    )
+    return [(e, t) for e, t in rows]
+
+
+def lot_row(session: Session, book_no: str, lot_no: str) -> tuple[Lot, int] | None:
+    row = session.execute(
+        select(Lot, BookItem.item_no)
+        .join(AccountBook, AccountBook.id == Lot.book_id)
+        .join(BookItem, BookItem.id == Lot.item_id)
+        .where(AccountBook.book_no == book_no, Lot.lot_no == lot_no)
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+def lot_by_id(session: Session, lot_id: int) -> tuple[str, str, int]:
+    row = session.execute(
+        select(AccountBook.book_no, Lot.lot_no, BookItem.item_no)
+        .join(AccountBook, AccountBook.id == Lot.book_id)
+        .join(BookItem, BookItem.id == Lot.item_id)
+        .where(Lot.id == lot_id)
+    ).one()
+    return row[0], row[1], row[2]
+
+
+def outside_flows_of_lot(
+    session: Session, lot_id: int, *, inbound: bool
+) -> Sequence[tuple[LedgerTransaction, str, Decimal]]:
+    """Posted movements between this lot's stock accounts and outside accounts.
+
+    inbound: from outside into the lot (receipts); else from the lot to outside (exits).
+    """
+    stock, other = aliased(LedgerAccount), aliased(LedgerAccount)
+    if inbound:
+        on_stock = Movement.destination_id == stock.id
+        on_other = Movement.source_id == other.id
+    else:
+        on_stock = Movement.source_id == stock.id
+        on_other = Movement.destination_id == other.id
+    rows = session.execute(
+        select(LedgerTransaction, other.kind, func.sum(Movement.quantity))
+        .select_from(stock)
+        .join(Movement, on_stock)
+        .join(other, on_other)
+        .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
+        .where(stock.lot_id == lot_id, other.kind != "stock", Movement.phase == "posted")
+        .group_by(LedgerTransaction.id, other.kind)
+        .order_by(LedgerTransaction.id)
+    )
+    return [(t, kind, qty) for t, kind, qty in rows]
+
+
+def lineage_inputs(session: Session, output_lot_id: int) -> Sequence[tuple[int, Decimal]]:
+    rows = session.execute(
+        select(LineageLink.input_lot_id, func.sum(LineageLink.quantity))
+        .where(LineageLink.output_lot_id == output_lot_id)
+        .group_by(LineageLink.input_lot_id)
+        .order_by(LineageLink.input_lot_id)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def lineage_outputs(session: Session, input_lot_id: int) -> Sequence[tuple[int, Decimal]]:
+    rows = session.execute(
+        select(LineageLink.output_lot_id, func.sum(LineageLink.quantity))
+        .where(LineageLink.input_lot_id == input_lot_id)
+        .group_by(LineageLink.output_lot_id)
+        .order_by(LineageLink.output_lot_id)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def posted_movements_until(session: Session, at: dt.datetime) -> Sequence[tuple[int, int, Decimal]]:
+    """(source, destination, quantity) of every posted movement whose balances changed by `at`.
+
+    Used to replay history independently of the running balances (tests, audit).
+    """
+    rows = session.execute(
+        select(Movement.source_id, Movement.destination_id, Movement.quantity)
+        .join(AccountEntry, AccountEntry.movement_id == Movement.id)
+        .where(
+            Movement.phase == "posted",
+            AccountEntry.account_id == Movement.destination_id,
+            AccountEntry.recorded_at <= at,
+        )
+        .order_by(Movement.id)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def chain_head(session: Session) -> ChainHead:
+    head = session.get(ChainHead, 1)
+    assert head is not None, "the chain head row is created by the first migration"
+    return head

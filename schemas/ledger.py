@@ -248,3 +248,20 @@ class LotTraceLink(_Model):
 
 
 LotTrace.model_rebuild()
+
+
+class ChainAnchor(_Model):
+    """A chain head an auditor keeps outside the database (`bondflow ledger anchor`)."""
+
+    seq: int
+    hash: str
+    taken_at: dt.datetime
+
+
+class ChainVerification(_Model):
+    ok: bool
+    events_checked: int
+    head_seq: int
+    head_hash: str
+    broken_seq: int | None = None
+    problem: str | None = None

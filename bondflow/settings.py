@@ -1,0 +1,85 @@
+"""Settings from environment variables (prefix BONDFLOW_) and an optional settings file.
+
+Precedence, highest first: environment variables, the settings file named by
+BONDFLOW_SETTINGS_FILE (default ./bondflow.toml if present), built-in defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+def _settings_file() -> Path:
+    return Path(os.environ.get("BONDFLOW_SETTINGS_FILE", "bondflow.toml"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BONDFLOW_", extra="forbid")
+
+    data_dir: Path = Field(
+        default=DEFAULT_DATA_DIR, description="where the embedded stack keeps its files"
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; default: a SQLite file under data_dir",
+    )
+    temporal_address: str = Field(default="localhost:7233")
+    temporal_namespace: str = Field(default="default")
+    task_queue: str = Field(default="bondflow")
+    outbox_dir: Path | None = Field(default=None, description="single-window OutBox")
+    inbox_dir: Path | None = Field(default=None, description="single-window InBox")
+    document_timezone: str = Field(default="Asia/Shanghai")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'bondflow.db').as_posix()}"
+
+    @property
+    def effective_outbox(self) -> Path:
+        return self.outbox_dir or self.data_dir / "exchange" / "OutBox"
+
+    @property
+    def effective_inbox(self) -> Path:
+        return self.inbox_dir or self.data_dir / "exchange" / "InBox"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _settings_file()
+        if path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+@lru_cache(maxsize=1)
+def get_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)
