@@ -19,11 +19,11 @@ from ledger.service import Ledger
 
 __all__ = [
     "ChainAuditor",
-    "LedgerQueries",
     "IdempotencyConflict",
     "InsufficientStock",
     "Ledger",
     "LedgerError",
+    "LedgerQueries",
     "ReservationNotPending",
     "UnitMismatch",
     "UnknownReference",

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from ledger import ChainAuditor, InsufficientStock, Ledger, LedgerQueries
-from tests.support.builders import make_zone, outside, leg, request, resolve, stock
+from tests.support.builders import leg, make_zone, outside, request, resolve, stock
 
 
 def test_entry_then_export_reservation_then_gate(db) -> None:
