@@ -7,9 +7,7 @@ BONDFLOW_SETTINGS_FILE (default ./bondflow.toml if present), built-in defaults.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field, field_validator
 from pydantic_settings import (
@@ -22,7 +20,8 @@ from pydantic_settings import (
 DEFAULT_DATA_DIR = Path("var")
 
 
-def _settings_file() -> Path:
+def settings_file() -> Path:
+    """The settings file: BONDFLOW_SETTINGS_FILE, else ./bondflow.toml if it exists."""
     return Path(os.environ.get("BONDFLOW_SETTINGS_FILE", "bondflow.toml"))
 
 
@@ -74,12 +73,9 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        path = _settings_file()
+        path = settings_file()
+        if "BONDFLOW_SETTINGS_FILE" in os.environ and not path.is_file():
+            raise FileNotFoundError(f"BONDFLOW_SETTINGS_FILE names {path}, which does not exist")
         if path.is_file():
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
         return tuple(sources)
-
-
-@lru_cache(maxsize=1)
-def get_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)

@@ -27,14 +27,18 @@ class ScaledDecimal(TypeDecorator[Decimal]):
         super().__init__()
         self.scale = scale
         self._unit = Decimal(1).scaleb(-scale)
+        self._factor: int = pow(10, scale)
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
         if value is None:
             return None
         if isinstance(value, float):
             raise TypeError("refusing a float for an exact column: use Decimal")
+        if isinstance(value, bool):
+            raise TypeError("refusing a bool for an exact column")
         if isinstance(value, int):
-            return value * 10**self.scale
+            whole: int = value
+            return whole * self._factor
         if not isinstance(value, Decimal) or not value.is_finite():
             raise TypeError(f"expected a finite Decimal, got {value!r}")
         scaled = value.scaleb(self.scale)
@@ -90,6 +94,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)  # type: ignore[no-any-return]
+        stored: dt.datetime = value
+        if stored.tzinfo is None:
+            return stored.replace(tzinfo=dt.UTC)
+        return stored.astimezone(dt.UTC)

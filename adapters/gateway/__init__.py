@@ -1,0 +1,1 @@
+"""Single-window OutBox/InBox file exchange and the customs simulator. Arrives with issue #3."""

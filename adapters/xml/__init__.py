@@ -1,0 +1,1 @@
+"""Customs message codecs (lxml) and the project's own XSDs. Arrives with issue #3."""

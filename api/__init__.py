@@ -1,0 +1,1 @@
+"""FastAPI status API for filers, liaison staff and auditors. Arrives with issue #5."""

@@ -1,0 +1,1 @@
+"""The `bondflow` command."""

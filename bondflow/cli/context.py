@@ -1,0 +1,67 @@
+"""What every command needs: settings, the database, and one way to report errors.
+
+A refusal is printed as one line naming what was wrong (file and line for a
+settings file, field and reason for bad input) and the command exits with 2.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.exc import OperationalError
+
+from adapters.db.engine import Database, create_database
+from bondflow.settings import Settings, settings_file
+from schemas.errors import BondflowError
+
+console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def describe_validation(exc: ValidationError, source: str = "") -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "(input)"
+        parts.append(f"{where}: {error['msg']}")
+    prefix = f"{source}: " if source else ""
+    return prefix + "; ".join(parts)
+
+
+def load_settings() -> Settings:
+    path = settings_file()
+    try:
+        return Settings()
+    except tomllib.TOMLDecodeError as exc:
+        fail(f"{path}: {exc}")  # tomllib names the line and column
+    except ValidationError as exc:
+        fail(describe_validation(exc, f"settings (environment BONDFLOW_* or {path})"))
+    except FileNotFoundError as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def reporting() -> Iterator[None]:
+    """Turn domain refusals into a clear message and exit code 2."""
+    try:
+        yield
+    except BondflowError as exc:
+        fail(str(exc))
+    except ValidationError as exc:
+        fail(describe_validation(exc))
+    except OperationalError as exc:
+        fail(f"database unavailable: {exc.orig}")
+
+
+def open_database(settings: Settings) -> Database:
+    return create_database(settings.effective_database_url)
