@@ -413,7 +413,7 @@ def balance_rows(
         .join(BookItem, BookItem.id == LedgerAccount.item_id)
         .outerjoin(Lot, Lot.id == LedgerAccount.lot_id)
         .outerjoin(Location, Location.id == LedgerAccount.location_id)
-        .order_by(LedgerAccount.key)
+        .order_by(AccountBook.book_no, BookItem.item_no, LedgerAccount.key)
         .limit(limit)
         .offset(offset)
     )

@@ -4,11 +4,12 @@ from decimal import Decimal
 
 import pytest
 
+from adapters.db.engine import Database
 from ledger import ChainAuditor, InsufficientStock, Ledger, LedgerQueries
 from tests.support.builders import leg, make_zone, outside, request, resolve, stock
 
 
-def test_entry_then_export_reservation_then_gate(db) -> None:
+def test_entry_then_export_reservation_then_gate(db: Database) -> None:
     zone = make_zone(db)
     zone.lot("L1")
     ledger = Ledger(db)

@@ -6,6 +6,7 @@ settings file, field and reason for bad input) and the command exits with 2.
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,8 @@ from adapters.db.engine import Database, create_database
 from bondflow.settings import Settings, settings_file
 from schemas.errors import BondflowError
 
-console = Console()
+# Piped output (CI logs, files) gets a width that fits the tables instead of 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
