@@ -248,10 +248,11 @@ class Ledger:
                 f"{leg.quantity} x the item's legal-unit factor is not exact",
                 field=f"{where}.quantity",
             ) from None
-        source = self._account(session, item, leg.source, f"{where}.source", create=False)
-        destination = self._account(
-            session, item, leg.destination, f"{where}.destination", create=True
-        )
+        # A position that never held stock is created like any other: taking from it is
+        # refused by the balance guard (0 available), unless this same linked group puts
+        # goods there first. Unknown lots and locations are refused here.
+        source = self._account(session, item, leg.source, f"{where}.source")
+        destination = self._account(session, item, leg.destination, f"{where}.destination")
         return _Prepared(
             field=f"{where}.quantity",
             item_id=item.item_id,
@@ -271,8 +272,6 @@ class Ledger:
         item: repository.ItemInfo,
         ref: StockRef | OutsideRef,
         where: str,
-        *,
-        create: bool,
     ) -> _Account:
         if isinstance(ref, OutsideRef):
             key = outside_key(ref.party, item.book_no, item.item_no)
@@ -281,13 +280,6 @@ class Ledger:
             )
             return _Account(repository.ensure_account(session, new), key, False)
         key = stock_key(item.book_no, item.item_no, ref.lot_no, ref.location, ref.status)
-        if not create:
-            found = repository.account_id(session, key)
-            if found is None:
-                raise UnknownReference(
-                    f"no stock account {key}: nothing was ever put there", field=where
-                )
-            return _Account(found, key, True)
         lot = repository.lot_info(session, item.book_no, ref.lot_no)
         if lot is None:
             raise UnknownReference(
