@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from adapters.db.models import AccountEntry, LedgerTransaction, LineageLink, Movement
+from schemas.quantities import plain
 
 GENESIS_HASH = "0" * 64
 
@@ -27,8 +28,7 @@ def _instant(value: dt.datetime) -> str:
 
 
 def _num(value: Decimal | None) -> str | None:
-    # One text per number, however it was scaled: 1000, 1000.0 and 1E+3 are all "1000".
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else plain(value)
 
 
 def canonical_event(

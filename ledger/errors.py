@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from schemas.errors import BondflowError, Conflict, NotFound
+from schemas.quantities import plain
 
 
 class LedgerError(BondflowError):
@@ -33,7 +34,10 @@ class InsufficientStock(LedgerError):
     status = 409
 
     def __init__(self, account: str, asked: Decimal, available: Decimal, *, field: str) -> None:
-        super().__init__(f"account {account} has {available} available, {asked} asked", field=field)
+        super().__init__(
+            f"account {account} has {plain(available)} available, {plain(asked)} asked",
+            field=field,
+        )
         self.account = account
         self.asked = asked
         self.available = available

@@ -74,3 +74,8 @@ NonNegativeQuantity = Annotated[
 ]
 Amount = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_amount)]
 ExactDecimal = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_exact)]
+
+
+def plain(value: Decimal) -> str:
+    """One text per number, however it was scaled: 1000, 1000.00000 and 1E+3 are "1000"."""
+    return format(value.normalize(), "f") if value else "0"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.table import Table
 from rich.tree import Tree
 
 from schemas.ledger import BalanceView, HistoryEntry, LotTrace
+from schemas.quantities import plain
 
 
 def balances_table(rows: list[BalanceView], title: str) -> Table:
@@ -94,14 +97,10 @@ def _lot_label(trace: LotTrace) -> str:
     return f"[bold]{trace.book_no}/{trace.lot_no}[/] (item {trace.item_no})"
 
 
-def _q(value: object) -> str:
-    from decimal import Decimal
-
-    assert isinstance(value, Decimal)
-    text = format(value.normalize(), "f")
-    return text
+def _q(value: Decimal) -> str:
+    return plain(value)
 
 
-def _signed(value: object) -> str:
+def _signed(value: Decimal) -> str:
     text = _q(value)
     return text if text.startswith("-") else f"+{text}"
