@@ -46,6 +46,7 @@ from ledger import (
     ReservationNotPending,
 )
 from ledger.keys import outside_key, stock_key
+from schemas.codes import Operation
 from schemas.ledger import LedgerReceipt, Leg, MovementRequest, OutsideRef, StockRef
 from tests.support.builders import LINE, WAREHOUSE, make_zone, outside, request, resolve, stock
 
@@ -106,7 +107,7 @@ class LedgerMachine(RuleBasedStateMachine):
         out: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
         for leg in req.legs:
             src, dst = self.key(leg.source), self.key(leg.destination)
-            if req.operation == "reserve":
+            if req.operation is Operation.RESERVE:
                 out[src][1] += leg.quantity
                 out[dst][2] += leg.quantity
             else:
