@@ -111,6 +111,9 @@ def account_id(session: Session, key: str) -> int | None:
 
 def ensure_account(session: Session, account: NewAccount) -> int:
     """The account's id, inserting it first if it is new (race-free on both databases)."""
+    found = account_id(session, account.key)
+    if found is not None:
+        return found
     values = {
         "key": account.key,
         "kind": account.kind,
@@ -126,7 +129,7 @@ def ensure_account(session: Session, account: NewAccount) -> int:
     dialect = session.get_bind().dialect.name
     stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(LedgerAccount).values(values)
     session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
-    found = account_id(session, account.key)
+    found = account_id(session, account.key)  # ours, or a concurrent twin's
     assert found is not None
     return found
 

@@ -113,31 +113,46 @@ class Ledger:
     def __init__(self, database: Database, *, clock: Callable[[], dt.datetime] | None = None):
         self.db = database
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+        # Master data and accounts are never updated in a way that changes these ids, nor
+        # deleted, so they are cached once seen committed. Accounts first created by a
+        # request enter the cache only after that request commits.
+        self._items: dict[tuple[str, int], repository.ItemInfo] = {}
+        self._lots: dict[tuple[str, str], repository.LotInfo] = {}
+        self._locations: dict[str, int] = {}
+        self._accounts: dict[str, int] = {}
 
     # --- public API -------------------------------------------------------------------
 
     def execute(self, request: MovementRequest) -> LedgerReceipt:
         """Post or reserve a linked group of legs: all commit together or none do."""
-        return self._run(request.client_id, request.fingerprint(), lambda s: self._move(s, request))
+        return self._run(
+            request.client_id, request.fingerprint(), lambda s, new: self._move(s, request, new)
+        )
 
     def resolve(self, request: ResolveRequest) -> LedgerReceipt:
         """Post or void a reservation in full."""
         return self._run(
-            request.client_id, request.fingerprint(), lambda s: self._resolve(s, request)
+            request.client_id, request.fingerprint(), lambda s, _: self._resolve(s, request)
         )
 
     # --- the transaction loop ---------------------------------------------------------
 
     def _run(
-        self, client_id: str, fingerprint: str, work: Callable[[Session], LedgerReceipt]
+        self,
+        client_id: str,
+        fingerprint: str,
+        work: Callable[[Session, dict[str, int]], LedgerReceipt],
     ) -> LedgerReceipt:
         for attempt in range(RETRIES):
             try:
+                new_accounts: dict[str, int] = {}
                 with self.db.transaction() as session:
                     existing = repository.transaction_by_client_id(session, client_id)
                     if existing is not None:
                         return self._replay(session, existing, fingerprint)
-                    return work(session)
+                    receipt = work(session, new_accounts)
+                self._accounts.update(new_accounts)  # committed: safe to remember
+                return receipt
             except _Replay:
                 continue
             except IntegrityError as exc:
@@ -184,8 +199,12 @@ class Ledger:
 
     # --- post and reserve ------------------------------------------------------------
 
-    def _move(self, session: Session, request: MovementRequest) -> LedgerReceipt:
-        prepared = [self._prepare(session, i, leg) for i, leg in enumerate(request.legs)]
+    def _move(
+        self, session: Session, request: MovementRequest, new_accounts: dict[str, int]
+    ) -> LedgerReceipt:
+        prepared = [
+            self._prepare(session, i, leg, new_accounts) for i, leg in enumerate(request.legs)
+        ]
         lineage = self._prepare_lineage(session, request)
         txn = LedgerTransaction(
             client_id=request.client_id,
@@ -224,15 +243,20 @@ class Ledger:
         self._append_to_chain(session, txn, None, movements, links)
         return _receipt(session, txn, replayed=False)
 
-    def _prepare(self, session: Session, index: int, leg: Leg) -> _Prepared:
+    def _prepare(
+        self, session: Session, index: int, leg: Leg, new_accounts: dict[str, int]
+    ) -> _Prepared:
         where = f"legs[{index}]"
-        item = repository.item_info(session, leg.book_no, leg.item_no)
+        item = self._items.get((leg.book_no, leg.item_no)) or repository.item_info(
+            session, leg.book_no, leg.item_no
+        )
         if item is None:
             if not repository.book_exists(session, leg.book_no):
                 raise UnknownReference(f"no account book {leg.book_no}", field=f"{where}.book_no")
             raise UnknownReference(
                 f"book {leg.book_no} has no item {leg.item_no}", field=f"{where}.item_no"
             )
+        self._items[(leg.book_no, leg.item_no)] = item
         if leg.unit != item.declared_unit:
             raise UnitMismatch(
                 f"item {leg.book_no}/{leg.item_no} is declared in unit {item.declared_unit}, "
@@ -251,8 +275,10 @@ class Ledger:
         # A position that never held stock is created like any other: taking from it is
         # refused by the balance guard (0 available), unless this same linked group puts
         # goods there first. Unknown lots and locations are refused here.
-        source = self._account(session, item, leg.source, f"{where}.source")
-        destination = self._account(session, item, leg.destination, f"{where}.destination")
+        source = self._account(session, item, leg.source, f"{where}.source", new_accounts)
+        destination = self._account(
+            session, item, leg.destination, f"{where}.destination", new_accounts
+        )
         return _Prepared(
             field=f"{where}.quantity",
             item_id=item.item_id,
@@ -272,15 +298,24 @@ class Ledger:
         item: repository.ItemInfo,
         ref: StockRef | OutsideRef,
         where: str,
+        new_accounts: dict[str, int],
     ) -> _Account:
         if isinstance(ref, OutsideRef):
             key = outside_key(ref.party, item.book_no, item.item_no)
-            new = repository.NewAccount(
-                key, ref.party.value, item.book_id, item.item_id, None, None, None
-            )
-            return _Account(repository.ensure_account(session, new), key, False)
+            known = self._accounts.get(key) or new_accounts.get(key)
+            if known is None:
+                new = repository.NewAccount(
+                    key, ref.party.value, item.book_id, item.item_id, None, None, None
+                )
+                known = new_accounts[key] = repository.ensure_account(session, new)
+            return _Account(known, key, False)
         key = stock_key(item.book_no, item.item_no, ref.lot_no, ref.location, ref.status)
-        lot = repository.lot_info(session, item.book_no, ref.lot_no)
+        known = self._accounts.get(key) or new_accounts.get(key)
+        if known is not None:  # an account exists only for a valid lot and location
+            return _Account(known, key, True)
+        lot = self._lots.get((item.book_no, ref.lot_no)) or repository.lot_info(
+            session, item.book_no, ref.lot_no
+        )
         if lot is None:
             raise UnknownReference(
                 f"book {item.book_no} has no lot {ref.lot_no}", field=f"{where}.lot_no"
@@ -289,9 +324,13 @@ class Ledger:
             raise UnknownReference(
                 f"lot {ref.lot_no} is not a lot of item {item.item_no}", field=f"{where}.lot_no"
             )
-        location = repository.location_id(session, ref.location)
+        self._lots[(item.book_no, ref.lot_no)] = lot
+        location = self._locations.get(ref.location) or repository.location_id(
+            session, ref.location
+        )
         if location is None:
             raise UnknownReference(f"no location {ref.location}", field=f"{where}.location")
+        self._locations[ref.location] = location
         new = repository.NewAccount(
             key,
             AccountKind.STOCK.value,
@@ -301,7 +340,8 @@ class Ledger:
             location,
             ref.status.value,
         )
-        return _Account(repository.ensure_account(session, new), key, True)
+        known = new_accounts[key] = repository.ensure_account(session, new)
+        return _Account(known, key, True)
 
     def _prepare_lineage(
         self, session: Session, request: MovementRequest

@@ -239,7 +239,12 @@ class AccountEntry(Base):
     """
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (Index("ix_ledger_entries_account_time", "account_id", "recorded_at", "id"),)
+    __table_args__ = (
+        # "as of t": the newest entry of an account at or before t.
+        Index("ix_ledger_entries_account_time", "account_id", "recorded_at", "id"),
+        # history pages: an account's entries in id order, from an entry id on.
+        Index("ix_ledger_entries_account_id", "account_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"))

@@ -412,6 +412,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_ledger_entries_account_time", ["account_id", "recorded_at", "id"], unique=False
         )
+        batch_op.create_index("ix_ledger_entries_account_id", ["account_id", "id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_ledger_entries_movement_id"), ["movement_id"], unique=False
         )
@@ -427,6 +428,7 @@ def downgrade() -> None:
     with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ledger_entries_movement_id"))
         batch_op.drop_index("ix_ledger_entries_account_time")
+        batch_op.drop_index("ix_ledger_entries_account_id")
 
     op.drop_table("ledger_entries")
     with op.batch_alter_table("ledger_movements", schema=None) as batch_op:

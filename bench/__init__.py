@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): each script measures against a baseline in the same run."""
