@@ -333,13 +333,6 @@ def lot_labels(session: Session, ids: Iterable[int]) -> dict[int, str]:
     return {r[0]: f"{r[1]}/{r[2]}" for r in rows}
 
 
-def chain_counts(session: Session) -> tuple[int, int]:
-    """(transactions, chain events): every transaction must be in the chain."""
-    transactions = session.scalar(select(func.count()).select_from(LedgerTransaction)) or 0
-    events = session.scalar(select(func.count()).select_from(ChainEvent)) or 0
-    return transactions, events
-
-
 def unchained_transaction(session: Session) -> LedgerTransaction | None:
     return session.scalar(
         select(LedgerTransaction)
@@ -514,24 +507,6 @@ def lineage_outputs(session: Session, input_lot_id: int) -> Sequence[tuple[int, 
         .order_by(LineageLink.output_lot_id)
     )
     return [(r[0], r[1]) for r in rows]
-
-
-def posted_movements_until(session: Session, at: dt.datetime) -> Sequence[tuple[int, int, Decimal]]:
-    """(source, destination, quantity) of every posted movement whose balances changed by `at`.
-
-    Used to replay history independently of the running balances (tests, audit).
-    """
-    rows = session.execute(
-        select(Movement.source_id, Movement.destination_id, Movement.quantity)
-        .join(AccountEntry, AccountEntry.movement_id == Movement.id)
-        .where(
-            Movement.phase == "posted",
-            AccountEntry.account_id == Movement.destination_id,
-            AccountEntry.recorded_at <= at,
-        )
-        .order_by(Movement.id)
-    )
-    return [(r[0], r[1], r[2]) for r in rows]
 
 
 def chain_head(session: Session) -> ChainHead:
