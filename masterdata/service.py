@@ -28,11 +28,22 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# Columns that hold an id stand for the input field that named the referenced row.
+_INPUT_FIELD = {
+    "enterprise_id": "enterprise_customs_code",
+    "parent_id": "parent_code",
+    "item_id": "item_no",
+    "book_id": "book_no",
+    "finished_item_id": "finished_item_no",
+    "material_item_id": "material_item_no",
+}
+
+
 def _same(row: Any, wanted: dict[str, Any], what: str) -> None:
-    diffs = [k for k, v in wanted.items() if getattr(row, k) != v]
+    diffs = sorted(_INPUT_FIELD.get(k, k) for k, v in wanted.items() if getattr(row, k) != v)
     if diffs:
         raise AlreadyRegistered(
-            f"{what} is already registered with different {', '.join(sorted(diffs))}",
+            f"{what} is already registered with different {', '.join(diffs)}",
             field=diffs[0],
         )
 

@@ -13,7 +13,7 @@ from rules.credit_code import validate_credit_code
 from rules.identifiers import validate_book_no, validate_customs_code, validate_hs_code
 from rules.norms import check_norm
 from schemas.codes import BookType, EnterpriseRole, LocationKind
-from schemas.quantities import ExactDecimal
+from schemas.quantities import Factor
 
 CustomsCode = Annotated[str, AfterValidator(validate_customs_code)]
 CreditCode = Annotated[str, AfterValidator(validate_credit_code)]
@@ -69,9 +69,9 @@ class BookItemIn(_Model):
     specification: Annotated[str, Field(max_length=255)] = ""
     declared_unit: UnitCode
     first_legal_unit: UnitCode
-    first_legal_factor: ExactDecimal = Field(description="legal quantity per declared unit")
+    first_legal_factor: Factor = Field(description="legal quantity per declared unit")
     second_legal_unit: UnitCode | None = None
-    second_legal_factor: ExactDecimal | None = None
+    second_legal_factor: Factor | None = None
     is_finished_good: bool = Field(default=False, description="成品 (E) rather than 料件 (I)")
 
     @model_validator(mode="after")
@@ -94,8 +94,8 @@ class ConsumptionNormIn(_Model):
     finished_item_no: Annotated[int, Field(ge=1)]
     material_item_no: Annotated[int, Field(ge=1)]
     version: Annotated[int, Field(ge=1, description="单耗版本号")]
-    net_consumption: ExactDecimal = Field(description="净耗")
-    loss_rate: ExactDecimal = Field(description="工艺损耗率, 0 <= rate < 1")
+    net_consumption: Factor = Field(description="净耗")
+    loss_rate: Factor = Field(description="工艺损耗率, 0 <= rate < 1")
     effective_from: dt.date
 
     @model_validator(mode="after")

@@ -66,6 +66,18 @@ def _exact(value: Decimal) -> Decimal:
     return check_finite(value)
 
 
+FACTOR_DIGITS = 24
+FACTOR_PLACES = 12
+
+
+def _factor(value: Decimal) -> Decimal:
+    """Conversion factors, norms and rates: exact, but of a size that storage can hold."""
+    check_places(value, FACTOR_PLACES, "factor")
+    if len(value.normalize().as_tuple().digits) > FACTOR_DIGITS:
+        raise ValueError(f"has more than {FACTOR_DIGITS} significant digits: {value}")
+    return value
+
+
 PositiveQuantity = Annotated[
     Decimal, BeforeValidator(_no_float), AfterValidator(_positive_quantity)
 ]
@@ -74,6 +86,7 @@ NonNegativeQuantity = Annotated[
 ]
 Amount = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_amount)]
 ExactDecimal = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_exact)]
+Factor = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_factor)]
 
 
 def plain(value: Decimal) -> str:

@@ -57,10 +57,14 @@ class ScaledDecimal(TypeDecorator[Decimal]):
 
 
 class TextDecimal(TypeDecorator[Decimal]):
-    """An exact Decimal of any precision stored as its canonical text (factors, rates)."""
+    """An exact Decimal stored as its canonical text (factors, rates, legal quantities).
+
+    Up to 64 characters: a value that needs more is refused, on every database.
+    """
 
     impl = String(64)
     cache_ok = True
+    length = 64
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
@@ -70,7 +74,11 @@ class TextDecimal(TypeDecorator[Decimal]):
         d = Decimal(value)
         if not d.is_finite():
             raise ValueError(f"expected a finite Decimal, got {value!r}")
-        return str(d)
+        text = str(d)
+        if len(text) > self.length:
+            # Refuse here, alike on every database, rather than let one truncate or fail.
+            raise ValueError(f"{text} needs more than {self.length} characters")
+        return text
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else Decimal(value)
