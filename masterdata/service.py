@@ -208,10 +208,15 @@ class MasterData:
         def work(session: Session) -> Lot:
             book = self._book(session, data.book_no)
             item = self._item(session, book, data.item_no, "item_no")
-            wanted = {"book_id": book.id, "item_id": item.id, "lot_no": data.lot_no}
+            wanted = {
+                "book_id": book.id,
+                "item_id": item.id,
+                "lot_no": data.lot_no,
+                "origin": data.origin,
+            }
             found = repository.lot(session, book.id, data.lot_no)
             if found is None:
-                found = Lot(**wanted, origin=data.origin, created_at=_now())
+                found = Lot(**wanted, created_at=_now())
                 session.add(found)
                 session.flush()
             else:

@@ -14,11 +14,33 @@ QUANTITY_PLACES = 5
 AMOUNT_PLACES = 2
 
 
+# Every helper below works on the digits themselves: Decimal's normalize(), scaleb()
+# and quantize() round to the context's 28 digits, which would let a 30-place value
+# pass as if it had 5.
+
+
+def stripped(value: Decimal) -> Decimal:
+    """The same number without trailing fractional zeros, exactly (no context rounding)."""
+    check_finite(value)
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if not any(digits):
+        return Decimal(0)
+    kept = list(digits)
+    while exponent < 0 and kept[-1] == 0:
+        kept.pop()
+        exponent += 1
+    return Decimal((sign, tuple(kept), exponent))
+
+
 def places_of(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int):
-        raise ValueError("must be a finite number")
+    exponent = stripped(value).as_tuple().exponent
+    assert isinstance(exponent, int)
     return max(0, -exponent)
+
+
+def significant_digits(value: Decimal) -> int:
+    return len(stripped(value).as_tuple().digits)
 
 
 def check_finite(value: Decimal) -> Decimal:
@@ -29,9 +51,24 @@ def check_finite(value: Decimal) -> Decimal:
 
 def check_places(value: Decimal, places: int, what: str) -> Decimal:
     check_finite(value)
-    if places_of(value.normalize() if value != 0 else Decimal(0)) > places:
+    if places_of(value) > places:
         raise ValueError(f"{what} has more than {places} decimal places: {value}")
     return value
+
+
+def to_scaled_int(value: Decimal, scale: int) -> int:
+    """value x 10**scale as an exact integer; ValueError if it has more places."""
+    check_places(value, scale, "value")
+    sign, digits, exponent = stripped(value).as_tuple()
+    assert isinstance(exponent, int)
+    shift: int = pow(10, exponent + scale)  # exponent + scale >= 0 after check_places
+    whole = int("".join(map(str, digits))) * shift
+    return -whole if sign else whole
+
+
+# The largest quantity a BIGINT holds at 5 places is 92,233,720,368,547.75807;
+# stay well inside it so that sums over many movements fit too.
+MAX_QUANTITY = Decimal("9999999999999.99999")
 
 
 def _no_float(value: object) -> object:
@@ -45,6 +82,8 @@ def _positive_quantity(value: Decimal) -> Decimal:
     check_places(value, QUANTITY_PLACES, "quantity")
     if value <= 0:
         raise ValueError(f"quantity must be greater than zero, got {value}")
+    if value > MAX_QUANTITY:
+        raise ValueError(f"quantity must be at most {MAX_QUANTITY}, got {value}")
     return value
 
 
@@ -73,7 +112,7 @@ FACTOR_PLACES = 12
 def _factor(value: Decimal) -> Decimal:
     """Conversion factors, norms and rates: exact, but of a size that storage can hold."""
     check_places(value, FACTOR_PLACES, "factor")
-    if len(value.normalize().as_tuple().digits) > FACTOR_DIGITS:
+    if significant_digits(value) > FACTOR_DIGITS:
         raise ValueError(f"has more than {FACTOR_DIGITS} significant digits: {value}")
     return value
 
@@ -91,4 +130,4 @@ Factor = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_factor)]
 
 def plain(value: Decimal) -> str:
     """One text per number, however it was scaled: 1000, 1000.00000 and 1E+3 are "1000"."""
-    return format(value.normalize(), "f") if value else "0"
+    return format(stripped(value), "f")

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Dialect, String
 from sqlalchemy.types import TypeDecorator
 
+from schemas.quantities import to_scaled_int
+
 
 class ScaledDecimal(TypeDecorator[Decimal]):
     """A Decimal stored as an integer count of 10**-scale units."""
@@ -41,10 +43,10 @@ class ScaledDecimal(TypeDecorator[Decimal]):
             return whole * self._factor
         if not isinstance(value, Decimal) or not value.is_finite():
             raise TypeError(f"expected a finite Decimal, got {value!r}")
-        scaled = value.scaleb(self.scale)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} has more than {self.scale} decimal places")
-        return int(scaled)
+        try:
+            return to_scaled_int(value, self.scale)
+        except ValueError:
+            raise ValueError(f"{value} has more than {self.scale} decimal places") from None
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:

@@ -178,3 +178,12 @@ def test_the_norm_in_force_is_the_newest_version_effective_on_the_day(db: Databa
     assert [n.version for n in in_force[dt.date(2026, 7, 1)]] == [2]
     assert [n.version for n in in_force[dt.date(2027, 6, 1)]] == [3]
     assert md.norms_in_force(BOOK, MODULE, dt.date(2025, 12, 31)) == []
+
+
+def test_a_lot_registered_again_with_another_origin_is_refused(db: Database) -> None:
+    make_zone(db)
+    md = MasterData(db)
+    md.create_lot(LotIn(book_no=BOOK, item_no=CELLS, lot_no="L9", origin="list A"))
+    with pytest.raises(AlreadyRegistered) as refused:
+        md.create_lot(LotIn(book_no=BOOK, item_no=CELLS, lot_no="L9", origin="list B"))
+    assert refused.value.field == "origin"
