@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -25,8 +25,12 @@ from adapters.db.models import (
     Lot,
     Movement,
 )
+from adapters.db.types import ScaledDecimal
 from schemas.codes import Phase
 from schemas.ledger import MovementView
+from schemas.quantities import QUANTITY_PLACES
+
+QUANTITY = ScaledDecimal(QUANTITY_PLACES)
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,32 @@ def ensure_account(session: Session, account: NewAccount) -> int:
     return found
 
 
+def _balance_update(guarded: bool) -> Update:
+    """The balance UPDATE, built once: rebuilding it per call cost more than running it."""
+    accounts: Table = LedgerAccount.__table__  # type: ignore[assignment]
+    d_posted = bindparam("d_posted", type_=QUANTITY)
+    d_out = bindparam("d_out", type_=QUANTITY)
+    d_in = bindparam("d_in", type_=QUANTITY)
+    stmt = (
+        update(accounts)
+        .where(accounts.c.id == bindparam("account_id"))
+        .values(
+            posted=accounts.c.posted + d_posted,
+            pending_out=accounts.c.pending_out + d_out,
+            pending_in=accounts.c.pending_in + d_in,
+        )
+        .returning(accounts.c.posted, accounts.c.pending_out, accounts.c.pending_in)
+    )
+    if guarded:
+        # Compared with the integer 0: the scaled column and zero agree at any scale.
+        stmt = stmt.where(accounts.c.posted + d_posted - (accounts.c.pending_out + d_out) >= 0)
+    return stmt
+
+
+_GUARDED_UPDATE = _balance_update(guarded=True)
+_UNGUARDED_UPDATE = _balance_update(guarded=False)
+
+
 def apply_delta(
     session: Session,
     account_id_: int,
@@ -150,21 +180,19 @@ def apply_delta(
     of the UPDATE itself, so it is evaluated on the locked, current row: no
     interleaving of concurrent requests can overdraw the account.
     """
-    stmt = (
-        update(LedgerAccount)
-        .where(LedgerAccount.id == account_id_)
-        .values(
-            posted=LedgerAccount.posted + posted,
-            pending_out=LedgerAccount.pending_out + pending_out,
-            pending_in=LedgerAccount.pending_in + pending_in,
+    row = (
+        session.connection()
+        .execute(
+            _GUARDED_UPDATE if guard_available else _UNGUARDED_UPDATE,
+            {
+                "account_id": account_id_,
+                "d_posted": posted,
+                "d_out": pending_out,
+                "d_in": pending_in,
+            },
         )
-        .returning(LedgerAccount.posted, LedgerAccount.pending_out, LedgerAccount.pending_in)
+        .one_or_none()
     )
-    if guard_available:
-        stmt = stmt.where(
-            LedgerAccount.posted + posted - (LedgerAccount.pending_out + pending_out) >= Decimal(0)
-        )
-    row = session.execute(stmt).one_or_none()
     return None if row is None else Balances(row[0], row[1], row[2])
 
 
