@@ -29,6 +29,22 @@ class _Broken(Exception):
         self.problem = problem
 
 
+def _one_snapshot(session: Session) -> None:
+    """Read everything verify() looks at from one consistent state of the database.
+
+    FIX (found by tests/ledger/test_race.py): at Read Committed, PostgreSQL's default,
+    each statement sees whatever was committed before it started, so a verification
+    running beside writers read the head before a commit and the events or balances
+    after it, and reported tampering that never happened ("ledger_chain_head row says
+    seq 5 ... the chain ends at seq 6", "ledger_accounts row ... differ from its
+    history"). A REPEATABLE READ transaction reads one snapshot throughout; it only
+    reads, so it cannot fail to serialise. SQLite needs nothing: verify's transaction
+    there begins with BEGIN IMMEDIATE and sees one state.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 class ChainAuditor:
     def __init__(self, database: Database) -> None:
         self.db = database
@@ -41,6 +57,7 @@ class ChainAuditor:
 
     def verify(self, anchor: ChainAnchor | None = None) -> ChainVerification:
         with self.db.sessions() as session:
+            _one_snapshot(session)
             checked = 0
             prev_hash = chain.GENESIS_HASH
             head = repository.chain_head(session)
@@ -102,13 +119,22 @@ class ChainAuditor:
             for event in events:
                 if event.seq != last_seq + 1:
                     raise _Broken(
-                        last_seq + 1, f"event seq {last_seq + 1} is missing (next is {event.seq})"
+                        last_seq + 1,
+                        f"ledger_chain row seq={last_seq + 1} is missing (next is {event.seq})",
                     )
                 if event.prev_hash != prev_hash:
                     raise _Broken(
                         event.seq,
                         f"ledger_chain row seq={event.seq}: prev_hash does not match "
                         f"the hash of event {last_seq}",
+                    )
+                # FIX: check the stored text against its own hash before comparing it with
+                # the rows. An edited payload used to be reported as an edit of the
+                # (untouched) transaction row, sending the auditor to the wrong table.
+                if event.hash != chain.link_hash(prev_hash, event.payload):
+                    raise _Broken(
+                        event.seq,
+                        f"ledger_chain row seq={event.seq}: hash does not match its stored event",
                     )
                 txn = txns.get(event.transaction_id)
                 if txn is None:
@@ -138,14 +164,8 @@ class ChainAuditor:
                     where = chain.first_difference(event.payload, rebuilt)
                     raise _Broken(
                         event.seq,
-                        f"event {event.seq} (transaction {txn.client_id!r}): {where} "
-                        "differs from what was chained",
-                    )
-                expected = chain.link_hash(prev_hash, event.payload)
-                if event.hash != expected:
-                    raise _Broken(
-                        event.seq,
-                        f"ledger_chain row seq={event.seq}: hash does not match its event",
+                        f"event {event.seq} (transaction {txn.client_id!r}) differs from "
+                        f"what was chained: {where}",
                     )
                 prev_hash, last_seq = event.hash, event.seq
             if len(events) < BATCH:

@@ -105,28 +105,54 @@ def link_hash(prev_hash: str, canonical: str) -> str:
 
 
 def first_difference(stored: str, rebuilt: str) -> str:
-    """Name the row where a stored event and the rows rebuilt from the tables differ."""
+    """Name the row where a stored event and the rows rebuilt from the tables differ.
+
+    FIX: rows are paired by id, not by position, so a deleted or added row is named
+    itself; pairing by position named the next, untouched row instead.
+    """
     try:
         old, new = json.loads(stored), json.loads(rebuilt)
     except json.JSONDecodeError:
         return "the stored event text is not valid JSON"
     if old.get("transaction") != new.get("transaction"):
-        return f"ledger_transactions row id={new['transaction']['id']}"
-    old_m, new_m = old.get("movements", []), new.get("movements", [])
-    for a, b in zip(old_m, new_m, strict=False):
-        a_entries, b_entries = a.pop("entries", []), b.pop("entries", [])
-        if a != b:
-            return f"ledger_movements row id={b.get('id', a.get('id'))}"
-        for ea, eb in zip(a_entries, b_entries, strict=False):
-            if ea != eb:
-                return f"ledger_entries row id={eb.get('id', ea.get('id'))}"
-        if len(a_entries) != len(b_entries):
-            return f"ledger_entries of movement id={b.get('id')} (rows added or removed)"
-    if len(old_m) != len(new_m):
-        return "ledger_movements of this transaction (rows added or removed)"
-    for la, lb in zip(old.get("lineage", []), new.get("lineage", []), strict=False):
-        if la != lb:
-            return f"ledger_lineage row id={lb.get('id')}"
-    if len(old.get("lineage", [])) != len(new.get("lineage", [])):
-        return "ledger_lineage of this transaction (rows added or removed)"
-    return "the event text differs from its rows"
+        return f"ledger_transactions row id={new['transaction']['id']} was changed"
+    return (
+        _row_difference(
+            "ledger_movements", old.get("movements", []), new.get("movements", []), "entries"
+        )
+        or _row_difference("ledger_lineage", old.get("lineage", []), new.get("lineage", []))
+        or "the event text differs from its rows"
+    )
+
+
+def _row_difference(
+    table: str,
+    stored: list[dict[str, Any]],
+    rebuilt: list[dict[str, Any]],
+    nested: str | None = None,
+) -> str | None:
+    """The first row of `table` changed, missing or added; `nested` rows are entries."""
+    now = {row.get("id"): row for row in rebuilt}
+    for row in stored:
+        row_id = row.get("id")
+        other = now.get(row_id)
+        if other is None:
+            return f"{table} row id={row_id} is missing"
+        if nested is None:
+            if row != other:
+                return f"{table} row id={row_id} was changed"
+            continue
+        if {k: v for k, v in row.items() if k != nested} != {
+            k: v for k, v in other.items() if k != nested
+        }:
+            return f"{table} row id={row_id} was changed"
+        inner = _row_difference("ledger_entries", row.get(nested, []), other.get(nested, []))
+        if inner is not None:
+            return inner
+    then = {row.get("id") for row in stored}
+    for row in rebuilt:
+        if row.get("id") not in then:
+            return f"{table} row id={row.get('id')} was added"
+    if [r.get("id") for r in stored] != [r.get("id") for r in rebuilt]:
+        return f"{table}: rows are in another order"
+    return None

@@ -372,6 +372,12 @@ class Ledger:
                 field="reservation_client_id",
             )
         resolved = repository.resolution_of(session, reservation.id)
+        if resolved is not None and resolved.client_id == request.client_id:
+            # FIX (found by tests/ledger/test_race.py): a concurrent twin of this very
+            # request committed after the replay check in _run (at Read Committed each
+            # statement sees new commits). It is our own resolution: answer it as a
+            # replay (the retry checks the fingerprint), not as ReservationNotPending.
+            raise _Replay()
         if resolved is not None:
             verb = "posted" if resolved.operation == Operation.POST_PENDING.value else "voided"
             raise ReservationNotPending(

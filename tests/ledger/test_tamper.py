@@ -1,14 +1,18 @@
-"""Tampering: any edit of stored history is caught and named; anchors catch rewrites.
+"""Tampering: any edit of stored history is caught and names the row; anchors catch rewrites.
 
-The history tables refuse UPDATE and DELETE through triggers, so these tests act as
-an attacker with database admin rights would: on SQLite they drop the triggers, on
-PostgreSQL they set session_replication_role = replica (which skips triggers).
+The history tables refuse UPDATE and DELETE through triggers, so these tests act as an
+attacker with database admin rights would: on SQLite they drop the triggers, on
+PostgreSQL they set session_replication_role = replica (which skips triggers) or
+disable the triggers with ALTER TABLE. The current balances in ledger_accounts are
+not append-only (they change with every movement) but are checked against history.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, text
@@ -33,19 +37,22 @@ from tests.support.builders import (
 
 @pytest.fixture
 def history(db: Database) -> Database:
-    """Entry, processing with lineage, a reservation posted at the gate: 4 events."""
+    """Five chained events: two entries, processing with lineage (3 legs), an export
+    reserved, then posted at the gate."""
     zone = make_zone(db)
     for lot in ("L1", "L2"):
         zone.lot(lot)
     zone.lot("M1", item_no=MODULE)
     ledger = Ledger(db)
-    ledger.execute(request("entry", leg("1000", outside("abroad"), stock("L1"))))
+    ledger.execute(request("entry-a", leg("1000", outside("abroad"), stock("L1"))))
+    ledger.execute(request("entry-b", leg("500", outside("abroad"), stock("L2"))))
     ledger.execute(
         request(
             "work-order",
-            leg("294", stock("L1"), outside("processing")),
-            leg("2", outside("processing"), stock("M1", LINE), item_no=MODULE),
-            lineage=(consumed("M1", "L1", "294"),),
+            leg("288", stock("L1"), outside("processing")),
+            leg("144", stock("L2"), outside("processing")),
+            leg("3", outside("processing"), stock("M1", LINE), item_no=MODULE),
+            lineage=(consumed("M1", "L1", "288"), consumed("M1", "L2", "144")),
         )
     )
     ledger.execute(
@@ -58,176 +65,336 @@ def history(db: Database) -> Database:
     return db
 
 
+def _bypass_triggers(conn: Connection, dialect: str) -> None:
+    """What an attacker with admin rights does first: switch the append-only guard off."""
+    if dialect == "sqlite":
+        for table in APPEND_ONLY_TABLES:
+            for action in ("update", "delete"):
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+    else:  # superuser: replication-replica sessions do not fire ordinary triggers
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+
+
 @pytest.fixture
 def attacker(history: Database) -> Iterator[Connection]:
-    """A connection that bypasses the append-only triggers, committed at the end."""
+    """A connection past the append-only triggers; what it does is committed at the end."""
     with history.engine.begin() as conn:
-        if history.dialect == "sqlite":
-            for table in APPEND_ONLY_TABLES:
-                for action in ("update", "delete"):
-                    conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
-        else:
-            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        _bypass_triggers(conn, history.dialect)
         yield conn
 
 
 def _problem(db: Database) -> str:
     result = ChainAuditor(db).verify()
-    assert not result.ok
+    assert not result.ok, "the edit went unnoticed"
     assert result.problem is not None
     return result.problem
 
 
-def _first_id(conn: Connection, table: str) -> int:
-    value = conn.execute(text(f"SELECT min(id) FROM {table}")).scalar_one()
+def _names(problem: str, table: str, row: str) -> bool:
+    """Whether a problem text names this row (id=1 must not match id=12)."""
+    return re.search(rf"\b{table} row {re.escape(row)}\b", problem) is not None
+
+
+def _row_id(conn: Connection, table: str, which: str) -> int:
+    value = conn.execute(text(f"SELECT {which}(id) FROM {table}")).scalar_one()
     assert isinstance(value, int)
     return value
 
 
-def test_the_history_tables_refuse_updates_and_deletes(history: Database) -> None:
-    for statement in (
-        "UPDATE ledger_movements SET quantity = quantity + 1",
-        "DELETE FROM ledger_entries",
-        "UPDATE ledger_chain SET hash = 'x'",
-        "DELETE FROM ledger_transactions",
-    ):
-        with pytest.raises(DBAPIError, match="append-only"), history.engine.begin() as conn:
-            conn.execute(text(statement))
+def _scalar(conn: Connection, sql: str, **params: Any) -> Any:
+    return conn.execute(text(sql), params).scalar_one()
+
+
+# --- the guard ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+@pytest.mark.parametrize(
+    "statement", ["UPDATE {table} SET {column} = {column}", "DELETE FROM {table}"]
+)
+def test_given_history_when_a_plain_update_or_delete_runs_then_the_database_refuses_it(
+    history: Database, table: str, statement: str
+) -> None:
+    """Given a chained history, when anyone (even the ledger's own role) runs a plain
+    UPDATE or DELETE on a history table, then the database refuses it and nothing changed."""
+    column = "seq" if table == "ledger_chain" else "id"
+    with pytest.raises(DBAPIError, match="append-only"), history.engine.begin() as conn:
+        conn.execute(text(statement.format(table=table, column=column)))
     assert ChainAuditor(history).verify().ok
 
 
+# --- edits of single rows ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["min", "max"])
 @pytest.mark.parametrize(
-    ("table", "change", "named"),
+    ("table", "change"),
     [
-        ("ledger_movements", "quantity = quantity + 1", "ledger_movements row id={id}"),
-        ("ledger_entries", "posted_after = posted_after + 100000", "ledger_entries row id={id}"),
-        ("ledger_transactions", "reason = 'nothing to see'", "ledger_transactions row id={id}"),
-        ("ledger_lineage", "quantity = quantity - 1", "ledger_lineage row id={id}"),
-        ("ledger_accounts", "posted = posted + 1", "ledger_accounts row id={id}"),
+        ("ledger_movements", "quantity = quantity + 1"),  # 0.00001 more: the smallest edit
+        ("ledger_movements", "destination_id = source_id"),
+        ("ledger_entries", "posted_after = posted_after + 100000"),
+        ("ledger_entries", "delta_posted = delta_posted - 1"),
+        ("ledger_transactions", "reason = 'nothing to see'"),
+        ("ledger_transactions", "document_no = 'QD960126I999999999'"),
+        ("ledger_lineage", "quantity = quantity - 1"),
+        ("ledger_accounts", "posted = posted + 1"),
+        ("ledger_accounts", "pending_in = pending_in + 1"),
     ],
 )
-def test_editing_a_row_breaks_verification_and_names_the_row(
-    history: Database, attacker: Connection, table: str, change: str, named: str
+def test_given_history_when_any_row_is_edited_then_verify_fails_naming_table_and_row(
+    history: Database, attacker: Connection, table: str, change: str, which: str
 ) -> None:
-    row_id = _first_id(attacker, table)
-    attacker.execute(text(f"UPDATE {table} SET {change} WHERE id = :id"), {"id": row_id})
+    """Given a chained history, when an attacker edits one column of the first or last
+    row of a movement, entry, transaction, lineage link or account balance, then verify()
+    fails and its problem names that table and that row's id."""
+    row_id = _row_id(attacker, table, which)
+    edited = attacker.execute(text(f"UPDATE {table} SET {change} WHERE id = :id"), {"id": row_id})
+    assert edited.rowcount == 1
     attacker.commit()
-    assert named.format(id=row_id) in _problem(history)
+    assert _names(_problem(history), table, f"id={row_id}")
 
 
-def test_editing_a_chain_hash_names_the_chain_row(history: Database, attacker: Connection) -> None:
-    attacker.execute(text("UPDATE ledger_chain SET hash = :h WHERE seq = 2"), {"h": "f" * 64})
+@pytest.mark.parametrize("seq", [1, 3, 5])
+@pytest.mark.parametrize("column", ["hash", "prev_hash", "payload"])
+def test_given_history_when_a_chain_row_is_edited_then_verify_names_that_chain_row(
+    history: Database, attacker: Connection, column: str, seq: int
+) -> None:
+    """Given a chained history, when an attacker edits the hash, the previous hash or the
+    stored event text of one chain row, then verify() fails naming ledger_chain and that
+    row's seq (and not some innocent row of the event)."""
+    if column == "payload":
+        payload = _scalar(attacker, "SELECT payload FROM ledger_chain WHERE seq = :s", s=seq)
+        value = payload.replace('"actor":"test"', '"actor":"forged"')
+        assert value != payload
+    else:
+        value = "f" * 64
+    attacker.execute(
+        text(f"UPDATE ledger_chain SET {column} = :v WHERE seq = :s"), {"v": value, "s": seq}
+    )
+    attacker.commit()
+    assert _names(_problem(history), "ledger_chain", f"seq={seq}")
+
+
+# --- deleted and added rows ---------------------------------------------------------------------
+
+
+def test_given_a_linked_group_when_one_of_its_legs_is_deleted_then_verify_names_the_missing_row(
+    history: Database, attacker: Connection
+) -> None:
+    """Given the 3-leg work order, when an attacker deletes its first leg (and the entries
+    it made), then verify() fails naming that movement, not one of the legs left."""
+    txn = _scalar(attacker, "SELECT id FROM ledger_transactions WHERE client_id = 'work-order'")
+    leg0 = _scalar(
+        attacker, "SELECT id FROM ledger_movements WHERE transaction_id = :t AND leg_no = 0", t=txn
+    )
+    attacker.execute(text("DELETE FROM ledger_entries WHERE movement_id = :m"), {"m": leg0})
+    attacker.execute(text("DELETE FROM ledger_movements WHERE id = :m"), {"m": leg0})
     attacker.commit()
     problem = _problem(history)
-    assert "ledger_chain row seq=2" in problem
+    assert _names(problem, "ledger_movements", f"id={leg0}")
+    assert "missing" in problem
 
 
-def test_editing_a_chained_event_text_is_caught(history: Database, attacker: Connection) -> None:
-    payload = attacker.execute(text("SELECT payload FROM ledger_chain WHERE seq = 1")).scalar_one()
-    forged = payload.replace('"reason":"test"', '"reason":"forged"')
-    assert forged != payload
-    attacker.execute(text("UPDATE ledger_chain SET payload = :p WHERE seq = 1"), {"p": forged})
+def test_given_history_when_one_entry_is_deleted_then_verify_names_it(
+    history: Database, attacker: Connection
+) -> None:
+    entry = _row_id(attacker, "ledger_entries", "min")
+    attacker.execute(text("DELETE FROM ledger_entries WHERE id = :e"), {"e": entry})
     attacker.commit()
-    assert "event 1" in _problem(history)
+    problem = _problem(history)
+    assert _names(problem, "ledger_entries", f"id={entry}")
+    assert "missing" in problem
 
 
-def test_deleting_a_movement_is_caught(history: Database, attacker: Connection) -> None:
-    movement_id = _first_id(attacker, "ledger_movements")
-    attacker.execute(text("DELETE FROM ledger_entries WHERE movement_id = :m"), {"m": movement_id})
-    attacker.execute(text("DELETE FROM ledger_movements WHERE id = :m"), {"m": movement_id})
+def test_given_history_when_a_chain_row_in_the_middle_is_deleted_then_verify_names_the_gap(
+    history: Database, attacker: Connection
+) -> None:
+    attacker.execute(text("DELETE FROM ledger_chain WHERE seq = 3"))
     attacker.commit()
-    assert "event 1" in _problem(history)
+    problem = _problem(history)
+    assert _names(problem, "ledger_chain", "seq=3")
+    assert "missing" in problem
 
 
-def test_an_anchor_catches_a_consistent_rewrite_of_the_whole_chain(history: Database) -> None:
+def test_given_history_when_a_transaction_is_slipped_in_unchained_then_verify_names_it(
+    history: Database, attacker: Connection
+) -> None:
+    """Given a chained history, when an attacker inserts a transaction row behind the
+    ledger's back, then verify() fails naming it as not chained."""
+    attacker.execute(
+        text(
+            "INSERT INTO ledger_transactions (client_id, operation, actor, reason,"
+            " occurred_at, recorded_at, fingerprint)"
+            " SELECT 'slipped-in', operation, actor, reason, occurred_at, recorded_at,"
+            " fingerprint FROM ledger_transactions WHERE client_id = 'entry-a'"
+        )
+    )
+    forged = _scalar(attacker, "SELECT id FROM ledger_transactions WHERE client_id = 'slipped-in'")
+    attacker.commit()
+    problem = _problem(history)
+    assert _names(problem, "ledger_transactions", f"id={forged}")
+    assert "not chained" in problem
+
+
+def test_given_history_when_a_leg_is_added_to_a_chained_event_then_verify_names_it(
+    history: Database, attacker: Connection
+) -> None:
+    """Given a chained history, when an attacker adds a movement to an existing event
+    (a second receipt of the same goods), then verify() fails naming the added row."""
+    attacker.execute(
+        text(
+            "INSERT INTO ledger_movements (transaction_id, leg_no, phase, source_id,"
+            " destination_id, item_id, unit, quantity, first_legal_quantity)"
+            " SELECT transaction_id, 1, phase, source_id, destination_id, item_id, unit,"
+            " quantity, first_legal_quantity FROM ledger_movements WHERE id = 1"
+        )
+    )
+    added = _row_id(attacker, "ledger_movements", "max")
+    attacker.commit()
+    problem = _problem(history)
+    assert _names(problem, "ledger_movements", f"id={added}")
+    assert "added" in problem
+
+
+# --- anchors: rewrites and truncations ------------------------------------------------------
+
+
+def _rewrite_the_whole_chain(conn: Connection, new_actor: str) -> None:
+    """Change who made the first entry, then recompute every event's text and hash and the
+    head, as an attacker who knows the hashing scheme would: the chain is consistent again."""
+    conn.execute(
+        text("UPDATE ledger_transactions SET actor = :a WHERE client_id = 'entry-a'"),
+        {"a": new_actor},
+    )
+    events = conn.execute(text("SELECT seq, payload FROM ledger_chain ORDER BY seq")).all()
+    prev = GENESIS_HASH
+    for seq, payload in events:
+        body = json.loads(payload)
+        if body["transaction"]["client_id"] == "entry-a":
+            body["transaction"]["actor"] = new_actor
+        payload = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        digest = link_hash(prev, payload)
+        conn.execute(
+            text("UPDATE ledger_chain SET payload = :p, prev_hash = :v, hash = :h WHERE seq = :s"),
+            {"p": payload, "v": prev, "h": digest, "s": seq},
+        )
+        prev = digest
+    conn.execute(text("UPDATE ledger_chain_head SET hash = :h"), {"h": prev})
+
+
+def test_given_an_anchor_when_more_is_posted_then_verify_against_it_still_passes(
+    history: Database,
+) -> None:
+    """Given an auditor's anchor of the chain head, when the ledger goes on posting, then
+    the longer chain still verifies against the anchor (it extends what was anchored)."""
+    auditor = ChainAuditor(history)
+    anchor = auditor.anchor()
+    assert anchor.seq == 5
+    ledger = Ledger(history)
+    ledger.execute(request("later-1", leg("5", outside("abroad"), stock("L2"))))
+    ledger.execute(request("later-2", leg("5", stock("L2"), outside("domestic")), reserve=True))
+    ledger.resolve(resolve("later-2-void", "later-2", post=False))
+    result = auditor.verify(anchor)
+    assert result.ok, result.problem
+    assert result.events_checked == 8
+
+
+def test_given_an_anchor_of_an_empty_ledger_when_history_grows_then_it_still_verifies(
+    db: Database,
+) -> None:
+    anchor = ChainAuditor(db).anchor()
+    assert (anchor.seq, anchor.hash) == (0, GENESIS_HASH)
+    zone = make_zone(db)
+    zone.lot("L1")
+    Ledger(db).execute(request("entry", leg("1", outside("abroad"), stock("L1"))))
+    assert ChainAuditor(db).verify(anchor).ok
+
+
+def test_given_an_anchor_when_history_is_rewritten_consistently_then_only_the_anchor_catches_it(
+    history: Database,
+) -> None:
+    """Given an anchor taken after 5 events and one more posting, when an attacker edits
+    the first event and recomputes every hash and the head (a full rewrite), then plain
+    verify() passes, but verify(anchor) fails and says history was rewritten."""
     auditor = ChainAuditor(history)
     anchor = auditor.anchor()
     Ledger(history).execute(request("later", leg("5", outside("abroad"), stock("L2"))))
-    assert auditor.verify(anchor).ok  # the chain grew: still consistent with the anchor
 
-    # The attacker changes who did the first entry and re-hashes everything after it.
     with history.engine.begin() as conn:
         if history.dialect == "sqlite":
+            _bypass_triggers(conn, "sqlite")
+        else:  # the other way round the guard on PostgreSQL: disable the triggers
             for table in APPEND_ONLY_TABLES:
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_update")
-        else:
-            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-        conn.execute(text("UPDATE ledger_transactions SET actor = 'someone else' WHERE id = 1"))
-        events = conn.execute(text("SELECT seq, payload FROM ledger_chain ORDER BY seq")).all()
-        prev = GENESIS_HASH
-        for seq, payload in events:
-            if seq == 1:
-                body = json.loads(payload)
-                body["transaction"]["actor"] = "someone else"
-                payload = json.dumps(
-                    body, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-                )
-            digest = link_hash(prev, payload)
-            conn.execute(
-                text(
-                    "UPDATE ledger_chain SET payload = :p, prev_hash = :v, hash = :h WHERE seq = :s"
-                ),
-                {"p": payload, "v": prev, "h": digest, "s": seq},
-            )
-            prev = digest
-        conn.execute(text("UPDATE ledger_chain_head SET hash = :h"), {"h": prev})
+                conn.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        _rewrite_the_whole_chain(conn, "someone else")
+        if history.dialect == "postgresql":
+            for table in APPEND_ONLY_TABLES:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
     assert auditor.verify().ok, "a full rewrite is self-consistent: only an anchor shows it"
     result = auditor.verify(anchor)
     assert not result.ok
     assert result.problem is not None
     assert "rewritten" in result.problem
+    assert result.broken_seq == anchor.seq
 
 
-def test_an_anchor_catches_a_truncated_history(history: Database) -> None:
+def _truncate(conn: Connection, keep: int) -> None:
+    """Delete every event after seq `keep` with all its rows, put each account's balances
+    back to its newest remaining entry, and move the head: a clean, consistent cut."""
+    txns = [
+        r[0]
+        for r in conn.execute(
+            text("SELECT transaction_id FROM ledger_chain WHERE seq > :k"), {"k": keep}
+        )
+    ]
+    for txn in txns:
+        conn.execute(
+            text(
+                "DELETE FROM ledger_entries WHERE movement_id IN"
+                " (SELECT id FROM ledger_movements WHERE transaction_id = :t)"
+            ),
+            {"t": txn},
+        )
+        for table, column in (
+            ("ledger_movements", "transaction_id"),
+            ("ledger_lineage", "transaction_id"),
+            ("ledger_chain", "transaction_id"),
+        ):
+            conn.execute(text(f"DELETE FROM {table} WHERE {column} = :t"), {"t": txn})
+    for txn in sorted(txns, reverse=True):  # resolutions point at their reservations
+        conn.execute(text("DELETE FROM ledger_transactions WHERE id = :t"), {"t": txn})
+    for column in ("posted", "pending_out", "pending_in"):
+        conn.execute(
+            text(
+                f"UPDATE ledger_accounts SET {column} = coalesce((SELECT e.{column}_after"
+                " FROM ledger_entries e WHERE e.account_id = ledger_accounts.id"
+                " ORDER BY e.id DESC LIMIT 1), 0)"
+            )
+        )
+    seq, digest = conn.execute(
+        text("SELECT seq, hash FROM ledger_chain ORDER BY seq DESC LIMIT 1")
+    ).one()
+    conn.execute(text("UPDATE ledger_chain_head SET seq = :s, hash = :h"), {"s": seq, "h": digest})
+
+
+def test_given_an_anchor_when_the_last_events_are_cut_off_then_the_anchor_catches_it(
+    history: Database,
+) -> None:
+    """Given an anchor taken after 5 events, when an attacker deletes the last two (the
+    export's reservation and its gate posting) with all their rows, restores the balances
+    and moves the head back, then plain verify() passes, but verify(anchor) fails and
+    says history was truncated."""
     auditor = ChainAuditor(history)
-    Ledger(history).execute(request("later", leg("5", outside("abroad"), stock("L2"))))
     anchor = auditor.anchor()
 
-    # The attacker removes the last event and puts the balances back as they were.
     with history.engine.begin() as conn:
-        if history.dialect == "sqlite":
-            for table in APPEND_ONLY_TABLES:
-                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-        else:
-            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-        txn = conn.execute(
-            text("SELECT id FROM ledger_transactions WHERE client_id = 'later'")
-        ).scalar_one()
-        movements = [
-            r[0]
-            for r in conn.execute(
-                text("SELECT id FROM ledger_movements WHERE transaction_id = :t"), {"t": txn}
-            )
-        ]
-        accounts = [
-            r[0]
-            for r in conn.execute(
-                text("SELECT account_id FROM ledger_entries WHERE movement_id = :m"),
-                {"m": movements[0]},
-            )
-        ]
-        conn.execute(text("DELETE FROM ledger_entries WHERE movement_id = :m"), {"m": movements[0]})
-        conn.execute(text("DELETE FROM ledger_movements WHERE transaction_id = :t"), {"t": txn})
-        conn.execute(text("DELETE FROM ledger_chain WHERE transaction_id = :t"), {"t": txn})
-        conn.execute(text("DELETE FROM ledger_transactions WHERE id = :t"), {"t": txn})
-        for account in accounts:
-            conn.execute(
-                text(
-                    "UPDATE ledger_accounts SET posted = coalesce((SELECT posted_after"
-                    " FROM ledger_entries WHERE account_id = :a ORDER BY id DESC LIMIT 1), 0)"
-                    " WHERE id = :a"
-                ),
-                {"a": account},
-            )
-        head = conn.execute(
-            text("SELECT seq, hash FROM ledger_chain ORDER BY seq DESC LIMIT 1")
-        ).one()
-        conn.execute(
-            text("UPDATE ledger_chain_head SET seq = :s, hash = :h"), {"s": head[0], "h": head[1]}
-        )
+        _bypass_triggers(conn, history.dialect)
+        _truncate(conn, keep=3)
 
-    assert auditor.verify().ok, "a clean truncation is self-consistent: only an anchor shows it"
+    plain = auditor.verify()
+    assert plain.ok, plain.problem
+    assert plain.head_seq == 3
     result = auditor.verify(anchor)
     assert not result.ok
     assert result.problem is not None
