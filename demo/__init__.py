@@ -21,7 +21,8 @@ from demo import ids
 from demo.cold_chain_book import register_cold_chain_book
 from demo.enterprises import register_enterprises
 from demo.locations import add_locations
-from demo.opening_history import create_lots, post_history
+from demo.lots import create_lots
+from demo.opening_history import post_history
 from demo.solar_book import register_solar_book
 from ledger import Ledger
 from masterdata import MasterData
@@ -30,6 +31,8 @@ __all__ = ["DemoSummary", "ids", "seed_demo"]
 
 
 class DemoSummary(BaseModel):
+    """Row counts after seeding, and the audit chain's head sequence number."""
+
     enterprises: int
     books: int
     items: int
@@ -44,6 +47,7 @@ class DemoSummary(BaseModel):
 
 
 def seed_demo(database: Database) -> DemoSummary:
+    """Register the demo's master data and post its history; a second run is a no-op."""
     md = MasterData(database)
     register_enterprises(md)
     register_solar_book(md)
@@ -55,6 +59,8 @@ def seed_demo(database: Database) -> DemoSummary:
 
 
 def summarize(database: Database) -> DemoSummary:
+    """Counts of the whole database (the demo's rows and any others)."""
+
     def count(model: type) -> int:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 

@@ -16,7 +16,7 @@ BOOK = AccountBookIn(
     enterprise_customs_code=ids.COLD_CHAIN_CUSTOMS_CODE,
     valid_from=dt.date(2026, 1, 1),
     valid_to=dt.date(2027, 12, 31),
-    customs_district="9601",
+    customs_district=ids.DISTRICT,
 )
 
 ITEMS = (

@@ -1,7 +1,11 @@
 """The module maker's processing book (加工贸易账册, H): materials, modules, offcuts, norms.
 
 Units: 007 piece (个/块/套), 035 kg. Legal-unit factors are the registered
-weight per piece, so legal quantities come out exactly.
+weight per piece (a 3.2 mm 2278x1134 pane is 20.6 kg), so legal quantities come
+out exactly. The frames arrive cut, drilled and with corner keys, one set per
+module, hence 7616999000 (other articles of aluminium) rather than a profile code.
+Norms are per module: 144 half-cut cells, one pane, EVA for front and back,
+one frame set, one backsheet, one junction box; norm = net / (1 - loss rate).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ BOOK = AccountBookIn(
     enterprise_customs_code=ids.SOLAR_CUSTOMS_CODE,
     valid_from=dt.date(2026, 1, 1),
     valid_to=dt.date(2027, 12, 31),
-    customs_district="9601",
+    customs_district=ids.DISTRICT,
 )
 
 
@@ -59,7 +63,7 @@ ITEMS = (
         "CELL-M10-182",
         "8541420000",
         "太阳能电池片",
-        "单晶 PERC M10 182mm",
+        "单晶 PERC M10 182mm 半片",
         "007",
         "007",
         "1",
