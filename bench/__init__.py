@@ -1,1 +1,0 @@
-"""Benchmarks (not tests): each script measures against a baseline in the same run."""
