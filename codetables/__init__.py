@@ -1,0 +1,33 @@
+"""Customs code tables (海关参数代码表) as dated, editable data shipped with bondflow.
+
+Supervision modes (监管方式), transport modes (运输方式), units (计量单位), currencies
+(币制), countries (国别/地区), customs districts (关区代码), duty treatments (征免方式),
+declaration channel codes (通道/状态) and incoterms (成交方式) change with time, so each
+entry carries an effective-from date and an optional effective-to date. The tables are
+CSV files in ``codetables/data`` (see its README.md); a deployment may load its own
+edited copy with ``CodeTables.load(directory)``.
+"""
+
+from codetables.tables import (
+    TABLE_SPECS,
+    CodeEntry,
+    CodeTable,
+    CodeTableFileError,
+    CodeTables,
+    TableSpec,
+    UnknownCode,
+    UnknownCodeTable,
+    default_tables,
+)
+
+__all__ = [
+    "TABLE_SPECS",
+    "CodeEntry",
+    "CodeTable",
+    "CodeTableFileError",
+    "CodeTables",
+    "TableSpec",
+    "UnknownCode",
+    "UnknownCodeTable",
+    "default_tables",
+]

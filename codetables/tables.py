@@ -1,0 +1,418 @@
+"""Dated customs code tables (海关参数代码表): loading, checking and looking codes up.
+
+Each table is one CSV file named after the table (``supervision_mode.csv``...) with the
+columns ``code,name_zh,name_en,effective_from,effective_to,note``. An entry is in force on
+the days ``effective_from <= day < effective_to``; an empty ``effective_to`` means it has
+no end yet. A code may have several entries (a renamed or withdrawn and re-issued code)
+as long as their periods do not overlap.
+
+A malformed file is refused as a whole when the tables are loaded, with the file, the
+line and the reason (``CodeTableFileError``): a half-read table would let wrong codes
+through. Looking a code up that is absent, or not in force on the day, raises
+``UnknownCode`` naming the table, the code, the day and the message field.
+
+Pure Python, no database: the tables are small and read once per process.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+from schemas.errors import BondflowError
+
+COLUMNS: Final = ("code", "name_zh", "name_en", "effective_from", "effective_to", "note")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_PLAIN = re.compile(r"[!-~]+")  # printable ASCII without spaces
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a table holds and the form of its codes, checked for every entry at load."""
+
+    name: str
+    title_zh: str
+    title_en: str
+    pattern: str  # a regular expression the whole code must match (ASCII only)
+    form: str  # the pattern in words, for error messages
+
+    def matches(self, code: str) -> bool:
+        return re.fullmatch(self.pattern, code) is not None
+
+
+def _spec(name: str, title_zh: str, title_en: str, pattern: str, form: str) -> TableSpec:
+    return TableSpec(name=name, title_zh=title_zh, title_en=title_en, pattern=pattern, form=form)
+
+
+#: Every table bondflow knows, keyed by name (= the CSV file's stem). A data folder must
+#: hold exactly these files; a new table needs a line here first.
+TABLE_SPECS: Final[Mapping[str, TableSpec]] = MappingProxyType(
+    {
+        spec.name: spec
+        for spec in (
+            _spec("supervision_mode", "监管方式", "supervision mode", r"[0-9]{4}", "4 digits"),
+            _spec(
+                "transport_mode", "运输方式", "transport mode", r"[0-9A-Z]", "1 digit or capital"
+            ),
+            _spec("unit", "计量单位", "unit of measure", r"[0-9]{3}", "3 digits"),
+            _spec("currency", "币制", "currency", r"[0-9]{3}", "3 digits"),
+            _spec("country", "国别(地区)", "country or region", r"[0-9]{3}", "3 digits"),
+            _spec("customs_district", "关区代码", "customs district", r"[0-9]{4}", "4 digits"),
+            _spec("duty_treatment", "征免方式", "duty treatment", r"[0-9]", "1 digit"),
+            _spec("channel", "报关单通道/状态", "declaration channel", r"[A-Z]", "1 capital"),
+            _spec("incoterm", "成交方式", "incoterm (terms of delivery)", r"[0-9]", "1 digit"),
+        )
+    }
+)
+
+
+# --- errors ---------------------------------------------------------------------------
+
+
+class UnknownCode(BondflowError):
+    """A code that is not in the table, or not in force on the day asked about."""
+
+    code = "unknown_code"
+    status = 422
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        table: str,
+        code_value: str,
+        on: dt.date,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(reason, field=field)
+        self.table = table
+        self.code_value = code_value
+        self.on = on
+
+
+class UnknownCodeTable(BondflowError):
+    """A table name that is not loaded: a programming or deployment mistake."""
+
+    code = "unknown_code_table"
+    status = 500
+
+    def __init__(self, table: str, known: Iterable[str]) -> None:
+        super().__init__(f"no code table named {table!r} (known: {', '.join(sorted(known))})")
+        self.table = table
+
+
+class CodeTableFileError(BondflowError):
+    """A data file that cannot be used: it names the file, the line and what is wrong."""
+
+    code = "code_table_file_error"
+    status = 500
+
+    def __init__(self, file: str, line: int | None, problem: str) -> None:
+        where = f"{file}, line {line}" if line is not None else file
+        super().__init__(f"{where}: {problem}")
+        self.file = file
+        self.line = line
+        self.problem = problem
+
+
+# --- entries and tables ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeEntry:
+    """One dated entry of a code table: a code and its names during a period."""
+
+    table: str
+    code: str
+    name_zh: str
+    name_en: str
+    effective_from: dt.date
+    effective_to: dt.date | None  # exclusive; None = open-ended
+    note: str
+
+    def in_force(self, on: dt.date) -> bool:
+        """True on the days ``effective_from <= on < effective_to``."""
+        _check_day(on)
+        return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
+
+    @property
+    def unverified(self) -> bool:
+        """The data file marks this entry as not checked against the official table."""
+        return "unverified" in self.note.lower()
+
+    def period(self) -> str:
+        if self.effective_to is None:
+            return f"from {self.effective_from.isoformat()}"
+        return f"from {self.effective_from.isoformat()} until {self.effective_to.isoformat()}"
+
+
+def _check_day(on: object) -> None:
+    # A datetime is a date, but comparing one with a date raises TypeError deep inside; and
+    # which day an instant falls on depends on the time zone, which only the caller knows.
+    if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
+        raise TypeError(f"pass the day as a datetime.date, not {type(on).__name__}")
+
+
+def _overlap(first: CodeEntry, second: CodeEntry) -> bool:
+    """Do the two periods share a day? (Both are half-open: [from, to).)"""
+    first_ends_after = first.effective_to is None or first.effective_to > second.effective_from
+    second_ends_after = second.effective_to is None or second.effective_to > first.effective_from
+    return first_ends_after and second_ends_after
+
+
+class CodeTable:
+    """One code table: its entries, and lookups by code and day."""
+
+    def __init__(self, name: str, entries: Iterable[CodeEntry]) -> None:
+        self.name = name
+        self.entries: tuple[CodeEntry, ...] = tuple(
+            sorted(entries, key=lambda entry: (entry.code, entry.effective_from))
+        )
+        by_code: dict[str, list[CodeEntry]] = {}
+        for entry in self.entries:
+            if entry.table != name:
+                raise ValueError(f"entry {entry.code} belongs to {entry.table}, not {name}")
+            earlier = by_code.setdefault(entry.code, [])
+            if earlier and _overlap(earlier[-1], entry):
+                raise ValueError(f"{name}: periods of code {entry.code} overlap")
+            earlier.append(entry)
+        self._by_code: dict[str, tuple[CodeEntry, ...]] = {
+            code: tuple(history) for code, history in by_code.items()
+        }
+
+    def __repr__(self) -> str:
+        return f"CodeTable({self.name!r}, {len(self.entries)} entries)"
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[CodeEntry]:
+        return iter(self.entries)
+
+    @property
+    def spec(self) -> TableSpec | None:
+        return TABLE_SPECS.get(self.name)
+
+    def history(self, code: str) -> tuple[CodeEntry, ...]:
+        """Every entry of the code, oldest first (empty if the code was never in the table)."""
+        return self._by_code.get(code, ())
+
+    def lookup(self, code: str, on: dt.date) -> CodeEntry | None:
+        """The entry of ``code`` in force on ``on``, or None."""
+        _check_day(on)
+        for entry in self._by_code.get(code, ()):
+            if entry.in_force(on):
+                return entry
+        return None
+
+    def require(self, code: str, on: dt.date, *, field: str | None = None) -> CodeEntry:
+        """The entry of ``code`` in force on ``on``; else UnknownCode naming table and code.
+
+        ``field`` is the message field the code came from (e.g.
+        ``InvtMessage/InvtHeadType/SupvModecd``): the error carries it so that the filer
+        sees where to correct.
+        """
+        entry = self.lookup(code, on)
+        if entry is not None:
+            return entry
+        history = self.history(code)
+        shown = code if _PLAIN.fullmatch(code) else repr(code)  # show stray spaces, ''
+        if history:
+            periods = "; ".join(past.period() for past in history)
+            reason = f"{self.name}: code {shown} is not in force on {on.isoformat()} ({periods})"
+        elif self.spec is not None and not self.spec.matches(code):
+            reason = (
+                f"{self.name}: code {shown} is not in the table "
+                f"(on {on.isoformat()}; {self.name} codes are {self.spec.form})"
+            )
+        else:
+            reason = f"{self.name}: code {shown} is not in the table (on {on.isoformat()})"
+        raise UnknownCode(reason, table=self.name, code_value=code, on=on, field=field)
+
+    def codes_in_force(self, on: dt.date) -> frozenset[str]:
+        """Every code with an entry in force on ``on``."""
+        _check_day(on)
+        return frozenset(entry.code for entry in self.entries if entry.in_force(on))
+
+    def codes(self) -> frozenset[str]:
+        """Every code the table has ever had, whatever the day."""
+        return frozenset(self._by_code)
+
+
+class CodeTables:
+    """All the code tables, loaded from one data folder."""
+
+    def __init__(self, tables: Iterable[CodeTable], *, source: str = "") -> None:
+        self._tables: dict[str, CodeTable] = {}
+        for table in tables:
+            if table.name in self._tables:
+                raise ValueError(f"two tables named {table.name}")
+            self._tables[table.name] = table
+        self.source = source
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> CodeTables:
+        """Read every table of a data folder; refuse the whole folder if any file is wrong.
+
+        Without a directory, the data shipped in the package (``codetables/data``). A
+        deployment that edits its tables passes its own folder: a full copy of the
+        shipped one, since a missing table is refused rather than silently taken from
+        elsewhere.
+        """
+        folder: Traversable = (
+            files("codetables").joinpath("data") if directory is None else directory
+        )
+        if not folder.is_dir():
+            raise CodeTableFileError(str(folder), None, "no such directory")
+        found = {
+            item.name[: -len(".csv")]: item
+            for item in folder.iterdir()
+            if item.name.endswith(".csv") and item.is_file()
+        }
+        unknown = sorted(set(found) - set(TABLE_SPECS))
+        if unknown:
+            raise CodeTableFileError(
+                str(found[unknown[0]]),
+                None,
+                f"unknown table {unknown[0]!r}: declare it in TABLE_SPECS "
+                f"(codetables/tables.py) first",
+            )
+        missing = sorted(set(TABLE_SPECS) - set(found))
+        if missing:
+            raise CodeTableFileError(
+                str(folder),
+                None,
+                "missing table file(s) " + ", ".join(f"{name}.csv" for name in missing),
+            )
+        return cls(
+            (_read_table(TABLE_SPECS[name], found[name]) for name in TABLE_SPECS),
+            source=str(folder),
+        )
+
+    def __getitem__(self, name: str) -> CodeTable:
+        try:
+            return self._tables[name]
+        except KeyError:
+            raise UnknownCodeTable(name, self._tables) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tables
+
+    def __repr__(self) -> str:
+        return f"CodeTables({', '.join(self._tables)}; from {self.source or '?'})"
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._tables)
+
+    def require(self, table: str, code: str, on: dt.date, *, field: str | None = None) -> CodeEntry:
+        """Shorthand for ``tables[table].require(code, on, field=field)``."""
+        return self[table].require(code, on, field=field)
+
+
+@functools.cache
+def default_tables() -> CodeTables:
+    """The tables shipped with the package, read once per process."""
+    return CodeTables.load()
+
+
+# --- reading a file --------------------------------------------------------------------------
+
+
+def _read_table(spec: TableSpec, file: Traversable) -> CodeTable:
+    name = str(file)
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CodeTableFileError(name, None, f"not UTF-8 text ({error.reason})") from None
+    seen: dict[str, list[tuple[CodeEntry, int]]] = {}  # code -> (entry, line number)
+    header_seen = False
+    # Only \n, \r\n and \r end a line: a U+2028 in a note is text, not a new row.
+    rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, raw in enumerate(rows, start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        try:
+            fields = next(csv.reader([raw], strict=True))
+        except csv.Error as error:
+            raise CodeTableFileError(name, number, f"not a CSV row ({error})") from None
+        if not header_seen:
+            if tuple(field.strip() for field in fields) != COLUMNS:
+                raise CodeTableFileError(
+                    name, number, f"the first row must be the header {','.join(COLUMNS)}"
+                )
+            header_seen = True
+            continue
+        entry = _parse_row(spec, name, number, fields)
+        for other, other_line in seen.get(entry.code, ()):
+            if _overlap(other, entry):
+                same = (other.effective_from, other.effective_to) == (
+                    entry.effective_from,
+                    entry.effective_to,
+                )
+                what = "duplicate entry for" if same else "period overlaps the entry of"
+                raise CodeTableFileError(
+                    name,
+                    number,
+                    f"{what} code {entry.code} on line {other_line} "
+                    f"({other.period()}; this one {entry.period()})",
+                )
+        seen.setdefault(entry.code, []).append((entry, number))
+    if not header_seen:
+        raise CodeTableFileError(name, None, f"no header row {','.join(COLUMNS)}")
+    if not seen:
+        raise CodeTableFileError(name, None, "the table has no entries")
+    return CodeTable(spec.name, (entry for history in seen.values() for entry, _ in history))
+
+
+def _parse_row(spec: TableSpec, file: str, number: int, fields: list[str]) -> CodeEntry:
+    if len(fields) != len(COLUMNS):
+        raise CodeTableFileError(
+            file, number, f"{len(fields)} columns, expected {len(COLUMNS)} ({','.join(COLUMNS)})"
+        )
+    code, name_zh, name_en, start, end, note = fields
+    if not spec.matches(code):
+        raise CodeTableFileError(
+            file, number, f"code {code!r} is not a valid {spec.name} code: {spec.form}"
+        )
+    if not name_zh.strip():
+        raise CodeTableFileError(file, number, f"code {code} has no name_zh")
+    effective_from = _parse_date(file, number, "effective_from", start)
+    if effective_from is None:
+        raise CodeTableFileError(file, number, "effective_from is empty")
+    effective_to = _parse_date(file, number, "effective_to", end)
+    if effective_to is not None and effective_to <= effective_from:
+        raise CodeTableFileError(
+            file,
+            number,
+            f"effective_to {effective_to.isoformat()} is not after "
+            f"effective_from {effective_from.isoformat()}",
+        )
+    return CodeEntry(
+        table=spec.name,
+        code=code,
+        name_zh=name_zh.strip(),
+        name_en=name_en.strip(),
+        effective_from=effective_from,
+        effective_to=effective_to,
+        note=note.strip(),
+    )
+
+
+def _parse_date(file: str, number: int, column: str, text: str) -> dt.date | None:
+    if text == "":
+        return None
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise CodeTableFileError(file, number, f"{column} {text!r} is not a date (yyyy-mm-dd)")

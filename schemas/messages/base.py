@@ -1,0 +1,38 @@
+"""What every customs message model shares: frozen, strict, named by field or by element."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticUndefined
+
+
+class MessageModel(BaseModel):
+    """A part of a customs message.
+
+    Field names are Python's (``seq_no``); each alias is the element's name in the
+    real format (``SeqNo``). JSON from ``bondflow xml inspect`` uses the field names;
+    both are accepted on input.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=False,
+    )
+
+
+def el(alias: str, default: Any = PydanticUndefined, **constraints: Any) -> Any:
+    """A field written as the element ``alias``."""
+    return Field(default, alias=alias, **constraints)
+
+
+class EnvelopeStyle(StrEnum):
+    """How a Package is wrapped: both occur in real receipts, so both round-trip."""
+
+    XMLDSIG = "xmldsig"  # <Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><Object><Package>
+    BARE = "bare"  # <Package> with no namespace

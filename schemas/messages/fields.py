@@ -1,0 +1,184 @@
+"""Field types of the customs messages and the marks that say how each is written in XML.
+
+The models in this package are plain pydantic: each field's alias is the element's
+name in the real format (``SeqNo``, ``DelcareFlag``...), and the marks below, kept
+in the field's ``Annotated`` metadata, tell the XML binding in ``adapters/xml`` how
+the text looks. No lxml here: the vocabulary stays importable from workflows.
+
+The real formats use three date styles (DOMAIN.md): ``yyyyMMdd`` in upload heads,
+``yyyy-MM-dd HH:mm:ss`` in receipts and ISO 8601 in the envelope. Times in the
+documents are Beijing time (Asia/Shanghai); the models hold aware datetimes only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
+
+from schemas.quantities import MAX_QUANTITY, check_places
+
+DOCUMENT_ZONE = ZoneInfo("Asia/Shanghai")
+
+# --- marks read by the XML binding -------------------------------------------------
+
+
+class TimeStyle(Enum):
+    COMPACT_DATE = "yyyyMMdd"  # upload heads: 20261128
+    RECEIPT = "yyyy-MM-dd HH:mm:ss"  # receipts: 2026-11-28 14:03:00 (Beijing time)
+    ISO = "ISO 8601"  # envelope send_time: 2026-11-28T14:03:00+08:00
+
+
+@dataclass(frozen=True)
+class FixedPlaces:
+    """Written with exactly this many decimal places (prices 4, totals 2)."""
+
+    places: int
+
+
+@dataclass(frozen=True)
+class UpToPlaces:
+    """Written as given, without trailing zeros, and refused beyond this many places."""
+
+    places: int
+
+
+@dataclass(frozen=True)
+class Wrapped:
+    """A list written inside a container element: ``<DecLists><DecList/>...</DecLists>``."""
+
+    item: str
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Several values in one element's text, joined by a separator.
+
+    Receipts join related numbers with a backslash: ``QD9601...\\QD9601...``.
+    """
+
+    separator: str = "\\"
+
+
+# --- numbers -------------------------------------------------------------------------
+
+
+def _no_float(value: object) -> object:
+    if isinstance(value, float):
+        raise ValueError("give numbers as strings or Decimals, not floats")
+    return value
+
+
+def _places(places: int, what: str, *, positive: bool = False) -> AfterValidator:
+    def check(value: Decimal) -> Decimal:
+        check_places(value, places, what)
+        if value < 0 or (positive and value == 0):
+            raise ValueError(f"{what} must be {'greater than zero' if positive else 'at least 0'}")
+        if value > MAX_QUANTITY:
+            raise ValueError(f"{what} must be at most {MAX_QUANTITY}")
+        return value
+
+    return AfterValidator(check)
+
+
+Quantity = Annotated[Decimal, BeforeValidator(_no_float), _places(5, "quantity"), UpToPlaces(5)]
+"""Declared, legal and second legal quantities: up to 5 decimal places."""
+
+Weight = Annotated[Decimal, BeforeValidator(_no_float), _places(5, "weight"), UpToPlaces(5)]
+"""Kilograms, up to 5 decimal places."""
+
+UnitPrice = Annotated[Decimal, BeforeValidator(_no_float), _places(4, "unit price"), FixedPlaces(4)]
+"""Declared unit price (申报单价): 4 decimal places."""
+
+Total = Annotated[Decimal, BeforeValidator(_no_float), _places(2, "total"), FixedPlaces(2)]
+"""Declared totals (申报总价) and other money: 2 decimal places (fen)."""
+
+Rate = Annotated[Decimal, BeforeValidator(_no_float), _places(5, "rate"), UpToPlaces(5)]
+"""Freight, insurance and other rates or amounts in the declaration head."""
+
+
+# --- dates and times --------------------------------------------------------------------
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("must carry a time zone (documents use Asia/Shanghai, +08:00)")
+    return value
+
+
+def _whole_seconds(value: datetime) -> datetime:
+    if value.microsecond:
+        raise ValueError("document times are to the second")
+    return value
+
+
+CompactDate = Annotated[date, TimeStyle.COMPACT_DATE]
+ReceiptTime = Annotated[
+    datetime, AfterValidator(_aware), AfterValidator(_whole_seconds), TimeStyle.RECEIPT
+]
+EnvelopeTime = Annotated[
+    datetime, AfterValidator(_aware), AfterValidator(_whole_seconds), TimeStyle.ISO
+]
+
+
+# --- codes and texts ----------------------------------------------------------------
+
+
+def _code(pattern: str) -> StringConstraints:
+    return StringConstraints(pattern=pattern)
+
+
+CustomsCode = Annotated[str, _code(r"^[0-9A-Z]{10}$")]
+"""10-character enterprise customs code (海关编码)."""
+CreditCode = Annotated[str, _code(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
+"""18-character unified social credit code (统一社会信用代码)."""
+CustomsDistrict = Annotated[str, _code(r"^[0-9]{4}$")]
+"""4-digit customs district / port code (关区代码)."""
+Country = Annotated[str, _code(r"^[0-9]{3}$")]
+Currency = Annotated[str, _code(r"^[0-9]{3}$")]
+Unit = Annotated[str, _code(r"^[0-9]{3}$")]
+SupervisionMode = Annotated[str, _code(r"^[0-9]{4}$")]
+TransportMode = Annotated[str, _code(r"^[0-9A-Z]$")]
+HsCode = Annotated[str, _code(r"^[0-9]{10}$")]
+BookNo = Annotated[str, _code(r"^[A-Z][0-9]{11}$")]
+"""Account book number (账册号): H (processing) or T (logistics) + 11 characters."""
+BondedListNo = Annotated[str, _code(r"^QD[0-9]{4}[0-9]{2}[IE][0-9]{9}$")]
+"""Bonded list number (核注清单编号): QD + district + year + I/E + 9 digits."""
+GatePassNo = Annotated[str, _code(r"^[0-9A-Z]{16,24}$")]
+"""Gate pass number (核放单编号): 16 to 24 characters (HF + district + year + I/E + 9
+digits from the simulator; real numbers such as Z3111E240726000000000456 are longer)."""
+PreEntryNo = Annotated[str, _code(r"^[0-9A-Z]{18}$")]
+"""18-character pre-entry number (预录入编号 / 统一编号)."""
+EntryId = Annotated[str, _code(r"^[0-9]{18}$")]
+"""18-digit customs declaration number (报关单号)."""
+
+
+def _xml_char(ch: str) -> bool:
+    # XML 1.0 Char, minus CR: a parser turns CR into LF, so it could not come back.
+    point = ord(ch)
+    return (
+        point in (0x9, 0xA)
+        or 0x20 <= point <= 0xD7FF
+        or 0xE000 <= point <= 0xFFFD
+        or 0x10000 <= point <= 0x10FFFF
+    )
+
+
+def no_control_characters(value: str) -> str:
+    for ch in value:
+        if not _xml_char(ch):
+            raise ValueError(f"contains a character XML cannot carry: U+{ord(ch):04X}")
+    return value
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=512),
+    AfterValidator(no_control_characters),
+]
+"""Names of enterprises and goods, Chinese allowed."""
