@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -296,10 +297,87 @@ class ChainHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-APPEND_ONLY_TABLES = (
+# --- the exchange with customs ------------------------------------------------------
+
+
+class CustomsDocument(Base):
+    """A document we file with customs, with every number customs has given it.
+
+    Receipts are routed to it by any of these numbers: the enterprise's own number
+    (企业内部编号 / ClientSeqNo) from the start, then the pre-entry number (预录入编号),
+    the list or pass number, the generated declaration's number and the entry id.
+    """
+
+    __tablename__ = "customs_documents"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    enterprise_code: Mapped[str] = mapped_column(String(10))
+    inner_no: Mapped[str] = mapped_column(String(64), unique=True)
+    workflow_id: Mapped[str | None] = mapped_column(String(200))
+    pre_entry_no: Mapped[str | None] = mapped_column(String(18), index=True)
+    business_no: Mapped[str | None] = mapped_column(String(64), index=True)
+    declaration_seq_no: Mapped[str | None] = mapped_column(String(18), index=True)
+    entry_id: Mapped[str | None] = mapped_column(String(18), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CustomsSubmission(Base):
+    """One file we put in the OutBox: its name is unique and says what it carries."""
+
+    __tablename__ = "customs_submissions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("customs_documents.id"), index=True)
+    message_type: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(255), unique=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    change_count: Mapped[int] = mapped_column(Integer())
+    payload: Mapped[bytes] = mapped_column(LargeBinary())
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CustomsReceipt(Base):
+    """One receipt read from the InBox, kept byte for byte for the auditors.
+
+    ``content_sha256`` makes a file that arrives twice count once; ``receipt_key``
+    (message type, document, change count, result, customs' time) does the same for a
+    receipt re-sent in a new envelope.
+    """
+
+    __tablename__ = "customs_receipts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("customs_documents.id"), index=True)
+    message_type: Mapped[str] = mapped_column(String(32))
+    receipt_key: Mapped[str] = mapped_column(String(300), unique=True)
+    content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    result: Mapped[str | None] = mapped_column(String(8))
+    business_time: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text())
+    payload: Mapped[bytes] = mapped_column(LargeBinary())
+
+
+class CustomsReceiptDelivery(Base):
+    """A receipt handed on to its document's workflow: absent until it was."""
+
+    __tablename__ = "customs_receipt_deliveries"
+
+    receipt_id: Mapped[int] = mapped_column(
+        ForeignKey("customs_receipts.id"), primary_key=True, autoincrement=False
+    )
+    delivered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+LEDGER_HISTORY_TABLES = (
     "ledger_transactions",
     "ledger_movements",
     "ledger_entries",
     "ledger_lineage",
     "ledger_chain",
 )
+CUSTOMS_RECORD_TABLES = ("customs_submissions", "customs_receipts")
+APPEND_ONLY_TABLES = LEDGER_HISTORY_TABLES + CUSTOMS_RECORD_TABLES

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from adapters.db.engine import Database
-from adapters.db.models import APPEND_ONLY_TABLES
+from adapters.db.models import LEDGER_HISTORY_TABLES as APPEND_ONLY_TABLES
 from ledger import ChainAuditor, Ledger
 from ledger.chain import GENESIS_HASH, link_hash
 from tests.support.builders import (

@@ -1,0 +1,18 @@
+"""Refusals of the customs records."""
+
+from __future__ import annotations
+
+from schemas.errors import BondflowError, Conflict
+
+
+class Unroutable(BondflowError):
+    """A receipt that names no document we filed: it goes to quarantine, never lost."""
+
+    code = "unroutable_receipt"
+    status = 422
+
+
+class DocumentConflict(Conflict):
+    """The enterprise's number is already used by a different document."""
+
+    code = "document_conflict"

@@ -1,0 +1,293 @@
+"""Record documents, submissions and receipts; route receipts to their documents.
+
+Every method is idempotent, because both callers retry: a Temporal activity may run
+twice, and the receipt watcher may crash between recording a file and moving it.
+The UNIQUE constraints (inner number, file name, receipt content and key) make a
+second attempt find the first one's row instead of writing another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from adapters.db.engine import Database
+from adapters.db.models import (
+    CustomsDocument,
+    CustomsReceipt,
+    CustomsReceiptDelivery,
+    CustomsSubmission,
+)
+from customs import repository
+from customs.errors import DocumentConflict, Unroutable
+from customs.routing import Answer, Identity, Number, Route, route_of
+from schemas.customs import (
+    DocumentView,
+    ReceiptOutcome,
+    ReceiptStatus,
+    ReceiptView,
+    SubmissionView,
+)
+from schemas.errors import NotFound
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def sha256_of(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _document_view(row: CustomsDocument) -> DocumentView:
+    return DocumentView(
+        id=row.id,
+        kind=row.kind,
+        enterprise_code=row.enterprise_code,
+        inner_no=row.inner_no,
+        workflow_id=row.workflow_id,
+        pre_entry_no=row.pre_entry_no,
+        business_no=row.business_no,
+        declaration_seq_no=row.declaration_seq_no,
+        entry_id=row.entry_id,
+    )
+
+
+def _submission_view(row: CustomsSubmission) -> SubmissionView:
+    return SubmissionView(
+        id=row.id,
+        document_id=row.document_id,
+        message_type=row.message_type,
+        file_name=row.file_name,
+        content_sha256=row.content_sha256,
+        change_count=row.change_count,
+        submitted_at=row.submitted_at,
+    )
+
+
+def _receipt_view(row: CustomsReceipt) -> ReceiptView:
+    summary: dict[str, Any] = json.loads(row.summary)
+    return ReceiptView(
+        id=row.id,
+        document_id=row.document_id,
+        message_type=row.message_type,
+        receipt_key=row.receipt_key,
+        file_name=row.file_name,
+        result=row.result,
+        business_time=row.business_time,
+        received_at=row.received_at,
+        summary=summary,
+    )
+
+
+class CustomsRecords:
+    def __init__(self, database: Database, clock: Callable[[], dt.datetime] = _now) -> None:
+        self.db = database
+        self.clock = clock
+
+    # --- documents ------------------------------------------------------------------
+
+    def register(self, identity: Identity, *, workflow_id: str | None = None) -> DocumentView:
+        """The document with this enterprise number, created on first sight."""
+        for attempt in range(2):
+            try:
+                with self.db.transaction() as session:
+                    row = repository.document_by(session, Number.INNER_NO, identity.inner_no)
+                    if row is None:
+                        now = self.clock()
+                        row = CustomsDocument(
+                            kind=identity.kind.value,
+                            enterprise_code=identity.enterprise_code,
+                            inner_no=identity.inner_no,
+                            workflow_id=workflow_id,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                        session.add(row)
+                        session.flush()
+                    self._same_document(row, identity, workflow_id)
+                    return _document_view(row)
+            except IntegrityError:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _same_document(row: CustomsDocument, identity: Identity, workflow_id: str | None) -> None:
+        if row.kind != identity.kind.value or row.enterprise_code != identity.enterprise_code:
+            raise DocumentConflict(
+                f"enterprise number {identity.inner_no} already belongs to a {row.kind}"
+                f" of {row.enterprise_code}",
+                field="inner_no",
+            )
+        if workflow_id is not None:
+            if row.workflow_id is None:
+                row.workflow_id = workflow_id
+            elif row.workflow_id != workflow_id:
+                raise DocumentConflict(
+                    f"enterprise number {identity.inner_no} is already filed by workflow"
+                    f" {row.workflow_id}",
+                    field="inner_no",
+                )
+
+    def document(self, number: Number, value: str) -> DocumentView:
+        with self.db.transaction() as session:
+            row = repository.document_by(session, number, value)
+            if row is None:
+                raise NotFound(f"no customs document with {number.value} {value}", field=number)
+            return _document_view(row)
+
+    # --- submissions ----------------------------------------------------------------
+
+    def record_submission(
+        self, identity: Identity, message_type: str, file_name: str, payload: bytes
+    ) -> SubmissionView:
+        """The file put in the OutBox for this document (once per file name)."""
+        document = self.register(identity)
+        for attempt in range(2):
+            try:
+                with self.db.transaction() as session:
+                    row = repository.submission_by_file(session, file_name)
+                    if row is None:
+                        row = CustomsSubmission(
+                            document_id=document.id,
+                            message_type=message_type,
+                            file_name=file_name,
+                            content_sha256=sha256_of(payload),
+                            change_count=identity.change_count,
+                            payload=payload,
+                            submitted_at=self.clock(),
+                        )
+                        session.add(row)
+                        session.flush()
+                    elif row.content_sha256 != sha256_of(payload):
+                        raise DocumentConflict(
+                            f"{file_name} was already submitted with different content",
+                            field="file_name",
+                        )
+                    return _submission_view(row)
+            except IntegrityError:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def submission(self, file_name: str) -> SubmissionView | None:
+        with self.db.transaction() as session:
+            row = repository.submission_by_file(session, file_name)
+            return None if row is None else _submission_view(row)
+
+    def submissions(self, document_id: int) -> list[SubmissionView]:
+        with self.db.transaction() as session:
+            return [
+                _submission_view(row) for row in repository.submissions_of(session, document_id)
+            ]
+
+    # --- receipts -------------------------------------------------------------------
+
+    def record_receipt(
+        self,
+        message: Answer,
+        *,
+        message_type: str,
+        file_name: str,
+        payload: bytes,
+        answers_file: str | None = None,
+    ) -> ReceiptOutcome:
+        """Route the receipt to its document and keep it, once.
+
+        ``answers_file`` is the OutBox file an import result names (Successed_<name>):
+        the surest route for CommonResponeMessage. Raises Unroutable when no number
+        in the receipt belongs to a document we filed.
+        """
+        route = route_of(message)
+        content = sha256_of(payload)
+        for attempt in range(2):
+            try:
+                with self.db.transaction() as session:
+                    earlier = repository.receipt_by_content(
+                        session, content
+                    ) or repository.receipt_by_key(session, route.key)
+                    if earlier is not None:
+                        return ReceiptOutcome(
+                            status=ReceiptStatus.DUPLICATE, receipt=_receipt_view(earlier)
+                        )
+                    document = self._route(session, route, answers_file)
+                    self._learn(document, route)
+                    row = CustomsReceipt(
+                        document_id=document.id,
+                        message_type=message_type,
+                        receipt_key=route.key,
+                        content_sha256=content,
+                        file_name=file_name,
+                        result=route.result,
+                        business_time=route.business_time or self.clock(),
+                        received_at=self.clock(),
+                        summary=message.model_dump_json(),
+                        payload=payload,
+                    )
+                    session.add(row)
+                    session.flush()
+                    return ReceiptOutcome(status=ReceiptStatus.RECORDED, receipt=_receipt_view(row))
+            except IntegrityError:
+                # The same receipt recorded concurrently: the next attempt finds it.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _route(self, session: Session, route: Route, answers_file: str | None) -> CustomsDocument:
+        if answers_file is not None:
+            submitted = repository.submission_by_file(session, answers_file)
+            if submitted is not None:
+                found = repository.document(session, submitted.document_id)
+                if found is not None:
+                    return found
+        for number, value in route.candidates:
+            found = repository.document_by(session, number, value)
+            if found is not None:
+                return found
+        named = ", ".join(f"{number.value} {value}" for number, value in route.candidates)
+        raise Unroutable(f"no document we filed has {named or 'any number in this receipt'}")
+
+    def _learn(self, document: CustomsDocument, route: Route) -> None:
+        changed = False
+        for number, value in route.learned.items():
+            if number is Number.INNER_NO:
+                continue
+            if getattr(document, number.value) is None:
+                setattr(document, number.value, value)
+                changed = True
+        if changed:
+            document.updated_at = self.clock()
+
+    def receipts(self, document_id: int) -> list[ReceiptView]:
+        with self.db.transaction() as session:
+            return [_receipt_view(row) for row in repository.receipts_of(session, document_id)]
+
+    def receipt_payload(self, receipt_id: int) -> bytes:
+        with self.db.transaction() as session:
+            row = session.get(CustomsReceipt, receipt_id)
+            if row is None:
+                raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
+            return row.payload
+
+    # --- delivery to workflows ------------------------------------------------------
+
+    def undelivered(self, limit: int = 100) -> list[ReceiptView]:
+        with self.db.transaction() as session:
+            return [_receipt_view(row) for row in repository.undelivered(session, limit)]
+
+    def mark_delivered(self, receipt_id: int) -> None:
+        try:
+            with self.db.transaction() as session:
+                if repository.delivery(session, receipt_id) is None:
+                    session.add(
+                        CustomsReceiptDelivery(receipt_id=receipt_id, delivered_at=self.clock())
+                    )
+        except IntegrityError:
+            pass  # delivered concurrently: the same fact
