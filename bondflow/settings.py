@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     outbox_dir: Path | None = Field(default=None, description="single-window OutBox")
     inbox_dir: Path | None = Field(default=None, description="single-window InBox")
     document_timezone: str = Field(default="Asia/Shanghai")
+    code_tables_dir: Path | None = Field(
+        default=None,
+        description="a folder of edited code tables (CSV) instead of the shipped ones",
+    )
+    simulator_dir: Path | None = Field(
+        default=None, description="the customs simulator's state; default: data_dir/customs-sim"
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -62,6 +69,10 @@ class Settings(BaseSettings):
     @property
     def effective_inbox(self) -> Path:
         return self.inbox_dir or self.data_dir / "exchange" / "InBox"
+
+    @property
+    def effective_simulator_dir(self) -> Path:
+        return self.simulator_dir or self.data_dir / "customs-sim"
 
     @classmethod
     def settings_customise_sources(
