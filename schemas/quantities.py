@@ -51,6 +51,10 @@ def check_finite(value: Decimal) -> Decimal:
 
 def check_places(value: Decimal, places: int, what: str) -> Decimal:
     check_finite(value)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent >= -places:
+        return value  # written with no more places than allowed: nothing to strip
     if places_of(value) > places:
         raise ValueError(f"{what} has more than {places} decimal places: {value}")
     return value

@@ -38,6 +38,7 @@ from schemas.quantities import places_of, plain
 M = TypeVar("M", bound=BaseModel)
 
 _DECIMAL_TEXT = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$", re.ASCII)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _COMPACT_DATE = re.compile(r"^\d{8}$", re.ASCII)
 _RECEIPT_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", re.ASCII)
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?$", re.ASCII)
@@ -90,6 +91,11 @@ _FREE_DECIMAL = Scalar(plain, _decimal_from_text)
 
 
 def _compact_date_from_text(text: str) -> date:
+    # Receipts (DEC_RESULT's D_DATE) sometimes carry ISO dates or times: the day counts.
+    if _ISO_DATE.match(text):
+        return date.fromisoformat(text)
+    if _ISO_TIME.match(text):
+        return _iso_time_from_text(text).astimezone(DOCUMENT_ZONE).date()
     if not _COMPACT_DATE.match(text):
         raise ValueError(f"{text!r} is not a date in the form yyyyMMdd")
     return datetime.strptime(text, "%Y%m%d").replace(tzinfo=DOCUMENT_ZONE).date()
@@ -319,8 +325,10 @@ def read_model(
     values: dict[str, Any] = dict(given)
     places: dict[str, _Place] = {}
     counts: dict[str, int] = {}
-    for child in child_elements(element):
-        name = local_name(child)
+    for child in element.iterchildren(etree.Element):  # elements only, filtered in C
+        tag = child.tag
+        assert isinstance(tag, str)
+        name = tag.rpartition("}")[2]
         plan = plans.get(name)
         counts[name] = counts.get(name, 0) + 1
         child_path = _join(path, name)
@@ -367,16 +375,19 @@ def read_model(
             values[plan.name] = read_model(child, plan.model, child_path, source, lenient=lenient)
             continue
         assert plan.scalar is not None
-        if child_elements(child):
-            raise XmlMessageError(
-                f"{name} holds a value, not elements",
-                path=child_path,
-                line=child.sourceline,
-                source=source,
-            )
-        # Comments and processing instructions inside a value are not part of it, but
-        # the text after them is: <note>a<!-- x -->b</note> reads "ab".
-        text = ((child.text or "") + "".join(part.tail or "" for part in child)).strip()
+        text = child.text or ""
+        if len(child):
+            if child_elements(child):
+                raise XmlMessageError(
+                    f"{name} holds a value, not elements",
+                    path=child_path,
+                    line=child.sourceline,
+                    source=source,
+                )
+            # Comments and processing instructions inside a value are not part of it,
+            # but the text after them is: <note>a<!-- x -->b</note> reads "ab".
+            text += "".join(part.tail or "" for part in child)
+        text = text.strip()
         if not text:
             continue  # an empty optional element (<Rmk/>) is the same as an absent one
         try:

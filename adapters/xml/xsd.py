@@ -64,22 +64,39 @@ def check_against_schema(
     error = schema.error_log[0]
     raise SchemaViolation(
         _reason(error.message),
-        path=_local_path(error.path),
+        path=_element_path(root, error.path),
         line=error.line or None,
         source=source,
     )
 
 
-_PREFIX = re.compile(r"[A-Za-z_][\w.\-]*:")
-_BRACED = re.compile(r"\{[^}]*\}")
+# Only namespace names in braces: a pattern such as \d{4} in a message must stay.
+_NAMESPACE = re.compile(r"\{(?:https?://|urn:)[^}]*\}")
 
 
-def _local_path(path: str | None) -> str | None:
-    """'/xs:Signature/xs:Object[1]' or '/*[...]' paths from libxml2 as local names."""
+def _element_path(root: etree._Element, path: str | None) -> str | None:
+    """libxml2's path ('/*/*[2]/*' in a default namespace) as local names with indices."""
     if not path:
         return None
-    return _PREFIX.sub("", path).lstrip("/")
+    try:
+        found = root.getroottree().xpath(path)
+    except etree.XPathError:
+        return path
+    if not found or not isinstance(found[0], etree._Element):
+        return path
+    parts = []
+    element: etree._Element | None = found[0]
+    while element is not None:
+        name = etree.QName(element).localname
+        parent = element.getparent()
+        if parent is not None:
+            same = [sibling for sibling in parent if sibling.tag == element.tag]
+            if len(same) > 1:
+                name = f"{name}[{same.index(element) + 1}]"
+        parts.append(name)
+        element = parent
+    return "/".join(reversed(parts))
 
 
 def _reason(message: str) -> str:
-    return _BRACED.sub("", message)
+    return _NAMESPACE.sub("", message)

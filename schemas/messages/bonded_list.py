@@ -75,7 +75,9 @@ class InvtHead(MessageModel):
     input_code: CustomsCode = el("InputCode")  # 录入单位
     input_credit_code: CreditCode = el("InputCreditCode")
     input_name: Name = el("InputName")
-    ic_card_no: Annotated[str, StringConstraints(max_length=20)] | None = el("IcCardNo", None)
+    ic_card_no: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None
+    ) = el("IcCardNo", None)
     rlt_invt_no: BondedListNo | None = el("RltInvtNo", None)  # paired list (区内流转)
     rlt_putrec_no: BookNo | None = el("RltPutrecNo", None)
     impexp_portcd: CustomsDistrict = el("ImpexpPortcd")  # 进出境关别
@@ -134,7 +136,9 @@ class InvtLine(MessageModel):
     gross_wt: Weight | None = el("GrossWt", None)
     net_wt: Weight | None = el("NetWt", None)
     lvyrlf_modecd: Digit = el("LvyrlfModecd")  # 征免方式
-    ucns_verno: Annotated[str, StringConstraints(max_length=8)] | None = el("UcnsVerno", None)
+    ucns_verno: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)] | None
+    ) = el("UcnsVerno", None)
     entry_gds_seqno: SeqNumber | None = el("EntryGdsSeqno", None)
     modf_markcd: Annotated[str, StringConstraints(pattern=r"^[0-3]$")] | None = el(
         "ModfMarkcd", None

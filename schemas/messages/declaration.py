@@ -183,7 +183,10 @@ class DecSign(MessageModel):
     client_seq_no: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z]{18}$")] = el(
         "ClientSeqNo"
     )  # the enterprise's unique key for this declaration
-    sign: Annotated[str, StringConstraints(max_length=4096)] | None = el("Sign", None)
+    sign: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4096)]
+        | None
+    ) = el("Sign", None)
     sign_date: Annotated[str, StringConstraints(pattern=r"^[0-9]{14,17}$")] | None = el(
         "SignDate", None
     )

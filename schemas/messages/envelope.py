@@ -16,7 +16,9 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z_.\-]{1,100}$
 class EnvelopInfo(MessageModel):
     """Who sends what to whom, and when (ISO time)."""
 
-    version: str = el("version", "1.0")
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$")] = el(
+        "version", "1.0"
+    )
     message_id: Identifier = el("message_id")
     file_name: Identifier = el("file_name")
     message_type: MessageType = el("message_type")

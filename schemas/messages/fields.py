@@ -12,6 +12,7 @@ documents are Beijing time (Asia/Shanghai); the models hold aware datetimes only
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -77,7 +78,7 @@ def _no_float(value: object) -> object:
 def _places(places: int, what: str, *, positive: bool = False) -> AfterValidator:
     def check(value: Decimal) -> Decimal:
         check_places(value, places, what)
-        if value < 0 or (positive and value == 0):
+        if value < 0 or value.is_signed() or (positive and value == 0):
             raise ValueError(f"{what} must be {'greater than zero' if positive else 'at least 0'}")
         if value > MAX_QUANTITY:
             raise ValueError(f"{what} must be at most {MAX_QUANTITY}")
@@ -158,21 +159,14 @@ EntryId = Annotated[str, _code(r"^[0-9]{18}$")]
 """18-digit customs declaration number (报关单号)."""
 
 
-def _xml_char(ch: str) -> bool:
-    # XML 1.0 Char, minus CR: a parser turns CR into LF, so it could not come back.
-    point = ord(ch)
-    return (
-        point in (0x9, 0xA)
-        or 0x20 <= point <= 0xD7FF
-        or 0xE000 <= point <= 0xFFFD
-        or 0x10000 <= point <= 0x10FFFF
-    )
+# XML 1.0 Char, minus CR: a parser turns CR into LF, so it could not come back.
+_NOT_XML_CHAR = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def no_control_characters(value: str) -> str:
-    for ch in value:
-        if not _xml_char(ch):
-            raise ValueError(f"contains a character XML cannot carry: U+{ord(ch):04X}")
+    bad = _NOT_XML_CHAR.search(value)
+    if bad is not None:
+        raise ValueError(f"contains a character XML cannot carry: U+{ord(bad.group()):04X}")
     return value
 
 

@@ -58,13 +58,15 @@ class PassportHead(MessageModel):
     areain_etps_sccd: CreditCode = el("AreainEtpsSccd")
     vehicle_no: VehicleNo = el("VehicleNo")
     vehicle_ic_no: VehicleNo | None = el("VehicleIcNo", None)
-    container_no: Annotated[str, StringConstraints(max_length=64)] | None = el("ContainerNo", None)
+    container_no: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] | None
+    ) = el("ContainerNo", None)
     vehicle_wt: Weight = el("VehicleWt")  # 车自重
     vehicle_frame_no: VehicleNo | None = el("VehicleFrameNo", None)
     vehicle_frame_wt: Weight = el("VehicleFrameWt")  # 车架重
-    container_type: Annotated[str, StringConstraints(max_length=8)] | None = el(
-        "ContainerType", None
-    )
+    container_type: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)] | None
+    ) = el("ContainerType", None)
     container_wt: Weight | None = el("ContainerWt", None)  # 集装箱重
     total_wt: Weight = el("TotalWt")  # 总重量: what the gate scale should read
     total_gross_wt: Weight = el("TotalGrossWt")

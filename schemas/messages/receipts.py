@@ -49,7 +49,9 @@ class HdeApprResult(MessageModel):
     etps_preent_no: InnerNo = el("etpsPreentNo")
     business_id: BusinessNo | None = el("businessId", None)  # list or pass number
     tms_cnt: int | None = el("tmsCnt", None, ge=0, le=99)  # ChgTmsCnt it answers
-    typecd: Annotated[str, StringConstraints(max_length=8)] | None = el("typecd", None)
+    typecd: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)] | None
+    ) = el("typecd", None)
     manage_result: ResultCode = el("manageResult")
     manage_date: ReceiptTime = el("manageDate")
     rmk: Remark | None = el("rmk", None)
@@ -132,7 +134,9 @@ class PassportGate(MessageModel):
     passport_no: GatePassNo = el("passportNo")
     vehicle_no: Annotated[str, StringConstraints(min_length=1, max_length=32)] = el("vehicleNo")
     io_typecd: ImpExp = el("ioTypecd")
-    gate_no: Annotated[str, StringConstraints(max_length=16)] | None = el("gateNo", None)
+    gate_no: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)] | None
+    ) = el("gateNo", None)
     pass_time: ReceiptTime = el("passTime")
     total_wt: Weight = el("totalWt")  # measured at the gate
     rlt_no: Annotated[tuple[BusinessNo, ...], Joined("\\")] = el("rltNo", ())

@@ -150,11 +150,6 @@ NOT_YET: dict[str, str] = {
         "DecHead has no DeclTrnRel (报关/转关关系标志) nor CopCode/CopName/CopCodeScc"
         " (录入单位), which 4.8 declarations carry"
     ),
-    "DEC_RESULT_root_iso_notice_date.xml": (
-        "the single window also delivers DEC_RESULT as the document element (no DEC_DATA)"
-        " with ISO NOTICE_DATE/D_DATE and CUSTOM_MASTER; the codec knows only DEC_DATA,"
-        " DecResult has no CUSTOM_MASTER and reads NOTICE_DATE as yyyy-MM-dd HH:mm:ss"
-    ),
 }
 """Samples that follow the real format where the models cannot follow yet: why each fails."""
 
