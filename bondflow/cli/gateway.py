@@ -1,0 +1,169 @@
+"""`bondflow gateway` and `bondflow customs-sim`: the single-window exchange by hand.
+
+``gateway submit`` drops a message into the OutBox, ``gateway watch`` reads the
+InBox, ``gateway receipts`` shows what customs answered; ``customs-sim`` plays the
+client and customs on the same folders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from decimal import Decimal
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from adapters.gateway.filedrop import FileDropGateway
+from adapters.gateway.folders import ExchangeFolders
+from adapters.gateway.watcher import ReceiptWatcher
+from adapters.simulator.behaviour import SimulatorBehaviour
+from adapters.simulator.service import CustomsSimulator
+from adapters.xml.codec import from_element
+from adapters.xml.errors import XmlMessageError
+from adapters.xml.safe import read_untrusted_file
+from bondflow.cli.context import console, fail, load_settings, open_database, reporting
+from bondflow.settings import Settings
+from codetables.tables import CodeTables
+from customs.routing import Number
+from customs.service import CustomsRecords
+from schemas.messages.bonded_list import BondedListUpload
+from schemas.messages.declaration import DeclarationMessage
+from schemas.messages.gate_pass import GatePassUpload
+
+app = typer.Typer(help="The single-window exchange: OutBox, InBox, receipts.", no_args_is_help=True)
+
+
+def folders_of(settings: Settings) -> ExchangeFolders:
+    return ExchangeFolders.with_boxes(settings.effective_outbox, settings.effective_inbox)
+
+
+def _run_until_interrupted(loop_body: object) -> None:
+    async def main() -> None:
+        stop = asyncio.Event()
+        running = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                running.add_signal_handler(sig, stop.set)
+        await loop_body(stop)  # type: ignore[operator]
+
+    asyncio.run(main())
+
+
+@app.command()
+def submit(file: Path = typer.Argument(..., help="An INV101, SAS121 or DecMessage file.")) -> None:
+    """Check a message and put it in the OutBox (again: a no-op)."""
+    settings = load_settings()
+    try:
+        message = from_element(read_untrusted_file(file), source=str(file))
+    except XmlMessageError as error:
+        fail(str(error))
+    if not isinstance(message, BondedListUpload | GatePassUpload | DeclarationMessage):
+        fail(f"{file}: only INV101, SAS121 and DecMessage are submitted; this is a receipt")
+    with reporting():
+        gateway = FileDropGateway(
+            folders_of(settings),
+            CustomsRecords(open_database(settings)),
+            tables=CodeTables.load(settings.code_tables_dir),
+        )
+        submitted = gateway.submit(message)
+    note = " (already submitted)" if submitted.again else ""
+    console.print(f"OutBox: {submitted.file_name}{note}", highlight=False)
+
+
+@app.command()
+def watch(
+    once: bool = typer.Option(False, help="Read the InBox once and exit."),
+    interval: float = typer.Option(1.0, help="Seconds between scans."),
+    settle: float = typer.Option(
+        2.0, help="Leave files younger than this many seconds (the client may be writing)."
+    ),
+) -> None:
+    """Read receipts from the InBox, record them against their documents, file them away."""
+    settings = load_settings()
+    with reporting():
+        watcher = ReceiptWatcher(
+            folders_of(settings),
+            CustomsRecords(open_database(settings)),
+            settle_seconds=0.0 if once else settle,
+        )
+        if once:
+            for taken in watcher.scan_once():
+                reason = f": {taken.reason}" if taken.reason else ""
+                console.print(
+                    f"{taken.disposition.value} {taken.file_name}{reason}", highlight=False
+                )
+            return
+    console.print(f"watching {watcher.folders.inbox} (Ctrl-C to stop)", highlight=False)
+    _run_until_interrupted(lambda stop: watcher.run(stop, interval))
+
+
+@app.command()
+def receipts(
+    inner_no: str = typer.Argument(..., help="The enterprise's own document number."),
+) -> None:
+    """A document's numbers and every receipt customs sent for it, in customs' order."""
+    settings = load_settings()
+    with reporting():
+        records = CustomsRecords(open_database(settings))
+        document = records.document(Number.INNER_NO, inner_no)
+        rows = records.receipts(document.id)
+    console.print(
+        f"{document.kind} {document.inner_no}: pre-entry {document.pre_entry_no or '-'}, "
+        f"number {document.business_no or '-'}, declaration {document.declaration_seq_no or '-'}, "
+        f"entry {document.entry_id or '-'}",
+        highlight=False,
+    )
+    table = Table(title_justify="left")
+    for column in ("customs time", "message", "result", "file"):
+        table.add_column(column)
+    for row in rows:
+        when = row.business_time.isoformat() if row.business_time else "-"
+        table.add_row(when, row.message_type, row.result or "-", row.file_name)
+    console.print(table)
+
+
+def customs_sim(
+    once: bool = typer.Option(False, help="Answer what is in the OutBox now, then exit."),
+    seed: int = typer.Option(20261128, help="Same seed, same answers."),
+    manual_review_rate: float = typer.Option(0.1, min=0, max=1),
+    return_rate: float = typer.Option(0.05, min=0, max=1),
+    inspection_rate: float = typer.Option(0.1, min=0, max=1),
+    gate_inspection_rate: float = typer.Option(0.0, min=0, max=1),
+    weight_noise_kg: str = typer.Option("20", help="The gate scale's error, either way."),
+    delay: float = typer.Option(0.0, help="Seconds between one document's receipts."),
+    interval: float = typer.Option(0.5, help="Seconds between passes over the OutBox."),
+) -> None:
+    """Play the single-window client and customs on the exchange folders."""
+    settings = load_settings()
+    with reporting():
+        behaviour = SimulatorBehaviour(
+            seed=seed,
+            manual_review_rate=manual_review_rate,
+            return_rate=return_rate,
+            inspection_rate=inspection_rate,
+            gate_inspection_rate=gate_inspection_rate,
+            weight_noise_kg=Decimal(weight_noise_kg),
+            receipt_delay_seconds=delay,
+        )
+        simulator = CustomsSimulator(
+            folders_of(settings),
+            settings.effective_simulator_dir,
+            behaviour,
+            tables=CodeTables.load(settings.code_tables_dir),
+        )
+        if once:
+            answered, released = simulator.run_once()
+            for item in answered:
+                verdict = "imported" if item.accepted else "refused"
+                console.print(f"{verdict} {item.file_name}: {len(item.receipts)} answers")
+            console.print(f"{len(released)} files into the InBox, {simulator.pending()} pending")
+            return
+    console.print(
+        f"customs simulator on {simulator.folders.outbox} -> {simulator.folders.inbox}"
+        " (Ctrl-C to stop)",
+        highlight=False,
+    )
+    _run_until_interrupted(lambda stop: simulator.run(stop, interval))
