@@ -15,6 +15,7 @@ from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.declaration import DeclarationMessage
 from schemas.messages.gate_pass import GatePassUpload
 from schemas.messages.receipts import (
+    HdeApprResult,
     Inv201Receipt,
     Inv202Receipt,
     Inv211Receipt,
@@ -116,30 +117,15 @@ def route_of(message: Answer) -> Route:
             result=message.deal_flag.value,
         )
     if isinstance(message, Inv201Receipt | Inv211Receipt):
-        result = message.body.result
         state = message.body.list_state
-        kind = "INV201" if isinstance(message, Inv201Receipt) else "INV211"
         seq_no = state.seq_no if state else None
-        list_no = (state.bond_invt_no if state else None) or result.business_id
-        return Route(
-            _present(
-                (Number.INNER_NO, result.etps_preent_no),
-                (Number.PRE_ENTRY_NO, seq_no),
-                (Number.BUSINESS_NO, list_no),
-                # Real receipts put customs' pre-entry number in etpsPreentNo.
-                (Number.PRE_ENTRY_NO, result.etps_preent_no),
-            ),
-            learned=dict(_present((Number.PRE_ENTRY_NO, seq_no), (Number.BUSINESS_NO, list_no))),
-            key=_key(
-                kind,
-                result.etps_preent_no,
-                result.tms_cnt,
-                result.manage_result,
-                result.manage_date.isoformat(),
-            ),
-            result=result.manage_result,
-            business_time=result.manage_date,
+        list_no = (state.bond_invt_no if state else None) or message.body.result.business_id
+        numbers: tuple[tuple[Number, str | None], ...] = (
+            (Number.PRE_ENTRY_NO, seq_no),
+            (Number.BUSINESS_NO, list_no),
         )
+        kind = "INV201" if isinstance(message, Inv201Receipt) else "INV211"
+        return _reviewed(kind, message.body.result, numbers, numbers)
     if isinstance(message, Inv202Receipt):
         appr = message.body.result
         return Route(
@@ -165,43 +151,17 @@ def route_of(message: Answer) -> Route:
         )
     if isinstance(message, Sas221Receipt | Sas224Receipt):
         result = message.body.result
-        kind = "SAS221" if isinstance(message, Sas221Receipt) else "SAS224"
         pass_no = result.business_id
         if isinstance(message, Sas221Receipt) and message.body.pass_state is not None:
             pass_no = message.body.pass_state.passport_no or pass_no
-        return Route(
-            _present(
-                (Number.INNER_NO, result.etps_preent_no),
-                (Number.BUSINESS_NO, pass_no),
-                (Number.PRE_ENTRY_NO, result.etps_preent_no),
-            ),
-            learned=dict(_present((Number.BUSINESS_NO, pass_no))),
-            key=_key(
-                kind,
-                result.etps_preent_no,
-                result.tms_cnt,
-                result.manage_result,
-                result.manage_date.isoformat(),
-            ),
-            result=result.manage_result,
-            business_time=result.manage_date,
-        )
+        numbers = ((Number.BUSINESS_NO, pass_no),)
+        kind = "SAS221" if isinstance(message, Sas221Receipt) else "SAS224"
+        return _reviewed(kind, result, numbers, numbers)
     if isinstance(message, Sas223Receipt):
-        result = message.body.result
         gate = message.body.gate
-        return Route(
-            _present(
-                (Number.INNER_NO, result.etps_preent_no),
-                (Number.BUSINESS_NO, gate.passport_no),
-                (Number.PRE_ENTRY_NO, result.etps_preent_no),
-            ),
-            learned={Number.BUSINESS_NO: gate.passport_no},
-            key=_key(
-                "SAS223", result.etps_preent_no, result.manage_result, gate.pass_time.isoformat()
-            ),
-            result=result.manage_result,
-            business_time=gate.pass_time,
-        )
+        numbers = ((Number.BUSINESS_NO, gate.passport_no),)
+        # The gate's own time orders a passage, not the time the receipt was made.
+        return _reviewed("SAS223", message.body.result, numbers, numbers, gate.pass_time)
     if isinstance(message, DecImportResponse):
         return Route(
             _present(
@@ -231,6 +191,31 @@ def route_of(message: Answer) -> Route:
         ),
         result=decision.channel,
         business_time=decision.notice_date,
+    )
+
+
+def _reviewed(
+    kind: str,
+    result: HdeApprResult,
+    numbers: tuple[tuple[Number, str | None], ...],
+    learned: tuple[tuple[Number, str | None], ...],
+    at: dt.datetime | None = None,
+) -> Route:
+    """The route of a receipt with an HdeApprResult block (INV201/211, SAS221/223/224)."""
+    when = at or result.manage_date
+    return Route(
+        _present(
+            (Number.INNER_NO, result.etps_preent_no),
+            *numbers,
+            # Real receipts put customs' pre-entry number in etpsPreentNo.
+            (Number.PRE_ENTRY_NO, result.etps_preent_no),
+        ),
+        learned=dict(_present(*learned)),
+        key=_key(
+            kind, result.etps_preent_no, result.tms_cnt, result.manage_result, when.isoformat()
+        ),
+        result=result.manage_result,
+        business_time=when,
     )
 
 

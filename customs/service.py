@@ -46,29 +46,11 @@ def sha256_of(payload: bytes) -> str:
 
 
 def _document_view(row: CustomsDocument) -> DocumentView:
-    return DocumentView(
-        id=row.id,
-        kind=row.kind,
-        enterprise_code=row.enterprise_code,
-        inner_no=row.inner_no,
-        workflow_id=row.workflow_id,
-        pre_entry_no=row.pre_entry_no,
-        business_no=row.business_no,
-        declaration_seq_no=row.declaration_seq_no,
-        entry_id=row.entry_id,
-    )
+    return DocumentView.model_validate(row, from_attributes=True)
 
 
 def _submission_view(row: CustomsSubmission) -> SubmissionView:
-    return SubmissionView(
-        id=row.id,
-        document_id=row.document_id,
-        message_type=row.message_type,
-        file_name=row.file_name,
-        content_sha256=row.content_sha256,
-        change_count=row.change_count,
-        submitted_at=row.submitted_at,
-    )
+    return SubmissionView.model_validate(row, from_attributes=True)
 
 
 def _receipt_view(row: CustomsReceipt) -> ReceiptView:

@@ -395,45 +395,29 @@ class CustomsOffice:
         ]
         if known.status == "passed":
             reasons.append(f"核放单{inner}已过卡，不能重复申报")
+
+        def review(result: str, status: str | None, reasons: tuple[str, ...] = ()) -> None:
+            name = name_of(MessageType.SAS221, 1)
+            receipt = build.pass_review(
+                self._envelope(MessageType.SAS221, name, sender, 1),
+                self._style(rng),
+                inner_no=inner,
+                pass_no=known.pass_no,
+                result=result,
+                status=status,
+                at=self._at(1),
+                reasons=reasons,
+            )
+            reply.planned.append(Planned(name, receipt, 1))
+
         if reasons:
             known.status = "returned"
-            name = name_of(MessageType.SAS221, 1)
-            reply.planned.append(
-                Planned(
-                    name,
-                    build.pass_review(
-                        self._envelope(MessageType.SAS221, name, sender, 1),
-                        self._style(rng),
-                        inner_no=inner,
-                        pass_no=None,
-                        result="3",
-                        status=None,
-                        at=self._at(1),
-                        reasons=tuple(reasons),
-                    ),
-                    1,
-                )
-            )
+            review("3", None, tuple(reasons))
             return reply
         if known.pass_no is None:
             known.pass_no = self._numbered("HF", head.master_cuscd, head.io_typecd.value)
         known.status = "approved"
-        name = name_of(MessageType.SAS221, 1)
-        reply.planned.append(
-            Planned(
-                name,
-                build.pass_review(
-                    self._envelope(MessageType.SAS221, name, sender, 1),
-                    self._style(rng),
-                    inner_no=inner,
-                    pass_no=known.pass_no,
-                    result="1",
-                    status="1",
-                    at=self._at(1),
-                ),
-                1,
-            )
-        )
+        review("1", "1")
         step = 2
         if rng.random() < self.behaviour.gate_inspection_rate:
             name = name_of(MessageType.SAS224, step)

@@ -138,9 +138,7 @@ NOT_YET: dict[str, str] = {
     ),
     "SAS223_sas_passport_bsc_bare.xml": (
         "real SAS221/SAS223/SAS224 echo the gate pass as SasPassportBsc (with rltNo,"
-        " passCollectWt, wtError, passTime); the model expects PassportBsc/PassportGate;"
-        " real pass numbers have 24 characters (Z9601I261130000000000045) but"
-        " GatePassNo allows only HF + 16"
+        " passCollectWt, wtError, passTime); the model expects PassportBsc/PassportGate"
     ),
     "DecMessage_export_alpha_country_currency.xml": (
         "DecMessage 4.8 writes countries (DEU, CHN) and currencies (USD) as 3-letter"
