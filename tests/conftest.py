@@ -14,12 +14,17 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis  # noqa: F401 - imported up front: see below
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from adapters.db.engine import Database, create_database
 from adapters.db.migrate import upgrade
+
+# Hypothesis's pytest plugin imports it lazily at the end of the session; after the
+# Temporal servers' threads have run, CPython 3.11 then fails compiling it ("AST
+# constructor recursion depth mismatch"). Importing it first avoids that.
 
 POSTGRES_URL = os.environ.get("BONDFLOW_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("BONDFLOW_TEST_REQUIRE_POSTGRES") == "1"
