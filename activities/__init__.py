@@ -1,4 +1,3 @@
-"""Temporal activities: thin, idempotent calls into the ledger and the adapters.
-
-Arrives with the workflows issue (#4).
-"""
+"""Temporal activities: the only place where lifecycles touch the database, the ledger
+and the exchange folders. Each is idempotent: keys come from the workflow id and
+the step, so a retry or a second worker finds the first attempt's effect."""

@@ -118,6 +118,11 @@ class CustomsRecords:
                     field="inner_no",
                 )
 
+    def workflow_of(self, document_id: int) -> str | None:
+        with self.db.transaction() as session:
+            row = repository.document(session, document_id)
+            return None if row is None else row.workflow_id
+
     def document(self, number: Number, value: str) -> DocumentView:
         with self.db.transaction() as session:
             row = repository.document_by(session, number, value)

@@ -248,6 +248,33 @@ class MasterData:
             finished = self._item(session, book, finished_item_no, "finished_item_no")
             return repository.norms_in_force(session, finished.id, on)
 
+    def book(self, book_no: str) -> AccountBook:
+        with self.db.sessions() as session:
+            return self._book(session, book_no)
+
+    def owner_of(self, book_no: str) -> Enterprise:
+        """The enterprise whose book it is (经营企业)."""
+        with self.db.sessions() as session:
+            book = self._book(session, book_no)
+            owner = session.get(Enterprise, book.enterprise_id)
+            assert owner is not None  # a foreign key
+            return owner
+
+    def enterprise(self, customs_code: str) -> Enterprise:
+        with self.db.sessions() as session:
+            found = repository.enterprise_by_customs_code(session, customs_code)
+            if found is None:
+                raise NotRegistered(f"no enterprise {customs_code}", field="customs_code")
+            return found
+
+    def has_location(self, code: str) -> bool:
+        with self.db.sessions() as session:
+            return repository.location(session, code) is not None
+
+    def lot(self, book_no: str, lot_no: str) -> Lot | None:
+        with self.db.sessions() as session:
+            return repository.lot(session, self._book(session, book_no).id, lot_no)
+
     # --- helpers -----------------------------------------------------------------------
 
     @staticmethod

@@ -7,7 +7,7 @@ import typer
 from adapters.db import migrate
 from bondflow import __version__
 from bondflow.cli import books, db, gateway, ledger, xml
-from bondflow.cli.context import console, load_settings, open_database, reporting
+from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from bondflow.cli.render import balances_table, trace_tree
 from ledger import ChainAuditor, LedgerQueries
 
@@ -40,6 +40,40 @@ def main(
     ),
 ) -> None:
     """Settings come from BONDFLOW_* environment variables or bondflow.toml."""
+
+
+@app.command()
+def worker(
+    watch: bool = typer.Option(
+        True, help="Also read the InBox and signal each receipt to its workflow."
+    ),
+) -> None:
+    """Run the lifecycle workflows and activities against the Temporal address in the
+    settings (BONDFLOW_TEMPORAL_ADDRESS), until Ctrl-C."""
+    import asyncio
+    import signal
+
+    from bondflow.worker import run_worker
+
+    settings = load_settings()
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        console.print(
+            f"worker on {settings.temporal_address}, task queue {settings.task_queue}"
+            f"{', watching the InBox' if watch else ''} (Ctrl-C to stop)",
+            highlight=False,
+        )
+        await run_worker(settings, stop, watch=watch)
+
+    with reporting():
+        try:
+            asyncio.run(main())
+        except RuntimeError as error:
+            fail(f"cannot reach Temporal at {settings.temporal_address}: {error}")
 
 
 @seed_app.command("demo")

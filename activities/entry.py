@@ -1,0 +1,235 @@
+"""Activities of a first-line entry: validate, reserve, file, post or void.
+
+Idempotency keys are derived from the workflow id (the business id) and the step,
+never from run ids: a retried workflow means the same movements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal, Inexact
+from typing import Any
+
+from temporalio import activity
+
+from activities.dependencies import Dependencies
+from customs.drafting import BookFacts, ItemFacts, Party, entry_gate_pass, entry_list
+from rules.declared_values import expected_total
+from rules.units import legal_quantities
+from schemas.codes import DocumentType, OutsideKind
+from schemas.errors import BondflowError
+from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, ResolveRequest, StockRef
+from schemas.lifecycle import (
+    EntryDraft,
+    ReserveInput,
+    ResolveInput,
+    SubmitGatePassInput,
+    SubmitListInput,
+    Submitted,
+    ValidationReport,
+)
+from schemas.masterdata import LotIn
+from schemas.messages.codes import DeclarationKind
+from schemas.quantities import places_of
+
+
+def reservation_id(workflow_id: str, change_count: int) -> str:
+    return f"{workflow_id}/reserve/c{change_count}"
+
+
+class EntryActivities:
+    """Bound to the worker's dependencies; registered as activities by method."""
+
+    def __init__(self, deps: Dependencies) -> None:
+        self.deps = deps
+
+    # --- facts ----------------------------------------------------------------------
+
+    def _facts(self, draft: EntryDraft) -> tuple[BookFacts, Party, dict[int, ItemFacts]]:
+        md = self.deps.masterdata
+        book = md.book(draft.book_no)
+        owner = md.owner_of(draft.book_no)
+        declarant = md.enterprise(draft.declarant_code)
+        items = {
+            item.item_no: ItemFacts(
+                item_no=item.item_no,
+                part_no=item.part_no,
+                hs_code=item.hs_code,
+                name=item.name,
+                specification=item.specification,
+                declared_unit=item.declared_unit,
+                first_legal_unit=item.first_legal_unit,
+                first_legal_factor=item.first_legal_factor,
+                second_legal_unit=item.second_legal_unit,
+                second_legal_factor=item.second_legal_factor,
+                is_finished_good=item.is_finished_good,
+            )
+            for item in md.items(draft.book_no)
+        }
+        facts = BookFacts(
+            book_no=book.book_no,
+            district=book.customs_district,
+            owner=Party(owner.customs_code, owner.credit_code, owner.name),
+        )
+        return facts, Party(declarant.customs_code, declarant.credit_code, declarant.name), items
+
+    @activity.defn(name="entry.validate")
+    def validate(self, draft: EntryDraft) -> ValidationReport:
+        """Check the draft against the book: registered items, units, lots, locations,
+        exact legal quantities; and compute the CIF value in CNY."""
+        problems: list[str] = []
+        try:
+            book, _, items = self._facts(draft)
+        except BondflowError as error:
+            return ValidationReport(ok=False, problems=(str(error),))
+        md = self.deps.masterdata
+        on = draft.arrival_date
+        book_row = md.book(draft.book_no)
+        if not book_row.valid_from <= on <= book_row.valid_to:
+            problems.append(
+                f"book {draft.book_no} is valid {book_row.valid_from} to {book_row.valid_to},"
+                f" not on the arrival date {on}"
+            )
+        value = Decimal(0)
+        for number, line in enumerate(draft.lines, start=1):
+            where = f"lines[{number}]"
+            item = items.get(line.item_no)
+            if item is None:
+                problems.append(f"{where}.item_no: book {book.book_no} has no item {line.item_no}")
+                continue
+            if item.is_finished_good:
+                problems.append(
+                    f"{where}.item_no: item {line.item_no} is a finished good, not a material"
+                )
+            try:
+                first, second = legal_quantities(
+                    line.quantity, item.first_legal_factor, item.second_legal_factor
+                )
+                for legal in (first, second):
+                    if legal is not None and places_of(legal) > 5:
+                        problems.append(
+                            f"{where}.quantity: the legal quantity {legal} has more than 5"
+                            " places; declare a quantity that converts exactly"
+                        )
+            except Inexact:
+                problems.append(f"{where}.quantity: the legal quantity cannot be computed exactly")
+            if not md.has_location(line.location):
+                problems.append(f"{where}.location: no location {line.location}")
+            lot = md.lot(draft.book_no, line.lot_no)
+            if lot is not None and lot.item_id != self._item_id(draft.book_no, line.item_no):
+                problems.append(f"{where}.lot_no: lot {line.lot_no} belongs to another item")
+            value += expected_total(line.unit_price, line.quantity)
+        cif = (value * draft.exchange_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return ValidationReport(
+            ok=not problems,
+            problems=tuple(problems),
+            cif_cny=cif,
+            enterprise_code=book.owner.customs_code,
+        )
+
+    def _item_id(self, book_no: str, item_no: int) -> int:
+        return next(i.id for i in self.deps.masterdata.items(book_no) if i.item_no == item_no)
+
+    # --- stock ----------------------------------------------------------------------
+
+    @activity.defn(name="entry.reserve")
+    def reserve(self, data: ReserveInput) -> str:
+        """Reserve the incoming goods (pending in, 待入库) on their lots; returns the
+        reservation's client id. Lots are created on first sight."""
+        draft = data.draft
+        _, _, items = self._facts(draft)
+        for line in draft.lines:
+            self.deps.masterdata.create_lot(
+                LotIn(
+                    book_no=draft.book_no,
+                    item_no=line.item_no,
+                    lot_no=line.lot_no,
+                    origin=f"entry {draft.inner_no}",
+                )
+            )
+        client_id = reservation_id(data.workflow_id, data.change_count)
+        legs = tuple(
+            Leg(
+                book_no=draft.book_no,
+                item_no=line.item_no,
+                unit=items[line.item_no].declared_unit,
+                quantity=line.quantity,
+                source=OutsideRef(party=OutsideKind.ABROAD),
+                destination=StockRef(lot_no=line.lot_no, location=line.location),
+                amount=expected_total(line.unit_price, line.quantity),
+                currency=line.currency,
+            )
+            for line in draft.lines
+        )
+        self.deps.ledger.execute(
+            MovementRequest(
+                client_id=client_id,
+                operation="reserve",
+                document=DocumentRef(type=DocumentType.BONDED_LIST, number=draft.inner_no),
+                legs=legs,
+                actor=data.actor,
+                reason=f"first-line entry {draft.inner_no}: goods declared, awaiting the gate",
+                occurred_at=data.at,
+            )
+        )
+        return client_id
+
+    @activity.defn(name="entry.resolve")
+    def resolve(self, data: ResolveInput) -> str:
+        """Post (through the gate and on the book) or void (deleted, refused) a
+        reservation, in full; returns the resolution's client id."""
+        verb = "post" if data.post else "void"
+        client_id = f"{data.reservation_client_id}/{verb}"
+        self.deps.ledger.resolve(
+            ResolveRequest(
+                client_id=client_id,
+                operation="post_pending" if data.post else "void_pending",
+                reservation_client_id=data.reservation_client_id,
+                actor=data.actor,
+                reason=data.reason,
+                occurred_at=data.at,
+            )
+        )
+        return client_id
+
+    # --- filing ---------------------------------------------------------------------
+
+    @activity.defn(name="entry.submit_list")
+    def submit_list(self, data: SubmitListInput) -> Submitted:
+        book, declarant, items = self._facts(data.draft)
+        upload = entry_list(
+            data.draft,
+            book=book,
+            declarant=declarant,
+            items=items,
+            change_count=data.change_count,
+            kind=DeclarationKind.DELETE if data.delete else DeclarationKind.FILE,
+            at=data.at,
+            seq_no=data.seq_no,
+            list_no=data.list_no,
+        )
+        submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
+        return Submitted(file_name=submitted.file_name, again=submitted.again)
+
+    @activity.defn(name="entry.submit_gate_pass")
+    def submit_gate_pass(self, data: SubmitGatePassInput) -> Submitted:
+        book, declarant, items = self._facts(data.draft)
+        upload = entry_gate_pass(
+            data.draft,
+            book=book,
+            declarant=declarant,
+            items=items,
+            list_no=data.list_no,
+            at=data.at,
+        )
+        submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
+        return Submitted(file_name=submitted.file_name, again=submitted.again)
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [
+            self.validate,
+            self.reserve,
+            self.resolve,
+            self.submit_list,
+            self.submit_gate_pass,
+        ]

@@ -1,0 +1,1 @@
+"""Temporal glue outside workflow code: the client, search attributes, the receipt sink."""

@@ -1,0 +1,69 @@
+"""The worker process: workflows, activities and (by default) the receipt watcher.
+
+One process serves a task queue: Temporal workflows and activities, plus the
+InBox watcher whose sink signals each receipt to its workflow. Activities are
+synchronous (SQLAlchemy, file I/O) and run in a thread pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities.dependencies import Dependencies
+from activities.entry import EntryActivities
+from adapters.db.engine import create_database
+from adapters.gateway.folders import ExchangeFolders
+from adapters.gateway.watcher import ReceiptWatcher
+from adapters.temporal.client import connect, ensure_search_attributes
+from adapters.temporal.sink import WorkflowSignalSink
+from bondflow.settings import Settings
+from codetables.tables import CodeTables
+from workflows.first_line_entry import FirstLineEntryWorkflow
+
+WORKFLOWS = [FirstLineEntryWorkflow]
+
+
+def build_worker(
+    client: Client, deps: Dependencies, task_queue: str, executor: ThreadPoolExecutor
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=EntryActivities(deps).all(),
+        activity_executor=executor,
+        max_concurrent_activities=executor._max_workers,
+    )
+
+
+def build_watcher(
+    client: Client, deps: Dependencies, folders: ExchangeFolders, settle_seconds: float = 0.5
+) -> ReceiptWatcher:
+    sink = WorkflowSignalSink(client, deps.records, asyncio.get_running_loop())
+    return ReceiptWatcher(folders, deps.records, sink, settle_seconds=settle_seconds)
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event, *, watch: bool = True) -> None:
+    """Serve until ``stop`` is set; the watcher scans the InBox every second."""
+    client = await connect(settings.temporal_address, settings.temporal_namespace)
+    await ensure_search_attributes(client)
+    database = create_database(settings.effective_database_url)
+    folders = ExchangeFolders.with_boxes(settings.effective_outbox, settings.effective_inbox)
+    deps = Dependencies.build(database, folders, CodeTables.load(settings.code_tables_dir))
+    with ThreadPoolExecutor(max_workers=16) as executor:
+        worker = build_worker(client, deps, settings.task_queue, executor)
+        tasks = [asyncio.create_task(worker.run())]
+        if watch:
+            watcher = build_watcher(client, deps, folders)
+            tasks.append(asyncio.create_task(watcher.run(stop, interval=1.0)))
+        await stop.wait()
+        await worker.shutdown()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    database.dispose()

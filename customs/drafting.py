@@ -1,0 +1,262 @@
+"""Turn a lifecycle's draft and the book's master data into customs messages (pure).
+
+The workflow holds a small draft; the activity reads master data, calls these
+functions and hands the message to the gateway. Nothing here touches a database,
+so every field's origin is plain to read and test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rules.declared_values import expected_total
+from rules.units import legal_quantities
+from schemas.lifecycle import EntryDraft
+from schemas.messages.bonded_list import BondedListUpload, InvtHead, InvtLine, InvtMessage
+from schemas.messages.codes import (
+    BindingKind,
+    DeclarationFlag,
+    DeclarationKind,
+    DeclarationRoute,
+    DeclareFlag,
+    GatePassKind,
+    ImpExp,
+    MaterialOrProduct,
+    MessageType,
+    RelatedDocumentKind,
+)
+from schemas.messages.envelope import EnvelopInfo
+from schemas.messages.gate_pass import (
+    GatePassUpload,
+    PassportAcmp,
+    PassportHead,
+    PassportList,
+    PassPortMessage,
+)
+
+RECEIVER = "DXPEDCCEB0000002"  # the single window's customs-side address
+SYS_ID = "Z8"  # 综合保税区 system id in InvtMessage
+
+
+@dataclass(frozen=True)
+class Party:
+    """An enterprise as the messages name it: customs code, credit code, name."""
+
+    customs_code: str
+    credit_code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """A registered book item (备案料件/成品) as a list line needs it."""
+
+    item_no: int
+    part_no: str
+    hs_code: str
+    name: str
+    specification: str
+    declared_unit: str
+    first_legal_unit: str
+    first_legal_factor: Decimal
+    second_legal_unit: str | None
+    second_legal_factor: Decimal | None
+    is_finished_good: bool
+
+
+@dataclass(frozen=True)
+class BookFacts:
+    book_no: str
+    district: str
+    owner: Party
+
+
+def sender_id(party: Party) -> str:
+    return f"DXPENT{party.customs_code}"
+
+
+def _envelope(message_type: MessageType, name: str, sender: Party, at: dt.datetime) -> EnvelopInfo:
+    return EnvelopInfo(
+        message_id=name,
+        file_name=f"{name}.xml",
+        message_type=message_type,
+        sender_id=sender_id(sender),
+        receiver_id=RECEIVER,
+        send_time=at.replace(microsecond=0),
+    )
+
+
+def entry_list(
+    draft: EntryDraft,
+    *,
+    book: BookFacts,
+    declarant: Party,
+    items: Mapping[int, ItemFacts],
+    change_count: int,
+    kind: DeclarationKind,
+    at: dt.datetime,
+    seq_no: str | None = None,
+    list_no: str | None = None,
+) -> BondedListUpload:
+    """The INV101 of a first-line entry: an inbound list that generates its inbound
+    filing list (DclcusTypecd 2, DecType 3)."""
+    owner = book.owner
+    lines = []
+    for number, line in enumerate(draft.lines, start=1):
+        item = items[line.item_no]
+        first, second = legal_quantities(
+            line.quantity, item.first_legal_factor, item.second_legal_factor
+        )
+        lines.append(
+            InvtLine(
+                gds_seqno=number,
+                putrec_seqno=item.item_no,
+                gds_mtno=item.part_no,
+                gdecd=item.hs_code,
+                gds_nm=item.name,
+                gds_spcf_model_desc=item.specification or None,
+                dcl_unitcd=item.declared_unit,
+                lawf_unitcd=item.first_legal_unit,
+                secd_lawf_unitcd=item.second_legal_unit,
+                natcd=line.origin_country,
+                dcl_uprc_amt=line.unit_price,
+                dcl_total_amt=expected_total(line.unit_price, line.quantity),
+                dcl_currcd=line.currency,
+                dcl_qty=line.quantity,
+                lawf_qty=first,
+                secd_lawf_qty=second,
+                gross_wt=line.gross_weight,
+                net_wt=line.net_weight,
+                lvyrlf_modecd="3",  # 全免: bonded goods enter free of duty
+            )
+        )
+    head = InvtHead(
+        seq_no=seq_no,
+        bond_invt_no=list_no,
+        chg_tms_cnt=change_count,
+        putrec_no=book.book_no,
+        etps_inner_invt_no=draft.inner_no,
+        bizop_etpsno=owner.customs_code,
+        bizop_etps_sccd=owner.credit_code,
+        bizop_etps_nm=owner.name,
+        rcvgd_etpsno=owner.customs_code,
+        rvsngd_etps_sccd=owner.credit_code,
+        rcvgd_etps_nm=owner.name,
+        dcl_etpsno=declarant.customs_code,
+        dcl_etps_sccd=declarant.credit_code,
+        dcl_etps_nm=declarant.name,
+        input_code=declarant.customs_code,
+        input_credit_code=declarant.credit_code,
+        input_name=declarant.name,
+        impexp_portcd=book.district,
+        dcl_plc_cuscd=book.district,
+        impexp_markcd=ImpExp.IMPORT,
+        mtpck_endprd_markcd=MaterialOrProduct.MATERIAL,
+        supv_modecd=draft.supervision_mode,
+        trsp_modecd=draft.transport_mode,
+        dclcus_flag=DeclarationFlag.DECLARED,
+        dclcus_typecd=DeclarationRoute.GENERATED,
+        gen_dec_flag="1",
+        dec_type="3",  # 进境备案清单
+        stship_trsarv_natcd=draft.departure_country,
+        invt_type="0",
+        dcl_typecd=kind,
+        invt_dcl_time=at.date(),
+        rmk=draft.remark,
+    )
+    name = f"INV101_{draft.inner_no}_c{change_count}_{kind.value}"
+    return BondedListUpload(
+        envelope=_envelope(MessageType.INV101, name, declarant, at),
+        message=InvtMessage(
+            sys_id=SYS_ID,
+            oper_cus_reg_code=declarant.customs_code,
+            head=head,
+            lines=tuple(lines),
+        ),
+        declare_flag=DeclareFlag.DECLARE,
+    )
+
+
+def gate_pass_inner_no(draft: EntryDraft) -> str:
+    return f"{draft.inner_no}-GP"[:64]
+
+
+def entry_gate_pass(
+    draft: EntryDraft,
+    *,
+    book: BookFacts,
+    declarant: Party,
+    items: Mapping[int, ItemFacts],
+    list_no: str,
+    at: dt.datetime,
+) -> GatePassUpload:
+    """The SAS121 for the vehicle carrying an entry: one list, one vehicle."""
+    owner = book.owner
+    gross = sum((line.gross_weight for line in draft.lines), Decimal(0))
+    net = sum((line.net_weight for line in draft.lines), Decimal(0))
+    vehicle = draft.vehicle
+    total = vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
+    head = PassportHead(
+        passport_typecd=GatePassKind.FIRST_LINE,
+        master_cuscd=book.district,
+        dcl_typecd=DeclarationKind.FILE,
+        io_typecd=ImpExp.IMPORT,
+        bind_typecd=BindingKind.ONE_LIST_ONE_VEHICLE,
+        rlt_tb_typecd=RelatedDocumentKind.BONDED_LIST,
+        rlt_no=(list_no,),
+        areain_oriact_no=book.book_no,
+        areain_etpsno=owner.customs_code,
+        areain_etps_nm=owner.name,
+        areain_etps_sccd=owner.credit_code,
+        vehicle_no=vehicle.vehicle_no,
+        vehicle_wt=vehicle.vehicle_weight,
+        vehicle_frame_wt=vehicle.frame_weight,
+        container_wt=vehicle.container_weight or None,
+        total_wt=total,
+        total_gross_wt=gross,
+        total_net_wt=net,
+        dcl_etpsno=declarant.customs_code,
+        dcl_etps_nm=declarant.name,
+        dcl_etps_sccd=declarant.credit_code,
+        input_code=declarant.customs_code,
+        input_sccd=declarant.credit_code,
+        input_name=declarant.name,
+        etps_preent_no=gate_pass_inner_no(draft),
+    )
+    lines = tuple(
+        PassportList(
+            passport_seqno=number,
+            rlt_gds_seqno=number,
+            gds_mtno=items[line.item_no].part_no,
+            gdecd=items[line.item_no].hs_code,
+            gds_nm=items[line.item_no].name,
+            dcl_unitcd=items[line.item_no].declared_unit,
+            dcl_qty=line.quantity,
+            gross_wt=line.gross_weight,
+            net_wt=line.net_weight,
+        )
+        for number, line in enumerate(draft.lines, start=1)
+    )
+    name = f"SAS121_{gate_pass_inner_no(draft)}"
+    return GatePassUpload(
+        envelope=_envelope(MessageType.SAS121, name, declarant, at),
+        message=PassPortMessage(
+            head=head,
+            lines=lines,
+            documents=(
+                PassportAcmp(rtl_bill_typecd=RelatedDocumentKind.BONDED_LIST, rtl_bill_no=list_no),
+            ),
+            oper_cus_reg_code=declarant.customs_code,
+        ),
+        declare_flag=DeclareFlag.DECLARE,
+    )
+
+
+def declared_gross_total(draft: EntryDraft) -> Decimal:
+    """What the gate scale should read: vehicle, frame, container and goods."""
+    vehicle = draft.vehicle
+    gross = sum((line.gross_weight for line in draft.lines), Decimal(0))
+    return vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross

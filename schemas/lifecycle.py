@@ -1,0 +1,258 @@
+"""What crosses the Temporal boundary for a lifecycle: drafts, decisions, receipts, status.
+
+Small frozen models and ids only; never XML or ORM rows. Workflow code imports
+these through ``workflow.unsafe.imports_passed_through()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from schemas.quantities import Amount, NonNegativeQuantity, PositiveQuantity
+
+Code = Annotated[str, Field(min_length=1, max_length=64)]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Lifecycle(StrEnum):
+    FIRST_LINE_ENTRY = "first_line_entry"  # 一线进境
+    SECOND_LINE_ENTRY = "second_line_entry"  # 二线入区
+    PROCESSING = "processing"  # 保税加工
+    DOMESTIC_SALE = "domestic_sale"  # 二线出区内销
+    EXPORT = "export"  # 一线出境
+    TRANSFER = "transfer"  # 区内流转
+
+
+class Role(StrEnum):
+    FILER = "filer"  # 企业关务
+    LIAISON = "liaison"  # 海关联络员 / 审批人
+    AUDITOR = "auditor"
+    CUSTOMS = "customs"  # receipts
+    SYSTEM = "system"
+
+
+class Stage(StrEnum):
+    """Where a document is in its life (DOMAIN.md: draft -> ... -> posted)."""
+
+    VALIDATING = "validating"
+    AWAITING_SIGN_OFF = "awaiting_sign_off"  # 待审批
+    RESERVING = "reserving"
+    DECLARING = "declaring"  # XML to the OutBox
+    AWAITING_REVIEW = "awaiting_review"  # customs is reviewing the list
+    MANUAL_REVIEW = "manual_review"  # 转人工
+    RETURNED = "returned"  # 退单: waiting for the filer's correction
+    AWAITING_RELEASE = "awaiting_release"  # declaration channels until P
+    INSPECTION = "inspection"  # 查验: waiting for the liaison's inspection result
+    AWAITING_GATE = "awaiting_gate"  # gate pass filed, vehicle not yet through
+    WEIGHT_HOLD = "weight_hold"  # the scale disagrees: the liaison decides
+    POSTING = "posting"
+    COMPLETED = "completed"  # posted: the book is deducted, stock is bonded
+    CANCELLED = "cancelled"  # withdrawn, deleted or finally refused: reservation void
+
+
+class EntryLine(_Model):
+    """One goods line of an entry: a book item into a lot at a location."""
+
+    item_no: Annotated[int, Field(ge=1)]
+    lot_no: Code
+    location: Code
+    quantity: PositiveQuantity  # in the item's declared unit
+    unit_price: Annotated[Decimal, Field(gt=0, decimal_places=4)]
+    currency: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    origin_country: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    gross_weight: NonNegativeQuantity
+    net_weight: NonNegativeQuantity
+
+
+class Vehicle(_Model):
+    """The conveyance at the gate: a truck or a China-Europe rail wagon."""
+
+    vehicle_no: Code
+    vehicle_weight: NonNegativeQuantity  # 车自重, kg
+    frame_weight: NonNegativeQuantity = Decimal(0)
+    container_weight: NonNegativeQuantity = Decimal(0)
+
+
+class EntryDraft(_Model):
+    """A first-line entry as the filer drafts it (一线进境核注清单草稿)."""
+
+    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
+    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
+    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]  # 申报企业 (agent)
+    supervision_mode: Annotated[str, Field(pattern=r"^(5034|5015|5014)$")]
+    transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "3"
+    departure_country: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    arrival_date: dt.date  # conveyance arrival (运抵): the 14-day clock starts here
+    exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]  # CNY per unit
+    lines: Annotated[tuple[EntryLine, ...], Field(min_length=1, max_length=1000)]
+    vehicle: Vehicle
+    filed_by: Code
+    remark: Annotated[str, Field(max_length=200)] | None = None
+
+
+class Decision(_Model):
+    """A person's decision, carried by a Temporal update: who, in which role, why."""
+
+    actor: Code
+    role: Role
+    reason: Reason
+
+
+class Correction(_Model):
+    """The filer's corrected draft after customs returned the list."""
+
+    actor: Code
+    role: Role
+    reason: Reason
+    draft: EntryDraft
+
+
+class InspectionResult(_Model):
+    actor: Code
+    role: Role
+    passed: bool
+    reason: Reason
+
+
+class WeightDecision(_Model):
+    actor: Code
+    role: Role
+    accept: bool  # True: let the vehicle through as weighed; False: refuse the entry
+    reason: Reason
+
+
+class ReceiptSignal(_Model):
+    """A customs receipt as the workflow needs it, from the receipt watcher."""
+
+    receipt_id: int
+    message_type: str
+    result: str | None
+    business_time: AwareDatetime | None
+    change_count: int | None = None
+    pre_entry_no: str | None = None
+    list_no: str | None = None
+    pass_no: str | None = None
+    declaration_seq_no: str | None = None
+    entry_id: str | None = None
+    measured_weight: Decimal | None = None
+    reasons: tuple[str, ...] = ()
+
+
+class TimelineEntry(_Model):
+    at: AwareDatetime
+    stage: Stage
+    actor: str
+    role: Role
+    note: str
+
+
+class LateFeeView(_Model):
+    deadline: dt.date
+    days_late: int
+    amount: Amount
+    charged: Amount
+
+
+class LifecycleStatus(_Model):
+    """What a query answers: where it is, what comes next, who it waits for."""
+
+    workflow_id: str
+    lifecycle: Lifecycle
+    stage: Stage
+    next_step: str
+    waiting_for: Role | None
+    change_count: int
+    escalated: bool
+    pre_entry_no: str | None
+    list_no: str | None
+    pass_no: str | None
+    declaration_seq_no: str | None
+    entry_id: str | None
+    cif_cny: Amount
+    late_fee: LateFeeView
+    measured_weight: Decimal | None
+    timeline: tuple[TimelineEntry, ...]
+
+
+class EntryResult(_Model):
+    workflow_id: str
+    stage: Stage
+    list_no: str | None
+    pass_no: str | None
+    posted_transaction: str | None  # the ledger client id of the posting
+
+
+class ValidationReport(_Model):
+    ok: bool
+    problems: tuple[str, ...] = ()
+    cif_cny: Amount = Decimal("0.00")
+    enterprise_code: str | None = None  # the book's owner (经营企业)
+
+
+# --- activity inputs and outputs: one model each ------------------------------------
+
+
+class EntryPolicy(_Model):
+    """The knobs of an entry lifecycle; defaults are the zone's usual practice."""
+
+    receipt_timeout: dt.timedelta = dt.timedelta(hours=4)  # then escalate to the liaison
+    weight_tolerance: Annotated[Decimal, Field(ge=0, lt=1)] = Decimal("0.05")
+    late_fee_daily_rate: Annotated[Decimal, Field(ge=0, lt=1)] = Decimal("0.0005")
+    late_fee_minimum: Amount = Decimal("50")
+
+
+class EntryInput(_Model):
+    draft: EntryDraft
+    policy: EntryPolicy = EntryPolicy()
+    # Keep the search attributes current. Off only where the server has none: the
+    # time-skipping test server cannot register custom search attributes.
+    indexed: bool = True
+
+
+class ReserveInput(_Model):
+    workflow_id: str
+    draft: EntryDraft
+    change_count: int
+    at: AwareDatetime
+    actor: str
+
+
+class ResolveInput(_Model):
+    workflow_id: str
+    reservation_client_id: str
+    post: bool  # True: post the reservation; False: void it
+    at: AwareDatetime
+    actor: str
+    reason: Reason
+    document_no: str
+
+
+class SubmitListInput(_Model):
+    workflow_id: str
+    draft: EntryDraft
+    change_count: int
+    delete: bool = False  # DclTypecd 3: ask customs to delete the list
+    at: AwareDatetime
+    seq_no: str | None = None
+    list_no: str | None = None
+
+
+class SubmitGatePassInput(_Model):
+    workflow_id: str
+    draft: EntryDraft
+    list_no: str
+    at: AwareDatetime
+
+
+class Submitted(_Model):
+    file_name: str
+    again: bool

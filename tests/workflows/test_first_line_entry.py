@@ -1,0 +1,239 @@
+"""First-line entry on the dev server: the customs simulator on real folders, the
+ledger on a real database. After each lifecycle the balances are exactly what the
+documents say and nothing is left reserved."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
+from adapters.gateway.watcher import ReceiptSink
+from adapters.simulator.behaviour import SimulatorBehaviour
+from customs.routing import Number
+from demo import ids
+from ledger import LedgerQueries
+from schemas.customs import SubmissionView
+from schemas.lifecycle import (
+    Correction,
+    Decision,
+    EntryPolicy,
+    InspectionResult,
+    Role,
+    Stage,
+    WeightDecision,
+)
+from tests.workflows.conftest import Zone, entry_draft
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+LIAISON = Decision(actor="liaison-wang", role=Role.LIAISON, reason="documents complete")
+
+
+def _stock(zone: Zone, lot_no: str) -> tuple[Decimal, Decimal]:
+    """(posted, pending in) of a lot in the raw-material bin, bonded."""
+    rows = LedgerQueries(zone.db).balances(
+        book_no=ids.SOLAR_BOOK, lot_no=lot_no, location=ids.RAW_BIN
+    )
+    if not rows:
+        return Decimal(0), Decimal(0)
+    (row,) = rows
+    return row.posted, row.pending_in
+
+
+def _submissions(zone: Zone, inner_no: str) -> list[SubmissionView]:
+    document = zone.deps.records.document(Number.INNER_NO, inner_no)
+    return zone.deps.records.submissions(document.id)
+
+
+async def test_an_entry_signed_off_and_approved_ends_as_bonded_stock(zone: Zone) -> None:
+    """Given a valid draft, when the liaison signs it off and customs approves,
+    releases and posts it, then the cells and glass are posted bonded stock on their
+    lots, and the timeline says who did what."""
+    draft = entry_draft("IN-HAPPY-1")
+    handle = await zone.start(draft)
+    status = await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    assert status.waiting_for is Role.LIAISON
+    # (12,000 x 0.8125 + 500 x 18.4000) USD x 7.1234 = 18,950.00 x 7.1234
+    assert status.cif_cny == Decimal("134988.43")
+
+    await handle.execute_update("sign_off", LIAISON)
+    result = await handle.result()
+
+    assert result.stage is Stage.COMPLETED
+    assert result.list_no is not None
+    assert result.list_no.startswith("QD9601")
+    assert result.pass_no is not None
+    final = await zone.status(handle)
+    assert final.waiting_for is None
+    assert final.pre_entry_no is not None
+    assert final.declaration_seq_no is not None
+    assert final.entry_id is not None
+    actors = {(entry.actor, entry.role) for entry in final.timeline}
+    assert ("liaison-wang", Role.LIAISON) in actors
+    assert ("filer-li", Role.FILER) in actors
+    assert _stock(zone, "IN-HAPPY-1-C") == (Decimal("12000"), Decimal(0))
+    assert _stock(zone, "IN-HAPPY-1-G") == (Decimal("500"), Decimal(0))
+
+
+async def test_a_decision_in_the_wrong_role_or_stage_is_refused_with_a_reason(
+    zone: Zone,
+) -> None:
+    handle = await zone.start(entry_draft("IN-REFUSE-1"))
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+
+    with pytest.raises(WorkflowUpdateFailedError) as by_filer:
+        await handle.execute_update(
+            "sign_off", Decision(actor="filer-li", role=Role.FILER, reason="please")
+        )
+    assert "only a liaison may sign off" in str(by_filer.value.cause)
+
+    with pytest.raises(WorkflowUpdateFailedError) as too_early:
+        await handle.execute_update(
+            "record_inspection",
+            InspectionResult(actor="liaison-wang", role=Role.LIAISON, passed=True, reason="ok"),
+        )
+    assert "cannot record an inspection while awaiting_sign_off" in str(too_early.value.cause)
+
+    await handle.execute_update(
+        "cancel", Decision(actor="filer-li", role=Role.FILER, reason="wrong train")
+    )
+    result = await handle.result()
+    assert result.stage is Stage.CANCELLED
+    notes = [entry.note for entry in (await zone.status(handle)).timeline]
+    assert "wrong train" in notes
+
+
+async def test_a_returned_list_is_corrected_and_re_declared_with_the_next_change_count(
+    zone: Zone,
+) -> None:
+    """Given customs returns the list, when the filer corrects it, then it is filed
+    again with ChgTmsCnt 1, approved and posted; the first reservation is voided."""
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"return_rate": 1.0}
+    )
+    draft = entry_draft("IN-RETURN-1")
+    handle = await zone.start(draft)
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+
+    returned = await zone.reach(handle, Stage.RETURNED)
+    assert returned.waiting_for is Role.FILER
+    assert any("returned" in entry.note for entry in returned.timeline)
+
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve()
+    corrected = draft.model_copy(update={"remark": "单价已核实"})
+    await handle.execute_update(
+        "correct",
+        Correction(actor="filer-li", role=Role.FILER, reason="price confirmed", draft=corrected),
+    )
+    result = await handle.result()
+
+    assert result.stage is Stage.COMPLETED
+    assert (await zone.status(handle)).change_count == 1
+    assert _stock(zone, "IN-RETURN-1-C") == (Decimal("12000"), Decimal(0))
+
+
+async def test_cancelling_a_returned_list_voids_its_reservation_and_asks_for_deletion(
+    zone: Zone,
+) -> None:
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"return_rate": 1.0}
+    )
+    handle = await zone.start(entry_draft("IN-CANCEL-1"))
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    await zone.reach(handle, Stage.RETURNED)
+
+    await handle.execute_update(
+        "cancel", Decision(actor="filer-li", role=Role.FILER, reason="order cancelled")
+    )
+    result = await handle.result()
+
+    assert result.stage is Stage.CANCELLED
+    assert _stock(zone, "IN-CANCEL-1-C") == (Decimal(0), Decimal(0))
+    filed = _submissions(zone, "IN-CANCEL-1")
+    assert len(filed) == 2  # the filing and the request to delete it
+    assert "c0" in filed[1].file_name
+
+
+async def test_an_inspection_waits_for_the_liaisons_result(zone: Zone) -> None:
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"inspection_rate": 1.0}
+    )
+    handle = await zone.start(entry_draft("IN-INSPECT-1"))
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    status = await zone.reach(handle, Stage.INSPECTION)
+    assert status.waiting_for is Role.LIAISON
+    await handle.execute_update(
+        "record_inspection",
+        InspectionResult(actor="liaison-wang", role=Role.LIAISON, passed=True, reason="货证相符"),
+    )
+    result = await handle.result()
+    assert result.stage is Stage.COMPLETED
+    notes = [entry.note for entry in (await zone.status(handle)).timeline]
+    assert "货证相符" in notes
+
+
+async def test_a_weight_mismatch_holds_the_vehicle_until_the_liaison_decides(
+    zone: Zone,
+) -> None:
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"weight_noise_kg": Decimal("5000")}
+    )
+    # No tolerance: any difference on the scale holds the vehicle.
+    handle = await zone.start(entry_draft("IN-WEIGHT-1"), EntryPolicy(weight_tolerance=Decimal(0)))
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    status = await zone.reach(handle, Stage.WEIGHT_HOLD, timeout=40)
+    assert status.measured_weight is not None
+    assert status.waiting_for is Role.LIAISON
+    assert any("scale read" in entry.note for entry in status.timeline)
+
+    with pytest.raises(WorkflowUpdateFailedError, match="update failed"):
+        await handle.execute_update(
+            "decide_weight",
+            WeightDecision(actor="filer-li", role=Role.FILER, accept=True, reason="fine"),
+        )
+    await handle.execute_update(
+        "decide_weight",
+        WeightDecision(
+            actor="liaison-wang",
+            role=Role.LIAISON,
+            accept=False,
+            reason="复磅差异超出允许范围，退运",
+        ),
+    )
+    result = await handle.result()
+
+    assert result.stage is Stage.CANCELLED
+    assert _stock(zone, "IN-WEIGHT-1-C") == (Decimal(0), Decimal(0))
+    deletion = [
+        n for n in sorted(p.name for p in zone.folders.sentbox.iterdir()) if "IN-WEIGHT-1" in n
+    ]
+    assert len(deletion) == 3  # the list, its gate pass and the list's deletion
+
+
+async def test_a_receipt_signalled_twice_changes_nothing(zone: Zone) -> None:
+    """Given every receipt is delivered twice (a watcher crash between delivery and
+    its record), then the lifecycle ends exactly as with single deliveries."""
+    sink = zone.watcher.sink
+    assert sink is not None
+    original: ReceiptSink = sink
+
+    class Twice:
+        def deliver(self, receipt: Any, message: Any) -> None:
+            original.deliver(receipt, message)
+            original.deliver(receipt, message)
+
+    zone.watcher.sink = Twice()
+    handle = await zone.start(entry_draft("IN-TWICE-1"))
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    result = await handle.result()
+
+    assert result.stage is Stage.COMPLETED
+    assert _stock(zone, "IN-TWICE-1-C") == (Decimal("12000"), Decimal(0))

@@ -1,0 +1,205 @@
+"""Timers on the time-skipping test server: the 14-day declaration deadline with its
+accruing late fee, and the escalation of a receipt that does not come.
+
+The activities are stand-ins here (the timers are the subject); the dev-server tests
+run the real ones."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+import uuid
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from temporalio import activity
+from temporalio.api.testservice.v1 import UnlockTimeSkippingRequest
+from temporalio.client import Client, WorkflowHandle
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from schemas.lifecycle import (
+    Decision,
+    EntryDraft,
+    EntryInput,
+    EntryPolicy,
+    LifecycleStatus,
+    ReserveInput,
+    ResolveInput,
+    Role,
+    Stage,
+    SubmitGatePassInput,
+    SubmitListInput,
+    Submitted,
+    ValidationReport,
+)
+from schemas.messages.fields import DOCUMENT_ZONE
+from tests.workflows.conftest import entry_draft
+from workflows.first_line_entry import FirstLineEntryWorkflow
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+CIF = Decimal("134988.43")
+BIN = Path(sys.executable).parent
+
+
+@activity.defn(name="entry.validate")
+async def validate(draft: EntryDraft) -> ValidationReport:
+    return ValidationReport(ok=True, cif_cny=CIF, enterprise_code="9601346001")
+
+
+@activity.defn(name="entry.reserve")
+async def reserve(data: ReserveInput) -> str:
+    return f"{data.workflow_id}/reserve/c{data.change_count}"
+
+
+@activity.defn(name="entry.resolve")
+async def resolve(data: ResolveInput) -> str:
+    return f"{data.reservation_client_id}/{'post' if data.post else 'void'}"
+
+
+@activity.defn(name="entry.submit_list")
+async def submit_list(data: SubmitListInput) -> Submitted:
+    return Submitted(
+        file_name=f"INV101__{data.draft.inner_no}__c{data.change_count}.xml", again=False
+    )
+
+
+@activity.defn(name="entry.submit_gate_pass")
+async def submit_gate_pass(data: SubmitGatePassInput) -> Submitted:
+    return Submitted(file_name=f"SAS121__{data.draft.inner_no}.xml", again=False)
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def time_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def worker(time_server: WorkflowEnvironment) -> AsyncIterator[str]:
+    task_queue = f"timers-{uuid.uuid4().hex[:8]}"
+    async with Worker(
+        time_server.client,
+        task_queue=task_queue,
+        workflows=[FirstLineEntryWorkflow],
+        activities=[validate, reserve, resolve, submit_list, submit_gate_pass],
+    ):
+        yield task_queue
+
+
+async def _start(
+    env: WorkflowEnvironment, task_queue: str, draft: EntryDraft, policy: EntryPolicy
+) -> WorkflowHandle[Any, Any]:
+    return await env.client.start_workflow(
+        "FirstLineEntry",
+        EntryInput(draft=draft, policy=policy, indexed=False),
+        id=f"entry-{draft.inner_no}-{uuid.uuid4().hex[:6]}",
+        task_queue=task_queue,
+    )
+
+
+async def _status(handle: WorkflowHandle[Any, Any]) -> LifecycleStatus:
+    status: LifecycleStatus = await handle.query("status", result_type=LifecycleStatus)
+    return status
+
+
+async def _eventually(
+    handle: WorkflowHandle[Any, Any], condition: Callable[[LifecycleStatus], bool]
+) -> LifecycleStatus:
+    """The status once the worker has caught up with fired timers (or the last one)."""
+    for _ in range(100):
+        status = await _status(handle)
+        if condition(status):
+            return status
+        await asyncio.sleep(0.02)
+    return status
+
+
+async def _signed_off(env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any]) -> None:
+    """Sign off once the draft has been checked (an earlier sign-off is refused).
+
+    The update goes through a plain client: the environment's own client would hold
+    time skipping locked while it waits for the update's result."""
+    for _ in range(200):
+        if (await _status(handle)).stage is Stage.AWAITING_SIGN_OFF:
+            break
+        await asyncio.sleep(0.05)
+    plain = Client(
+        env.client.service_client,
+        namespace=env.client.namespace,
+        data_converter=pydantic_data_converter,
+    )
+    await plain.get_workflow_handle(handle.id).execute_update(
+        "sign_off", Decision(actor="liaison-wang", role=Role.LIAISON, reason="ok")
+    )
+    await env.client.test_service.unlock_time_skipping(UnlockTimeSkippingRequest())
+
+
+async def test_past_the_14_day_deadline_a_late_fee_accrues_daily_on_the_cif(
+    time_server: WorkflowEnvironment, worker: str
+) -> None:
+    """Given goods that arrived 10 days ago and a draft still waiting for sign-off,
+    when 6 days pass, then the deadline (arrival + 14) has passed, the timeline says
+    so, and the fee for 2 days (0.05 % of the CIF per day) shows on the document."""
+    draft = entry_draft("IN-LATE-1", arrival_days_ago=10)
+    handle = await _start(time_server, worker, draft, EntryPolicy())
+    before = await _status(handle)
+    assert before.late_fee.days_late == 0
+    assert before.late_fee.deadline == draft.arrival_date + dt.timedelta(days=14)
+
+    await time_server.sleep(dt.timedelta(days=6))
+    after = await _eventually(handle, lambda status: status.late_fee.days_late >= 2)
+
+    today = (await time_server.get_current_time()).astimezone(DOCUMENT_ZONE).date()
+    days = (today - after.late_fee.deadline).days
+    assert after.late_fee.days_late == days >= 1
+    assert after.late_fee.amount == (CIF * Decimal("0.0005") * days).quantize(Decimal("0.01"))
+    assert any("deadline" in entry.note and "passed" in entry.note for entry in after.timeline)
+    assert after.stage is Stage.AWAITING_SIGN_OFF
+
+
+async def test_a_declaration_in_time_owes_no_fee_however_long_customs_takes(
+    time_server: WorkflowEnvironment, worker: str
+) -> None:
+    draft = entry_draft("IN-ONTIME-1", arrival_days_ago=1)
+    handle = await _start(time_server, worker, draft, EntryPolicy())
+    await _signed_off(time_server, handle)
+
+    await time_server.sleep(dt.timedelta(days=10))
+    status = await _status(handle)
+
+    assert status.stage is Stage.AWAITING_REVIEW
+    assert status.late_fee.days_late == 0
+    assert status.late_fee.charged == Decimal("0.00")
+
+
+async def test_a_receipt_that_does_not_come_in_time_escalates_to_the_liaison(
+    time_server: WorkflowEnvironment, worker: str
+) -> None:
+    """Given a list filed with customs and a receipt timeout of 4 hours, when 5 hours
+    pass without a receipt, then the document waits for the liaison, escalated."""
+    draft = entry_draft("IN-SILENT-1")
+    policy = EntryPolicy(receipt_timeout=dt.timedelta(hours=4))
+    handle = await _start(time_server, worker, draft, policy)
+    await _signed_off(time_server, handle)
+
+    await time_server.sleep(dt.timedelta(hours=3))
+    assert not (await _status(handle)).escalated
+    await time_server.sleep(dt.timedelta(hours=2))
+    status = await _eventually(handle, lambda status: status.escalated)
+
+    assert status.escalated
+    assert status.waiting_for is Role.LIAISON
+    assert "escalated" in status.next_step
+    assert any("escalated to the liaison" in entry.note for entry in status.timeline)
