@@ -182,6 +182,11 @@ class FirstLineEntryWorkflow:
                 return
             # Returned by customs: the filer corrects (ChgTmsCnt + 1) or cancels.
             await self._await_correction()
+            # Added after lifecycles were already running: a corrected draft is checked
+            # against the book again before it is filed. Histories recorded before the
+            # change have no marker and replay the old path.
+            if workflow.patched("validate-corrections"):
+                await self._validate_correction()
             previous = self._reservation
             self._change_count += 1
             self._set(Stage.RESERVING)
@@ -361,6 +366,21 @@ class FirstLineEntryWorkflow:
             elif review.result == "2":
                 verdict = "manual"
         return verdict
+
+    async def _validate_correction(self) -> None:
+        while True:
+            report = await self._activity("entry.validate", self.draft, ValidationReport)
+            self._cif = report.cif_cny
+            if report.ok:
+                return
+            problems = "; ".join(report.problems)
+            self._note(
+                Stage.RETURNED,
+                "bondflow",
+                Role.SYSTEM,
+                f"the corrected draft does not fit the book: {problems}",
+            )
+            await self._await_correction()
 
     async def _await_correction(self) -> None:
         self._set(Stage.RETURNED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -42,6 +43,18 @@ from schemas.messages.fields import DOCUMENT_ZONE
 from workflows.search import SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent
+HISTORIES = Path(__file__).with_name("histories")
+
+
+async def keep_history(handle: WorkflowHandle[Any, Any], name: str) -> None:
+    """With BONDFLOW_RECORD_HISTORIES=1, save the finished lifecycle's history for the
+    replay tests (tests/workflows/histories/<name>.json). Off in CI: the recorded
+    files are the contract that running workflows must keep replaying."""
+    if os.environ.get("BONDFLOW_RECORD_HISTORIES") != "1":
+        return
+    history = await handle.fetch_history()
+    HISTORIES.mkdir(exist_ok=True)
+    (HISTORIES / f"{name}.json").write_text(history.to_json(), encoding="utf-8")
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -4,6 +4,7 @@ documents say and nothing is left reserved."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,7 @@ from schemas.lifecycle import (
     Stage,
     WeightDecision,
 )
-from tests.workflows.conftest import Zone, entry_draft
+from tests.workflows.conftest import Zone, entry_draft, keep_history
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -61,6 +62,7 @@ async def test_an_entry_signed_off_and_approved_ends_as_bonded_stock(zone: Zone)
 
     await handle.execute_update("sign_off", LIAISON)
     result = await handle.result()
+    await keep_history(handle, "entry_completed")
 
     assert result.stage is Stage.COMPLETED
     assert result.list_no is not None
@@ -101,6 +103,7 @@ async def test_a_decision_in_the_wrong_role_or_stage_is_refused_with_a_reason(
         "cancel", Decision(actor="filer-li", role=Role.FILER, reason="wrong train")
     )
     result = await handle.result()
+    await keep_history(handle, "entry_cancelled_before_filing")
     assert result.stage is Stage.CANCELLED
     notes = [entry.note for entry in (await zone.status(handle)).timeline]
     assert "wrong train" in notes
@@ -130,6 +133,7 @@ async def test_a_returned_list_is_corrected_and_re_declared_with_the_next_change
         Correction(actor="filer-li", role=Role.FILER, reason="price confirmed", draft=corrected),
     )
     result = await handle.result()
+    await keep_history(handle, "entry_returned_corrected_v2")
 
     assert result.stage is Stage.COMPLETED
     assert (await zone.status(handle)).change_count == 1
@@ -151,6 +155,7 @@ async def test_cancelling_a_returned_list_voids_its_reservation_and_asks_for_del
         "cancel", Decision(actor="filer-li", role=Role.FILER, reason="order cancelled")
     )
     result = await handle.result()
+    await keep_history(handle, "entry_returned_cancelled")
 
     assert result.stage is Stage.CANCELLED
     assert _stock(zone, "IN-CANCEL-1-C") == (Decimal(0), Decimal(0))
@@ -173,6 +178,7 @@ async def test_an_inspection_waits_for_the_liaisons_result(zone: Zone) -> None:
         InspectionResult(actor="liaison-wang", role=Role.LIAISON, passed=True, reason="货证相符"),
     )
     result = await handle.result()
+    await keep_history(handle, "entry_inspected")
     assert result.stage is Stage.COMPLETED
     notes = [entry.note for entry in (await zone.status(handle)).timeline]
     assert "货证相符" in notes
@@ -208,6 +214,7 @@ async def test_a_weight_mismatch_holds_the_vehicle_until_the_liaison_decides(
         ),
     )
     result = await handle.result()
+    await keep_history(handle, "entry_weight_refused")
 
     assert result.stage is Stage.CANCELLED
     assert _stock(zone, "IN-WEIGHT-1-C") == (Decimal(0), Decimal(0))
@@ -237,3 +244,41 @@ async def test_a_receipt_signalled_twice_changes_nothing(zone: Zone) -> None:
 
     assert result.stage is Stage.COMPLETED
     assert _stock(zone, "IN-TWICE-1-C") == (Decimal("12000"), Decimal(0))
+
+
+async def test_a_correction_that_does_not_fit_the_book_goes_back_to_the_filer(
+    zone: Zone,
+) -> None:
+    """Given a returned list, when the filer's correction names an item the book does
+    not have, then it is not filed: it comes back with the reason, and the next,
+    valid correction is filed and posted."""
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"return_rate": 1.0}
+    )
+    draft = entry_draft("IN-RECHECK-1")
+    handle = await zone.start(draft)
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    await zone.reach(handle, Stage.RETURNED)
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve()
+
+    wrong_line = draft.lines[0].model_copy(update={"item_no": 99})
+    wrong = draft.model_copy(update={"lines": (wrong_line, draft.lines[1])})
+    await handle.execute_update(
+        "correct", Correction(actor="filer-li", role=Role.FILER, reason="fix", draft=wrong)
+    )
+    for _ in range(100):
+        status = await zone.status(handle)
+        if any("does not fit the book" in entry.note for entry in status.timeline):
+            break
+        await asyncio.sleep(0.1)
+    assert status.stage is Stage.RETURNED
+    assert any("has no item 99" in entry.note for entry in status.timeline)
+    assert len(_submissions(zone, "IN-RECHECK-1")) == 1  # the wrong draft was not filed
+
+    await handle.execute_update(
+        "correct", Correction(actor="filer-li", role=Role.FILER, reason="fixed", draft=draft)
+    )
+    result = await handle.result()
+    assert result.stage is Stage.COMPLETED
+    assert _stock(zone, "IN-RECHECK-1-C") == (Decimal("12000"), Decimal(0))

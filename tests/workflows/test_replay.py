@@ -1,0 +1,62 @@
+"""Recorded histories of every entry path replay against today's workflow code.
+
+A change that would break workflows already running (a new activity, a different
+order of commands) fails here. Such a change must be guarded with
+``workflow.patched``: ``entry_returned_corrected_v1`` was recorded before the
+re-validation of corrected drafts was added, ``..._v2`` after; both replay.
+Record new histories with ``BONDFLOW_RECORD_HISTORIES=1 pytest tests/workflows``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from workflows.first_line_entry import FirstLineEntryWorkflow
+
+HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
+
+
+def test_there_are_histories_for_each_path() -> None:
+    names = {path.stem for path in HISTORIES}
+    assert {
+        "entry_completed",
+        "entry_cancelled_before_filing",
+        "entry_returned_corrected_v1",
+        "entry_returned_corrected_v2",
+        "entry_returned_cancelled",
+        "entry_inspected",
+        "entry_weight_refused",
+    } <= names
+
+
+@pytest.mark.asyncio(loop_scope="session")
+@pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
+async def test_a_recorded_history_replays_with_todays_code(path: Path) -> None:
+    history = WorkflowHistory.from_json(path.stem, json.loads(path.read_text("utf-8")))
+    replayer = Replayer(workflows=[FirstLineEntryWorkflow], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)
+
+
+def _patches(name: str) -> set[str]:
+    """The workflow.patched ids a history recorded (core_patch markers)."""
+    path = Path(__file__).with_name("histories") / f"{name}.json"
+    found = set()
+    for event in json.loads(path.read_text("utf-8"))["events"]:
+        marker = event.get("markerRecordedEventAttributes")
+        if marker and marker["markerName"] == "core_patch":
+            for payload in marker["details"]["patch-data"]["payloads"]:
+                found.add(json.loads(base64.b64decode(payload["data"]))["id"])
+    return found
+
+
+def test_the_patch_marker_is_in_the_new_history_only() -> None:
+    """v1 ran before the patch, v2 after: the marker tells them apart on replay."""
+    assert "validate-corrections" not in _patches("entry_returned_corrected_v1")
+    assert "validate-corrections" in _patches("entry_returned_corrected_v2")
