@@ -6,6 +6,7 @@ never from run ids: a retried workflow means the same movements.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, Inexact
 from typing import Any
@@ -21,6 +22,7 @@ from schemas.errors import BondflowError
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, ResolveRequest, StockRef
 from schemas.lifecycle import (
     EntryDraft,
+    ExportDraft,
     ReserveInput,
     ResolveInput,
     SubmitGatePassInput,
@@ -30,7 +32,12 @@ from schemas.lifecycle import (
 )
 from schemas.masterdata import LotIn
 from schemas.messages.codes import DeclarationKind
+from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.quantities import places_of
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(DOCUMENT_ZONE).date()
 
 
 def reservation_id(workflow_id: str, change_count: int) -> str:
@@ -45,7 +52,9 @@ class EntryActivities:
 
     # --- facts ----------------------------------------------------------------------
 
-    def _facts(self, draft: EntryDraft) -> tuple[BookFacts, Party, dict[int, ItemFacts]]:
+    def _facts(
+        self, draft: EntryDraft | ExportDraft
+    ) -> tuple[BookFacts, Party, dict[int, ItemFacts]]:
         md = self.deps.masterdata
         book = md.book(draft.book_no)
         owner = md.owner_of(draft.book_no)
@@ -77,18 +86,22 @@ class EntryActivities:
     def validate(self, draft: EntryDraft) -> ValidationReport:
         """Check the draft against the book: registered items, units, lots, locations,
         exact legal quantities; and compute the CIF value in CNY."""
+        return self._check(draft)
+
+    def _check(self, draft: EntryDraft | ExportDraft) -> ValidationReport:
         problems: list[str] = []
         try:
             book, _, items = self._facts(draft)
         except BondflowError as error:
             return ValidationReport(ok=False, problems=(str(error),))
         md = self.deps.masterdata
-        on = draft.arrival_date
+        inbound = isinstance(draft, EntryDraft)
+        on = draft.arrival_date if isinstance(draft, EntryDraft) else _today()
         book_row = md.book(draft.book_no)
         if not book_row.valid_from <= on <= book_row.valid_to:
             problems.append(
                 f"book {draft.book_no} is valid {book_row.valid_from} to {book_row.valid_to},"
-                f" not on the arrival date {on}"
+                f" not on {on}"
             )
         value = Decimal(0)
         for number, line in enumerate(draft.lines, start=1):
@@ -97,7 +110,7 @@ class EntryActivities:
             if item is None:
                 problems.append(f"{where}.item_no: book {book.book_no} has no item {line.item_no}")
                 continue
-            if item.is_finished_good:
+            if inbound and item.is_finished_good:
                 problems.append(
                     f"{where}.item_no: item {line.item_no} is a finished good, not a material"
                 )
@@ -118,6 +131,8 @@ class EntryActivities:
             lot = md.lot(draft.book_no, line.lot_no)
             if lot is not None and lot.item_id != self._item_id(draft.book_no, line.item_no):
                 problems.append(f"{where}.lot_no: lot {line.lot_no} belongs to another item")
+            if lot is None and not inbound:
+                problems.append(f"{where}.lot_no: no lot {line.lot_no} in book {draft.book_no}")
             value += expected_total(line.unit_price, line.quantity)
         cif = (value * draft.exchange_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return ValidationReport(

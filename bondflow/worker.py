@@ -16,6 +16,7 @@ from temporalio.worker import Worker
 
 from activities.dependencies import Dependencies
 from activities.entry import EntryActivities
+from activities.export import ExportActivities
 from adapters.db.engine import create_database
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
@@ -23,9 +24,10 @@ from adapters.temporal.client import connect, ensure_search_attributes
 from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.settings import Settings
 from codetables.tables import CodeTables
+from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
 
-WORKFLOWS = [FirstLineEntryWorkflow]
+WORKFLOWS = [FirstLineEntryWorkflow, ExportWorkflow]
 
 
 def build_worker(
@@ -35,7 +37,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=EntryActivities(deps).all(),
+        activities=[*EntryActivities(deps).all(), *ExportActivities(deps).all()],
         activity_executor=executor,
         max_concurrent_activities=executor._max_workers,
     )

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
-from schemas.lifecycle import EntryDraft
+from schemas.lifecycle import EntryDraft, ExportDraft
 from schemas.messages.bonded_list import BondedListUpload, InvtHead, InvtLine, InvtMessage
 from schemas.messages.codes import (
     BindingKind,
@@ -90,7 +90,7 @@ def _envelope(message_type: MessageType, name: str, sender: Party, at: dt.dateti
 
 
 def entry_list(
-    draft: EntryDraft,
+    draft: EntryDraft | ExportDraft,
     *,
     book: BookFacts,
     declarant: Party,
@@ -101,9 +101,11 @@ def entry_list(
     seq_no: str | None = None,
     list_no: str | None = None,
 ) -> BondedListUpload:
-    """The INV101 of a first-line entry: an inbound list that generates its inbound
-    filing list (DclcusTypecd 2, DecType 3)."""
+    """The INV101 of a first-line entry or exit: a list that generates its filing list
+    (DclcusTypecd 2; DecType 3 inbound, 4 outbound)."""
     owner = book.owner
+    outbound = isinstance(draft, ExportDraft)
+    all_products = all(items[line.item_no].is_finished_good for line in draft.lines)
     lines = []
     for number, line in enumerate(draft.lines, start=1):
         item = items[line.item_no]
@@ -122,6 +124,9 @@ def entry_list(
                 lawf_unitcd=item.first_legal_unit,
                 secd_lawf_unitcd=item.second_legal_unit,
                 natcd=line.origin_country,
+                destination_natcd=(
+                    draft.destination_country if isinstance(draft, ExportDraft) else None
+                ),
                 dcl_uprc_amt=line.unit_price,
                 dcl_total_amt=expected_total(line.unit_price, line.quantity),
                 dcl_currcd=line.currency,
@@ -153,19 +158,23 @@ def entry_list(
         input_name=declarant.name,
         impexp_portcd=book.district,
         dcl_plc_cuscd=book.district,
-        impexp_markcd=ImpExp.IMPORT,
-        mtpck_endprd_markcd=MaterialOrProduct.MATERIAL,
+        impexp_markcd=ImpExp.EXPORT if outbound else ImpExp.IMPORT,
+        mtpck_endprd_markcd=(
+            MaterialOrProduct.PRODUCT if all_products else MaterialOrProduct.MATERIAL
+        ),
         supv_modecd=draft.supervision_mode,
         trsp_modecd=draft.transport_mode,
         dclcus_flag=DeclarationFlag.DECLARED,
         dclcus_typecd=DeclarationRoute.GENERATED,
         gen_dec_flag="1",
-        dec_type="3",  # 进境备案清单
-        stship_trsarv_natcd=draft.departure_country,
+        dec_type="4" if outbound else "3",  # 出境 / 进境备案清单
+        stship_trsarv_natcd=(
+            draft.destination_country if isinstance(draft, ExportDraft) else draft.departure_country
+        ),
         invt_type="0",
         dcl_typecd=kind,
         invt_dcl_time=at.date(),
-        rmk=draft.remark,
+        rmk=_remark(draft),
     )
     name = f"INV101_{draft.inner_no}_c{change_count}_{kind.value}"
     return BondedListUpload(
@@ -180,12 +189,18 @@ def entry_list(
     )
 
 
-def gate_pass_inner_no(draft: EntryDraft) -> str:
+def _remark(draft: EntryDraft | ExportDraft) -> str | None:
+    if isinstance(draft, ExportDraft):
+        return f"{draft.train} {draft.remark or ''}".strip()[:512]
+    return draft.remark
+
+
+def gate_pass_inner_no(draft: EntryDraft | ExportDraft) -> str:
     return f"{draft.inner_no}-GP"[:64]
 
 
 def entry_gate_pass(
-    draft: EntryDraft,
+    draft: EntryDraft | ExportDraft,
     *,
     book: BookFacts,
     declarant: Party,
@@ -193,7 +208,7 @@ def entry_gate_pass(
     list_no: str,
     at: dt.datetime,
 ) -> GatePassUpload:
-    """The SAS121 for the vehicle carrying an entry: one list, one vehicle."""
+    """The SAS121 for the vehicle carrying an entry or exit: one list, one vehicle."""
     owner = book.owner
     gross = sum((line.gross_weight for line in draft.lines), Decimal(0))
     net = sum((line.net_weight for line in draft.lines), Decimal(0))
@@ -203,7 +218,7 @@ def entry_gate_pass(
         passport_typecd=GatePassKind.FIRST_LINE,
         master_cuscd=book.district,
         dcl_typecd=DeclarationKind.FILE,
-        io_typecd=ImpExp.IMPORT,
+        io_typecd=ImpExp.EXPORT if isinstance(draft, ExportDraft) else ImpExp.IMPORT,
         bind_typecd=BindingKind.ONE_LIST_ONE_VEHICLE,
         rlt_tb_typecd=RelatedDocumentKind.BONDED_LIST,
         rlt_no=(list_no,),
@@ -255,7 +270,7 @@ def entry_gate_pass(
     )
 
 
-def declared_gross_total(draft: EntryDraft) -> Decimal:
+def declared_gross_total(draft: EntryDraft | ExportDraft) -> Decimal:
     """What the gate scale should read: vehicle, frame, container and goods."""
     vehicle = draft.vehicle
     gross = sum((line.gross_weight for line in draft.lines), Decimal(0))

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from schemas.quantities import Amount, NonNegativeQuantity, PositiveQuantity
 
@@ -55,6 +55,7 @@ class Stage(StrEnum):
     AWAITING_GATE = "awaiting_gate"  # gate pass filed, vehicle not yet through
     WEIGHT_HOLD = "weight_hold"  # the scale disagrees: the liaison decides
     POSTING = "posting"
+    AWAITING_DEPARTURE = "awaiting_departure"  # posted; waiting for 结关 (the train left)
     COMPLETED = "completed"  # posted: the book is deducted, stock is bonded
     CANCELLED = "cancelled"  # withdrawn, deleted or finally refused: reservation void
 
@@ -85,6 +86,7 @@ class Vehicle(_Model):
 class EntryDraft(_Model):
     """A first-line entry as the filer drafts it (一线进境核注清单草稿)."""
 
+    kind: Literal["entry"] = "entry"
     inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
     book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
     declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]  # 申报企业 (agent)
@@ -97,6 +99,40 @@ class EntryDraft(_Model):
     vehicle: Vehicle
     filed_by: Code
     remark: Annotated[str, Field(max_length=200)] | None = None
+
+
+class ExportDraft(_Model):
+    """A first-line exit (一线出境) as the filer drafts it: finished goods (or materials)
+    leave the zone for abroad, e.g. PV modules on a China-Europe train."""
+
+    kind: Literal["export"] = "export"
+    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
+    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
+    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    supervision_mode: Annotated[str, Field(pattern=r"^(5034|5015|5014|0110)$")]
+    transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "3"
+    destination_country: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    train: Annotated[str, Field(min_length=1, max_length=64)]  # the named train (运输工具)
+    exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]
+    lines: Annotated[tuple[EntryLine, ...], Field(min_length=1, max_length=1000)]
+    vehicle: Vehicle
+    filed_by: Code
+    remark: Annotated[str, Field(max_length=200)] | None = None
+
+
+def _draft_kind(value: object) -> str:
+    # Drafts recorded before exports existed carry no "kind": they are entries. Running
+    # workflows' histories hold such payloads, so they must keep validating.
+    if isinstance(value, dict):
+        return str(value.get("kind", "entry"))
+    return str(getattr(value, "kind", "entry"))
+
+
+ListDraft = Annotated[
+    Annotated[EntryDraft, Tag("entry")] | Annotated[ExportDraft, Tag("export")],
+    Discriminator(_draft_kind),
+]
+"""Either lifecycle's draft; the activities tell them apart by ``kind``."""
 
 
 class Decision(_Model):
@@ -113,7 +149,7 @@ class Correction(_Model):
     actor: Code
     role: Role
     reason: Reason
-    draft: EntryDraft
+    draft: ListDraft
 
 
 class InspectionResult(_Model):
@@ -178,7 +214,7 @@ class LifecycleStatus(_Model):
     declaration_seq_no: str | None
     entry_id: str | None
     cif_cny: Amount
-    late_fee: LateFeeView
+    late_fee: LateFeeView | None  # only lifecycles with a declaration deadline
     measured_weight: Decimal | None
     timeline: tuple[TimelineEntry, ...]
 
@@ -201,8 +237,8 @@ class ValidationReport(_Model):
 # --- activity inputs and outputs: one model each ------------------------------------
 
 
-class EntryPolicy(_Model):
-    """The knobs of an entry lifecycle; defaults are the zone's usual practice."""
+class LifecyclePolicy(_Model):
+    """The knobs of a lifecycle; defaults are the zone's usual practice."""
 
     receipt_timeout: dt.timedelta = dt.timedelta(hours=4)  # then escalate to the liaison
     weight_tolerance: Annotated[Decimal, Field(ge=0, lt=1)] = Decimal("0.05")
@@ -210,17 +246,26 @@ class EntryPolicy(_Model):
     late_fee_minimum: Amount = Decimal("50")
 
 
+EntryPolicy = LifecyclePolicy
+
+
 class EntryInput(_Model):
     draft: EntryDraft
-    policy: EntryPolicy = EntryPolicy()
+    policy: LifecyclePolicy = LifecyclePolicy()
     # Keep the search attributes current. Off only where the server has none: the
     # time-skipping test server cannot register custom search attributes.
     indexed: bool = True
 
 
+class ExportInput(_Model):
+    draft: ExportDraft
+    policy: LifecyclePolicy = LifecyclePolicy()
+    indexed: bool = True
+
+
 class ReserveInput(_Model):
     workflow_id: str
-    draft: EntryDraft
+    draft: ListDraft
     change_count: int
     at: AwareDatetime
     actor: str
@@ -238,7 +283,7 @@ class ResolveInput(_Model):
 
 class SubmitListInput(_Model):
     workflow_id: str
-    draft: EntryDraft
+    draft: ListDraft
     change_count: int
     delete: bool = False  # DclTypecd 3: ask customs to delete the list
     at: AwareDatetime
@@ -248,7 +293,7 @@ class SubmitListInput(_Model):
 
 class SubmitGatePassInput(_Model):
     workflow_id: str
-    draft: EntryDraft
+    draft: ListDraft
     list_no: str
     at: AwareDatetime
 

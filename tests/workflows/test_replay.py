@@ -18,6 +18,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
@@ -33,6 +34,7 @@ def test_there_are_histories_for_each_path() -> None:
         "entry_returned_cancelled",
         "entry_inspected",
         "entry_weight_refused",
+        "export_completed",
     } <= names
 
 
@@ -40,7 +42,9 @@ def test_there_are_histories_for_each_path() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
 async def test_a_recorded_history_replays_with_todays_code(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, json.loads(path.read_text("utf-8")))
-    replayer = Replayer(workflows=[FirstLineEntryWorkflow], data_converter=pydantic_data_converter)
+    replayer = Replayer(
+        workflows=[FirstLineEntryWorkflow, ExportWorkflow], data_converter=pydantic_data_converter
+    )
     await replayer.replay_workflow(history)
 
 

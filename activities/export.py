@@ -1,0 +1,118 @@
+"""Activities of a first-line exit (export): the same steps as an entry, outbound.
+
+Validation also checks that the lots hold the goods (available = posted - pending
+out); the reservation takes them out (pending out, 待出库) towards abroad.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from temporalio import activity
+
+from activities.entry import EntryActivities, reservation_id
+from customs.drafting import entry_gate_pass, entry_list
+from ledger import LedgerQueries
+from ledger.keys import stock_key
+from rules.declared_values import expected_total
+from schemas.codes import CustomsStatus, DocumentType, OutsideKind
+from schemas.errors import NotFound
+from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, StockRef
+from schemas.lifecycle import (
+    ExportDraft,
+    ReserveInput,
+    ResolveInput,
+    SubmitGatePassInput,
+    SubmitListInput,
+    Submitted,
+    ValidationReport,
+)
+from schemas.messages.codes import DeclarationKind
+
+
+class ExportActivities(EntryActivities):
+    @activity.defn(name="export.validate")
+    def validate(self, draft: ExportDraft) -> ValidationReport:  # type: ignore[override]
+        report = self._check(draft)
+        problems = list(report.problems)
+        queries = LedgerQueries(self.deps.database)
+        for number, line in enumerate(draft.lines, start=1):
+            key = stock_key(draft.book_no, line.item_no, line.lot_no, line.location, "bonded")
+            try:
+                available = queries.balance(key).available
+            except NotFound:
+                available = Decimal(0)
+            if available < line.quantity:
+                problems.append(
+                    f"lines[{number}].quantity: lot {line.lot_no} at {line.location} holds"
+                    f" {available} available, {line.quantity} asked"
+                )
+        return report.model_copy(update={"ok": not problems, "problems": tuple(problems)})
+
+    @activity.defn(name="export.reserve")
+    def reserve(self, data: ReserveInput) -> str:
+        draft = data.draft
+        _, _, items = self._facts(draft)
+        client_id = reservation_id(data.workflow_id, data.change_count)
+        legs = tuple(
+            Leg(
+                book_no=draft.book_no,
+                item_no=line.item_no,
+                unit=items[line.item_no].declared_unit,
+                quantity=line.quantity,
+                source=StockRef(
+                    lot_no=line.lot_no, location=line.location, status=CustomsStatus.BONDED
+                ),
+                destination=OutsideRef(party=OutsideKind.ABROAD),
+                amount=expected_total(line.unit_price, line.quantity),
+                currency=line.currency,
+            )
+            for line in draft.lines
+        )
+        self.deps.ledger.execute(
+            MovementRequest(
+                client_id=client_id,
+                operation="reserve",
+                document=DocumentRef(type=DocumentType.BONDED_LIST, number=draft.inner_no),
+                legs=legs,
+                actor=data.actor,
+                reason=f"first-line exit {draft.inner_no}: goods declared for export",
+                occurred_at=data.at,
+            )
+        )
+        return client_id
+
+    @activity.defn(name="export.resolve")
+    def resolve(self, data: ResolveInput) -> str:
+        return super().resolve(data)
+
+    @activity.defn(name="export.submit_list")
+    def submit_list(self, data: SubmitListInput) -> Submitted:
+        book, declarant, items = self._facts(data.draft)
+        upload = entry_list(
+            data.draft,
+            book=book,
+            declarant=declarant,
+            items=items,
+            change_count=data.change_count,
+            kind=DeclarationKind.DELETE if data.delete else DeclarationKind.FILE,
+            at=data.at,
+            seq_no=data.seq_no,
+            list_no=data.list_no,
+        )
+        submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
+        return Submitted(file_name=submitted.file_name, again=submitted.again)
+
+    @activity.defn(name="export.submit_gate_pass")
+    def submit_gate_pass(self, data: SubmitGatePassInput) -> Submitted:
+        book, declarant, items = self._facts(data.draft)
+        upload = entry_gate_pass(
+            data.draft,
+            book=book,
+            declarant=declarant,
+            items=items,
+            list_no=data.list_no,
+            at=data.at,
+        )
+        submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
+        return Submitted(file_name=submitted.file_name, again=submitted.again)

@@ -1,0 +1,698 @@
+"""The lifecycle of a bonded list through the first line, in or out of the zone.
+
+draft -> validation against the book -> liaison sign-off -> reservation (pending in
+for an entry, pending out for an exit) -> INV101 through the gateway -> receipts
+(stored, manual review | returned: correction and re-declaration with ChgTmsCnt + 1
+| deleted) -> the generated filing list's channels (inspection: the liaison records
+the result) -> released -> gate pass (SAS121) -> passage, the scale against the
+declared weight (a mismatch holds the vehicle for the liaison) -> INV211 posted ->
+the reservation is posted -> (exports) closed (结关) when the train has left.
+
+The workflows (``first_line_entry``, ``export``) are this class with a name, their
+activities and their few differences as class attributes.
+
+Deterministic and thin: no I/O here, only activities (by name), timers, updates,
+signals and queries. Receipts may arrive twice or out of order: they are kept by
+id and every decision is derived from the set, so neither changes the outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, ClassVar, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from rules.gate_weight import check_weight
+    from rules.late_fees import declaration_deadline, late_fee
+    from schemas.lifecycle import (
+        Correction,
+        Decision,
+        EntryDraft,
+        EntryInput,
+        EntryResult,
+        ExportDraft,
+        ExportInput,
+        InspectionResult,
+        LateFeeView,
+        Lifecycle,
+        LifecyclePolicy,
+        LifecycleStatus,
+        ReceiptSignal,
+        ReserveInput,
+        ResolveInput,
+        Role,
+        Stage,
+        SubmitGatePassInput,
+        SubmitListInput,
+        Submitted,
+        TimelineEntry,
+        ValidationReport,
+        WeightDecision,
+    )
+    from schemas.messages.fields import DOCUMENT_ZONE
+    from workflows import search
+
+T = TypeVar("T")
+
+ACTIVITY_TIMEOUT = dt.timedelta(minutes=2)
+RETRY = RetryPolicy(
+    initial_interval=dt.timedelta(seconds=1),
+    maximum_interval=dt.timedelta(seconds=30),
+    # Refusals of the domain (bad input) will not get better by trying again.
+    non_retryable_error_types=["BondflowError", "UnknownCode", "SchemaViolation"],
+)
+
+NEXT_STEP = {
+    Stage.VALIDATING: ("checking the draft against the book", Role.SYSTEM),
+    Stage.AWAITING_SIGN_OFF: ("liaison sign-off", Role.LIAISON),
+    Stage.RESERVING: ("reserving the incoming stock", Role.SYSTEM),
+    Stage.DECLARING: ("filing the list through the single window", Role.SYSTEM),
+    Stage.AWAITING_REVIEW: ("customs review of the list", Role.CUSTOMS),
+    Stage.MANUAL_REVIEW: ("customs manual review", Role.CUSTOMS),
+    Stage.RETURNED: ("correct and re-declare, or cancel", Role.FILER),
+    Stage.AWAITING_RELEASE: ("customs release of the filing list", Role.CUSTOMS),
+    Stage.INSPECTION: ("record the inspection result", Role.LIAISON),
+    Stage.AWAITING_GATE: ("the vehicle through the gate and the book posted", Role.CUSTOMS),
+    Stage.WEIGHT_HOLD: ("decide on the weight mismatch", Role.LIAISON),
+    Stage.POSTING: ("posting the stock", Role.SYSTEM),
+    Stage.AWAITING_DEPARTURE: ("departure of the train (结关)", Role.CUSTOMS),
+    Stage.COMPLETED: ("nothing: the goods are bonded stock", None),
+    Stage.CANCELLED: ("nothing: cancelled, the reservation voided", None),
+}
+APPROVED = {"1", "4", "5"}
+
+
+class Cancelled(Exception):
+    """Raised inside the run to unwind to the compensation."""
+
+
+class BondedListLifecycle:
+    """Not a workflow by itself: subclasses name it and set the class attributes."""
+
+    ACTIVITIES: ClassVar[str]  # the activity name prefix: "entry", "export"
+    LIFECYCLE: ClassVar[Lifecycle]
+    DEADLINE: ClassVar[bool] = False  # the 14-day declaration deadline applies
+    CLOSES: ClassVar[bool] = False  # wait for 结关 (DEC_RESULT R) after posting
+
+    def __init__(self) -> None:
+        self._draft: EntryDraft | ExportDraft | None = None
+        self._input: EntryInput | ExportInput | None = None
+        self._stage = Stage.VALIDATING
+        self._timeline: list[TimelineEntry] = []
+        self._receipts: dict[int, ReceiptSignal] = {}
+        self._change_count = 0
+        self._cif = Decimal("0.00")
+        self._declared_on: dt.date | None = None
+        self._escalated = False
+        self._numbers: dict[str, str] = {}
+        self._measured: Decimal | None = None
+        self._reservation: str | None = None
+        self._posting: str | None = None
+        # Pending decisions from people (set by updates, consumed by the run).
+        self._signed_off: Decision | None = None
+        self._returned_by_liaison: Decision | None = None
+        self._correction: Correction | None = None
+        self._cancel: Decision | None = None
+        self._inspection: InspectionResult | None = None
+        self._weight_decision: WeightDecision | None = None
+        self._first_receipt_id = 0  # receipts before the current filing are history
+        self._returned_reasons: tuple[str, ...] = ()
+        self._filed = False  # a list is with customs: cancelling must ask for its deletion
+        self._enterprise: str | None = None
+
+    # --- the run --------------------------------------------------------------------
+
+    async def _lifecycle(self, data: EntryInput | ExportInput) -> EntryResult:
+        self._input = data
+        self._draft = data.draft
+        self._upsert()
+        self._note(Stage.VALIDATING, data.draft.filed_by, Role.FILER, "draft filed")
+        deadline_watch = asyncio.create_task(self._watch_deadline()) if self.DEADLINE else None
+        try:
+            await self._prepare()
+            await self._declare()
+            await self._release()
+            await self._through_the_gate()
+        except Cancelled:
+            await self._compensate()
+        if deadline_watch is not None:
+            deadline_watch.cancel()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return EntryResult(
+            workflow_id=workflow.info().workflow_id,
+            stage=self._stage,
+            list_no=self._numbers.get("list_no"),
+            pass_no=self._numbers.get("pass_no"),
+            posted_transaction=self._posting,
+        )
+
+    async def _prepare(self) -> None:
+        """Validate and get the liaison's sign-off, as often as corrections need."""
+        while True:
+            self._set(Stage.VALIDATING)
+            report = await self._activity(
+                f"{self.ACTIVITIES}.validate", self.draft, ValidationReport
+            )
+            self._cif = report.cif_cny
+            if report.enterprise_code and report.enterprise_code != self._enterprise:
+                self._enterprise = report.enterprise_code
+                self._upsert()
+            if not report.ok:
+                self._note(
+                    Stage.RETURNED,
+                    "bondflow",
+                    Role.SYSTEM,
+                    "the draft does not fit the book: " + "; ".join(report.problems),
+                )
+                await self._await_correction()
+                continue
+            self._note(Stage.AWAITING_SIGN_OFF, "bondflow", Role.SYSTEM, "draft fits the book")
+            await self._wait(
+                lambda: bool(self._signed_off or self._returned_by_liaison or self._cancel)
+            )
+            self._check_cancel()
+            if self._returned_by_liaison is not None:
+                decision, self._returned_by_liaison = self._returned_by_liaison, None
+                self._note(Stage.RETURNED, decision.actor, decision.role, decision.reason)
+                await self._await_correction()
+                continue
+            assert self._signed_off is not None
+            return
+
+    async def _declare(self) -> None:
+        """Reserve, file the list and follow its review until it is approved."""
+        self._set(Stage.RESERVING)
+        self._reservation = await self._reserve()
+        while True:
+            await self._file_list()
+            outcome = await self._await_review()
+            if outcome == "approved":
+                return
+            # Returned by customs: the filer corrects (ChgTmsCnt + 1) or cancels.
+            await self._await_correction()
+            # Added after lifecycles were already running: a corrected draft is checked
+            # against the book again before it is filed. Histories recorded before the
+            # change have no marker and replay the old path.
+            if workflow.patched("validate-corrections"):
+                await self._validate_correction()
+            previous = self._reservation
+            self._change_count += 1
+            self._set(Stage.RESERVING)
+            self._reservation = await self._reserve()
+            await self._resolve(previous, post=False, reason="replaced by the corrected list")
+
+    async def _release(self) -> None:
+        """The generated filing list's channels until customs releases it (P)."""
+        while True:
+            channel = self._latest_channel()
+            if channel == "P":
+                self._note(Stage.AWAITING_RELEASE, "customs", Role.CUSTOMS, "released (P)")
+                return
+            if channel in ("E", "Z", "D"):
+                self._note(
+                    Stage.CANCELLED, "customs", Role.CUSTOMS, f"declaration ended ({channel})"
+                )
+                self._filed = channel != "D"  # deleted by customs: nothing left to delete
+                raise Cancelled
+            if channel in ("C", "S") and self._inspection is None:
+                self._set(Stage.INSPECTION)
+                await self._wait(lambda: self._inspection is not None or self._cancel is not None)
+                self._check_cancel()
+                result = self._inspection
+                assert result is not None
+                self._note(Stage.INSPECTION, result.actor, result.role, result.reason)
+                if not result.passed:
+                    raise Cancelled
+                continue
+            self._set(Stage.AWAITING_RELEASE)
+            await self._await_customs(self._more_receipts_than(len(self._receipts)))
+
+    async def _through_the_gate(self) -> None:
+        list_no = self._numbers["list_no"]
+        submitted = await self._activity(
+            f"{self.ACTIVITIES}.submit_gate_pass",
+            SubmitGatePassInput(
+                workflow_id=workflow.info().workflow_id,
+                draft=self.draft,
+                list_no=list_no,
+                at=workflow.now(),
+            ),
+            Submitted,
+        )
+        self._note(Stage.AWAITING_GATE, "bondflow", Role.SYSTEM, f"gate pass {submitted.file_name}")
+        await self._await_customs(lambda: self._receipt("SAS223") is not None)
+        passage = self._receipt("SAS223")
+        assert passage is not None
+        assert passage.measured_weight is not None
+        self._measured = passage.measured_weight
+        declared = self._declared_weight()
+        check = check_weight(declared, passage.measured_weight, self.policy.weight_tolerance)
+        if not check.within:
+            self._note(
+                Stage.WEIGHT_HOLD,
+                "gate",
+                Role.CUSTOMS,
+                f"scale read {check.measured} kg, declared {check.declared} kg"
+                f" (difference {check.difference}, allowed {check.allowed})",
+            )
+            await self._wait(lambda: self._weight_decision is not None)
+            decision = self._weight_decision
+            assert decision is not None
+            self._note(Stage.WEIGHT_HOLD, decision.actor, decision.role, decision.reason)
+            if not decision.accept:
+                raise Cancelled
+        self._set(Stage.AWAITING_GATE)
+        await self._await_customs(lambda: self._receipt("INV211") is not None)
+        self._set(Stage.POSTING)
+        assert self._reservation is not None
+        self._posting = await self._resolve(
+            self._reservation, post=True, reason=f"through the gate, list {list_no} posted"
+        )
+        if not self.CLOSES:
+            self._note(Stage.COMPLETED, "bondflow", Role.SYSTEM, "stock posted: bonded")
+            return
+        self._note(Stage.AWAITING_DEPARTURE, "bondflow", Role.SYSTEM, "stock posted: gone abroad")
+        await self._await_customs(self._closed)
+        self._note(Stage.COMPLETED, "customs", Role.CUSTOMS, "closed (结关): the train has left")
+
+    def _closed(self) -> bool:
+        return any(
+            r.message_type == "DEC_RESULT" and r.result == "R" for r in self._receipts.values()
+        )
+
+    async def _compensate(self) -> None:
+        """No path leaves stock reserved: ask customs to delete a filed list, void what
+        was reserved, then end."""
+        if self._filed:
+            await self._file_list(delete=True)
+        if self._reservation is not None and self._posting is None:
+            await self._resolve(self._reservation, post=False, reason="entry cancelled")
+            self._reservation = None
+        self._set(Stage.CANCELLED)
+
+    # --- steps ----------------------------------------------------------------------
+
+    async def _reserve(self) -> str:
+        return await self._activity(
+            f"{self.ACTIVITIES}.reserve",
+            ReserveInput(
+                workflow_id=workflow.info().workflow_id,
+                draft=self.draft,
+                change_count=self._change_count,
+                at=workflow.now(),
+                actor=self._signed_off.actor if self._signed_off else self.draft.filed_by,
+            ),
+            str,
+        )
+
+    async def _resolve(self, reservation: str, *, post: bool, reason: str) -> str:
+        return await self._activity(
+            f"{self.ACTIVITIES}.resolve",
+            ResolveInput(
+                workflow_id=workflow.info().workflow_id,
+                reservation_client_id=reservation,
+                post=post,
+                at=workflow.now(),
+                actor="bondflow",
+                reason=reason,
+                document_no=self.draft.inner_no,
+            ),
+            str,
+        )
+
+    async def _file_list(self, *, delete: bool = False) -> None:
+        self._set(Stage.DECLARING)
+        self._first_receipt_id = max(self._receipts, default=0) + 1 if not delete else 0
+        submitted = await self._activity(
+            f"{self.ACTIVITIES}.submit_list",
+            SubmitListInput(
+                workflow_id=workflow.info().workflow_id,
+                draft=self.draft,
+                change_count=self._change_count,
+                delete=delete,
+                at=workflow.now(),
+                seq_no=self._numbers.get("pre_entry_no"),
+                list_no=self._numbers.get("list_no"),
+            ),
+            Submitted,
+        )
+        self._filed = not delete
+        if self._declared_on is None and not delete:
+            self._declared_on = self._today()
+        verb = "deletion filed" if delete else f"list filed (ChgTmsCnt {self._change_count})"
+        self._note(Stage.AWAITING_REVIEW, "bondflow", Role.SYSTEM, f"{verb}: {submitted.file_name}")
+
+    async def _await_review(self) -> str:
+        """'approved' or 'returned', from the receipts of the current filing."""
+        while True:
+            verdict = self._review_verdict()
+            if verdict == "returned":
+                reasons = "; ".join(self._returned_reasons)
+                self._note(Stage.RETURNED, "customs", Role.CUSTOMS, f"returned: {reasons}")
+                return verdict
+            if verdict == "approved":
+                number = self._numbers.get("list_no", "?")
+                self._note(Stage.AWAITING_RELEASE, "customs", Role.CUSTOMS, f"approved: {number}")
+                return verdict
+            if verdict == "manual" and self._stage is not Stage.MANUAL_REVIEW:
+                self._note(Stage.MANUAL_REVIEW, "customs", Role.CUSTOMS, "to manual review")
+            await self._await_customs(self._more_receipts_than(len(self._receipts)))
+
+    def _review_verdict(self) -> str:
+        reviews = sorted(
+            (
+                r
+                for r in self._receipts.values()
+                if r.receipt_id >= self._first_receipt_id
+                and (
+                    (r.message_type == "INV201" and r.change_count in (None, self._change_count))
+                    or (r.message_type == "CommonResponeMessage" and r.result == "-1")
+                )
+            ),
+            key=lambda r: (r.business_time or workflow.now(), r.receipt_id),
+        )
+        verdict = "pending"
+        for review in reviews:
+            if review.message_type == "CommonResponeMessage":
+                verdict = "returned"
+                self._returned_reasons = review.reasons or ("the client refused the file",)
+            elif review.result in APPROVED:
+                verdict = "approved"
+            elif review.result == "3":
+                verdict = "returned"
+                self._returned_reasons = review.reasons or ("returned without a reason",)
+            elif review.result == "2":
+                verdict = "manual"
+        return verdict
+
+    async def _validate_correction(self) -> None:
+        while True:
+            report = await self._activity(
+                f"{self.ACTIVITIES}.validate", self.draft, ValidationReport
+            )
+            self._cif = report.cif_cny
+            if report.ok:
+                return
+            problems = "; ".join(report.problems)
+            self._note(
+                Stage.RETURNED,
+                "bondflow",
+                Role.SYSTEM,
+                f"the corrected draft does not fit the book: {problems}",
+            )
+            await self._await_correction()
+
+    async def _await_correction(self) -> None:
+        self._set(Stage.RETURNED)
+        await self._wait(lambda: self._correction is not None or self._cancel is not None)
+        self._check_cancel()
+        correction = self._correction
+        assert correction is not None
+        self._correction = None
+        self._draft = correction.draft
+        self._signed_off = None if self._reservation is None else self._signed_off
+        self._note(
+            Stage.RETURNED, correction.actor, correction.role, f"corrected: {correction.reason}"
+        )
+
+    # --- waiting --------------------------------------------------------------------
+
+    async def _wait(self, condition: Callable[[], bool]) -> None:
+        await workflow.wait_condition(condition)
+
+    async def _await_customs(self, condition: Callable[[], bool]) -> None:
+        """Wait for customs; past the receipt timeout, escalate to the liaison once."""
+        try:
+            await workflow.wait_condition(condition, timeout=self.policy.receipt_timeout)
+        except TimeoutError:
+            if not self._escalated:
+                self._escalated = True
+                self._note(
+                    self._stage,
+                    "bondflow",
+                    Role.SYSTEM,
+                    f"no receipt within {self.policy.receipt_timeout}: escalated to the liaison",
+                )
+            await workflow.wait_condition(condition)
+
+    async def _watch_deadline(self) -> None:
+        """The 14-day declaration deadline: from the 15th day a late fee accrues."""
+        assert isinstance(self.draft, EntryDraft)
+        deadline = declaration_deadline(self.draft.arrival_date)
+        accrues_from = dt.datetime.combine(
+            deadline + dt.timedelta(days=1), dt.time(0, 0), tzinfo=DOCUMENT_ZONE
+        )
+        delay = accrues_from - workflow.now()
+        if delay > dt.timedelta(0):
+            await workflow.sleep(delay)
+        if self._declared_on is None:
+            self._note(
+                self._stage,
+                "bondflow",
+                Role.SYSTEM,
+                f"declaration deadline {deadline} passed: a late fee accrues daily on the CIF",
+            )
+        # Wake at each Beijing midnight until the list is filed, so the fee on the
+        # document (computed at the workflow's own time) is today's.
+        while self._declared_on is None:
+            midnight = dt.datetime.combine(
+                self._today() + dt.timedelta(days=1), dt.time(0, 0), tzinfo=DOCUMENT_ZONE
+            )
+            await workflow.sleep(midnight - workflow.now())
+
+    def _check_cancel(self) -> None:
+        if self._cancel is not None:
+            self._note(Stage.CANCELLED, self._cancel.actor, self._cancel.role, self._cancel.reason)
+            raise Cancelled
+
+    # --- people: updates with validators ---------------------------------------------
+
+    @workflow.update(name="sign_off")
+    def sign_off(self, decision: Decision) -> LifecycleStatus:
+        self._signed_off = decision
+        self._note(
+            Stage.AWAITING_SIGN_OFF, decision.actor, decision.role, f"signed off: {decision.reason}"
+        )
+        return self.status()
+
+    @sign_off.validator
+    def _can_sign_off(self, decision: Decision) -> None:
+        self._require(decision.role, {Role.LIAISON}, "sign off", {Stage.AWAITING_SIGN_OFF})
+
+    @workflow.update(name="return_draft")
+    def return_draft(self, decision: Decision) -> LifecycleStatus:
+        self._returned_by_liaison = decision
+        return self.status()
+
+    @return_draft.validator
+    def _can_return(self, decision: Decision) -> None:
+        self._require(decision.role, {Role.LIAISON}, "return the draft", {Stage.AWAITING_SIGN_OFF})
+
+    @workflow.update(name="correct")
+    def correct(self, correction: Correction) -> LifecycleStatus:
+        self._correction = correction
+        return self.status()
+
+    @correct.validator
+    def _can_correct(self, correction: Correction) -> None:
+        self._require(correction.role, {Role.FILER}, "correct", {Stage.RETURNED})
+        if correction.draft.inner_no != self.draft.inner_no:
+            raise ApplicationError(
+                f"draft.inner_no: a correction keeps the number {self.draft.inner_no}",
+                type="Refused",
+            )
+        if self._reservation is not None and correction.draft.book_no != self.draft.book_no:
+            raise ApplicationError("draft.book_no: a declared list keeps its book", type="Refused")
+
+    @workflow.update(name="cancel")
+    def cancel(self, decision: Decision) -> LifecycleStatus:
+        self._cancel = decision
+        return self.status()
+
+    @cancel.validator
+    def _can_cancel(self, decision: Decision) -> None:
+        self._require(
+            decision.role,
+            {Role.FILER, Role.LIAISON},
+            "cancel",
+            {Stage.VALIDATING, Stage.AWAITING_SIGN_OFF, Stage.RETURNED, Stage.INSPECTION},
+        )
+
+    @workflow.update(name="record_inspection")
+    def record_inspection(self, result: InspectionResult) -> LifecycleStatus:
+        self._inspection = result
+        return self.status()
+
+    @record_inspection.validator
+    def _can_record_inspection(self, result: InspectionResult) -> None:
+        self._require(result.role, {Role.LIAISON}, "record an inspection", {Stage.INSPECTION})
+
+    @workflow.update(name="decide_weight")
+    def decide_weight(self, decision: WeightDecision) -> LifecycleStatus:
+        self._weight_decision = decision
+        return self.status()
+
+    @decide_weight.validator
+    def _can_decide_weight(self, decision: WeightDecision) -> None:
+        self._require(
+            decision.role, {Role.LIAISON}, "decide a weight mismatch", {Stage.WEIGHT_HOLD}
+        )
+
+    def _require(self, role: Role, roles: set[Role], action: str, stages: set[Stage]) -> None:
+        if role not in roles:
+            allowed = " or ".join(sorted(r.value for r in roles))
+            raise ApplicationError(f"role: only a {allowed} may {action}", type="Refused")
+        if self._stage not in stages:
+            raise ApplicationError(
+                f"stage: cannot {action} while {self._stage.value}"
+                f" (waiting for {NEXT_STEP[self._stage][0]})",
+                type="Refused",
+            )
+
+    # --- customs: the receipt signal -------------------------------------------------
+
+    @workflow.signal(name="receipt")
+    def receipt(self, signal: ReceiptSignal) -> None:
+        if signal.receipt_id in self._receipts:
+            return  # delivered again after a crash: already known
+        self._receipts[signal.receipt_id] = signal
+        for name in ("pre_entry_no", "list_no", "pass_no", "declaration_seq_no", "entry_id"):
+            value = getattr(signal, name)
+            if value and name not in self._numbers:
+                self._numbers[name] = value
+                if name == "list_no":
+                    self._upsert()
+        self._timeline.append(
+            TimelineEntry(
+                at=workflow.now(),
+                stage=self._stage,
+                actor="customs",
+                role=Role.CUSTOMS,
+                note=f"{signal.message_type} {signal.result or ''}".strip(),
+            )
+        )
+
+    def _more_receipts_than(self, count: int) -> Callable[[], bool]:
+        return lambda: len(self._receipts) > count
+
+    def _receipt(self, message_type: str) -> ReceiptSignal | None:
+        found = [r for r in self._receipts.values() if r.message_type == message_type]
+        return max(found, key=lambda r: r.receipt_id) if found else None
+
+    def _latest_channel(self) -> str | None:
+        channels = sorted(
+            (r for r in self._receipts.values() if r.message_type == "DEC_RESULT"),
+            key=lambda r: (r.business_time or workflow.now(), r.receipt_id),
+        )
+        # Release wins over a late inspection notice: customs only releases after it.
+        if any(r.result == "P" for r in channels):
+            return "P"
+        return channels[-1].result if channels else None
+
+    # --- the query ------------------------------------------------------------------
+
+    @workflow.query(name="status")
+    def status(self) -> LifecycleStatus:
+        next_step, waiting_for = NEXT_STEP[self._stage]
+        if self._escalated and waiting_for is Role.CUSTOMS:
+            waiting_for = Role.LIAISON
+            next_step = f"{next_step} (escalated: no receipt in time)"
+        return LifecycleStatus(
+            workflow_id=workflow.info().workflow_id,
+            lifecycle=self.LIFECYCLE,
+            stage=self._stage,
+            next_step=next_step,
+            waiting_for=waiting_for,
+            change_count=self._change_count,
+            escalated=self._escalated,
+            pre_entry_no=self._numbers.get("pre_entry_no"),
+            list_no=self._numbers.get("list_no"),
+            pass_no=self._numbers.get("pass_no"),
+            declaration_seq_no=self._numbers.get("declaration_seq_no"),
+            entry_id=self._numbers.get("entry_id"),
+            cif_cny=self._cif,
+            late_fee=self._late_fee(),
+            measured_weight=self._measured,
+            timeline=tuple(self._timeline),
+        )
+
+    def _late_fee(self) -> LateFeeView | None:
+        if not isinstance(self.draft, EntryDraft):
+            return None
+        arrival = self.draft.arrival_date
+        on = self._declared_on or self._today()
+        fee = late_fee(
+            self._cif,
+            arrival,
+            max(on, arrival),
+            daily_rate=self.policy.late_fee_daily_rate,
+            minimum=self.policy.late_fee_minimum,
+        )
+        return LateFeeView(
+            deadline=declaration_deadline(arrival),
+            days_late=fee.days,
+            amount=fee.amount,
+            charged=fee.charged,
+        )
+
+    # --- helpers --------------------------------------------------------------------
+
+    @property
+    def draft(self) -> EntryDraft | ExportDraft:
+        assert self._draft is not None
+        return self._draft
+
+    @property
+    def policy(self) -> LifecyclePolicy:
+        assert self._input is not None
+        return self._input.policy
+
+    def _today(self) -> dt.date:
+        return workflow.now().astimezone(DOCUMENT_ZONE).date()
+
+    def _declared_weight(self) -> Decimal:
+        vehicle = self.draft.vehicle
+        gross = sum((line.gross_weight for line in self.draft.lines), Decimal(0))
+        return vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
+
+    def _set(self, stage: Stage) -> None:
+        if stage is not self._stage:
+            self._stage = stage
+            self._upsert()
+
+    def _note(self, stage: Stage, actor: str, role: Role, note: str) -> None:
+        self._set(stage)
+        self._timeline.append(
+            TimelineEntry(at=workflow.now(), stage=stage, actor=actor, role=role, note=note)
+        )
+
+    def _upsert(self) -> None:
+        if self._input is not None and not self._input.indexed:
+            return
+        draft = self.draft
+        workflow.upsert_search_attributes(
+            [
+                search.ENTERPRISE.value_set(self._enterprise or draft.declarant_code),
+                search.BOOK.value_set(draft.book_no),
+                search.DOCUMENT_NO.value_set(self._numbers.get("list_no", draft.inner_no)),
+                search.STATUS.value_set(self._stage.value),
+                search.LIFECYCLE.value_set(self.LIFECYCLE.value),
+            ]
+        )
+
+    async def _activity(self, name: str, argument: Any, result_type: type[T]) -> T:
+        result: T = await workflow.execute_activity(
+            name,
+            argument,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+            result_type=result_type,
+        )
+        return result
