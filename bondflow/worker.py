@@ -17,6 +17,7 @@ from temporalio.worker import Worker
 from activities.dependencies import Dependencies
 from activities.entry import EntryActivities
 from activities.export import ExportActivities
+from activities.processing import ProcessingActivities
 from adapters.db.engine import create_database
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
@@ -26,8 +27,9 @@ from bondflow.settings import Settings
 from codetables.tables import CodeTables
 from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
+from workflows.processing import WorkOrderWorkflow
 
-WORKFLOWS = [FirstLineEntryWorkflow, ExportWorkflow]
+WORKFLOWS = [FirstLineEntryWorkflow, ExportWorkflow, WorkOrderWorkflow]
 
 
 def build_worker(
@@ -37,7 +39,11 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[*EntryActivities(deps).all(), *ExportActivities(deps).all()],
+        activities=[
+            *EntryActivities(deps).all(),
+            *ExportActivities(deps).all(),
+            *ProcessingActivities(deps).all(),
+        ],
         activity_executor=executor,
         max_concurrent_activities=executor._max_workers,
     )

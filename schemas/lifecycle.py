@@ -54,6 +54,7 @@ class Stage(StrEnum):
     INSPECTION = "inspection"  # 查验: waiting for the liaison's inspection result
     AWAITING_GATE = "awaiting_gate"  # gate pass filed, vehicle not yet through
     WEIGHT_HOLD = "weight_hold"  # the scale disagrees: the liaison decides
+    NORM_DEVIATION = "norm_deviation"  # consumption outside the norm: the liaison decides
     POSTING = "posting"
     AWAITING_DEPARTURE = "awaiting_departure"  # posted; waiting for 结关 (the train left)
     COMPLETED = "completed"  # posted: the book is deducted, stock is bonded
@@ -135,6 +136,52 @@ ListDraft = Annotated[
 """Either lifecycle's draft; the activities tell them apart by ``kind``."""
 
 
+class MaterialUse(_Model):
+    """A material lot a work order drew on, and how much (declared unit)."""
+
+    item_no: Annotated[int, Field(ge=1)]
+    lot_no: Code
+    location: Code
+    quantity: PositiveQuantity
+
+
+class OutputLot(_Model):
+    """Finished goods, defective goods (残次品) or offcuts (边角料) the run yielded."""
+
+    item_no: Annotated[int, Field(ge=1)]
+    lot_no: Code
+    location: Code
+    quantity: PositiveQuantity
+    from_material: Annotated[int, Field(ge=1)] | None = None  # offcuts: cut from which item
+
+
+class WorkOrderDraft(_Model):
+    """A bonded processing work order (保税加工工单), filed when the run is done."""
+
+    work_order_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
+    book_no: Annotated[str, Field(pattern=r"^H[0-9]{11}$")]  # processing books only
+    produced_on: dt.date
+    finished: OutputLot
+    defective: OutputLot | None = None  # same finished item, a lot of its own
+    offcuts: tuple[OutputLot, ...] = ()
+    materials: Annotated[tuple[MaterialUse, ...], Field(min_length=1, max_length=200)]
+    filed_by: Code
+
+
+class NormDeviationView(_Model):
+    material_item_no: int
+    required: Decimal
+    actual: Decimal
+    deviation: Decimal
+
+
+class WorkOrderCheck(_Model):
+    ok: bool
+    problems: tuple[str, ...] = ()
+    deviations: tuple[NormDeviationView, ...] = ()
+    enterprise_code: str | None = None
+
+
 class Decision(_Model):
     """A person's decision, carried by a Temporal update: who, in which role, why."""
 
@@ -150,6 +197,13 @@ class Correction(_Model):
     role: Role
     reason: Reason
     draft: ListDraft
+
+
+class WorkOrderCorrection(_Model):
+    actor: Code
+    role: Role
+    reason: Reason
+    draft: WorkOrderDraft
 
 
 class InspectionResult(_Model):
@@ -247,6 +301,25 @@ class LifecyclePolicy(_Model):
 
 
 EntryPolicy = LifecyclePolicy
+
+
+class WorkOrderInput(_Model):
+    draft: WorkOrderDraft
+    norm_tolerance: Annotated[Decimal, Field(ge=0, lt=1)] = Decimal("0.02")
+    indexed: bool = True
+
+
+class WorkOrderCheckInput(_Model):
+    draft: WorkOrderDraft
+    tolerance: Annotated[Decimal, Field(ge=0, lt=1)]
+
+
+class WorkOrderPostInput(_Model):
+    workflow_id: str
+    draft: WorkOrderDraft
+    at: AwareDatetime
+    actor: str
+    reason: Reason
 
 
 class EntryInput(_Model):

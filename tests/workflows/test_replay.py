@@ -20,6 +20,7 @@ from temporalio.worker import Replayer
 
 from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
+from workflows.processing import WorkOrderWorkflow
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 
@@ -35,6 +36,8 @@ def test_there_are_histories_for_each_path() -> None:
         "entry_inspected",
         "entry_weight_refused",
         "export_completed",
+        "work_order_completed",
+        "work_order_deviation_approved",
     } <= names
 
 
@@ -43,7 +46,8 @@ def test_there_are_histories_for_each_path() -> None:
 async def test_a_recorded_history_replays_with_todays_code(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, json.loads(path.read_text("utf-8")))
     replayer = Replayer(
-        workflows=[FirstLineEntryWorkflow, ExportWorkflow], data_converter=pydantic_data_converter
+        workflows=[FirstLineEntryWorkflow, ExportWorkflow, WorkOrderWorkflow],
+        data_converter=pydantic_data_converter,
     )
     await replayer.replay_workflow(history)
 
