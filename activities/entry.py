@@ -14,7 +14,14 @@ from typing import Any
 from temporalio import activity
 
 from activities.dependencies import Dependencies
-from customs.drafting import BookFacts, ItemFacts, Party, entry_gate_pass, entry_list
+from customs.drafting import (
+    BookFacts,
+    Draft,
+    ItemFacts,
+    Party,
+    entry_gate_pass,
+    entry_list,
+)
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
 from schemas.codes import DocumentType, OutsideKind
@@ -22,7 +29,6 @@ from schemas.errors import BondflowError
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, ResolveRequest, StockRef
 from schemas.lifecycle import (
     EntryDraft,
-    ExportDraft,
     ReserveInput,
     ResolveInput,
     SubmitGatePassInput,
@@ -52,9 +58,7 @@ class EntryActivities:
 
     # --- facts ----------------------------------------------------------------------
 
-    def _facts(
-        self, draft: EntryDraft | ExportDraft
-    ) -> tuple[BookFacts, Party, dict[int, ItemFacts]]:
+    def _facts(self, draft: Draft) -> tuple[BookFacts, Party, dict[int, ItemFacts]]:
         md = self.deps.masterdata
         book = md.book(draft.book_no)
         owner = md.owner_of(draft.book_no)
@@ -88,7 +92,7 @@ class EntryActivities:
         exact legal quantities; and compute the CIF value in CNY."""
         return self._check(draft)
 
-    def _check(self, draft: EntryDraft | ExportDraft) -> ValidationReport:
+    def _check(self, draft: Draft) -> ValidationReport:
         problems: list[str] = []
         try:
             book, _, items = self._facts(draft)

@@ -19,6 +19,7 @@ from schemas.codes import CustomsStatus, DocumentType, OutsideKind
 from schemas.errors import NotFound
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, StockRef
 from schemas.lifecycle import (
+    DomesticSaleDraft,
     ExportDraft,
     ReserveInput,
     ResolveInput,
@@ -33,7 +34,12 @@ from schemas.messages.codes import DeclarationKind
 class ExportActivities(EntryActivities):
     @activity.defn(name="export.validate")
     def validate(self, draft: ExportDraft) -> ValidationReport:  # type: ignore[override]
-        report = self._check(draft)
+        return self._check_available(draft, self._check(draft))
+
+    def _check_available(
+        self, draft: ExportDraft | DomesticSaleDraft, report: ValidationReport
+    ) -> ValidationReport:
+        """Add a problem for every line whose lot does not hold the goods."""
         problems = list(report.problems)
         queries = LedgerQueries(self.deps.database)
         for number, line in enumerate(draft.lines, start=1):
@@ -51,6 +57,9 @@ class ExportActivities(EntryActivities):
 
     @activity.defn(name="export.reserve")
     def reserve(self, data: ReserveInput) -> str:
+        return self._reserve_out(data, OutsideKind.ABROAD, "goods declared for export")
+
+    def _reserve_out(self, data: ReserveInput, party: OutsideKind, why: str) -> str:
         draft = data.draft
         _, _, items = self._facts(draft)
         client_id = reservation_id(data.workflow_id, data.change_count)
@@ -63,7 +72,7 @@ class ExportActivities(EntryActivities):
                 source=StockRef(
                     lot_no=line.lot_no, location=line.location, status=CustomsStatus.BONDED
                 ),
-                destination=OutsideRef(party=OutsideKind.ABROAD),
+                destination=OutsideRef(party=party),
                 amount=expected_total(line.unit_price, line.quantity),
                 currency=line.currency,
             )
@@ -76,7 +85,7 @@ class ExportActivities(EntryActivities):
                 document=DocumentRef(type=DocumentType.BONDED_LIST, number=draft.inner_no),
                 legs=legs,
                 actor=data.actor,
-                reason=f"first-line exit {draft.inner_no}: goods declared for export",
+                reason=f"{draft.inner_no}: {why}",
                 occurred_at=data.at,
             )
         )

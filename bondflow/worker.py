@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.dependencies import Dependencies
+from activities.domestic_sale import DomesticSaleActivities
 from activities.entry import EntryActivities
 from activities.export import ExportActivities
 from activities.processing import ProcessingActivities
@@ -25,11 +26,12 @@ from adapters.temporal.client import connect, ensure_search_attributes
 from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.settings import Settings
 from codetables.tables import CodeTables
+from workflows.domestic_sale import DomesticSaleWorkflow
 from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
 from workflows.processing import WorkOrderWorkflow
 
-WORKFLOWS = [FirstLineEntryWorkflow, ExportWorkflow, WorkOrderWorkflow]
+WORKFLOWS = [FirstLineEntryWorkflow, ExportWorkflow, DomesticSaleWorkflow, WorkOrderWorkflow]
 
 
 def build_worker(
@@ -42,6 +44,7 @@ def build_worker(
         activities=[
             *EntryActivities(deps).all(),
             *ExportActivities(deps).all(),
+            *DomesticSaleActivities(deps).all(),
             *ProcessingActivities(deps).all(),
         ],
         activity_executor=executor,

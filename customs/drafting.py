@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
-from schemas.lifecycle import EntryDraft, ExportDraft
+from schemas.lifecycle import DomesticSaleDraft, EntryDraft, ExportDraft
 from schemas.messages.bonded_list import BondedListUpload, InvtHead, InvtLine, InvtMessage
 from schemas.messages.codes import (
     BindingKind,
@@ -36,6 +36,8 @@ from schemas.messages.gate_pass import (
     PassportList,
     PassPortMessage,
 )
+
+Draft = EntryDraft | ExportDraft | DomesticSaleDraft
 
 RECEIVER = "DXPEDCCEB0000002"  # the single window's customs-side address
 SYS_ID = "Z8"  # 综合保税区 system id in InvtMessage
@@ -90,7 +92,7 @@ def _envelope(message_type: MessageType, name: str, sender: Party, at: dt.dateti
 
 
 def entry_list(
-    draft: EntryDraft | ExportDraft,
+    draft: Draft,
     *,
     book: BookFacts,
     declarant: Party,
@@ -100,11 +102,13 @@ def entry_list(
     at: dt.datetime,
     seq_no: str | None = None,
     list_no: str | None = None,
+    remark: str | None = None,
 ) -> BondedListUpload:
     """The INV101 of a first-line entry or exit: a list that generates its filing list
     (DclcusTypecd 2; DecType 3 inbound, 4 outbound)."""
     owner = book.owner
-    outbound = isinstance(draft, ExportDraft)
+    outbound = isinstance(draft, ExportDraft | DomesticSaleDraft)
+    domestic = isinstance(draft, DomesticSaleDraft)
     all_products = all(items[line.item_no].is_finished_good for line in draft.lines)
     lines = []
     for number, line in enumerate(draft.lines, start=1):
@@ -124,9 +128,7 @@ def entry_list(
                 lawf_unitcd=item.first_legal_unit,
                 secd_lawf_unitcd=item.second_legal_unit,
                 natcd=line.origin_country,
-                destination_natcd=(
-                    draft.destination_country if isinstance(draft, ExportDraft) else None
-                ),
+                destination_natcd=_destination(draft),
                 dcl_uprc_amt=line.unit_price,
                 dcl_total_amt=expected_total(line.unit_price, line.quantity),
                 dcl_currcd=line.currency,
@@ -135,7 +137,8 @@ def entry_list(
                 secd_lawf_qty=second,
                 gross_wt=line.gross_weight,
                 net_wt=line.net_weight,
-                lvyrlf_modecd="3",  # 全免: bonded goods enter free of duty
+                # 照章征税 for goods sold into China; 全免 for bonded goods in and out.
+                lvyrlf_modecd="1" if domestic else "3",
             )
         )
     head = InvtHead(
@@ -167,14 +170,14 @@ def entry_list(
         dclcus_flag=DeclarationFlag.DECLARED,
         dclcus_typecd=DeclarationRoute.GENERATED,
         gen_dec_flag="1",
-        dec_type="4" if outbound else "3",  # 出境 / 进境备案清单
-        stship_trsarv_natcd=(
-            draft.destination_country if isinstance(draft, ExportDraft) else draft.departure_country
-        ),
+        # 1 import declaration (a domestic sale is an import into China), 4 outbound and
+        # 3 inbound filing list.
+        dec_type="1" if domestic else "4" if outbound else "3",
+        stship_trsarv_natcd=_destination(draft) or _departure(draft),
         invt_type="0",
         dcl_typecd=kind,
         invt_dcl_time=at.date(),
-        rmk=_remark(draft),
+        rmk=remark or _remark(draft),
     )
     name = f"INV101_{draft.inner_no}_c{change_count}_{kind.value}"
     return BondedListUpload(
@@ -189,18 +192,31 @@ def entry_list(
     )
 
 
-def _remark(draft: EntryDraft | ExportDraft) -> str | None:
+def _destination(draft: Draft) -> str | None:
+    if isinstance(draft, ExportDraft):
+        return draft.destination_country
+    if isinstance(draft, DomesticSaleDraft):
+        return "142"  # China
+    return None
+
+
+def _departure(draft: Draft) -> str:
+    assert isinstance(draft, EntryDraft)
+    return draft.departure_country
+
+
+def _remark(draft: Draft) -> str | None:
     if isinstance(draft, ExportDraft):
         return f"{draft.train} {draft.remark or ''}".strip()[:512]
     return draft.remark
 
 
-def gate_pass_inner_no(draft: EntryDraft | ExportDraft) -> str:
+def gate_pass_inner_no(draft: Draft) -> str:
     return f"{draft.inner_no}-GP"[:64]
 
 
 def entry_gate_pass(
-    draft: EntryDraft | ExportDraft,
+    draft: Draft,
     *,
     book: BookFacts,
     declarant: Party,
@@ -215,10 +231,14 @@ def entry_gate_pass(
     vehicle = draft.vehicle
     total = vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
     head = PassportHead(
-        passport_typecd=GatePassKind.FIRST_LINE,
+        passport_typecd=(
+            GatePassKind.SECOND_LINE
+            if isinstance(draft, DomesticSaleDraft)
+            else GatePassKind.FIRST_LINE
+        ),
         master_cuscd=book.district,
         dcl_typecd=DeclarationKind.FILE,
-        io_typecd=ImpExp.EXPORT if isinstance(draft, ExportDraft) else ImpExp.IMPORT,
+        io_typecd=ImpExp.IMPORT if isinstance(draft, EntryDraft) else ImpExp.EXPORT,
         bind_typecd=BindingKind.ONE_LIST_ONE_VEHICLE,
         rlt_tb_typecd=RelatedDocumentKind.BONDED_LIST,
         rlt_no=(list_no,),
@@ -270,7 +290,7 @@ def entry_gate_pass(
     )
 
 
-def declared_gross_total(draft: EntryDraft | ExportDraft) -> Decimal:
+def declared_gross_total(draft: Draft) -> Decimal:
     """What the gate scale should read: vehicle, frame, container and goods."""
     vehicle = draft.vehicle
     gross = sum((line.gross_weight for line in draft.lines), Decimal(0))

@@ -169,6 +169,14 @@ class CustomsRecords:
             row = repository.submission_by_file(session, file_name)
             return None if row is None else _submission_view(row)
 
+    def submission_payload(self, file_name: str) -> bytes:
+        """The bytes we sent, as they left (for auditors and downloads)."""
+        with self.db.transaction() as session:
+            row = repository.submission_by_file(session, file_name)
+            if row is None:
+                raise NotFound(f"no submission {file_name}", field="file_name")
+            return row.payload
+
     def submissions(self, document_id: int) -> list[SubmissionView]:
         with self.db.transaction() as session:
             return [

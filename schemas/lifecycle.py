@@ -53,6 +53,7 @@ class Stage(StrEnum):
     AWAITING_RELEASE = "awaiting_release"  # declaration channels until P
     INSPECTION = "inspection"  # 查验: waiting for the liaison's inspection result
     AWAITING_GATE = "awaiting_gate"  # gate pass filed, vehicle not yet through
+    AWAITING_PAYMENT = "awaiting_payment"  # 缴款: duties payable before release
     WEIGHT_HOLD = "weight_hold"  # the scale disagrees: the liaison decides
     NORM_DEVIATION = "norm_deviation"  # consumption outside the norm: the liaison decides
     POSTING = "posting"
@@ -121,6 +122,68 @@ class ExportDraft(_Model):
     remark: Annotated[str, Field(max_length=200)] | None = None
 
 
+class MaterialValue(_Model):
+    """The customs value of one unit of an imported material (for elective duty)."""
+
+    item_no: Annotated[int, Field(ge=1)]
+    unit_price: Annotated[Decimal, Field(gt=0, decimal_places=4)]
+    currency: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+
+
+class DomesticSaleDraft(_Model):
+    """Second-line exit for domestic sale (二线出区内销): goods made in the zone are
+    sold into China; duties and import VAT are paid before release. Elective duty
+    (选择性征收关税): the enterprise chooses to pay duty on the imported materials the
+    goods consumed or on the finished goods; both are computed and shown."""
+
+    kind: Literal["domestic_sale"] = "domestic_sale"
+    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
+    book_no: Annotated[str, Field(pattern=r"^H[0-9]{11}$")]
+    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    buyer: Code  # the domestic consignee (境内收货人)
+    supervision_mode: Annotated[str, Field(pattern=r"^(0110|5000|5015|5034)$")] = "0110"
+    transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "Y"
+    exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]
+    lines: Annotated[tuple[EntryLine, ...], Field(min_length=1, max_length=50)]
+    material_values: tuple[MaterialValue, ...] = ()
+    duty_basis: Literal["materials", "finished_goods"] = "finished_goods"
+    vehicle: Vehicle
+    filed_by: Code
+    remark: Annotated[str, Field(max_length=200)] | None = None
+
+
+class TaxBillView(_Model):
+    cif: Amount
+    duty: Amount
+    consumption_tax: Amount
+    vat: Amount
+    total: Amount
+
+
+class TaxAssessment(_Model):
+    """Both elective-duty bills, the enterprise's choice and the cheaper basis."""
+
+    on_materials: TaxBillView
+    on_finished_goods: TaxBillView
+    chosen: Literal["materials", "finished_goods"]
+    cheaper: Literal["materials", "finished_goods"]
+    saving: Amount
+
+    @property
+    def payable(self) -> TaxBillView:
+        return self.on_materials if self.chosen == "materials" else self.on_finished_goods
+
+
+class PaymentConfirmation(_Model):
+    """Duties paid (缴款): who confirms, the bank reference, and the amount."""
+
+    actor: Code
+    role: Role
+    reference: Annotated[str, Field(min_length=1, max_length=64)]
+    amount: Amount
+    reason: Reason = "duties and taxes paid"
+
+
 def _draft_kind(value: object) -> str:
     # Drafts recorded before exports existed carry no "kind": they are entries. Running
     # workflows' histories hold such payloads, so they must keep validating.
@@ -130,7 +193,9 @@ def _draft_kind(value: object) -> str:
 
 
 ListDraft = Annotated[
-    Annotated[EntryDraft, Tag("entry")] | Annotated[ExportDraft, Tag("export")],
+    Annotated[EntryDraft, Tag("entry")]
+    | Annotated[ExportDraft, Tag("export")]
+    | Annotated[DomesticSaleDraft, Tag("domestic_sale")],
     Discriminator(_draft_kind),
 ]
 """Either lifecycle's draft; the activities tell them apart by ``kind``."""
@@ -271,6 +336,8 @@ class LifecycleStatus(_Model):
     late_fee: LateFeeView | None  # only lifecycles with a declaration deadline
     measured_weight: Decimal | None
     timeline: tuple[TimelineEntry, ...]
+    taxes: TaxAssessment | None = None
+    paid: PaymentConfirmation | None = None
 
 
 class EntryResult(_Model):
@@ -286,6 +353,7 @@ class ValidationReport(_Model):
     problems: tuple[str, ...] = ()
     cif_cny: Amount = Decimal("0.00")
     enterprise_code: str | None = None  # the book's owner (经营企业)
+    taxes: TaxAssessment | None = None  # domestic sales: both elective-duty bills
 
 
 # --- activity inputs and outputs: one model each ------------------------------------
@@ -332,6 +400,12 @@ class EntryInput(_Model):
 
 class ExportInput(_Model):
     draft: ExportDraft
+    policy: LifecyclePolicy = LifecyclePolicy()
+    indexed: bool = True
+
+
+class DomesticSaleInput(_Model):
+    draft: DomesticSaleDraft
     policy: LifecyclePolicy = LifecyclePolicy()
     indexed: bool = True
 

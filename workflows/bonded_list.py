@@ -34,6 +34,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import (
         Correction,
         Decision,
+        DomesticSaleDraft,
+        DomesticSaleInput,
         EntryDraft,
         EntryInput,
         EntryResult,
@@ -44,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         Lifecycle,
         LifecyclePolicy,
         LifecycleStatus,
+        PaymentConfirmation,
         ReceiptSignal,
         ReserveInput,
         ResolveInput,
@@ -52,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
         SubmitGatePassInput,
         SubmitListInput,
         Submitted,
+        TaxAssessment,
         TimelineEntry,
         ValidationReport,
         WeightDecision,
@@ -79,6 +83,7 @@ NEXT_STEP = {
     Stage.RETURNED: ("correct and re-declare, or cancel", Role.FILER),
     Stage.AWAITING_RELEASE: ("customs release of the filing list", Role.CUSTOMS),
     Stage.INSPECTION: ("record the inspection result", Role.LIAISON),
+    Stage.AWAITING_PAYMENT: ("pay the duties and taxes, then confirm the payment", Role.FILER),
     Stage.AWAITING_GATE: ("the vehicle through the gate and the book posted", Role.CUSTOMS),
     Stage.WEIGHT_HOLD: ("decide on the weight mismatch", Role.LIAISON),
     Stage.POSTING: ("posting the stock", Role.SYSTEM),
@@ -100,10 +105,11 @@ class BondedListLifecycle:
     LIFECYCLE: ClassVar[Lifecycle]
     DEADLINE: ClassVar[bool] = False  # the 14-day declaration deadline applies
     CLOSES: ClassVar[bool] = False  # wait for 结关 (DEC_RESULT R) after posting
+    PAYS: ClassVar[bool] = False  # duties and taxes are paid before release
 
     def __init__(self) -> None:
-        self._draft: EntryDraft | ExportDraft | None = None
-        self._input: EntryInput | ExportInput | None = None
+        self._draft: EntryDraft | ExportDraft | DomesticSaleDraft | None = None
+        self._input: EntryInput | ExportInput | DomesticSaleInput | None = None
         self._stage = Stage.VALIDATING
         self._timeline: list[TimelineEntry] = []
         self._receipts: dict[int, ReceiptSignal] = {}
@@ -126,10 +132,12 @@ class BondedListLifecycle:
         self._returned_reasons: tuple[str, ...] = ()
         self._filed = False  # a list is with customs: cancelling must ask for its deletion
         self._enterprise: str | None = None
+        self._taxes: TaxAssessment | None = None
+        self._paid: PaymentConfirmation | None = None
 
     # --- the run --------------------------------------------------------------------
 
-    async def _lifecycle(self, data: EntryInput | ExportInput) -> EntryResult:
+    async def _lifecycle(self, data: EntryInput | ExportInput | DomesticSaleInput) -> EntryResult:
         self._input = data
         self._draft = data.draft
         self._upsert()
@@ -161,6 +169,7 @@ class BondedListLifecycle:
                 f"{self.ACTIVITIES}.validate", self.draft, ValidationReport
             )
             self._cif = report.cif_cny
+            self._taxes = report.taxes
             if report.enterprise_code and report.enterprise_code != self._enterprise:
                 self._enterprise = report.enterprise_code
                 self._upsert()
@@ -212,6 +221,23 @@ class BondedListLifecycle:
         """The generated filing list's channels until customs releases it (P)."""
         while True:
             channel = self._latest_channel()
+            if self.PAYS and channel in ("T", "P") and self._paid is None and self._owes():
+                self._note(
+                    Stage.AWAITING_PAYMENT,
+                    "customs",
+                    Role.CUSTOMS,
+                    f"duties payable: {self._owed()} CNY",
+                )
+                await self._wait(lambda: self._paid is not None)
+                paid = self._paid
+                assert paid is not None
+                self._note(
+                    Stage.AWAITING_RELEASE,
+                    paid.actor,
+                    paid.role,
+                    f"paid {paid.amount} CNY, reference {paid.reference}",
+                )
+                continue
             if channel == "P":
                 self._note(Stage.AWAITING_RELEASE, "customs", Role.CUSTOMS, "released (P)")
                 return
@@ -281,6 +307,13 @@ class BondedListLifecycle:
         self._note(Stage.AWAITING_DEPARTURE, "bondflow", Role.SYSTEM, "stock posted: gone abroad")
         await self._await_customs(self._closed)
         self._note(Stage.COMPLETED, "customs", Role.CUSTOMS, "closed (结关): the train has left")
+
+    def _owes(self) -> bool:
+        return self._taxes is not None and self._taxes.payable.total > 0
+
+    def _owed(self) -> Decimal:
+        assert self._taxes is not None
+        return self._taxes.payable.total
 
     def _closed(self) -> bool:
         return any(
@@ -398,6 +431,7 @@ class BondedListLifecycle:
                 f"{self.ACTIVITIES}.validate", self.draft, ValidationReport
             )
             self._cif = report.cif_cny
+            self._taxes = report.taxes
             if report.ok:
                 return
             problems = "; ".join(report.problems)
@@ -534,6 +568,21 @@ class BondedListLifecycle:
     def _can_record_inspection(self, result: InspectionResult) -> None:
         self._require(result.role, {Role.LIAISON}, "record an inspection", {Stage.INSPECTION})
 
+    @workflow.update(name="confirm_payment")
+    def confirm_payment(self, payment: PaymentConfirmation) -> LifecycleStatus:
+        self._paid = payment
+        return self.status()
+
+    @confirm_payment.validator
+    def _can_confirm_payment(self, payment: PaymentConfirmation) -> None:
+        self._require(
+            payment.role, {Role.FILER, Role.LIAISON}, "confirm a payment", {Stage.AWAITING_PAYMENT}
+        )
+        if payment.amount != self._owed():
+            raise ApplicationError(
+                f"amount: {payment.amount} paid, {self._owed()} payable", type="Refused"
+            )
+
     @workflow.update(name="decide_weight")
     def decide_weight(self, decision: WeightDecision) -> LifecycleStatus:
         self._weight_decision = decision
@@ -621,6 +670,8 @@ class BondedListLifecycle:
             late_fee=self._late_fee(),
             measured_weight=self._measured,
             timeline=tuple(self._timeline),
+            taxes=self._taxes,
+            paid=self._paid,
         )
 
     def _late_fee(self) -> LateFeeView | None:
@@ -645,7 +696,7 @@ class BondedListLifecycle:
     # --- helpers --------------------------------------------------------------------
 
     @property
-    def draft(self) -> EntryDraft | ExportDraft:
+    def draft(self) -> EntryDraft | ExportDraft | DomesticSaleDraft:
         assert self._draft is not None
         return self._draft
 

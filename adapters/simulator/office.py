@@ -324,6 +324,8 @@ class CustomsOffice:
         channels = ["L"]
         if rng.random() < self.behaviour.inspection_rate:
             channels += ["C", "S"]
+        if head.dec_type == "1" and head.impexp_markcd is ImpExp.EXPORT:
+            channels.append("T")  # an import into China (domestic sale): duties payable
         channels.append("P")
         self._channels(reply, declaration, district, channels, step + 1)
 

@@ -134,7 +134,7 @@ class Zone:
         return await self.client.start_workflow(
             "FirstLineEntry",
             EntryInput(draft=draft, policy=policy or EntryPolicy()),
-            id=f"entry-{draft.inner_no}",
+            id=f"entry-{draft.inner_no}-{self.task_queue}",
             task_queue=self.task_queue,
             result_type=EntryResult,
         )

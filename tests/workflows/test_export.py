@@ -64,7 +64,7 @@ async def _start(zone: Zone, draft: ExportDraft) -> WorkflowHandle[Any, EntryRes
     return await zone.client.start_workflow(
         "Export",
         ExportInput(draft=draft),
-        id=f"export-{draft.inner_no}",
+        id=f"export-{draft.inner_no}-{zone.task_queue}",
         task_queue=zone.task_queue,
         result_type=EntryResult,
     )

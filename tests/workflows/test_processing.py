@@ -75,7 +75,7 @@ async def _start(zone: Zone, draft: WorkOrderDraft) -> WorkflowHandle[Any, Entry
     return await zone.client.start_workflow(
         "WorkOrder",
         WorkOrderInput(draft=draft),
-        id=f"work-order-{draft.work_order_no}",
+        id=f"work-order-{draft.work_order_no}-{zone.task_queue}",
         task_queue=zone.task_queue,
         result_type=EntryResult,
     )

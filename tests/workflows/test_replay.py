@@ -18,9 +18,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
-from workflows.export import ExportWorkflow
-from workflows.first_line_entry import FirstLineEntryWorkflow
-from workflows.processing import WorkOrderWorkflow
+from bondflow.worker import WORKFLOWS
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 
@@ -38,6 +36,7 @@ def test_there_are_histories_for_each_path() -> None:
         "export_completed",
         "work_order_completed",
         "work_order_deviation_approved",
+        "domestic_sale_completed",
     } <= names
 
 
@@ -45,10 +44,7 @@ def test_there_are_histories_for_each_path() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
 async def test_a_recorded_history_replays_with_todays_code(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, json.loads(path.read_text("utf-8")))
-    replayer = Replayer(
-        workflows=[FirstLineEntryWorkflow, ExportWorkflow, WorkOrderWorkflow],
-        data_converter=pydantic_data_converter,
-    )
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
     await replayer.replay_workflow(history)
 
 
