@@ -24,13 +24,14 @@ from customs.drafting import (
 )
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
-from schemas.codes import DocumentType, OutsideKind
+from schemas.codes import CustomsStatus, DocumentType, OutsideKind
 from schemas.errors import BondflowError
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, ResolveRequest, StockRef
 from schemas.lifecycle import (
     EntryDraft,
     ReserveInput,
     ResolveInput,
+    SecondLineEntryDraft,
     SubmitGatePassInput,
     SubmitListInput,
     Submitted,
@@ -99,7 +100,8 @@ class EntryActivities:
         except BondflowError as error:
             return ValidationReport(ok=False, problems=(str(error),))
         md = self.deps.masterdata
-        inbound = isinstance(draft, EntryDraft)
+        first_line_entry = isinstance(draft, EntryDraft)
+        inbound = isinstance(draft, EntryDraft | SecondLineEntryDraft)
         on = draft.arrival_date if isinstance(draft, EntryDraft) else _today()
         book_row = md.book(draft.book_no)
         if not book_row.valid_from <= on <= book_row.valid_to:
@@ -114,7 +116,7 @@ class EntryActivities:
             if item is None:
                 problems.append(f"{where}.item_no: book {book.book_no} has no item {line.item_no}")
                 continue
-            if inbound and item.is_finished_good:
+            if first_line_entry and item.is_finished_good:
                 problems.append(
                     f"{where}.item_no: item {line.item_no} is a finished good, not a material"
                 )
@@ -155,6 +157,16 @@ class EntryActivities:
     def reserve(self, data: ReserveInput) -> str:
         """Reserve the incoming goods (pending in, 待入库) on their lots; returns the
         reservation's client id. Lots are created on first sight."""
+        return self._reserve_in(
+            data,
+            OutsideKind.ABROAD,
+            CustomsStatus.BONDED,
+            f"first-line entry {data.draft.inner_no}: goods declared, awaiting the gate",
+        )
+
+    def _reserve_in(
+        self, data: ReserveInput, party: OutsideKind, status: CustomsStatus, why: str
+    ) -> str:
         draft = data.draft
         _, _, items = self._facts(draft)
         for line in draft.lines:
@@ -173,8 +185,8 @@ class EntryActivities:
                 item_no=line.item_no,
                 unit=items[line.item_no].declared_unit,
                 quantity=line.quantity,
-                source=OutsideRef(party=OutsideKind.ABROAD),
-                destination=StockRef(lot_no=line.lot_no, location=line.location),
+                source=OutsideRef(party=party),
+                destination=StockRef(lot_no=line.lot_no, location=line.location, status=status),
                 amount=expected_total(line.unit_price, line.quantity),
                 currency=line.currency,
             )
@@ -187,7 +199,7 @@ class EntryActivities:
                 document=DocumentRef(type=DocumentType.BONDED_LIST, number=draft.inner_no),
                 legs=legs,
                 actor=data.actor,
-                reason=f"first-line entry {draft.inner_no}: goods declared, awaiting the gate",
+                reason=why,
                 occurred_at=data.at,
             )
         )

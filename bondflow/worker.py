@@ -19,6 +19,7 @@ from activities.domestic_sale import DomesticSaleActivities
 from activities.entry import EntryActivities
 from activities.export import ExportActivities
 from activities.processing import ProcessingActivities
+from activities.second_line_entry import SecondLineEntryActivities
 from adapters.db.engine import create_database
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
@@ -30,8 +31,15 @@ from workflows.domestic_sale import DomesticSaleWorkflow
 from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
 from workflows.processing import WorkOrderWorkflow
+from workflows.second_line_entry import SecondLineEntryWorkflow
 
-WORKFLOWS = [FirstLineEntryWorkflow, ExportWorkflow, DomesticSaleWorkflow, WorkOrderWorkflow]
+WORKFLOWS = [
+    FirstLineEntryWorkflow,
+    SecondLineEntryWorkflow,
+    WorkOrderWorkflow,
+    DomesticSaleWorkflow,
+    ExportWorkflow,
+]
 
 
 def build_worker(
@@ -45,6 +53,7 @@ def build_worker(
             *EntryActivities(deps).all(),
             *ExportActivities(deps).all(),
             *DomesticSaleActivities(deps).all(),
+            *SecondLineEntryActivities(deps).all(),
             *ProcessingActivities(deps).all(),
         ],
         activity_executor=executor,

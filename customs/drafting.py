@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
-from schemas.lifecycle import DomesticSaleDraft, EntryDraft, ExportDraft
+from schemas.lifecycle import DomesticSaleDraft, EntryDraft, ExportDraft, SecondLineEntryDraft
 from schemas.messages.bonded_list import BondedListUpload, InvtHead, InvtLine, InvtMessage
 from schemas.messages.codes import (
     BindingKind,
@@ -37,7 +37,7 @@ from schemas.messages.gate_pass import (
     PassPortMessage,
 )
 
-Draft = EntryDraft | ExportDraft | DomesticSaleDraft
+Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 
 RECEIVER = "DXPEDCCEB0000002"  # the single window's customs-side address
 SYS_ID = "Z8"  # 综合保税区 system id in InvtMessage
@@ -109,6 +109,9 @@ def entry_list(
     owner = book.owner
     outbound = isinstance(draft, ExportDraft | DomesticSaleDraft)
     domestic = isinstance(draft, DomesticSaleDraft)
+    # Goods from the domestic market: the domestic party files the declaration itself
+    # (关联报关); the list generates none.
+    linked = isinstance(draft, SecondLineEntryDraft)
     all_products = all(items[line.item_no].is_finished_good for line in draft.lines)
     lines = []
     for number, line in enumerate(draft.lines, start=1):
@@ -168,11 +171,11 @@ def entry_list(
         supv_modecd=draft.supervision_mode,
         trsp_modecd=draft.transport_mode,
         dclcus_flag=DeclarationFlag.DECLARED,
-        dclcus_typecd=DeclarationRoute.GENERATED,
-        gen_dec_flag="1",
+        dclcus_typecd=DeclarationRoute.LINKED if linked else DeclarationRoute.GENERATED,
+        gen_dec_flag="2" if linked else "1",
         # 1 import declaration (a domestic sale is an import into China), 4 outbound and
         # 3 inbound filing list.
-        dec_type="1" if domestic else "4" if outbound else "3",
+        dec_type=None if linked else "1" if domestic else "4" if outbound else "3",
         stship_trsarv_natcd=_destination(draft) or _departure(draft),
         invt_type="0",
         dcl_typecd=kind,
@@ -201,11 +204,16 @@ def _destination(draft: Draft) -> str | None:
 
 
 def _departure(draft: Draft) -> str:
+    if isinstance(draft, SecondLineEntryDraft):
+        return "142"  # from China's domestic market
     assert isinstance(draft, EntryDraft)
     return draft.departure_country
 
 
 def _remark(draft: Draft) -> str | None:
+    if isinstance(draft, SecondLineEntryDraft):
+        note = f"关联报关单 {draft.linked_entry_id} {draft.supplier} {draft.remark or ''}"
+        return note.strip()[:512]
     if isinstance(draft, ExportDraft):
         return f"{draft.train} {draft.remark or ''}".strip()[:512]
     return draft.remark
@@ -233,12 +241,14 @@ def entry_gate_pass(
     head = PassportHead(
         passport_typecd=(
             GatePassKind.SECOND_LINE
-            if isinstance(draft, DomesticSaleDraft)
+            if isinstance(draft, DomesticSaleDraft | SecondLineEntryDraft)
             else GatePassKind.FIRST_LINE
         ),
         master_cuscd=book.district,
         dcl_typecd=DeclarationKind.FILE,
-        io_typecd=ImpExp.IMPORT if isinstance(draft, EntryDraft) else ImpExp.EXPORT,
+        io_typecd=(
+            ImpExp.IMPORT if isinstance(draft, EntryDraft | SecondLineEntryDraft) else ImpExp.EXPORT
+        ),
         bind_typecd=BindingKind.ONE_LIST_ONE_VEHICLE,
         rlt_tb_typecd=RelatedDocumentKind.BONDED_LIST,
         rlt_no=(list_no,),

@@ -122,6 +122,26 @@ class ExportDraft(_Model):
     remark: Annotated[str, Field(max_length=200)] | None = None
 
 
+class SecondLineEntryDraft(_Model):
+    """Second-line entry (二线入区): goods from the domestic market into the zone, with
+    the declaration filed by the domestic party (关联报关). They become zone stock that
+    is not bonded (非保税)."""
+
+    kind: Literal["second_line_entry"] = "second_line_entry"
+    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
+    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
+    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    supplier: Code  # the domestic party (境内发货人) who files the linked declaration
+    linked_entry_id: Annotated[str, Field(pattern=r"^[0-9]{18}$")]  # its declaration no.
+    supervision_mode: Annotated[str, Field(pattern=r"^(5000|0110|5034)$")] = "5000"
+    transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "Y"
+    exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]
+    lines: Annotated[tuple[EntryLine, ...], Field(min_length=1, max_length=1000)]
+    vehicle: Vehicle
+    filed_by: Code
+    remark: Annotated[str, Field(max_length=200)] | None = None
+
+
 class MaterialValue(_Model):
     """The customs value of one unit of an imported material (for elective duty)."""
 
@@ -195,7 +215,8 @@ def _draft_kind(value: object) -> str:
 ListDraft = Annotated[
     Annotated[EntryDraft, Tag("entry")]
     | Annotated[ExportDraft, Tag("export")]
-    | Annotated[DomesticSaleDraft, Tag("domestic_sale")],
+    | Annotated[DomesticSaleDraft, Tag("domestic_sale")]
+    | Annotated[SecondLineEntryDraft, Tag("second_line_entry")],
     Discriminator(_draft_kind),
 ]
 """Either lifecycle's draft; the activities tell them apart by ``kind``."""
@@ -400,6 +421,12 @@ class EntryInput(_Model):
 
 class ExportInput(_Model):
     draft: ExportDraft
+    policy: LifecyclePolicy = LifecyclePolicy()
+    indexed: bool = True
+
+
+class SecondLineEntryInput(_Model):
+    draft: SecondLineEntryDraft
     policy: LifecyclePolicy = LifecyclePolicy()
     indexed: bool = True
 

@@ -51,6 +51,8 @@ with workflow.unsafe.imports_passed_through():
         ReserveInput,
         ResolveInput,
         Role,
+        SecondLineEntryDraft,
+        SecondLineEntryInput,
         Stage,
         SubmitGatePassInput,
         SubmitListInput,
@@ -64,6 +66,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search
 
 T = TypeVar("T")
+Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
+Input = EntryInput | ExportInput | DomesticSaleInput | SecondLineEntryInput
 
 ACTIVITY_TIMEOUT = dt.timedelta(minutes=2)
 RETRY = RetryPolicy(
@@ -106,10 +110,13 @@ class BondedListLifecycle:
     DEADLINE: ClassVar[bool] = False  # the 14-day declaration deadline applies
     CLOSES: ClassVar[bool] = False  # wait for 结关 (DEC_RESULT R) after posting
     PAYS: ClassVar[bool] = False  # duties and taxes are paid before release
+    # The list generates its declaration, whose channels release the goods; without
+    # one (a linked declaration filed by someone else), the list's approval does.
+    GENERATES_DECLARATION: ClassVar[bool] = True
 
     def __init__(self) -> None:
-        self._draft: EntryDraft | ExportDraft | DomesticSaleDraft | None = None
-        self._input: EntryInput | ExportInput | DomesticSaleInput | None = None
+        self._draft: Draft | None = None
+        self._input: Input | None = None
         self._stage = Stage.VALIDATING
         self._timeline: list[TimelineEntry] = []
         self._receipts: dict[int, ReceiptSignal] = {}
@@ -137,7 +144,7 @@ class BondedListLifecycle:
 
     # --- the run --------------------------------------------------------------------
 
-    async def _lifecycle(self, data: EntryInput | ExportInput | DomesticSaleInput) -> EntryResult:
+    async def _lifecycle(self, data: Input) -> EntryResult:
         self._input = data
         self._draft = data.draft
         self._upsert()
@@ -219,6 +226,8 @@ class BondedListLifecycle:
 
     async def _release(self) -> None:
         """The generated filing list's channels until customs releases it (P)."""
+        if not self.GENERATES_DECLARATION:
+            return
         while True:
             channel = self._latest_channel()
             if self.PAYS and channel in ("T", "P") and self._paid is None and self._owes():
@@ -696,7 +705,7 @@ class BondedListLifecycle:
     # --- helpers --------------------------------------------------------------------
 
     @property
-    def draft(self) -> EntryDraft | ExportDraft | DomesticSaleDraft:
+    def draft(self) -> Draft:
         assert self._draft is not None
         return self._draft
 

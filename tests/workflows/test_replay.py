@@ -37,6 +37,7 @@ def test_there_are_histories_for_each_path() -> None:
         "work_order_completed",
         "work_order_deviation_approved",
         "domestic_sale_completed",
+        "second_line_entry_completed",
     } <= names
 
 

@@ -1,0 +1,27 @@
+"""Second-line entry (二线入区): goods from the domestic market into the zone.
+
+The domestic party files its declaration itself; the list refers to it (关联报关) and
+generates none, so the list's approval releases the goods: a second-line gate pass,
+the vehicle through the gate, the book posted, and the goods are zone stock that is
+not bonded. The lifecycle itself is ``workflows.bonded_list.BondedListLifecycle``.
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.lifecycle import EntryResult, Lifecycle, SecondLineEntryInput
+
+from workflows.bonded_list import BondedListLifecycle
+
+
+@workflow.defn(name="SecondLineEntry")
+class SecondLineEntryWorkflow(BondedListLifecycle):
+    ACTIVITIES = "second_line_entry"
+    LIFECYCLE = Lifecycle.SECOND_LINE_ENTRY
+    GENERATES_DECLARATION = False
+
+    @workflow.run
+    async def run(self, data: SecondLineEntryInput) -> EntryResult:
+        return await self._lifecycle(data)
