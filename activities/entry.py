@@ -22,6 +22,7 @@ from customs.drafting import (
     entry_gate_pass,
     entry_list,
 )
+from masterdata import MasterData
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
 from schemas.codes import CustomsStatus, DocumentType, OutsideKind
@@ -41,6 +42,26 @@ from schemas.masterdata import LotIn
 from schemas.messages.codes import DeclarationKind
 from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.quantities import places_of
+
+
+def item_facts(md: MasterData, book_no: str) -> dict[int, ItemFacts]:
+    """The book's registered items as the messages need them, by item number."""
+    return {
+        item.item_no: ItemFacts(
+            item_no=item.item_no,
+            part_no=item.part_no,
+            hs_code=item.hs_code,
+            name=item.name,
+            specification=item.specification,
+            declared_unit=item.declared_unit,
+            first_legal_unit=item.first_legal_unit,
+            first_legal_factor=item.first_legal_factor,
+            second_legal_unit=item.second_legal_unit,
+            second_legal_factor=item.second_legal_factor,
+            is_finished_good=item.is_finished_good,
+        )
+        for item in md.items(book_no)
+    }
 
 
 def _today() -> dt.date:
@@ -64,22 +85,7 @@ class EntryActivities:
         book = md.book(draft.book_no)
         owner = md.owner_of(draft.book_no)
         declarant = md.enterprise(draft.declarant_code)
-        items = {
-            item.item_no: ItemFacts(
-                item_no=item.item_no,
-                part_no=item.part_no,
-                hs_code=item.hs_code,
-                name=item.name,
-                specification=item.specification,
-                declared_unit=item.declared_unit,
-                first_legal_unit=item.first_legal_unit,
-                first_legal_factor=item.first_legal_factor,
-                second_legal_unit=item.second_legal_unit,
-                second_legal_factor=item.second_legal_factor,
-                is_finished_good=item.is_finished_good,
-            )
-            for item in md.items(draft.book_no)
-        }
+        items = item_facts(md, draft.book_no)
         facts = BookFacts(
             book_no=book.book_no,
             district=book.customs_district,

@@ -20,10 +20,12 @@ from activities.entry import EntryActivities
 from activities.export import ExportActivities
 from activities.processing import ProcessingActivities
 from activities.second_line_entry import SecondLineEntryActivities
+from activities.transfer import TransferActivities
 from adapters.db.engine import create_database
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
 from adapters.temporal.client import connect, ensure_search_attributes
+from adapters.temporal.interceptors import RefusalsAreFinal
 from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.settings import Settings
 from codetables.tables import CodeTables
@@ -32,6 +34,7 @@ from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
 from workflows.processing import WorkOrderWorkflow
 from workflows.second_line_entry import SecondLineEntryWorkflow
+from workflows.transfer import TransferWorkflow
 
 WORKFLOWS = [
     FirstLineEntryWorkflow,
@@ -39,6 +42,7 @@ WORKFLOWS = [
     WorkOrderWorkflow,
     DomesticSaleWorkflow,
     ExportWorkflow,
+    TransferWorkflow,
 ]
 
 
@@ -54,9 +58,11 @@ def build_worker(
             *ExportActivities(deps).all(),
             *DomesticSaleActivities(deps).all(),
             *SecondLineEntryActivities(deps).all(),
+            *TransferActivities(deps).all(),
             *ProcessingActivities(deps).all(),
         ],
         activity_executor=executor,
+        interceptors=[RefusalsAreFinal()],
         max_concurrent_activities=executor._max_workers,
     )
 

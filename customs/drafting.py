@@ -14,7 +14,13 @@ from decimal import Decimal
 
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
-from schemas.lifecycle import DomesticSaleDraft, EntryDraft, ExportDraft, SecondLineEntryDraft
+from schemas.lifecycle import (
+    DomesticSaleDraft,
+    EntryDraft,
+    ExportDraft,
+    SecondLineEntryDraft,
+    TransferDraft,
+)
 from schemas.messages.bonded_list import BondedListUpload, InvtHead, InvtLine, InvtMessage
 from schemas.messages.codes import (
     BindingKind,
@@ -305,3 +311,100 @@ def declared_gross_total(draft: Draft) -> Decimal:
     vehicle = draft.vehicle
     gross = sum((line.gross_weight for line in draft.lines), Decimal(0))
     return vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
+
+
+def transfer_inner_no(transfer_no: str, side: str) -> str:
+    return f"{transfer_no}-{side.upper()}"
+
+
+def transfer_list(
+    draft: TransferDraft,
+    *,
+    side: str,
+    book: BookFacts,
+    partner: BookFacts,
+    declarant: Party,
+    items: Mapping[int, ItemFacts],
+    at: dt.datetime,
+    related_list_no: str | None = None,
+) -> BondedListUpload:
+    """One side of an in-zone transfer (区内流转, InvtType 6): the out list on the giving
+    book, the in list on the receiving book naming the out list (RltInvtNo). No
+    declaration: the goods stay in the zone (DclcusFlag 2)."""
+    outbound = side == "out"
+    owner = book.owner
+    lines = []
+    for number, line in enumerate(draft.lines, start=1):
+        item = items[line.from_item_no if outbound else line.to_item_no]
+        first, second = legal_quantities(
+            line.quantity, item.first_legal_factor, item.second_legal_factor
+        )
+        lines.append(
+            InvtLine(
+                gds_seqno=number,
+                putrec_seqno=item.item_no,
+                gds_mtno=item.part_no,
+                gdecd=item.hs_code,
+                gds_nm=item.name,
+                gds_spcf_model_desc=item.specification or None,
+                dcl_unitcd=item.declared_unit,
+                lawf_unitcd=item.first_legal_unit,
+                secd_lawf_unitcd=item.second_legal_unit,
+                natcd="142",
+                dcl_uprc_amt=line.unit_price,
+                dcl_total_amt=expected_total(line.unit_price, line.quantity),
+                dcl_currcd=line.currency,
+                dcl_qty=line.quantity,
+                lawf_qty=first,
+                secd_lawf_qty=second,
+                lvyrlf_modecd="3",
+            )
+        )
+    head = InvtHead(
+        putrec_no=book.book_no,
+        etps_inner_invt_no=transfer_inner_no(draft.transfer_no, side),
+        bizop_etpsno=owner.customs_code,
+        bizop_etps_sccd=owner.credit_code,
+        bizop_etps_nm=owner.name,
+        rcvgd_etpsno=owner.customs_code,
+        rvsngd_etps_sccd=owner.credit_code,
+        rcvgd_etps_nm=owner.name,
+        dcl_etpsno=declarant.customs_code,
+        dcl_etps_sccd=declarant.credit_code,
+        dcl_etps_nm=declarant.name,
+        input_code=declarant.customs_code,
+        input_credit_code=declarant.credit_code,
+        input_name=declarant.name,
+        rlt_invt_no=related_list_no,
+        rlt_putrec_no=partner.book_no,
+        impexp_portcd=book.district,
+        dcl_plc_cuscd=book.district,
+        impexp_markcd=ImpExp.EXPORT if outbound else ImpExp.IMPORT,
+        mtpck_endprd_markcd=(
+            MaterialOrProduct.PRODUCT
+            if all(item.is_finished_good for item in lines_items(draft, items, outbound))
+            else MaterialOrProduct.MATERIAL
+        ),
+        supv_modecd=draft.supervision_mode,
+        trsp_modecd="9",  # 其他: the goods do not cross a gate
+        dclcus_flag=DeclarationFlag.NOT_DECLARED,
+        stship_trsarv_natcd="142",
+        invt_type="6",  # 区内流转
+        dcl_typecd=DeclarationKind.FILE,
+        invt_dcl_time=at.date(),
+        rmk=f"区内流转 {book.book_no} {'转出至' if outbound else '转入自'} {partner.book_no}",
+    )
+    name = f"INV101_{head.etps_inner_invt_no}"
+    return BondedListUpload(
+        envelope=_envelope(MessageType.INV101, name, declarant, at),
+        message=InvtMessage(
+            sys_id=SYS_ID, oper_cus_reg_code=declarant.customs_code, head=head, lines=tuple(lines)
+        ),
+        declare_flag=DeclareFlag.DECLARE,
+    )
+
+
+def lines_items(
+    draft: TransferDraft, items: Mapping[int, ItemFacts], outbound: bool
+) -> list[ItemFacts]:
+    return [items[line.from_item_no if outbound else line.to_item_no] for line in draft.lines]

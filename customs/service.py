@@ -123,6 +123,13 @@ class CustomsRecords:
             row = repository.document(session, document_id)
             return None if row is None else row.workflow_id
 
+    def document_by_id(self, document_id: int) -> DocumentView:
+        with self.db.transaction() as session:
+            row = repository.document(session, document_id)
+            if row is None:
+                raise NotFound(f"no customs document {document_id}", field="document_id")
+            return _document_view(row)
+
     def document(self, number: Number, value: str) -> DocumentView:
         with self.db.transaction() as session:
             row = repository.document_by(session, number, value)

@@ -142,6 +142,55 @@ class SecondLineEntryDraft(_Model):
     remark: Annotated[str, Field(max_length=200)] | None = None
 
 
+class TransferLine(_Model):
+    """Goods moving from a lot of one book's item to a lot of another book's item."""
+
+    from_item_no: Annotated[int, Field(ge=1)]
+    from_lot_no: Code
+    from_location: Code
+    to_item_no: Annotated[int, Field(ge=1)]
+    to_lot_no: Code
+    to_location: Code
+    quantity: PositiveQuantity
+    unit_price: Annotated[Decimal, Field(gt=0, decimal_places=4)]
+    currency: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+
+
+class TransferDraft(_Model):
+    """In-zone transfer (区内流转) between two enterprises' books: a paired out list and
+    in list (InvtType 6); both sides are posted at once or neither is."""
+
+    transfer_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,36}$")]
+    from_book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
+    to_book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
+    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    supervision_mode: Annotated[str, Field(pattern=r"^[0-9]{4}$")] = "5034"
+    lines: Annotated[tuple[TransferLine, ...], Field(min_length=1, max_length=1000)]
+    filed_by: Code
+
+
+class TransferCorrection(_Model):
+    actor: Code
+    role: Role
+    reason: Reason
+    draft: TransferDraft
+
+
+class TransferSideInput(_Model):
+    workflow_id: str
+    draft: TransferDraft
+    side: Literal["out", "in"]
+    at: AwareDatetime
+    related_list_no: str | None = None  # the in list names the out list (RltInvtNo)
+
+
+class TransferReserveInput(_Model):
+    workflow_id: str
+    draft: TransferDraft
+    at: AwareDatetime
+    actor: str
+
+
 class MaterialValue(_Model):
     """The customs value of one unit of an imported material (for elective duty)."""
 
@@ -310,6 +359,7 @@ class ReceiptSignal(_Model):
     """A customs receipt as the workflow needs it, from the receipt watcher."""
 
     receipt_id: int
+    inner_no: str | None = None  # the document it belongs to (a lifecycle may have two)
     message_type: str
     result: str | None
     business_time: AwareDatetime | None
@@ -421,6 +471,12 @@ class EntryInput(_Model):
 
 class ExportInput(_Model):
     draft: ExportDraft
+    policy: LifecyclePolicy = LifecyclePolicy()
+    indexed: bool = True
+
+
+class TransferInput(_Model):
+    draft: TransferDraft
     policy: LifecyclePolicy = LifecyclePolicy()
     indexed: bool = True
 

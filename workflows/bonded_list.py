@@ -74,7 +74,12 @@ RETRY = RetryPolicy(
     initial_interval=dt.timedelta(seconds=1),
     maximum_interval=dt.timedelta(seconds=30),
     # Refusals of the domain (bad input) will not get better by trying again.
-    non_retryable_error_types=["BondflowError", "UnknownCode", "SchemaViolation"],
+    non_retryable_error_types=[
+        "BondflowError",
+        "UnknownCode",
+        "SchemaViolation",
+        "ValidationError",
+    ],
 )
 
 NEXT_STEP = {

@@ -35,7 +35,10 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import search
 
-RETRY = RetryPolicy(maximum_interval=dt.timedelta(seconds=30))
+RETRY = RetryPolicy(
+    maximum_interval=dt.timedelta(seconds=30),
+    non_retryable_error_types=["BondflowError", "ValidationError"],
+)
 TIMEOUT = dt.timedelta(minutes=2)
 
 NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {

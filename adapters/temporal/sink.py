@@ -31,18 +31,19 @@ class WorkflowSignalSink:
         self.records = records
         self.loop = loop
         self.timeout = timeout
-        self._workflows: dict[int, str | None] = {}
+        self._documents: dict[int, tuple[str | None, str]] = {}
 
-    def _workflow_of(self, document_id: int) -> str | None:
-        if document_id not in self._workflows:
-            self._workflows[document_id] = self.records.workflow_of(document_id)
-        return self._workflows[document_id]
+    def _document(self, document_id: int) -> tuple[str | None, str]:
+        if document_id not in self._documents:
+            document = self.records.document_by_id(document_id)
+            self._documents[document_id] = (document.workflow_id, document.inner_no)
+        return self._documents[document_id]
 
     def deliver(self, receipt: ReceiptView, message: Answer) -> None:
-        workflow_id = self._workflow_of(receipt.document_id)
+        workflow_id, inner_no = self._document(receipt.document_id)
         if workflow_id is None:
             return  # a document filed by hand (bondflow gateway submit): nothing to tell
         handle = self.client.get_workflow_handle(workflow_id)
-        signal = signal_of(receipt, message)
+        signal = signal_of(receipt, message).model_copy(update={"inner_no": inner_no})
         future = asyncio.run_coroutine_threadsafe(handle.signal(RECEIPT_SIGNAL, signal), self.loop)
         future.result(timeout=self.timeout)

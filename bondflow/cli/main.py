@@ -117,3 +117,7 @@ def demo_ledger() -> None:
     )
     if not result.ok:
         raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

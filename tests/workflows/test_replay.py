@@ -38,6 +38,7 @@ def test_there_are_histories_for_each_path() -> None:
         "work_order_deviation_approved",
         "domestic_sale_completed",
         "second_line_entry_completed",
+        "transfer_completed",
     } <= names
 
 

@@ -77,16 +77,6 @@ async def submit_gate_pass(data: SubmitGatePassInput) -> Submitted:
     return Submitted(file_name=f"SAS121__{data.draft.inner_no}.xml", again=False)
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def time_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    yield env
-    await env.shutdown()
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def worker(time_server: WorkflowEnvironment) -> AsyncIterator[str]:
     task_queue = f"timers-{uuid.uuid4().hex[:8]}"

@@ -1,0 +1,195 @@
+"""Activities of an in-zone transfer (区内流转) between two enterprises' books.
+
+One reservation holds both sides (pending out on the giving lots, pending in on the
+receiving lots, through the zone_transfer accounts of each book), so posting it
+moves both at once or neither. Both sides carry the transfer's number as their
+document, which is how a trace crosses from one book to the other. (The ledger
+records lineage links only with a posted group, not with a reservation and its
+resolution; a link from each receiving lot to its giving lot is the next step.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from temporalio import activity
+
+from activities.dependencies import Dependencies
+from activities.entry import EntryActivities, item_facts
+from customs.drafting import BookFacts, Party, transfer_list
+from ledger import LedgerQueries
+from ledger.keys import stock_key
+from rules.declared_values import expected_total
+from schemas.codes import DocumentType, OutsideKind
+from schemas.errors import BondflowError, NotFound
+from schemas.ledger import (
+    DocumentRef,
+    Leg,
+    MovementRequest,
+    OutsideRef,
+    StockRef,
+)
+from schemas.lifecycle import (
+    ResolveInput,
+    Submitted,
+    TransferDraft,
+    TransferReserveInput,
+    TransferSideInput,
+    ValidationReport,
+)
+from schemas.masterdata import LotIn
+
+
+class TransferActivities:
+    def __init__(self, deps: Dependencies) -> None:
+        self.deps = deps
+        self._lists = EntryActivities(deps)
+
+    def _book(self, book_no: str) -> tuple[BookFacts, dict[int, Any]]:
+        md = self.deps.masterdata
+        book = md.book(book_no)
+        owner = md.owner_of(book_no)
+        facts = BookFacts(
+            book_no=book.book_no,
+            district=book.customs_district,
+            owner=Party(owner.customs_code, owner.credit_code, owner.name),
+        )
+        return facts, {item.item_no: item for item in md.items(book_no)}
+
+    @activity.defn(name="transfer.validate")
+    def validate(self, draft: TransferDraft) -> ValidationReport:
+        try:
+            giving, giving_items = self._book(draft.from_book_no)
+            receiving, receiving_items = self._book(draft.to_book_no)
+        except BondflowError as error:
+            return ValidationReport(ok=False, problems=(str(error),))
+        problems: list[str] = []
+        if giving.owner.customs_code == receiving.owner.customs_code:
+            problems.append("to_book_no: an in-zone transfer is between two enterprises")
+        queries = LedgerQueries(self.deps.database)
+        value = Decimal(0)
+        for number, line in enumerate(draft.lines, start=1):
+            where = f"lines[{number}]"
+            source = giving_items.get(line.from_item_no)
+            target = receiving_items.get(line.to_item_no)
+            if source is None or target is None:
+                problems.append(f"{where}: both books must have the items named")
+                continue
+            if source.declared_unit != target.declared_unit:
+                problems.append(
+                    f"{where}: units differ ({source.declared_unit} and {target.declared_unit})"
+                )
+            if source.hs_code != target.hs_code:
+                problems.append(f"{where}: HS codes differ ({source.hs_code}, {target.hs_code})")
+            key = stock_key(
+                draft.from_book_no,
+                line.from_item_no,
+                line.from_lot_no,
+                line.from_location,
+                "bonded",
+            )
+            try:
+                available = queries.balance(key).available
+            except NotFound:
+                available = Decimal(0)
+            if available < line.quantity:
+                problems.append(
+                    f"{where}.quantity: lot {line.from_lot_no} holds {available} available,"
+                    f" {line.quantity} asked"
+                )
+            if not self.deps.masterdata.has_location(line.to_location):
+                problems.append(f"{where}.to_location: no location {line.to_location}")
+            value += expected_total(line.unit_price, line.quantity)
+        return ValidationReport(
+            ok=not problems,
+            problems=tuple(problems),
+            cif_cny=value.quantize(Decimal("0.01")),
+            enterprise_code=giving.owner.customs_code,
+        )
+
+    @activity.defn(name="transfer.reserve")
+    def reserve(self, data: TransferReserveInput) -> str:
+        draft = data.draft
+        _, giving_items = self._book(draft.from_book_no)
+        for line in draft.lines:
+            self.deps.masterdata.create_lot(
+                LotIn(
+                    book_no=draft.to_book_no,
+                    item_no=line.to_item_no,
+                    lot_no=line.to_lot_no,
+                    origin=f"transfer {draft.transfer_no} from {draft.from_book_no}",
+                )
+            )
+        legs: list[Leg] = []
+        for line in draft.lines:
+            unit = giving_items[line.from_item_no].declared_unit
+            amount = expected_total(line.unit_price, line.quantity)
+            legs.append(
+                Leg(
+                    book_no=draft.from_book_no,
+                    item_no=line.from_item_no,
+                    unit=unit,
+                    quantity=line.quantity,
+                    source=StockRef(lot_no=line.from_lot_no, location=line.from_location),
+                    destination=OutsideRef(party=OutsideKind.ZONE_TRANSFER),
+                    amount=amount,
+                    currency=line.currency,
+                )
+            )
+            legs.append(
+                Leg(
+                    book_no=draft.to_book_no,
+                    item_no=line.to_item_no,
+                    unit=unit,
+                    quantity=line.quantity,
+                    source=OutsideRef(party=OutsideKind.ZONE_TRANSFER),
+                    destination=StockRef(lot_no=line.to_lot_no, location=line.to_location),
+                    amount=amount,
+                    currency=line.currency,
+                )
+            )
+        client_id = f"{data.workflow_id}/reserve"
+        self.deps.ledger.execute(
+            MovementRequest(
+                client_id=client_id,
+                operation="reserve",
+                document=DocumentRef(type=DocumentType.BONDED_LIST, number=draft.transfer_no),
+                legs=tuple(legs),
+                actor=data.actor,
+                reason=f"in-zone transfer {draft.transfer_no}: both lists filed",
+                occurred_at=data.at,
+            )
+        )
+        return client_id
+
+    @activity.defn(name="transfer.resolve")
+    def resolve(self, data: ResolveInput) -> str:
+        return self._lists.resolve(data)
+
+    @activity.defn(name="transfer.submit_list")
+    def submit_list(self, data: TransferSideInput) -> Submitted:
+        draft = data.draft
+        outbound = data.side == "out"
+        book_no = draft.from_book_no if outbound else draft.to_book_no
+        partner_no = draft.to_book_no if outbound else draft.from_book_no
+        book, _ = self._book(book_no)
+        partner, _ = self._book(partner_no)
+        declarant = self.deps.masterdata.enterprise(draft.declarant_code)
+        facts = item_facts(self.deps.masterdata, book_no)
+        upload = transfer_list(
+            draft,
+            side=data.side,
+            book=book,
+            partner=partner,
+            declarant=Party(declarant.customs_code, declarant.credit_code, declarant.name),
+            items=facts,
+            at=data.at,
+            related_list_no=data.related_list_no,
+        )
+        submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
+        return Submitted(file_name=submitted.file_name, again=submitted.again)
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [self.validate, self.reserve, self.resolve, self.submit_list]
