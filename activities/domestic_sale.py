@@ -15,9 +15,9 @@ from fractions import Fraction
 
 from temporalio import activity
 
-from activities.entry import _today
+from activities.entry import EntryActivities, _today
 from activities.export import ExportActivities
-from customs.drafting import entry_gate_pass, entry_list
+from customs.drafting import entry_list
 from rules.declared_values import expected_total
 from rules.norms import material_required
 from rules.taxes import (
@@ -171,14 +171,4 @@ class DomesticSaleActivities(ExportActivities):
 
     @activity.defn(name="domestic_sale.submit_gate_pass")
     def submit_gate_pass(self, data: SubmitGatePassInput) -> Submitted:
-        book, declarant, items = self._facts(data.draft)
-        upload = entry_gate_pass(
-            data.draft,
-            book=book,
-            declarant=declarant,
-            items=items,
-            list_no=data.list_no,
-            at=data.at,
-        )
-        submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
-        return Submitted(file_name=submitted.file_name, again=submitted.again)
+        return EntryActivities.submit_gate_pass(self, data)

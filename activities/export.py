@@ -11,7 +11,6 @@ from decimal import Decimal
 from temporalio import activity
 
 from activities.entry import EntryActivities, reservation_id
-from customs.drafting import entry_gate_pass, entry_list
 from ledger import LedgerQueries
 from ledger.keys import stock_key
 from rules.declared_values import expected_total
@@ -28,7 +27,6 @@ from schemas.lifecycle import (
     Submitted,
     ValidationReport,
 )
-from schemas.messages.codes import DeclarationKind
 
 
 class ExportActivities(EntryActivities):
@@ -97,31 +95,8 @@ class ExportActivities(EntryActivities):
 
     @activity.defn(name="export.submit_list")
     def submit_list(self, data: SubmitListInput) -> Submitted:
-        book, declarant, items = self._facts(data.draft)
-        upload = entry_list(
-            data.draft,
-            book=book,
-            declarant=declarant,
-            items=items,
-            change_count=data.change_count,
-            kind=DeclarationKind.DELETE if data.delete else DeclarationKind.FILE,
-            at=data.at,
-            seq_no=data.seq_no,
-            list_no=data.list_no,
-        )
-        submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
-        return Submitted(file_name=submitted.file_name, again=submitted.again)
+        return super().submit_list(data)
 
     @activity.defn(name="export.submit_gate_pass")
     def submit_gate_pass(self, data: SubmitGatePassInput) -> Submitted:
-        book, declarant, items = self._facts(data.draft)
-        upload = entry_gate_pass(
-            data.draft,
-            book=book,
-            declarant=declarant,
-            items=items,
-            list_no=data.list_no,
-            at=data.at,
-        )
-        submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
-        return Submitted(file_name=submitted.file_name, again=submitted.again)
+        return super().submit_gate_pass(data)

@@ -65,6 +65,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.messages.fields import DOCUMENT_ZONE
     from workflows import search
 
+from workflows.record import LifecycleRecord
+
 T = TypeVar("T")
 Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 Input = EntryInput | ExportInput | DomesticSaleInput | SecondLineEntryInput
@@ -107,9 +109,10 @@ class Cancelled(Exception):
     """Raised inside the run to unwind to the compensation."""
 
 
-class BondedListLifecycle:
+class BondedListLifecycle(LifecycleRecord):
     """Not a workflow by itself: subclasses name it and set the class attributes."""
 
+    NEXT_STEP = NEXT_STEP
     ACTIVITIES: ClassVar[str]  # the activity name prefix: "entry", "export"
     LIFECYCLE: ClassVar[Lifecycle]
     DEADLINE: ClassVar[bool] = False  # the 14-day declaration deadline applies
@@ -608,19 +611,6 @@ class BondedListLifecycle:
             decision.role, {Role.LIAISON}, "decide a weight mismatch", {Stage.WEIGHT_HOLD}
         )
 
-    def _require(self, role: Role, roles: set[Role], action: str, stages: set[Stage]) -> None:
-        if role not in roles:
-            allowed = " or ".join(sorted(r.value for r in roles))
-            raise ApplicationError(f"role: only a {allowed} may {action}", type="Refused")
-        if self._stage not in stages:
-            raise ApplicationError(
-                f"stage: cannot {action} while {self._stage.value}"
-                f" (waiting for {NEXT_STEP[self._stage][0]})",
-                type="Refused",
-            )
-
-    # --- customs: the receipt signal -------------------------------------------------
-
     @workflow.signal(name="receipt")
     def receipt(self, signal: ReceiptSignal) -> None:
         if signal.receipt_id in self._receipts:
@@ -727,30 +717,18 @@ class BondedListLifecycle:
         gross = sum((line.gross_weight for line in self.draft.lines), Decimal(0))
         return vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
 
-    def _set(self, stage: Stage) -> None:
-        if stage is not self._stage:
-            self._stage = stage
-            self._upsert()
+    def _indexed(self) -> bool:
+        return self._input is None or self._input.indexed
 
-    def _note(self, stage: Stage, actor: str, role: Role, note: str) -> None:
-        self._set(stage)
-        self._timeline.append(
-            TimelineEntry(at=workflow.now(), stage=stage, actor=actor, role=role, note=note)
-        )
-
-    def _upsert(self) -> None:
-        if self._input is not None and not self._input.indexed:
-            return
+    def _search_values(self) -> list[Any]:
         draft = self.draft
-        workflow.upsert_search_attributes(
-            [
-                search.ENTERPRISE.value_set(self._enterprise or draft.declarant_code),
-                search.BOOK.value_set(draft.book_no),
-                search.DOCUMENT_NO.value_set(self._numbers.get("list_no", draft.inner_no)),
-                search.STATUS.value_set(self._stage.value),
-                search.LIFECYCLE.value_set(self.LIFECYCLE.value),
-            ]
-        )
+        return [
+            search.ENTERPRISE.value_set(self._enterprise or draft.declarant_code),
+            search.BOOK.value_set(draft.book_no),
+            search.DOCUMENT_NO.value_set(self._numbers.get("list_no", draft.inner_no)),
+            search.STATUS.value_set(self._stage.value),
+            search.LIFECYCLE.value_set(self.LIFECYCLE.value),
+        ]
 
     async def _activity(self, name: str, argument: Any, result_type: type[T]) -> T:
         result: T = await workflow.execute_activity(

@@ -35,6 +35,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import search
 
+from workflows.record import LifecycleRecord
+
 RETRY = RetryPolicy(
     maximum_interval=dt.timedelta(seconds=30),
     non_retryable_error_types=["BondflowError", "ValidationError"],
@@ -52,7 +54,10 @@ NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
 
 
 @workflow.defn(name="WorkOrder")
-class WorkOrderWorkflow:
+class WorkOrderWorkflow(LifecycleRecord):
+    LIFECYCLE = Lifecycle.PROCESSING
+    NEXT_STEP = NEXT_STEP
+
     def __init__(self) -> None:
         self._input: WorkOrderInput | None = None
         self._draft: WorkOrderDraft | None = None
@@ -206,17 +211,6 @@ class WorkOrderWorkflow:
             {Stage.RETURNED, Stage.NORM_DEVIATION},
         )
 
-    def _require(self, role: Role, roles: set[Role], action: str, stages: set[Stage]) -> None:
-        if role not in roles:
-            allowed = " or ".join(sorted(r.value for r in roles))
-            raise ApplicationError(f"role: only a {allowed} may {action}", type="Refused")
-        if self._stage not in stages:
-            raise ApplicationError(
-                f"stage: cannot {action} while {self._stage.value}", type="Refused"
-            )
-
-    # --- the query --------------------------------------------------------------------
-
     @workflow.query(name="status")
     def status(self) -> LifecycleStatus:
         next_step, waiting_for = NEXT_STEP[self._stage]
@@ -246,20 +240,10 @@ class WorkOrderWorkflow:
         assert self._draft is not None
         return self._draft
 
-    def _set(self, stage: Stage) -> None:
-        if stage is not self._stage:
-            self._stage = stage
-            self._upsert()
+    def _indexed(self) -> bool:
+        return self._input is not None and self._input.indexed
 
-    def _note(self, stage: Stage, actor: str, role: Role, note: str) -> None:
-        self._set(stage)
-        self._timeline.append(
-            TimelineEntry(at=workflow.now(), stage=stage, actor=actor, role=role, note=note)
-        )
-
-    def _upsert(self) -> None:
-        if self._input is None or not self._input.indexed:
-            return
+    def _search_values(self) -> list[Any]:
         updates: list[Any] = [
             search.BOOK.value_set(self.draft.book_no),
             search.DOCUMENT_NO.value_set(self.draft.work_order_no),
@@ -268,4 +252,4 @@ class WorkOrderWorkflow:
         ]
         if self._enterprise:
             updates.append(search.ENTERPRISE.value_set(self._enterprise))
-        workflow.upsert_search_attributes(updates)
+        return updates

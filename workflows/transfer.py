@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from customs.drafting import transfer_inner_no
@@ -38,6 +37,8 @@ with workflow.unsafe.imports_passed_through():
         ValidationReport,
     )
     from workflows import search
+
+from workflows.record import LifecycleRecord
 
 RETRY = RetryPolicy(
     maximum_interval=dt.timedelta(seconds=30),
@@ -69,7 +70,10 @@ class Cancelled(Exception):
 
 
 @workflow.defn(name="Transfer")
-class TransferWorkflow:
+class TransferWorkflow(LifecycleRecord):
+    LIFECYCLE = Lifecycle.TRANSFER
+    NEXT_STEP = NEXT_STEP
+
     def __init__(self) -> None:
         self._input: TransferInput | None = None
         self._draft: TransferDraft | None = None
@@ -257,15 +261,6 @@ class TransferWorkflow:
             {Stage.VALIDATING, Stage.RETURNED, Stage.AWAITING_SIGN_OFF},
         )
 
-    def _require(self, role: Role, roles: set[Role], action: str, stages: set[Stage]) -> None:
-        if role not in roles:
-            allowed = " or ".join(sorted(r.value for r in roles))
-            raise ApplicationError(f"role: only a {allowed} may {action}", type="Refused")
-        if self._stage not in stages:
-            raise ApplicationError(
-                f"stage: cannot {action} while {self._stage.value}", type="Refused"
-            )
-
     @workflow.signal(name="receipt")
     def receipt(self, signal: ReceiptSignal) -> None:
         if signal.receipt_id in self._receipts:
@@ -310,20 +305,10 @@ class TransferWorkflow:
         assert self._draft is not None
         return self._draft
 
-    def _set(self, stage: Stage) -> None:
-        if stage is not self._stage:
-            self._stage = stage
-            self._upsert()
+    def _indexed(self) -> bool:
+        return self._input is not None and self._input.indexed
 
-    def _note(self, stage: Stage, actor: str, role: Role, note: str) -> None:
-        self._set(stage)
-        self._timeline.append(
-            TimelineEntry(at=workflow.now(), stage=stage, actor=actor, role=role, note=note)
-        )
-
-    def _upsert(self) -> None:
-        if self._input is None or not self._input.indexed:
-            return
+    def _search_values(self) -> list[Any]:
         updates: list[Any] = [
             search.BOOK.value_set(self.draft.from_book_no),
             search.DOCUMENT_NO.value_set(self._list_numbers.get("out", self.draft.transfer_no)),
@@ -332,7 +317,7 @@ class TransferWorkflow:
         ]
         if self._enterprise:
             updates.append(search.ENTERPRISE.value_set(self._enterprise))
-        workflow.upsert_search_attributes(updates)
+        return updates
 
     async def _activity(self, name: str, argument: Any, result_type: type[Any]) -> Any:
         return await workflow.execute_activity(

@@ -109,7 +109,7 @@ async def _eventually(
     handle: WorkflowHandle[Any, Any], condition: Callable[[LifecycleStatus], bool]
 ) -> LifecycleStatus:
     """The status once the worker has caught up with fired timers (or the last one)."""
-    for _ in range(100):
+    for _ in range(500):  # up to 10 s on a busy machine
         status = await _status(handle)
         if condition(status):
             return status
