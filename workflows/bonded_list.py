@@ -71,7 +71,9 @@ T = TypeVar("T")
 Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 Input = EntryInput | ExportInput | DomesticSaleInput | SecondLineEntryInput
 
-ACTIVITY_TIMEOUT = dt.timedelta(minutes=2)
+# Short enough that an activity lost with a crashed worker is retried within
+# seconds; long enough for a 1,000-line list on a slow database.
+ACTIVITY_TIMEOUT = dt.timedelta(seconds=30)
 RETRY = RetryPolicy(
     initial_interval=dt.timedelta(seconds=1),
     maximum_interval=dt.timedelta(seconds=30),

@@ -41,7 +41,7 @@ RETRY = RetryPolicy(
     maximum_interval=dt.timedelta(seconds=30),
     non_retryable_error_types=["BondflowError", "ValidationError"],
 )
-TIMEOUT = dt.timedelta(minutes=2)
+TIMEOUT = dt.timedelta(seconds=30)  # see bonded_list.ACTIVITY_TIMEOUT
 
 NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
     Stage.VALIDATING: ("checking the work order against the norms", Role.SYSTEM),

@@ -49,7 +49,7 @@ RETRY = RetryPolicy(
         "ValidationError",
     ],
 )
-TIMEOUT = dt.timedelta(minutes=2)
+TIMEOUT = dt.timedelta(seconds=30)  # see bonded_list.ACTIVITY_TIMEOUT
 APPROVED = {"1", "4", "5"}
 
 NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {

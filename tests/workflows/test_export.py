@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from temporalio.client import WorkflowHandle
 
+from adapters.simulator.behaviour import SimulatorBehaviour
+from customs.routing import Number
 from demo import ids
 from ledger import LedgerQueries
 from schemas.lifecycle import (
@@ -128,3 +130,26 @@ async def test_an_export_of_more_than_the_lot_holds_goes_back_to_the_filer(zone:
 
     assert result.stage is Stage.COMPLETED
     assert _modules(zone) == (Decimal(100), Decimal(100))
+
+
+async def test_a_returned_export_cancelled_gives_the_modules_back(zone: Zone) -> None:
+    """Given customs returns the export list, when the filer cancels, then the deletion
+    is filed and the 120 reserved modules are available again."""
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"return_rate": 1.0}
+    )
+    handle = await _start(zone, export_draft("EX-RETURN-1", "120"))
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    await zone.reach(handle, Stage.RETURNED)
+    assert _modules(zone) == (Decimal(250), Decimal(220))
+
+    await handle.execute_update(
+        "cancel", Decision(actor="filer-li", role=Role.FILER, reason="the buyer cancelled")
+    )
+    result = await handle.result()
+
+    assert result.stage is Stage.CANCELLED
+    assert _modules(zone) == (Decimal(250), Decimal(100))
+    document = zone.deps.records.document(Number.INNER_NO, "EX-RETURN-1")
+    assert len(zone.deps.records.submissions(document.id)) == 2  # the list and its deletion
