@@ -69,7 +69,6 @@ class TransferActivities:
         if giving.owner.customs_code == receiving.owner.customs_code:
             problems.append("to_book_no: an in-zone transfer is between two enterprises")
         queries = LedgerQueries(self.deps.database)
-        value = Decimal(0)
         for number, line in enumerate(draft.lines, start=1):
             where = f"lines[{number}]"
             source = giving_items.get(line.from_item_no)
@@ -101,11 +100,9 @@ class TransferActivities:
                 )
             if not self.deps.masterdata.has_location(line.to_location):
                 problems.append(f"{where}.to_location: no location {line.to_location}")
-            value += expected_total(line.unit_price, line.quantity)
         return ValidationReport(
             ok=not problems,
             problems=tuple(problems),
-            cif_cny=value.quantize(Decimal("0.01")),
             enterprise_code=giving.owner.customs_code,
         )
 

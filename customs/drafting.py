@@ -97,6 +97,45 @@ def _envelope(message_type: MessageType, name: str, sender: Party, at: dt.dateti
     )
 
 
+def _line(
+    number: int,
+    item: ItemFacts,
+    quantity: Decimal,
+    unit_price: Decimal,
+    currency: str,
+    *,
+    origin: str,
+    duty_mode: str,
+    destination: str | None = None,
+    gross: Decimal | None = None,
+    net: Decimal | None = None,
+) -> InvtLine:
+    """One list line of a registered item, with its exact legal quantities."""
+    first, second = legal_quantities(quantity, item.first_legal_factor, item.second_legal_factor)
+    return InvtLine(
+        gds_seqno=number,
+        putrec_seqno=item.item_no,
+        gds_mtno=item.part_no,
+        gdecd=item.hs_code,
+        gds_nm=item.name,
+        gds_spcf_model_desc=item.specification or None,
+        dcl_unitcd=item.declared_unit,
+        lawf_unitcd=item.first_legal_unit,
+        secd_lawf_unitcd=item.second_legal_unit,
+        natcd=origin,
+        destination_natcd=destination,
+        dcl_uprc_amt=unit_price,
+        dcl_total_amt=expected_total(unit_price, quantity),
+        dcl_currcd=currency,
+        dcl_qty=quantity,
+        lawf_qty=first,
+        secd_lawf_qty=second,
+        gross_wt=gross,
+        net_wt=net,
+        lvyrlf_modecd=duty_mode,
+    )
+
+
 def entry_list(
     draft: Draft,
     *,
@@ -119,37 +158,22 @@ def entry_list(
     # (关联报关); the list generates none.
     linked = isinstance(draft, SecondLineEntryDraft)
     all_products = all(items[line.item_no].is_finished_good for line in draft.lines)
-    lines = []
-    for number, line in enumerate(draft.lines, start=1):
-        item = items[line.item_no]
-        first, second = legal_quantities(
-            line.quantity, item.first_legal_factor, item.second_legal_factor
+    lines = [
+        _line(
+            number,
+            items[line.item_no],
+            line.quantity,
+            line.unit_price,
+            line.currency,
+            origin=line.origin_country,
+            destination=_destination(draft),
+            gross=line.gross_weight,
+            net=line.net_weight,
+            # 照章征税 for goods sold into China; 全免 for bonded goods in and out.
+            duty_mode="1" if domestic else "3",
         )
-        lines.append(
-            InvtLine(
-                gds_seqno=number,
-                putrec_seqno=item.item_no,
-                gds_mtno=item.part_no,
-                gdecd=item.hs_code,
-                gds_nm=item.name,
-                gds_spcf_model_desc=item.specification or None,
-                dcl_unitcd=item.declared_unit,
-                lawf_unitcd=item.first_legal_unit,
-                secd_lawf_unitcd=item.second_legal_unit,
-                natcd=line.origin_country,
-                destination_natcd=_destination(draft),
-                dcl_uprc_amt=line.unit_price,
-                dcl_total_amt=expected_total(line.unit_price, line.quantity),
-                dcl_currcd=line.currency,
-                dcl_qty=line.quantity,
-                lawf_qty=first,
-                secd_lawf_qty=second,
-                gross_wt=line.gross_weight,
-                net_wt=line.net_weight,
-                # 照章征税 for goods sold into China; 全免 for bonded goods in and out.
-                lvyrlf_modecd="1" if domestic else "3",
-            )
-        )
+        for number, line in enumerate(draft.lines, start=1)
+    ]
     head = InvtHead(
         seq_no=seq_no,
         bond_invt_no=list_no,
@@ -333,33 +357,18 @@ def transfer_list(
     declaration: the goods stay in the zone (DclcusFlag 2)."""
     outbound = side == "out"
     owner = book.owner
-    lines = []
-    for number, line in enumerate(draft.lines, start=1):
-        item = items[line.from_item_no if outbound else line.to_item_no]
-        first, second = legal_quantities(
-            line.quantity, item.first_legal_factor, item.second_legal_factor
+    lines = [
+        _line(
+            number,
+            items[line.from_item_no if outbound else line.to_item_no],
+            line.quantity,
+            line.unit_price,
+            line.currency,
+            origin="142",
+            duty_mode="3",
         )
-        lines.append(
-            InvtLine(
-                gds_seqno=number,
-                putrec_seqno=item.item_no,
-                gds_mtno=item.part_no,
-                gdecd=item.hs_code,
-                gds_nm=item.name,
-                gds_spcf_model_desc=item.specification or None,
-                dcl_unitcd=item.declared_unit,
-                lawf_unitcd=item.first_legal_unit,
-                secd_lawf_unitcd=item.second_legal_unit,
-                natcd="142",
-                dcl_uprc_amt=line.unit_price,
-                dcl_total_amt=expected_total(line.unit_price, line.quantity),
-                dcl_currcd=line.currency,
-                dcl_qty=line.quantity,
-                lawf_qty=first,
-                secd_lawf_qty=second,
-                lvyrlf_modecd="3",
-            )
-        )
+        for number, line in enumerate(draft.lines, start=1)
+    ]
     head = InvtHead(
         putrec_no=book.book_no,
         etps_inner_invt_no=transfer_inner_no(draft.transfer_no, side),

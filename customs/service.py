@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,6 +35,8 @@ from schemas.customs import (
     SubmissionView,
 )
 from schemas.errors import NotFound
+
+T = TypeVar("T")
 
 
 def _now() -> dt.datetime:
@@ -73,32 +75,39 @@ class CustomsRecords:
         self.db = database
         self.clock = clock
 
+    def _retrying_a_race(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a transaction; if a concurrent twin won the race to a UNIQUE
+        key, run it once more: the second run finds the twin's row."""
+        try:
+            with self.db.transaction() as session:
+                return work(session)
+        except IntegrityError:
+            with self.db.transaction() as session:
+                return work(session)
+
     # --- documents ------------------------------------------------------------------
 
     def register(self, identity: Identity, *, workflow_id: str | None = None) -> DocumentView:
         """The document with this enterprise number, created on first sight."""
-        for attempt in range(2):
-            try:
-                with self.db.transaction() as session:
-                    row = repository.document_by(session, Number.INNER_NO, identity.inner_no)
-                    if row is None:
-                        now = self.clock()
-                        row = CustomsDocument(
-                            kind=identity.kind.value,
-                            enterprise_code=identity.enterprise_code,
-                            inner_no=identity.inner_no,
-                            workflow_id=workflow_id,
-                            created_at=now,
-                            updated_at=now,
-                        )
-                        session.add(row)
-                        session.flush()
-                    self._same_document(row, identity, workflow_id)
-                    return _document_view(row)
-            except IntegrityError:
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def work(session: Session) -> DocumentView:
+            row = repository.document_by(session, Number.INNER_NO, identity.inner_no)
+            if row is None:
+                now = self.clock()
+                row = CustomsDocument(
+                    kind=identity.kind.value,
+                    enterprise_code=identity.enterprise_code,
+                    inner_no=identity.inner_no,
+                    workflow_id=workflow_id,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(row)
+                session.flush()
+            self._same_document(row, identity, workflow_id)
+            return _document_view(row)
+
+        return self._retrying_a_race(work)
 
     @staticmethod
     def _same_document(row: CustomsDocument, identity: Identity, workflow_id: str | None) -> None:
@@ -144,32 +153,29 @@ class CustomsRecords:
     ) -> SubmissionView:
         """The file put in the OutBox for this document (once per file name)."""
         document = self.register(identity)
-        for attempt in range(2):
-            try:
-                with self.db.transaction() as session:
-                    row = repository.submission_by_file(session, file_name)
-                    if row is None:
-                        row = CustomsSubmission(
-                            document_id=document.id,
-                            message_type=message_type,
-                            file_name=file_name,
-                            content_sha256=sha256_of(payload),
-                            change_count=identity.change_count,
-                            payload=payload,
-                            submitted_at=self.clock(),
-                        )
-                        session.add(row)
-                        session.flush()
-                    elif row.content_sha256 != sha256_of(payload):
-                        raise DocumentConflict(
-                            f"{file_name} was already submitted with different content",
-                            field="file_name",
-                        )
-                    return _submission_view(row)
-            except IntegrityError:
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def work(session: Session) -> SubmissionView:
+            row = repository.submission_by_file(session, file_name)
+            if row is None:
+                row = CustomsSubmission(
+                    document_id=document.id,
+                    message_type=message_type,
+                    file_name=file_name,
+                    content_sha256=sha256_of(payload),
+                    change_count=identity.change_count,
+                    payload=payload,
+                    submitted_at=self.clock(),
+                )
+                session.add(row)
+                session.flush()
+            elif row.content_sha256 != sha256_of(payload):
+                raise DocumentConflict(
+                    f"{file_name} was already submitted with different content",
+                    field="file_name",
+                )
+            return _submission_view(row)
+
+        return self._retrying_a_race(work)
 
     def submission(self, file_name: str) -> SubmissionView | None:
         with self.db.transaction() as session:
@@ -209,38 +215,34 @@ class CustomsRecords:
         """
         route = route_of(message)
         content = sha256_of(payload)
-        for attempt in range(2):
-            try:
-                with self.db.transaction() as session:
-                    earlier = repository.receipt_by_content(
-                        session, content
-                    ) or repository.receipt_by_key(session, route.key)
-                    if earlier is not None:
-                        return ReceiptOutcome(
-                            status=ReceiptStatus.DUPLICATE, receipt=_receipt_view(earlier)
-                        )
-                    document = self._route(session, route, answers_file)
-                    self._learn(document, route)
-                    row = CustomsReceipt(
-                        document_id=document.id,
-                        message_type=message_type,
-                        receipt_key=route.key,
-                        content_sha256=content,
-                        file_name=file_name,
-                        result=route.result,
-                        business_time=route.business_time or self.clock(),
-                        received_at=self.clock(),
-                        summary=message.model_dump_json(),
-                        payload=payload,
-                    )
-                    session.add(row)
-                    session.flush()
-                    return ReceiptOutcome(status=ReceiptStatus.RECORDED, receipt=_receipt_view(row))
-            except IntegrityError:
-                # The same receipt recorded concurrently: the next attempt finds it.
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def work(session: Session) -> ReceiptOutcome:
+            earlier = repository.receipt_by_content(session, content) or repository.receipt_by_key(
+                session, route.key
+            )
+            if earlier is not None:
+                return ReceiptOutcome(
+                    status=ReceiptStatus.DUPLICATE, receipt=_receipt_view(earlier)
+                )
+            document = self._route(session, route, answers_file)
+            self._learn(document, route)
+            row = CustomsReceipt(
+                document_id=document.id,
+                message_type=message_type,
+                receipt_key=route.key,
+                content_sha256=content,
+                file_name=file_name,
+                result=route.result,
+                business_time=route.business_time or self.clock(),
+                received_at=self.clock(),
+                summary=message.model_dump_json(),
+                payload=payload,
+            )
+            session.add(row)
+            session.flush()
+            return ReceiptOutcome(status=ReceiptStatus.RECORDED, receipt=_receipt_view(row))
+
+        return self._retrying_a_race(work)
 
     def _route(self, session: Session, route: Route, answers_file: str | None) -> CustomsDocument:
         if answers_file is not None:

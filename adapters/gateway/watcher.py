@@ -38,6 +38,7 @@ from customs.errors import Unroutable
 from customs.routing import Answer
 from customs.service import CustomsRecords
 from schemas.customs import ReceiptStatus, ReceiptView
+from schemas.messages.codes import MessageType
 from schemas.messages.fields import DOCUMENT_ZONE
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,10 @@ class ReceiptWatcher:
         # The real client may still be writing a file: leave files younger than this.
         self.settle_seconds = settle_seconds
         self.clock = clock
+        # Look for undelivered receipts once after a start (a crash may have left
+        # some) and again only after a delivery failed: not on every pass, where the
+        # query would read the whole receipts table every second.
+        self._redeliver = True
 
     # --- one pass -------------------------------------------------------------------
 
@@ -102,7 +107,8 @@ class ReceiptWatcher:
         return sorted(files, key=lambda path: (path.stat().st_mtime_ns, path.name))
 
     def scan_once(self) -> list[Taken]:
-        self.deliver_pending()
+        if self._redeliver:
+            self.deliver_pending()
         taken = []
         cutoff = time.time() - self.settle_seconds
         for path in self.waiting():
@@ -133,7 +139,7 @@ class ReceiptWatcher:
         except XmlMessageError as error:
             return self._quarantine(path, str(error), payload)
         kind = kind_of(message)
-        if kind.layout is Layout.UPLOAD or kind.type.value == "DecMessage":
+        if kind.layout is Layout.UPLOAD or kind.type is MessageType.DEC_MESSAGE:
             return self._quarantine(
                 path, f"{kind.type.value} is an upload, not a receipt: it belongs in the OutBox"
             )
@@ -196,6 +202,7 @@ class ReceiptWatcher:
             self.sink.deliver(receipt, message)
         except Exception:  # the sink's trouble must not stop the InBox
             log.exception("delivering receipt %s failed; will retry", receipt.id)
+            self._redeliver = True
             return
         self.records.mark_delivered(receipt.id)
 
@@ -203,6 +210,7 @@ class ReceiptWatcher:
         """Deliver receipts recorded earlier but not yet delivered (after a crash)."""
         if self.sink is None:
             return 0
+        self._redeliver = False  # set again by any delivery that fails below
         delivered = 0
         for receipt in self.records.undelivered():
             payload = self.records.receipt_payload(receipt.id)

@@ -60,6 +60,8 @@ def submit(file: Path = typer.Argument(..., help="An INV101, SAS121 or DecMessag
         message = from_element(read_untrusted_file(file), source=str(file))
     except XmlMessageError as error:
         fail(str(error))
+    except OSError as error:
+        fail(f"{file}: cannot be read: {error.strerror or error}")
     if not isinstance(message, BondedListUpload | GatePassUpload | DeclarationMessage):
         fail(f"{file}: only INV101, SAS121 and DecMessage are submitted; this is a receipt")
     with reporting():

@@ -39,6 +39,8 @@ def _read(file: Path) -> tuple[Any, CustomsMessage]:
         return root, from_element(root, source=str(file))
     except XmlMessageError as error:
         fail(str(error))
+    except OSError as error:
+        fail(f"{file}: cannot be read: {error.strerror or error}")
 
 
 def as_json(message: CustomsMessage) -> dict[str, Any]:
@@ -109,7 +111,10 @@ def render_command(
         fail(f"TYPE: {message_type!r} is not one of {', '.join(t.value for t in MessageType)}")
     if not json_file.is_file():
         fail(f"{json_file}: no such file")
-    text = json_file.read_text(encoding="utf-8")
+    try:
+        text = json_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"{json_file}: cannot be read as UTF-8 JSON: {error}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
