@@ -225,6 +225,7 @@ class EntryActivities:
                 actor=data.actor,
                 reason=data.reason,
                 occurred_at=data.at,
+                lineage=data.lineage,
             )
         )
         return client_id

@@ -3,9 +3,8 @@
 One reservation holds both sides (pending out on the giving lots, pending in on the
 receiving lots, through the zone_transfer accounts of each book), so posting it
 moves both at once or neither. Both sides carry the transfer's number as their
-document, which is how a trace crosses from one book to the other. (The ledger
-records lineage links only with a posted group, not with a reservation and its
-resolution; a link from each receiving lot to its giving lot is the next step.)
+document, and the posting records a lineage link from each receiving lot to its
+giving lot, which is how a trace crosses from one enterprise's book to the other's.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from schemas.ledger import (
     DocumentRef,
     LedgerReceipt,
     Leg,
+    LineageInput,
     MovementRequest,
     OutsideRef,
     ResolveRequest,
@@ -205,7 +206,7 @@ class Ledger:
         prepared = [
             self._prepare(session, i, leg, new_accounts) for i, leg in enumerate(request.legs)
         ]
-        lineage = self._prepare_lineage(session, request)
+        lineage = self._prepare_lineage(session, request.lineage)
         txn = LedgerTransaction(
             client_id=request.client_id,
             operation=request.operation.value,
@@ -234,12 +235,7 @@ class Ledger:
         applied = self._apply(session, effects, prepared)
         movements = self._write_movements(session, txn, prepared, phase)
         self._write_entries(session, movements, effects, applied)
-        links = [
-            LineageLink(transaction_id=txn.id, output_lot_id=out, input_lot_id=inp, quantity=qty)
-            for out, inp, qty in lineage
-        ]
-        session.add_all(links)
-        session.flush()
+        links = self._write_lineage(session, txn, lineage)
         self._append_to_chain(session, txn, None, movements, links)
         return _receipt(session, txn, replayed=False)
 
@@ -344,10 +340,10 @@ class Ledger:
         return _Account(known, key, True)
 
     def _prepare_lineage(
-        self, session: Session, request: MovementRequest
+        self, session: Session, lineage: tuple[LineageInput, ...]
     ) -> list[tuple[int, int, Decimal]]:
         out: list[tuple[int, int, Decimal]] = []
-        for i, link in enumerate(request.lineage):
+        for i, link in enumerate(lineage):
             ids = []
             for side, ref in (("output", link.output), ("input", link.input)):
                 lot = repository.lot_info(session, ref.book_no, ref.lot_no)
@@ -361,6 +357,17 @@ class Ledger:
                 raise LedgerError("a lot cannot be its own input", field=f"lineage[{i}]")
             out.append((ids[0], ids[1], link.quantity))
         return out
+
+    def _write_lineage(
+        self, session: Session, txn: LedgerTransaction, lineage: list[tuple[int, int, Decimal]]
+    ) -> list[LineageLink]:
+        links = [
+            LineageLink(transaction_id=txn.id, output_lot_id=out, input_lot_id=inp, quantity=qty)
+            for out, inp, qty in lineage
+        ]
+        session.add_all(links)
+        session.flush()
+        return links
 
     # --- resolve a reservation ---------------------------------------------------------
 
@@ -435,12 +442,14 @@ class Ledger:
                     currency=m.currency,
                 )
             )
+        lineage = self._prepare_lineage(session, request.lineage)
         applied = self._apply(session, effects, prepared)
         movements = self._write_movements(
             session, txn, prepared, Phase.POSTED if post else Phase.VOIDED
         )
         self._write_entries(session, movements, effects, applied)
-        self._append_to_chain(session, txn, reservation.client_id, movements, [])
+        links = self._write_lineage(session, txn, lineage)
+        self._append_to_chain(session, txn, reservation.client_id, movements, links)
         return _receipt(session, txn, replayed=False)
 
     # --- shared steps ------------------------------------------------------------------

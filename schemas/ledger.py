@@ -119,9 +119,12 @@ class _Audited(_Model):
 
     def fingerprint(self) -> str:
         """A stable hash of the request's content, to tell a replay from a conflict."""
-        body = self.model_dump(mode="json")
+        body = self._fingerprinted()
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def _fingerprinted(self) -> dict[str, object]:
+        return self.model_dump(mode="json")
 
 
 class MovementRequest(_Audited):
@@ -144,6 +147,20 @@ class ResolveRequest(_Audited):
 
     operation: Literal[Operation.POST_PENDING, Operation.VOID_PENDING]
     reservation_client_id: ClientId
+    # Lineage recorded when the reservation is posted: an in-zone transfer's receiving
+    # lot came from the giving lot, across two books.
+    lineage: tuple[LineageInput, ...] = ()
+
+    @model_validator(mode="after")
+    def _lineage_only_when_posting(self) -> ResolveRequest:
+        if self.lineage and self.operation is not Operation.POST_PENDING:
+            raise ValueError("lineage is recorded when goods move: post, don't void")
+        return self
+
+    def _fingerprinted(self) -> dict[str, object]:
+        # Resolutions recorded before lineage existed were hashed without the field:
+        # leave it out when empty so their replays still match.
+        return self.model_dump(mode="json", exclude={"lineage"} if not self.lineage else None)
 
 
 class AccountView(_Model):

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from schemas.ledger import LineageInput, LotRef
 from schemas.quantities import Amount, NonNegativeQuantity, PositiveQuantity
 
 Code = Annotated[str, Field(min_length=1, max_length=64)]
@@ -167,6 +168,18 @@ class TransferDraft(_Model):
     supervision_mode: Annotated[str, Field(pattern=r"^[0-9]{4}$")] = "5034"
     lines: Annotated[tuple[TransferLine, ...], Field(min_length=1, max_length=1000)]
     filed_by: Code
+
+    def lineage(self) -> tuple[LineageInput, ...]:
+        """Each receiving lot came from its giving lot: the link a trace follows from
+        one enterprise's book into the other's."""
+        return tuple(
+            LineageInput(
+                output=LotRef(book_no=self.to_book_no, lot_no=line.to_lot_no),
+                input=LotRef(book_no=self.from_book_no, lot_no=line.from_lot_no),
+                quantity=line.quantity,
+            )
+            for line in self.lines
+        )
 
 
 class TransferCorrection(_Model):
@@ -509,6 +522,7 @@ class ResolveInput(_Model):
     actor: str
     reason: Reason
     document_no: str
+    lineage: tuple[LineageInput, ...] = ()  # recorded with the posting
 
 
 class SubmitListInput(_Model):

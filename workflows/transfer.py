@@ -211,6 +211,7 @@ class TransferWorkflow(LifecycleRecord):
                 actor="bondflow",
                 reason=reason,
                 document_no=self.draft.transfer_no,
+                lineage=self.draft.lineage() if post else (),
             ),
             str,
         )

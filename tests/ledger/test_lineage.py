@@ -12,12 +12,14 @@ then posted at the gate); list D reserves 2 more modules for export and is delet
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 
 import pytest
 
 from adapters.db.engine import Database
-from ledger import Ledger, LedgerQueries, UnknownReference
+from ledger import ChainAuditor, Ledger, LedgerQueries, UnknownReference
 from schemas.codes import DocumentType, Operation
 from schemas.ledger import LotTrace, MovementRequest, ResolveRequest
 from tests.ledger.helpers import cells_key
@@ -212,3 +214,48 @@ def test_given_the_story_when_asked_as_of_earlier_instants_then_the_books_are_as
     before = history[0].recorded_at - dt.timedelta(microseconds=1)
     assert queries.balance(M1_KEY, as_of=before).posted == 0
     assert queries.balance(cells_key("L1"), as_of=history[0].recorded_at).posted == 200
+
+
+def test_given_a_reserved_move_when_posted_with_lineage_then_the_trace_crosses_to_the_giving_lot(
+    db: Database,
+) -> None:
+    """An in-zone transfer is reserved first and posted when both lists are approved:
+    the lineage comes with the posting, and is chained like any other."""
+    zone = make_zone(db)
+    zone.lot("G1")
+    zone.lot("R1")
+    ledger = Ledger(db)
+    ledger.execute(request("in", leg("30", outside("abroad"), stock("G1")), document=LIST_A))
+    ledger.execute(
+        request(
+            "tr",
+            leg("12", stock("G1"), outside("zone_transfer")),
+            leg("12", outside("zone_transfer"), stock("R1")),
+            reserve=True,
+            document="TR-1",
+        )
+    )
+    posting = resolve("tr/post", "tr").model_copy(update={"lineage": (consumed("R1", "G1", "12"),)})
+    ledger.resolve(posting)
+    assert ledger.resolve(posting).replayed
+
+    trace = LedgerQueries(db).trace_backward(BOOK, "R1")
+    assert [(link.quantity, link.lot.lot_no) for link in trace.links] == [(Decimal(12), "G1")]
+    assert [s.document.number for s in trace.links[0].lot.steps if s.document] == [LIST_A]
+    assert ChainAuditor(db).verify().ok
+
+
+def test_given_a_reservation_when_voided_with_lineage_then_it_is_refused() -> None:
+    with pytest.raises(ValueError, match="post, don't void"):
+        ResolveRequest.model_validate(
+            {**resolve("v", "r", post=False).model_dump(), "lineage": (consumed("R1", "G1", "1"),)}
+        )
+
+
+def test_given_a_resolution_without_lineage_then_its_fingerprint_is_as_before_lineage() -> None:
+    """Resolutions recorded before lineage existed must still replay, not conflict."""
+    request_ = resolve("p", "r")
+    body = request_.model_dump(mode="json")
+    del body["lineage"]
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert request_.fingerprint() == hashlib.sha256(canonical.encode()).hexdigest()

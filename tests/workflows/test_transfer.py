@@ -109,6 +109,16 @@ async def test_a_transfer_moves_both_books_at_once_with_lineage(zone: Zone) -> N
     assert [(step.outside, step.document and step.document.number) for step in trace.steps] == [
         ("zone_transfer", "TR-2611-01")
     ]
+    # And the posting linked it to the giving lot in the other enterprise's book, so a
+    # trace goes on from there to the glass's own entry documents.
+    assert [(link.quantity, link.lot.book_no, link.lot.lot_no) for link in trace.links] == [
+        (Decimal(20), ids.SOLAR_BOOK, ids.GLASS_LOT)
+    ]
+    assert trace.links[0].lot.steps, "the giving lot's own receipts are in the trace"
+    forward = LedgerQueries(zone.db).trace_forward(ids.SOLAR_BOOK, ids.GLASS_LOT)
+    assert (ids.COLD_CHAIN_BOOK, "TR-2611-01-GLS") in {
+        (link.lot.book_no, link.lot.lot_no) for link in forward.links
+    }
     records = zone.deps.records
     filed = [
         records.document(Number.INNER_NO, f"TR-2611-01-{side}").business_no
