@@ -54,6 +54,7 @@ class Stage(StrEnum):
     AWAITING_RELEASE = "awaiting_release"  # declaration channels until P
     INSPECTION = "inspection"  # 查验: waiting for the liaison's inspection result
     AWAITING_GATE = "awaiting_gate"  # gate pass filed, vehicle not yet through
+    GATE_PASS_RETURNED = "gate_pass_returned"  # SAS221 退单: the filer corrects the vehicle
     AWAITING_PAYMENT = "awaiting_payment"  # 缴款: duties payable before release
     WEIGHT_HOLD = "weight_hold"  # the scale disagrees: the liaison decides
     NORM_DEVIATION = "norm_deviation"  # consumption outside the norm: the liaison decides
@@ -359,6 +360,15 @@ class InspectionResult(_Model):
     role: Role
     passed: bool
     reason: Reason
+
+
+class VehicleCorrection(_Model):
+    """The filer's answer to a returned gate pass: the vehicle as it really is."""
+
+    actor: Code
+    role: Role
+    reason: Reason
+    vehicle: Vehicle
 
 
 class WeightDecision(_Model):

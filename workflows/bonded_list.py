@@ -60,6 +60,7 @@ with workflow.unsafe.imports_passed_through():
         TaxAssessment,
         TimelineEntry,
         ValidationReport,
+        VehicleCorrection,
         WeightDecision,
     )
     from schemas.messages.fields import DOCUMENT_ZONE
@@ -98,6 +99,10 @@ NEXT_STEP = {
     Stage.INSPECTION: ("record the inspection result", Role.LIAISON),
     Stage.AWAITING_PAYMENT: ("pay the duties and taxes, then confirm the payment", Role.FILER),
     Stage.AWAITING_GATE: ("the vehicle through the gate and the book posted", Role.CUSTOMS),
+    Stage.GATE_PASS_RETURNED: (
+        "correct the vehicle and file the gate pass again, or cancel",
+        Role.FILER,
+    ),
     Stage.WEIGHT_HOLD: ("decide on the weight mismatch", Role.LIAISON),
     Stage.POSTING: ("posting the stock", Role.SYSTEM),
     Stage.AWAITING_DEPARTURE: ("departure of the train (结关)", Role.CUSTOMS),
@@ -145,6 +150,7 @@ class BondedListLifecycle(LifecycleRecord):
         self._cancel: Decision | None = None
         self._inspection: InspectionResult | None = None
         self._weight_decision: WeightDecision | None = None
+        self._vehicle: VehicleCorrection | None = None
         self._first_receipt_id = 0  # receipts before the current filing are history
         self._returned_reasons: tuple[str, ...] = ()
         self._filed = False  # a list is with customs: cancelling must ask for its deletion
@@ -281,18 +287,7 @@ class BondedListLifecycle(LifecycleRecord):
 
     async def _through_the_gate(self) -> None:
         list_no = self._numbers["list_no"]
-        submitted = await self._activity(
-            f"{self.ACTIVITIES}.submit_gate_pass",
-            SubmitGatePassInput(
-                workflow_id=workflow.info().workflow_id,
-                draft=self.draft,
-                list_no=list_no,
-                at=workflow.now(),
-            ),
-            Submitted,
-        )
-        self._note(Stage.AWAITING_GATE, "bondflow", Role.SYSTEM, f"gate pass {submitted.file_name}")
-        await self._await_customs(lambda: self._receipt("SAS223") is not None)
+        await self._file_gate_pass(list_no)
         passage = self._receipt("SAS223")
         assert passage is not None
         assert passage.measured_weight is not None
@@ -326,6 +321,57 @@ class BondedListLifecycle(LifecycleRecord):
         self._note(Stage.AWAITING_DEPARTURE, "bondflow", Role.SYSTEM, "stock posted: gone abroad")
         await self._await_customs(self._closed)
         self._note(Stage.COMPLETED, "customs", Role.CUSTOMS, "closed (结关): the train has left")
+
+    async def _file_gate_pass(self, list_no: str) -> None:
+        """File the SAS121 until the vehicle passes; a returned pass (SAS221 3) waits
+        for the filer's corrected vehicle and is filed again."""
+        while True:
+            # Receipts of an earlier filing of the pass are history (as for the list).
+            first = max(self._receipts, default=0) + 1
+            submitted = await self._activity(
+                f"{self.ACTIVITIES}.submit_gate_pass",
+                SubmitGatePassInput(
+                    workflow_id=workflow.info().workflow_id,
+                    draft=self.draft,
+                    list_no=list_no,
+                    at=workflow.now(),
+                ),
+                Submitted,
+            )
+            self._note(
+                Stage.AWAITING_GATE, "bondflow", Role.SYSTEM, f"gate pass {submitted.file_name}"
+            )
+            await self._await_customs(self._passed_or_returned(first))
+            if self._receipt("SAS223") is not None:
+                return
+            reasons = "; ".join(self._pass_return_reasons(first)) or "returned without a reason"
+            self._note(
+                Stage.GATE_PASS_RETURNED, "customs", Role.CUSTOMS, f"gate pass returned: {reasons}"
+            )
+            await self._wait(lambda: self._vehicle is not None or self._cancel is not None)
+            self._check_cancel()
+            correction, self._vehicle = self._vehicle, None
+            assert correction is not None
+            self._draft = self.draft.model_copy(update={"vehicle": correction.vehicle})
+            self._note(
+                Stage.GATE_PASS_RETURNED,
+                correction.actor,
+                correction.role,
+                f"vehicle {correction.vehicle.vehicle_no}: {correction.reason}",
+            )
+
+    def _passed_or_returned(self, since: int) -> Callable[[], bool]:
+        return lambda: self._receipt("SAS223") is not None or bool(self._pass_returns(since))
+
+    def _pass_returns(self, since: int) -> list[ReceiptSignal]:
+        return [
+            r
+            for r in self._receipts.values()
+            if r.message_type == "SAS221" and r.result == "3" and r.receipt_id >= since
+        ]
+
+    def _pass_return_reasons(self, since: int) -> tuple[str, ...]:
+        return max(self._pass_returns(since), key=lambda r: r.receipt_id).reasons
 
     def _owes(self) -> bool:
         return self._taxes is not None and self._taxes.payable.total > 0
@@ -575,7 +621,13 @@ class BondedListLifecycle(LifecycleRecord):
             decision.role,
             {Role.FILER, Role.LIAISON},
             "cancel",
-            {Stage.VALIDATING, Stage.AWAITING_SIGN_OFF, Stage.RETURNED, Stage.INSPECTION},
+            {
+                Stage.VALIDATING,
+                Stage.AWAITING_SIGN_OFF,
+                Stage.RETURNED,
+                Stage.INSPECTION,
+                Stage.GATE_PASS_RETURNED,
+            },
         )
 
     @workflow.update(name="record_inspection")
@@ -601,6 +653,17 @@ class BondedListLifecycle(LifecycleRecord):
             raise ApplicationError(
                 f"amount: {payment.amount} paid, {self._owed()} payable", type="Refused"
             )
+
+    @workflow.update(name="correct_vehicle")
+    def correct_vehicle(self, correction: VehicleCorrection) -> LifecycleStatus:
+        self._vehicle = correction
+        return self.status()
+
+    @correct_vehicle.validator
+    def _can_correct_vehicle(self, correction: VehicleCorrection) -> None:
+        self._require(
+            correction.role, {Role.FILER}, "correct the vehicle", {Stage.GATE_PASS_RETURNED}
+        )
 
     @workflow.update(name="decide_weight")
     def decide_weight(self, decision: WeightDecision) -> LifecycleStatus:

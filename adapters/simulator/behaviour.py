@@ -17,6 +17,9 @@ class SimulatorBehaviour(BaseModel):
     return_rate: float = Field(0.05, ge=0, le=1)  # 退单 with a reason, for a valid list
     inspection_rate: float = Field(0.1, ge=0, le=1)  # 查验 of a declaration
     gate_inspection_rate: float = Field(0.0, ge=0, le=1)  # SAS224 at the gate
+    # A gate pass returned (SAS221 3) because the vehicle does not match the gate's
+    # registration; a pass is returned at most once, its re-filing is approved.
+    gate_return_rate: float = Field(0.0, ge=0, le=1)
     # The gate scale's reading differs from the declared total by up to this, either way.
     weight_noise_kg: Decimal = Field(Decimal("20"), ge=0)
     # Seconds between one document's consecutive receipts (0: all at once).
@@ -34,5 +37,6 @@ class SimulatorBehaviour(BaseModel):
             return_rate=0,
             inspection_rate=0,
             gate_inspection_rate=0,
+            gate_return_rate=0,
             weight_noise_kg=Decimal(0),
         )

@@ -397,6 +397,15 @@ class CustomsOffice:
         ]
         if known.status == "passed":
             reasons.append(f"核放单{inner}已过卡，不能重复申报")
+        if (
+            not reasons
+            and not known.returned_once
+            and self.behaviour.gate_return_rate > 0
+            # Its own draw: the other decisions of a seed stay as they were.
+            and self._rng("SAS121-vehicle", inner).random() < self.behaviour.gate_return_rate
+        ):
+            known.returned_once = True
+            reasons.append(f"车辆{head.vehicle_no}与卡口备案信息不符，请核实车牌号及车辆自重")
 
         def review(result: str, status: str | None, reasons: tuple[str, ...] = ()) -> None:
             name = name_of(MessageType.SAS221, 1)

@@ -36,6 +36,7 @@ class PassRecord:
     sender_id: str
     pass_no: str | None = None
     status: str = "stored"  # stored | approved | returned | passed
+    returned_once: bool = False  # the simulated vehicle check returns a pass only once
 
 
 @dataclass

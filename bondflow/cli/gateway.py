@@ -134,6 +134,9 @@ def customs_sim(
     return_rate: float = typer.Option(0.05, min=0, max=1),
     inspection_rate: float = typer.Option(0.1, min=0, max=1),
     gate_inspection_rate: float = typer.Option(0.0, min=0, max=1),
+    gate_return_rate: float = typer.Option(
+        0.0, min=0, max=1, help="Share of gate passes returned once for the vehicle."
+    ),
     weight_noise_kg: str = typer.Option("20", help="The gate scale's error, either way."),
     delay: float = typer.Option(0.0, help="Seconds between one document's receipts."),
     interval: float = typer.Option(0.5, help="Seconds between passes over the OutBox."),
@@ -147,6 +150,7 @@ def customs_sim(
             return_rate=return_rate,
             inspection_rate=inspection_rate,
             gate_inspection_rate=gate_inspection_rate,
+            gate_return_rate=gate_return_rate,
             weight_noise_kg=Decimal(weight_noise_kg),
             receipt_delay_seconds=delay,
         )

@@ -594,6 +594,29 @@ def test_a_gate_inspection_adds_sas224_before_sas223(make_exchange: ExchangeFact
     ]
 
 
+def test_a_gate_pass_returned_for_its_vehicle_is_approved_when_filed_again(
+    make_exchange: ExchangeFactory,
+) -> None:
+    # Given an approved list and a gate whose registration disagrees with the vehicle
+    exchange = make_exchange(behaviour(gate_return_rate=1))
+    _, list_no = file_an_approved_list(exchange)
+
+    # When the gate pass is filed, it is returned with the reason
+    exchange.submit(gate_pass(list_no))
+    returned = exchange.run()
+    assert summaries(returned) == ["CommonResponeMessage 0", "SAS221 3"]
+    assert any("青A" in note or "车辆" in note for note in notes(one(returned, Sas221Receipt, "3")))
+
+    # Then filed again with the corrected vehicle, it is approved and goes through
+    exchange.submit(gate_pass(list_no, vehicle_no="青A·D5678"))
+    assert summaries(exchange.run()) == [
+        "CommonResponeMessage 0",
+        "SAS221 1",
+        "SAS223 1",
+        "INV211 1",
+    ]
+
+
 # --- 7. an export ------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from schemas.lifecycle import (
     InspectionResult,
     Role,
     Stage,
+    VehicleCorrection,
     WeightDecision,
 )
 from tests.workflows.conftest import Zone, entry_draft, keep_history
@@ -281,3 +282,67 @@ async def test_a_correction_that_does_not_fit_the_book_goes_back_to_the_filer(
     result = await handle.result()
     assert result.stage is Stage.COMPLETED
     assert _stock(zone, "IN-RECHECK-1-C") == (Decimal("12000"), Decimal(0))
+
+
+async def test_a_returned_gate_pass_is_filed_again_with_the_corrected_vehicle(
+    zone: Zone,
+) -> None:
+    """Given an approved list, when customs returns its gate pass (SAS221 3: the
+    vehicle does not match the gate's registration), then the filer corrects the
+    vehicle, the pass is filed again, and the entry goes through and is posted once."""
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"gate_return_rate": 1.0}
+    )
+    draft = entry_draft("IN-GATE-1")
+    handle = await zone.start(draft)
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    status = await zone.reach(handle, Stage.GATE_PASS_RETURNED)
+    assert status.waiting_for is Role.FILER
+    assert any("与卡口备案信息不符" in entry.note for entry in status.timeline)
+
+    corrected = draft.vehicle.model_copy(update={"vehicle_no": "青A·D5678"})
+    with pytest.raises(WorkflowUpdateFailedError):
+        await handle.execute_update(
+            "correct_vehicle",
+            VehicleCorrection(
+                actor="liaison-wang", role=Role.LIAISON, reason="换车", vehicle=corrected
+            ),
+        )
+    await handle.execute_update(
+        "correct_vehicle",
+        VehicleCorrection(
+            actor="filer-li", role=Role.FILER, reason="实际承运车辆为青A·D5678", vehicle=corrected
+        ),
+    )
+    result = await handle.result()
+    await keep_history(handle, "entry_gate_pass_returned")
+
+    assert result.stage is Stage.COMPLETED
+    assert _stock(zone, "IN-GATE-1-C") == (Decimal("12000"), Decimal(0))
+    passes = _submissions(zone, "IN-GATE-1-GP")
+    assert [s.message_type for s in passes] == ["SAS121", "SAS121"]
+    assert [s.message_type for s in _submissions(zone, "IN-GATE-1")] == ["INV101"]
+
+
+async def test_cancelling_after_a_returned_gate_pass_deletes_the_approved_list(
+    zone: Zone,
+) -> None:
+    """Given an approved list whose gate pass was returned, when the filer cancels
+    instead of correcting, then the list's deletion is filed and nothing stays
+    reserved: the goods never entered."""
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"gate_return_rate": 1.0}
+    )
+    handle = await zone.start(entry_draft("IN-GATE-2"))
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    await zone.reach(handle, Stage.GATE_PASS_RETURNED)
+    await handle.execute_update(
+        "cancel", Decision(actor="filer-li", role=Role.FILER, reason="合同取消，货物退运")
+    )
+    result = await handle.result()
+
+    assert result.stage is Stage.CANCELLED
+    assert _stock(zone, "IN-GATE-2-C") == (Decimal(0), Decimal(0))
+    assert [s.message_type for s in _submissions(zone, "IN-GATE-2")] == ["INV101", "INV101"]
