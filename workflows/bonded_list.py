@@ -26,7 +26,7 @@ from typing import Any, ClassVar, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from rules.gate_weight import check_weight
@@ -221,7 +221,13 @@ class BondedListLifecycle(LifecycleRecord):
     async def _declare(self) -> None:
         """Reserve, file the list and follow its review until it is approved."""
         self._set(Stage.RESERVING)
-        self._reservation = await self._reserve()
+        while (reservation := await self._try_reserve()) is None:
+            # The stock went to another document since the check: back to the filer,
+            # then checked and signed off again.
+            await self._await_correction()
+            await self._prepare()
+            self._set(Stage.RESERVING)
+        self._reservation = reservation
         while True:
             await self._file_list()
             outcome = await self._await_review()
@@ -229,16 +235,55 @@ class BondedListLifecycle(LifecycleRecord):
                 return
             # Returned by customs: the filer corrects (ChgTmsCnt + 1) or cancels.
             await self._await_correction()
-            # Added after lifecycles were already running: a corrected draft is checked
-            # against the book again before it is filed. Histories recorded before the
-            # change have no marker and replay the old path.
-            if workflow.patched("validate-corrections"):
-                await self._validate_correction()
-            previous = self._reservation
-            self._change_count += 1
+            # Running lifecycles were recorded with two older paths; their histories
+            # carry no marker (or only the older one) and replay as they ran.
+            if workflow.patched("release-before-correcting"):
+                await self._replace_reservation()
+            else:
+                await self._replace_reservation_v1()
+
+    async def _replace_reservation(self) -> None:
+        """The corrected list is checked and reserved in place of the first: the first
+        reservation is voided before, so an exit's goods are not held twice (a
+        returned export of 120 of 150 modules could never be corrected otherwise)."""
+        previous = self._reservation
+        assert previous is not None
+        self._reservation = None
+        await self._resolve(previous, post=False, reason="released for the corrected list")
+        self._change_count += 1
+        while True:
+            await self._validate_correction()
             self._set(Stage.RESERVING)
-            self._reservation = await self._reserve()
-            await self._resolve(previous, post=False, reason="replaced by the corrected list")
+            self._reservation = await self._try_reserve()
+            if self._reservation is not None:
+                return
+            await self._await_correction()
+
+    async def _replace_reservation_v1(self) -> None:
+        if workflow.patched("validate-corrections"):
+            await self._validate_correction()
+        previous = self._reservation
+        assert previous is not None
+        self._change_count += 1
+        self._set(Stage.RESERVING)
+        self._reservation = await self._reserve()
+        await self._resolve(previous, post=False, reason="replaced by the corrected list")
+
+    async def _try_reserve(self) -> str | None:
+        """The reservation's client id, or None (noted) when the stock is not there."""
+        try:
+            return await self._reserve()
+        except ActivityError as error:
+            cause = error.cause
+            if not isinstance(cause, ApplicationError) or cause.type != "InsufficientStock":
+                raise
+            self._note(
+                Stage.RETURNED,
+                "bondflow",
+                Role.SYSTEM,
+                f"the stock could not be reserved: {cause.message}",
+            )
+            return None
 
     async def _release(self) -> None:
         """The generated filing list's channels until customs releases it (P)."""
@@ -516,7 +561,8 @@ class BondedListLifecycle(LifecycleRecord):
         assert correction is not None
         self._correction = None
         self._draft = correction.draft
-        self._signed_off = None if self._reservation is None else self._signed_off
+        # Corrected before it was ever filed: the liaison signs the new draft off.
+        self._signed_off = self._signed_off if self._filed else None
         self._note(
             Stage.RETURNED, correction.actor, correction.role, f"corrected: {correction.reason}"
         )

@@ -153,3 +153,70 @@ async def test_a_returned_export_cancelled_gives_the_modules_back(zone: Zone) ->
     assert _modules(zone) == (Decimal(250), Decimal(100))
     document = zone.deps.records.document(Number.INNER_NO, "EX-RETURN-1")
     assert len(zone.deps.records.submissions(document.id)) == 2  # the list and its deletion
+
+
+async def test_a_returned_export_corrected_holds_its_modules_only_once(zone: Zone) -> None:
+    """Given 150 modules available and an export of 120 that customs returns, when the
+    filer corrects it, then the corrected list is checked and reserved in place of
+    the first (not on top of it: 2 × 120 would not fit), filed with ChgTmsCnt 1 and
+    posted; 30 modules stay in the lot."""
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"return_rate": 1.0}
+    )
+    draft = export_draft("EX-RETURN-2", "120")
+    handle = await _start(zone, draft)
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    await zone.reach(handle, Stage.RETURNED)
+    assert _modules(zone) == (Decimal(250), Decimal(220))
+
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve()
+    await handle.execute_update(
+        "correct",
+        Correction(
+            actor="filer-li",
+            role=Role.FILER,
+            reason="运抵国更正",
+            draft=draft.model_copy(update={"destination_country": "305"}),
+        ),
+    )
+    result = await handle.result()
+    await keep_history(handle, "export_returned_corrected")
+
+    assert result.stage is Stage.COMPLETED, (await zone.status(handle)).timeline
+    assert (await zone.status(handle)).change_count == 1
+    assert _modules(zone) == (Decimal(130), Decimal(100))
+
+
+async def test_stock_taken_between_the_check_and_the_sign_off_goes_back_to_the_filer(
+    zone: Zone,
+) -> None:
+    """Given two exports of 120 of the 150 available modules, both checked, when the
+    first is signed off and reserved, then the second's sign-off finds the stock gone:
+    it is returned to the filer with the reason (not failed), and corrected to the 30
+    left, checked and signed off again, it goes through."""
+    first = await _start(zone, export_draft("EX-RACE-1", "120"))
+    second = await _start(zone, export_draft("EX-RACE-2", "120"))
+    await zone.reach(first, Stage.AWAITING_SIGN_OFF)
+    await zone.reach(second, Stage.AWAITING_SIGN_OFF)
+    await first.execute_update("sign_off", LIAISON)
+    await zone.reach(first, Stage.AWAITING_GATE, timeout=30)
+
+    await second.execute_update("sign_off", LIAISON)
+    status = await zone.reach(second, Stage.RETURNED)
+    assert any("could not be reserved" in e.note for e in status.timeline)
+    await second.execute_update(
+        "correct",
+        Correction(
+            actor="filer-li",
+            role=Role.FILER,
+            reason="只出剩余的30块",
+            draft=export_draft("EX-RACE-2", "30"),
+        ),
+    )
+    await zone.reach(second, Stage.AWAITING_SIGN_OFF)
+    await second.execute_update("sign_off", LIAISON)
+
+    assert (await first.result()).stage is Stage.COMPLETED
+    assert (await second.result()).stage is Stage.COMPLETED
+    assert _modules(zone) == (Decimal(100), Decimal(100))

@@ -34,6 +34,8 @@ def test_there_are_histories_for_each_path() -> None:
         "entry_inspected",
         "entry_weight_refused",
         "export_completed",
+        "export_returned_corrected",
+        "entry_gate_pass_returned",
         "work_order_completed",
         "work_order_deviation_approved",
         "domestic_sale_completed",
@@ -66,3 +68,11 @@ def test_the_patch_marker_is_in_the_new_history_only() -> None:
     """v1 ran before the patch, v2 after: the marker tells them apart on replay."""
     assert "validate-corrections" not in _patches("entry_returned_corrected_v1")
     assert "validate-corrections" in _patches("entry_returned_corrected_v2")
+
+
+def test_each_path_of_a_correction_replays_from_its_own_marker() -> None:
+    """v1: reserved again on top of the first reservation; v2: checked again first;
+    today: the first reservation is voided before the correction is checked and
+    reserved. Each history replays the path it ran (test above)."""
+    assert "release-before-correcting" not in _patches("entry_returned_corrected_v2")
+    assert _patches("export_returned_corrected") == {"release-before-correcting"}
