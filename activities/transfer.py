@@ -39,6 +39,7 @@ from schemas.lifecycle import (
     ValidationReport,
 )
 from schemas.masterdata import LotIn
+from schemas.messages.codes import DeclarationKind
 
 
 class TransferActivities:
@@ -147,6 +148,8 @@ class TransferActivities:
                 )
             )
         client_id = f"{data.workflow_id}/reserve"
+        if data.change_count:
+            client_id = f"{client_id}/{data.change_count}"
         self.deps.ledger.execute(
             MovementRequest(
                 client_id=client_id,
@@ -183,6 +186,10 @@ class TransferActivities:
             items=facts,
             at=data.at,
             related_list_no=data.related_list_no,
+            change_count=data.change_count,
+            kind=DeclarationKind.DELETE if data.delete else DeclarationKind.FILE,
+            seq_no=data.seq_no,
+            list_no=data.list_no,
         )
         submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
         return Submitted(file_name=submitted.file_name, again=submitted.again)

@@ -96,7 +96,7 @@ with workflow.unsafe.imports_passed_through():
         Stage,
     )
     from tests.workflows.conftest import entry_draft
-    from workflows.bonded_list import ACTIVITY_TIMEOUT, RETRY
+    from workflows.record import ACTIVITY_TIMEOUT, RETRY
     from workflows.search import SEARCH_ATTRIBUTES
 
 T = TypeVar("T")

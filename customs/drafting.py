@@ -351,10 +351,15 @@ def transfer_list(
     items: Mapping[int, ItemFacts],
     at: dt.datetime,
     related_list_no: str | None = None,
+    change_count: int = 0,
+    kind: DeclarationKind = DeclarationKind.FILE,
+    seq_no: str | None = None,
+    list_no: str | None = None,
 ) -> BondedListUpload:
     """One side of an in-zone transfer (区内流转, InvtType 6): the out list on the giving
     book, the in list on the receiving book naming the out list (RltInvtNo). No
-    declaration: the goods stay in the zone (DclcusFlag 2)."""
+    declaration: the goods stay in the zone (DclcusFlag 2). A returned side is filed
+    again with ChgTmsCnt + 1; a cancelled transfer asks for each side's deletion."""
     outbound = side == "out"
     owner = book.owner
     lines = [
@@ -370,6 +375,9 @@ def transfer_list(
         for number, line in enumerate(draft.lines, start=1)
     ]
     head = InvtHead(
+        seq_no=seq_no,
+        bond_invt_no=list_no,
+        chg_tms_cnt=change_count,
         putrec_no=book.book_no,
         etps_inner_invt_no=transfer_inner_no(draft.transfer_no, side),
         bizop_etpsno=owner.customs_code,
@@ -399,11 +407,13 @@ def transfer_list(
         dclcus_flag=DeclarationFlag.NOT_DECLARED,
         stship_trsarv_natcd="142",
         invt_type="6",  # 区内流转
-        dcl_typecd=DeclarationKind.FILE,
+        dcl_typecd=kind,
         invt_dcl_time=at.date(),
         rmk=f"区内流转 {book.book_no} {'转出至' if outbound else '转入自'} {partner.book_no}",
     )
     name = f"INV101_{head.etps_inner_invt_no}"
+    if change_count or kind is not DeclarationKind.FILE:
+        name = f"{name}_c{change_count}_{kind.value}"
     return BondedListUpload(
         envelope=_envelope(MessageType.INV101, name, declarant, at),
         message=InvtMessage(

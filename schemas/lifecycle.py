@@ -196,6 +196,10 @@ class TransferSideInput(_Model):
     side: Literal["out", "in"]
     at: AwareDatetime
     related_list_no: str | None = None  # the in list names the out list (RltInvtNo)
+    change_count: int = 0  # ChgTmsCnt: a returned side is filed again with + 1
+    delete: bool = False  # DclTypecd 3: ask customs to delete this side's list
+    seq_no: str | None = None  # customs' pre-entry number, once it has one
+    list_no: str | None = None  # the list's number, once approved
 
 
 class TransferReserveInput(_Model):
@@ -203,6 +207,7 @@ class TransferReserveInput(_Model):
     draft: TransferDraft
     at: AwareDatetime
     actor: str
+    change_count: int = 0  # how many corrections came before this reservation
 
 
 class MaterialValue(_Model):

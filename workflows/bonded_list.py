@@ -25,7 +25,6 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -66,26 +65,11 @@ with workflow.unsafe.imports_passed_through():
     from schemas.messages.fields import DOCUMENT_ZONE
     from workflows import search
 
-from workflows.record import LifecycleRecord
+from workflows.record import Cancelled, SignedOff
 
 T = TypeVar("T")
 Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 Input = EntryInput | ExportInput | DomesticSaleInput | SecondLineEntryInput
-
-# Short enough that an activity lost with a crashed worker is retried within
-# seconds; long enough for a 1,000-line list on a slow database.
-ACTIVITY_TIMEOUT = dt.timedelta(seconds=30)
-RETRY = RetryPolicy(
-    initial_interval=dt.timedelta(seconds=1),
-    maximum_interval=dt.timedelta(seconds=30),
-    # Refusals of the domain (bad input) will not get better by trying again.
-    non_retryable_error_types=[
-        "BondflowError",
-        "UnknownCode",
-        "SchemaViolation",
-        "ValidationError",
-    ],
-)
 
 NEXT_STEP = {
     Stage.VALIDATING: ("checking the draft against the book", Role.SYSTEM),
@@ -112,14 +96,19 @@ NEXT_STEP = {
 APPROVED = {"1", "4", "5"}
 
 
-class Cancelled(Exception):
-    """Raised inside the run to unwind to the compensation."""
-
-
-class BondedListLifecycle(LifecycleRecord):
+class BondedListLifecycle(SignedOff):
     """Not a workflow by itself: subclasses name it and set the class attributes."""
 
     NEXT_STEP = NEXT_STEP
+    CANCELLABLE = frozenset(
+        {
+            Stage.VALIDATING,
+            Stage.AWAITING_SIGN_OFF,
+            Stage.RETURNED,
+            Stage.INSPECTION,
+            Stage.GATE_PASS_RETURNED,
+        }
+    )
     ACTIVITIES: ClassVar[str]  # the activity name prefix: "entry", "export"
     LIFECYCLE: ClassVar[Lifecycle]
     DEADLINE: ClassVar[bool] = False  # the 14-day declaration deadline applies
@@ -128,6 +117,8 @@ class BondedListLifecycle(LifecycleRecord):
     # The list generates its declaration, whose channels release the goods; without
     # one (a linked declaration filed by someone else), the list's approval does.
     GENERATES_DECLARATION: ClassVar[bool] = True
+    # What the posting means for the goods (the timeline and the completed status).
+    POSTED: ClassVar[str] = "the goods are bonded stock"
 
     def __init__(self) -> None:
         self._draft: Draft | None = None
@@ -361,7 +352,7 @@ class BondedListLifecycle(LifecycleRecord):
             self._reservation, post=True, reason=f"through the gate, list {list_no} posted"
         )
         if not self.CLOSES:
-            self._note(Stage.COMPLETED, "bondflow", Role.SYSTEM, "stock posted: bonded")
+            self._note(Stage.COMPLETED, "bondflow", Role.SYSTEM, f"stock posted: {self.POSTED}")
             return
         self._note(Stage.AWAITING_DEPARTURE, "bondflow", Role.SYSTEM, "stock posted: gone abroad")
         await self._await_customs(self._closed)
@@ -569,24 +560,6 @@ class BondedListLifecycle(LifecycleRecord):
 
     # --- waiting --------------------------------------------------------------------
 
-    async def _wait(self, condition: Callable[[], bool]) -> None:
-        await workflow.wait_condition(condition)
-
-    async def _await_customs(self, condition: Callable[[], bool]) -> None:
-        """Wait for customs; past the receipt timeout, escalate to the liaison once."""
-        try:
-            await workflow.wait_condition(condition, timeout=self.policy.receipt_timeout)
-        except TimeoutError:
-            if not self._escalated:
-                self._escalated = True
-                self._note(
-                    self._stage,
-                    "bondflow",
-                    Role.SYSTEM,
-                    f"no receipt within {self.policy.receipt_timeout}: escalated to the liaison",
-                )
-            await workflow.wait_condition(condition)
-
     async def _watch_deadline(self) -> None:
         """The 14-day declaration deadline: from the 15th day a late fee accrues."""
         assert isinstance(self.draft, EntryDraft)
@@ -612,24 +585,7 @@ class BondedListLifecycle(LifecycleRecord):
             )
             await workflow.sleep(midnight - workflow.now())
 
-    def _check_cancel(self) -> None:
-        if self._cancel is not None:
-            self._note(Stage.CANCELLED, self._cancel.actor, self._cancel.role, self._cancel.reason)
-            raise Cancelled
-
     # --- people: updates with validators ---------------------------------------------
-
-    @workflow.update(name="sign_off")
-    def sign_off(self, decision: Decision) -> LifecycleStatus:
-        self._signed_off = decision
-        self._note(
-            Stage.AWAITING_SIGN_OFF, decision.actor, decision.role, f"signed off: {decision.reason}"
-        )
-        return self.status()
-
-    @sign_off.validator
-    def _can_sign_off(self, decision: Decision) -> None:
-        self._require(decision.role, {Role.LIAISON}, "sign off", {Stage.AWAITING_SIGN_OFF})
 
     @workflow.update(name="return_draft")
     def return_draft(self, decision: Decision) -> LifecycleStatus:
@@ -655,26 +611,6 @@ class BondedListLifecycle(LifecycleRecord):
             )
         if self._reservation is not None and correction.draft.book_no != self.draft.book_no:
             raise ApplicationError("draft.book_no: a declared list keeps its book", type="Refused")
-
-    @workflow.update(name="cancel")
-    def cancel(self, decision: Decision) -> LifecycleStatus:
-        self._cancel = decision
-        return self.status()
-
-    @cancel.validator
-    def _can_cancel(self, decision: Decision) -> None:
-        self._require(
-            decision.role,
-            {Role.FILER, Role.LIAISON},
-            "cancel",
-            {
-                Stage.VALIDATING,
-                Stage.AWAITING_SIGN_OFF,
-                Stage.RETURNED,
-                Stage.INSPECTION,
-                Stage.GATE_PASS_RETURNED,
-            },
-        )
 
     @workflow.update(name="record_inspection")
     def record_inspection(self, result: InspectionResult) -> LifecycleStatus:
@@ -765,6 +701,8 @@ class BondedListLifecycle(LifecycleRecord):
     @workflow.query(name="status")
     def status(self) -> LifecycleStatus:
         next_step, waiting_for = NEXT_STEP[self._stage]
+        if self._stage is Stage.COMPLETED:
+            next_step = f"nothing: {self.POSTED}"
         if self._escalated and waiting_for is Role.CUSTOMS:
             waiting_for = Role.LIAISON
             next_step = f"{next_step} (escalated: no receipt in time)"
@@ -841,12 +779,5 @@ class BondedListLifecycle(LifecycleRecord):
             search.LIFECYCLE.value_set(self.LIFECYCLE.value),
         ]
 
-    async def _activity(self, name: str, argument: Any, result_type: type[T]) -> T:
-        result: T = await workflow.execute_activity(
-            name,
-            argument,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
-            result_type=result_type,
-        )
-        return result
+    def _receipt_timeout(self) -> dt.timedelta:
+        return self.policy.receipt_timeout

@@ -22,6 +22,7 @@ from workflows.bonded_list import BondedListLifecycle
 @workflow.defn(name="DomesticSale")
 class DomesticSaleWorkflow(BondedListLifecycle):
     ACTIVITIES = "domestic_sale"
+    POSTED = "the goods are cleared into the domestic market, duties paid"
     LIFECYCLE = Lifecycle.DOMESTIC_SALE
     PAYS = True
 

@@ -19,6 +19,7 @@ from workflows.bonded_list import BondedListLifecycle
 @workflow.defn(name="Export")
 class ExportWorkflow(BondedListLifecycle):
     ACTIVITIES = "export"
+    POSTED = "the goods have left for abroad"
     LIFECYCLE = Lifecycle.EXPORT
     CLOSES = True
 

@@ -10,11 +10,9 @@ back to the material lots: all of it or nothing, exactly once.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
@@ -37,12 +35,6 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.record import LifecycleRecord
 
-RETRY = RetryPolicy(
-    maximum_interval=dt.timedelta(seconds=30),
-    non_retryable_error_types=["BondflowError", "ValidationError"],
-)
-TIMEOUT = dt.timedelta(seconds=30)  # see bonded_list.ACTIVITY_TIMEOUT
-
 NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
     Stage.VALIDATING: ("checking the work order against the norms", Role.SYSTEM),
     Stage.RETURNED: ("correct the work order, or cancel", Role.FILER),
@@ -57,6 +49,7 @@ NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
 class WorkOrderWorkflow(LifecycleRecord):
     LIFECYCLE = Lifecycle.PROCESSING
     NEXT_STEP = NEXT_STEP
+    CANCELLABLE = frozenset({Stage.RETURNED, Stage.NORM_DEVIATION})
 
     def __init__(self) -> None:
         self._input: WorkOrderInput | None = None
@@ -77,12 +70,10 @@ class WorkOrderWorkflow(LifecycleRecord):
         self._upsert()
         self._note(Stage.VALIDATING, data.draft.filed_by, Role.FILER, "work order filed")
         while True:
-            check = await workflow.execute_activity(
+            check = await self._activity(
                 "processing.check",
                 WorkOrderCheckInput(draft=self.draft, tolerance=data.norm_tolerance),
-                start_to_close_timeout=TIMEOUT,
-                retry_policy=RETRY,
-                result_type=WorkOrderCheck,
+                WorkOrderCheck,
             )
             if check.enterprise_code and check.enterprise_code != self._enterprise:
                 self._enterprise = check.enterprise_code
@@ -119,7 +110,7 @@ class WorkOrderWorkflow(LifecycleRecord):
                     f"approved: {approval.reason}",
                 )
             self._set(Stage.POSTING)
-            self._posting = await workflow.execute_activity(
+            self._posting = await self._activity(
                 "processing.post",
                 WorkOrderPostInput(
                     workflow_id=workflow.info().workflow_id,
@@ -130,9 +121,7 @@ class WorkOrderWorkflow(LifecycleRecord):
                         f"work order {self.draft.work_order_no}: run of {self.draft.produced_on}"
                     ),
                 ),
-                start_to_close_timeout=TIMEOUT,
-                retry_policy=RETRY,
-                result_type=str,
+                str,
             )
             self._note(Stage.COMPLETED, "bondflow", Role.SYSTEM, "posted with lineage")
             break
@@ -196,20 +185,6 @@ class WorkOrderWorkflow(LifecycleRecord):
                 f"draft.work_order_no: a correction keeps {self.draft.work_order_no}",
                 type="Refused",
             )
-
-    @workflow.update(name="cancel")
-    def cancel(self, decision: Decision) -> LifecycleStatus:
-        self._cancel = decision
-        return self.status()
-
-    @cancel.validator
-    def _can_cancel(self, decision: Decision) -> None:
-        self._require(
-            decision.role,
-            {Role.FILER, Role.LIAISON},
-            "cancel",
-            {Stage.RETURNED, Stage.NORM_DEVIATION},
-        )
 
     @workflow.query(name="status")
     def status(self) -> LifecycleStatus:

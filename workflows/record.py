@@ -1,31 +1,79 @@
-"""What every lifecycle workflow keeps about itself: its stage, its timeline, its
-search attributes, and the refusal of a decision in the wrong role or stage."""
+"""What every lifecycle workflow shares: its stage, timeline and search attributes;
+the refusal of a decision in the wrong role or stage; cancellation; activities with
+one timeout and retry policy; and waiting for customs with escalation.
+
+Deterministic like the workflows that use it: no I/O, only workflow APIs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, ClassVar, TypeVar
 
 from temporalio import workflow
+from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.lifecycle import Lifecycle, Role, Stage, TimelineEntry
+    from schemas.lifecycle import (
+        Decision,
+        Lifecycle,
+        LifecycleStatus,
+        Role,
+        Stage,
+        TimelineEntry,
+    )
+
+T = TypeVar("T")
+
+# Short enough that an activity lost with a crashed worker is retried within
+# seconds; long enough for a 1,000-line list on a slow database.
+ACTIVITY_TIMEOUT = dt.timedelta(seconds=30)
+RETRY = RetryPolicy(
+    initial_interval=dt.timedelta(seconds=1),
+    maximum_interval=dt.timedelta(seconds=30),
+    # Refusals of the domain (bad input) will not get better by trying again.
+    non_retryable_error_types=[
+        "BondflowError",
+        "UnknownCode",
+        "SchemaViolation",
+        "ValidationError",
+    ],
+)
+
+
+class Cancelled(Exception):
+    """Raised inside a run to unwind to its compensation."""
 
 
 class LifecycleRecord:
     LIFECYCLE: ClassVar[Lifecycle]
     NEXT_STEP: ClassVar[Mapping[Stage, tuple[str, Role | None]]]
+    # Where a filer or liaison may still withdraw the document.
+    CANCELLABLE: ClassVar[Collection[Stage]] = ()
 
     _stage: Stage
     _timeline: list[TimelineEntry]
+    _cancel: Decision | None
+    _escalated: bool
+
+    def status(self) -> LifecycleStatus:
+        """The status query (each workflow declares it)."""
+        raise NotImplementedError
 
     def _search_values(self) -> list[Any]:
         """The search attributes to upsert (each workflow says which)."""
         raise NotImplementedError
 
+    def _receipt_timeout(self) -> dt.timedelta:
+        """How long customs may stay silent before the liaison is told."""
+        raise NotImplementedError
+
     def _indexed(self) -> bool:
         return True
+
+    # --- the record -------------------------------------------------------------------
 
     def _set(self, stage: Stage) -> None:
         if stage is not self._stage:
@@ -42,7 +90,9 @@ class LifecycleRecord:
         if self._indexed():
             workflow.upsert_search_attributes(self._search_values())
 
-    def _require(self, role: Role, roles: set[Role], action: str, stages: set[Stage]) -> None:
+    def _require(
+        self, role: Role, roles: set[Role], action: str, stages: Collection[Stage]
+    ) -> None:
         """Refuse (an update's validator) a decision in the wrong role or stage."""
         if role not in roles:
             allowed = " or ".join(sorted(r.value for r in roles))
@@ -53,3 +103,68 @@ class LifecycleRecord:
                 f" (waiting for {self.NEXT_STEP[self._stage][0]})",
                 type="Refused",
             )
+
+    # --- steps ------------------------------------------------------------------------
+
+    async def _activity(self, name: str, argument: Any, result_type: type[T]) -> T:
+        result: T = await workflow.execute_activity(
+            name,
+            argument,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+            result_type=result_type,
+        )
+        return result
+
+    async def _wait(self, condition: Callable[[], bool]) -> None:
+        await workflow.wait_condition(condition)
+
+    async def _await_customs(self, condition: Callable[[], bool]) -> None:
+        """Wait for customs; past the receipt timeout, escalate to the liaison once."""
+        timeout = self._receipt_timeout()
+        try:
+            await workflow.wait_condition(condition, timeout=timeout)
+        except TimeoutError:
+            if not self._escalated:
+                self._escalated = True
+                self._note(
+                    self._stage,
+                    "bondflow",
+                    Role.SYSTEM,
+                    f"no receipt within {timeout}: escalated to the liaison",
+                )
+            await workflow.wait_condition(condition)
+
+    def _check_cancel(self) -> None:
+        if self._cancel is not None:
+            self._note(Stage.CANCELLED, self._cancel.actor, self._cancel.role, self._cancel.reason)
+            raise Cancelled
+
+    # --- people -----------------------------------------------------------------------
+
+    @workflow.update(name="cancel")
+    def cancel(self, decision: Decision) -> LifecycleStatus:
+        self._cancel = decision
+        return self.status()
+
+    @cancel.validator
+    def _can_cancel(self, decision: Decision) -> None:
+        self._require(decision.role, {Role.FILER, Role.LIAISON}, "cancel", self.CANCELLABLE)
+
+
+class SignedOff(LifecycleRecord):
+    """A lifecycle a liaison signs off before anything is reserved or filed (待审批)."""
+
+    _signed_off: Decision | None
+
+    @workflow.update(name="sign_off")
+    def sign_off(self, decision: Decision) -> LifecycleStatus:
+        self._signed_off = decision
+        self._note(
+            Stage.AWAITING_SIGN_OFF, decision.actor, decision.role, f"signed off: {decision.reason}"
+        )
+        return self.status()
+
+    @sign_off.validator
+    def _can_sign_off(self, decision: Decision) -> None:
+        self._require(decision.role, {Role.LIAISON}, "sign off", {Stage.AWAITING_SIGN_OFF})

@@ -19,6 +19,7 @@ from workflows.bonded_list import BondedListLifecycle
 @workflow.defn(name="SecondLineEntry")
 class SecondLineEntryWorkflow(BondedListLifecycle):
     ACTIVITIES = "second_line_entry"
+    POSTED = "the goods are zone stock, not bonded"
     LIFECYCLE = Lifecycle.SECOND_LINE_ENTRY
     GENERATES_DECLARATION = False
 

@@ -40,7 +40,7 @@ from schemas.codes import Operation
 from schemas.lifecycle import Stage
 from tests.workflows.conftest import entry_draft
 from tests.workflows.crashlab import Customs, Lab, WorkerProcess, worker_env
-from workflows.bonded_list import ACTIVITY_TIMEOUT
+from workflows.record import ACTIVITY_TIMEOUT
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 

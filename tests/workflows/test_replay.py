@@ -41,6 +41,7 @@ def test_there_are_histories_for_each_path() -> None:
         "domestic_sale_completed",
         "second_line_entry_completed",
         "transfer_completed",
+        "transfer_in_returned_corrected",
     } <= names
 
 
@@ -76,3 +77,8 @@ def test_each_path_of_a_correction_replays_from_its_own_marker() -> None:
     reserved. Each history replays the path it ran (test above)."""
     assert "release-before-correcting" not in _patches("entry_returned_corrected_v2")
     assert _patches("export_returned_corrected") == {"release-before-correcting"}
+
+
+def test_transfers_recorded_before_escalation_replay_without_its_timer() -> None:
+    assert "transfer-escalation" not in _patches("transfer_completed")
+    assert "transfer-escalation" in _patches("transfer_in_returned_corrected")

@@ -120,15 +120,18 @@ class HeldFiling:
         return self.submit(message, workflow_id=workflow_id)
 
 
-def customs_returns(zone: Zone, monkeypatch: pytest.MonkeyPatch, inner_no: str) -> None:
-    """The simulated customs returns (退单) the list with this enterprise number and
-    approves every other file at once."""
+def customs_returns(
+    zone: Zone, monkeypatch: pytest.MonkeyPatch, inner_no: str, *, only_first: bool = False
+) -> None:
+    """The simulated customs returns (退单) the list with this enterprise number (only
+    its first filing, ChgTmsCnt 0, if asked) and approves every other file at once."""
     approve = SimulatorBehaviour.always_approve()
     returns = approve.model_copy(update={"return_rate": 1.0})
     answer_file = zone.simulator.answer_file
+    marker = f"__{inner_no}__c0__" if only_first else f"__{inner_no}__"
 
     def answer(path: Path) -> Answered | None:
-        zone.simulator.behaviour = returns if f"__{inner_no}__" in path.name else approve
+        zone.simulator.behaviour = returns if marker in path.name else approve
         return answer_file(path)
 
     monkeypatch.setattr(zone.simulator, "answer_file", answer)
@@ -204,7 +207,12 @@ async def test_a_transfer_moves_both_books_at_once_with_lineage(zone: Zone) -> N
     assert_ledger_invariants(zone.db)
 
 
-async def test_a_returned_side_leaves_both_books_as_they_were(zone: Zone) -> None:
+async def test_a_returned_out_list_cancelled_is_deleted_and_neither_book_moves(
+    zone: Zone,
+) -> None:
+    """Given customs returns the out list, when the filer cancels instead of
+    correcting, then its deletion is filed, the in list was never filed, and the
+    reservation holding both sides is voided: neither book moves."""
     _register_glass(zone)
     giving_before = _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT)
     zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
@@ -212,14 +220,20 @@ async def test_a_returned_side_leaves_both_books_as_they_were(zone: Zone) -> Non
     )
     handle = await _start(zone, transfer("TR-2611-02"))
     await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
-    await handle.execute_update(
-        "sign_off", Decision(actor="liaison-wang", role=Role.LIAISON, reason="ok")
-    )
+    await handle.execute_update("sign_off", LIAISON)
+    status = await zone.reach(handle, Stage.RETURNED)
+    assert status.waiting_for is Role.FILER
+    assert_timeline(status, "out list filed", "out list returned: ")
+
+    await handle.execute_update("cancel", FILER)
     result = await handle.result()
 
     assert result.stage is Stage.CANCELLED
     assert _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT) == giving_before
     assert _posted(zone, ids.COLD_CHAIN_BOOK, "TR-2611-02-GLS") == ZERO
+    assert filed(zone, "TR-2611-02-OUT") == [("INV101", 0, "file"), ("INV101", 0, "delete")]
+    with pytest.raises(NotFound):
+        zone.deps.records.document(Number.INNER_NO, "TR-2611-02-IN")
     assert_ledger_invariants(zone.db)
 
 
@@ -331,55 +345,89 @@ async def test_after_sign_off_the_transfer_can_no_longer_be_cancelled(
     assert_ledger_invariants(zone.db)
 
 
-async def test_an_in_list_returned_after_the_out_list_was_approved_moves_neither_book(
+async def test_an_in_list_returned_after_the_out_list_was_approved_is_corrected_and_filed_again(
     zone: Zone, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Given customs approved the out list, when it returns the in list that names
-    it, then the transfer is cancelled and its one reservation, holding both sides,
-    is voided: neither book moves."""
+    """Given customs approved the out list and returned the in list that names it, when
+    the filer corrects the receiving side (another lot and bin), then only the in list
+    is filed again (ChgTmsCnt 1), the reservation is replaced by one for the corrected
+    lot, and both books move once: 20 panes from the giving lot into the new lot."""
     _register_glass(zone)
-    giving_before = _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT)
-    customs_returns(zone, monkeypatch, "TR-2611-07-IN")
-    handle = await _start(zone, transfer("TR-2611-07"))
+    giving_before = _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT)[0]
+    customs_returns(zone, monkeypatch, "TR-2611-07-IN", only_first=True)
+    draft = transfer("TR-2611-07")
+    handle = await _start(zone, draft)
     await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
     await handle.execute_update("sign_off", LIAISON)
-    result = await handle.result()
-
-    assert result.stage is Stage.CANCELLED
-    assert result.posted_transaction is None
-    assert result.list_no is not None  # the out list's number: customs approved it
-    assert _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT) == giving_before
-    assert _posted(zone, ids.COLD_CHAIN_BOOK, "TR-2611-07-GLS") == ZERO
+    status = await zone.reach(handle, Stage.RETURNED)
+    out_no = status.list_no
+    assert out_no is not None  # customs approved the out list
     assert_timeline(
-        await zone.status(handle),
-        "out list filed: ",
-        f"out list approved: {result.list_no}",
-        "in list filed: ",
+        status,
+        "out list filed",
+        f"out list approved: {out_no}",
+        "in list filed",
         "in list returned: ",
     )
+
+    # The giving side is approved: a correction that changes it is refused with the reason.
+    more = draft.model_copy(
+        update={"lines": (draft.lines[0].model_copy(update={"quantity": Decimal(25)}),)}
+    )
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update(
+            "correct",
+            TransferCorrection(actor="filer-li", role=Role.FILER, reason="多转5块", draft=more),
+        )
+    assert _refusal(refused.value).startswith(f"draft.lines: the out list {out_no} is approved")
+
+    line = draft.lines[0].model_copy(update={"to_lot_no": "TR-2611-07-GLS2"})
+    await handle.execute_update(
+        "correct",
+        TransferCorrection(
+            actor="filer-li",
+            role=Role.FILER,
+            reason="转入批次号更正",
+            draft=draft.model_copy(update={"lines": (line,)}),
+        ),
+    )
+    result = await handle.result()
+    await keep_history(handle, "transfer_in_returned_corrected")
+
+    assert result.stage is Stage.COMPLETED
+    zero = Decimal(0)
+    assert _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT) == (giving_before - 20, zero, zero)
+    assert _posted(zone, ids.COLD_CHAIN_BOOK, "TR-2611-07-GLS") == ZERO
+    assert _posted(zone, ids.COLD_CHAIN_BOOK, "TR-2611-07-GLS2") == (Decimal(20), zero, zero)
+    assert filed(zone, "TR-2611-07-OUT") == [("INV101", 0, "file")]
+    assert filed(zone, "TR-2611-07-IN") == [("INV101", 0, "file"), ("INV101", 1, "file")]
+    assert (await zone.status(handle)).change_count == 1
     assert_ledger_invariants(zone.db)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="workflows/transfer.py never files the deletion of an approved out list: on a "
-    "returned in list it only voids the reservation, so customs keeps the out list "
-    "approved (and pre-deducted from the giving book) while the ledger moved nothing",
-)
-async def test_an_out_list_approved_before_its_in_list_was_returned_is_deleted(
+async def test_an_out_list_approved_before_its_in_list_was_returned_is_deleted_on_cancel(
     zone: Zone, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Given customs approved the out list and returned the in list, then the transfer
-    asks customs to delete the out list, as a bonded list's cancellation does."""
+    """Given customs approved the out list and returned the in list, when the filer
+    cancels, then the transfer asks customs to delete both lists (the approved out
+    list was pre-deducted on customs' side) and neither book moves."""
     _register_glass(zone)
+    giving_before = _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT)
     customs_returns(zone, monkeypatch, "TR-2611-08-IN")
     handle = await _start(zone, transfer("TR-2611-08"))
     await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
     await handle.execute_update("sign_off", LIAISON)
-    assert (await handle.result()).stage is Stage.CANCELLED
+    await zone.reach(handle, Stage.RETURNED)
+    await handle.execute_update("cancel", FILER)
+    result = await handle.result()
 
+    assert result.stage is Stage.CANCELLED
+    assert result.posted_transaction is None
     assert filed(zone, "TR-2611-08-OUT") == [("INV101", 0, "file"), ("INV101", 0, "delete")]
+    assert filed(zone, "TR-2611-08-IN") == [("INV101", 0, "file"), ("INV101", 0, "delete")]
+    assert _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT) == giving_before
+    assert _posted(zone, ids.COLD_CHAIN_BOOK, "TR-2611-08-GLS") == ZERO
+    assert_ledger_invariants(zone.db)
 
 
 async def test_receipts_delivered_twice_and_out_of_order_change_nothing(zone: Zone) -> None:
