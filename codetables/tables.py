@@ -16,7 +16,6 @@ Pure Python, no database: the tables are small and read once per process.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import re
@@ -28,10 +27,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from codetables.dated_csv import PeriodsByKey, describe_period, overlap, parse_period, read_rows
 from schemas.errors import BondflowError
 
 COLUMNS: Final = ("code", "name_zh", "name_en", "effective_from", "effective_to", "note")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _PLAIN = re.compile(r"[!-~]+")  # printable ASCII without spaces
 
 
@@ -150,9 +149,7 @@ class CodeEntry:
         return "unverified" in self.note.lower()
 
     def period(self) -> str:
-        if self.effective_to is None:
-            return f"from {self.effective_from.isoformat()}"
-        return f"from {self.effective_from.isoformat()} until {self.effective_to.isoformat()}"
+        return describe_period(self)
 
 
 def _check_day(on: object) -> None:
@@ -160,13 +157,6 @@ def _check_day(on: object) -> None:
     # which day an instant falls on depends on the time zone, which only the caller knows.
     if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
         raise TypeError(f"pass the day as a datetime.date, not {type(on).__name__}")
-
-
-def _overlap(first: CodeEntry, second: CodeEntry) -> bool:
-    """Do the two periods share a day? (Both are half-open: [from, to).)"""
-    first_ends_after = first.effective_to is None or first.effective_to > second.effective_from
-    second_ends_after = second.effective_to is None or second.effective_to > first.effective_from
-    return first_ends_after and second_ends_after
 
 
 class CodeTable:
@@ -182,7 +172,7 @@ class CodeTable:
             if entry.table != name:
                 raise ValueError(f"entry {entry.code} belongs to {entry.table}, not {name}")
             earlier = by_code.setdefault(entry.code, [])
-            if earlier and _overlap(earlier[-1], entry):
+            if earlier and overlap(earlier[-1], entry):
                 raise ValueError(f"{name}: periods of code {entry.code} overlap")
             earlier.append(entry)
         self._by_code: dict[str, tuple[CodeEntry, ...]] = {
@@ -329,55 +319,16 @@ def default_tables() -> CodeTables:
 
 def _read_table(spec: TableSpec, file: Traversable) -> CodeTable:
     name = str(file)
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CodeTableFileError(name, None, f"not UTF-8 text ({error.reason})") from None
-    seen: dict[str, list[tuple[CodeEntry, int]]] = {}  # code -> (entry, line number)
-    header_seen = False
-    # Only \n, \r\n and \r end a line: a U+2028 in a note is text, not a new row.
-    rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, raw in enumerate(rows, start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        try:
-            fields = next(csv.reader([raw], strict=True))
-        except csv.Error as error:
-            raise CodeTableFileError(name, number, f"not a CSV row ({error})") from None
-        if not header_seen:
-            if tuple(field.strip() for field in fields) != COLUMNS:
-                raise CodeTableFileError(
-                    name, number, f"the first row must be the header {','.join(COLUMNS)}"
-                )
-            header_seen = True
-            continue
+    seen: PeriodsByKey[CodeEntry] = PeriodsByKey(name, CodeTableFileError, row="entry", key="code")
+    for number, fields in read_rows(file, COLUMNS, CodeTableFileError):
         entry = _parse_row(spec, name, number, fields)
-        for other, other_line in seen.get(entry.code, ()):
-            if _overlap(other, entry):
-                same = (other.effective_from, other.effective_to) == (
-                    entry.effective_from,
-                    entry.effective_to,
-                )
-                what = "duplicate entry for" if same else "period overlaps the entry of"
-                raise CodeTableFileError(
-                    name,
-                    number,
-                    f"{what} code {entry.code} on line {other_line} "
-                    f"({other.period()}; this one {entry.period()})",
-                )
-        seen.setdefault(entry.code, []).append((entry, number))
-    if not header_seen:
-        raise CodeTableFileError(name, None, f"no header row {','.join(COLUMNS)}")
+        seen.add(entry.code, entry, number)
     if not seen:
         raise CodeTableFileError(name, None, "the table has no entries")
-    return CodeTable(spec.name, (entry for history in seen.values() for entry, _ in history))
+    return CodeTable(spec.name, seen.items())
 
 
 def _parse_row(spec: TableSpec, file: str, number: int, fields: list[str]) -> CodeEntry:
-    if len(fields) != len(COLUMNS):
-        raise CodeTableFileError(
-            file, number, f"{len(fields)} columns, expected {len(COLUMNS)} ({','.join(COLUMNS)})"
-        )
     code, name_zh, name_en, start, end, note = fields
     if not spec.matches(code):
         raise CodeTableFileError(
@@ -385,17 +336,7 @@ def _parse_row(spec: TableSpec, file: str, number: int, fields: list[str]) -> Co
         )
     if not name_zh.strip():
         raise CodeTableFileError(file, number, f"code {code} has no name_zh")
-    effective_from = _parse_date(file, number, "effective_from", start)
-    if effective_from is None:
-        raise CodeTableFileError(file, number, "effective_from is empty")
-    effective_to = _parse_date(file, number, "effective_to", end)
-    if effective_to is not None and effective_to <= effective_from:
-        raise CodeTableFileError(
-            file,
-            number,
-            f"effective_to {effective_to.isoformat()} is not after "
-            f"effective_from {effective_from.isoformat()}",
-        )
+    effective_from, effective_to = parse_period(file, number, start, end, CodeTableFileError)
     return CodeEntry(
         table=spec.name,
         code=code,
@@ -405,14 +346,3 @@ def _parse_row(spec: TableSpec, file: str, number: int, fields: list[str]) -> Co
         effective_to=effective_to,
         note=note.strip(),
     )
-
-
-def _parse_date(file: str, number: int, column: str, text: str) -> dt.date | None:
-    if text == "":
-        return None
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise CodeTableFileError(file, number, f"{column} {text!r} is not a date (yyyy-mm-dd)")

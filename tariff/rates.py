@@ -17,7 +17,6 @@ ad valorem rates are held: specific and compound duties are not modelled.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import re
@@ -29,6 +28,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Final
 
+from codetables.dated_csv import PeriodsByKey, describe_period, overlap, parse_period, read_rows
 from rules.taxes import RATE_PLACES, TaxBill, tax_bill
 from schemas.errors import BondflowError
 from schemas.quantities import places_of
@@ -45,7 +45,6 @@ COLUMNS: Final = (
 )
 #: A Chinese tariff code (商品编号): 10 ASCII digits (8 of the tariff + 2 of statistics).
 HS_CODE: Final = re.compile(r"[0-9]{10}")
-_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RATE: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _PLAIN: Final = re.compile(r"[!-~]+")  # printable ASCII without spaces
 
@@ -106,9 +105,7 @@ class TariffRate:
         return "unverified" in self.note.lower()
 
     def period(self) -> str:
-        if self.effective_to is None:
-            return f"from {self.effective_from.isoformat()}"
-        return f"from {self.effective_from.isoformat()} until {self.effective_to.isoformat()}"
+        return describe_period(self)
 
     def tax_bill(self, cif: Decimal) -> TaxBill:
         """Duty, consumption tax and VAT on ``cif`` (CNY) at these rates."""
@@ -126,13 +123,6 @@ def _check_day(on: object) -> None:
         raise TypeError(f"pass the day as a datetime.date, not {type(on).__name__}")
 
 
-def _overlap(first: TariffRate, second: TariffRate) -> bool:
-    """Do the two periods share a day? (Both are half-open: [from, to).)"""
-    first_ends_after = first.effective_to is None or first.effective_to > second.effective_from
-    second_ends_after = second.effective_to is None or second.effective_to > first.effective_from
-    return first_ends_after and second_ends_after
-
-
 class TariffTable:
     """Every dated rate line, looked up by HS code and day."""
 
@@ -140,7 +130,7 @@ class TariffTable:
         by_code: dict[str, list[TariffRate]] = {}
         for rate in sorted(rates, key=lambda rate: (rate.hs_code, rate.effective_from)):
             history = by_code.setdefault(rate.hs_code, [])
-            if history and _overlap(history[-1], rate):
+            if history and overlap(history[-1], rate):
                 raise ValueError(f"periods of HS code {rate.hs_code} overlap")
             history.append(rate)
         self._by_code: dict[str, tuple[TariffRate, ...]] = {
@@ -223,55 +213,16 @@ def default_tariff() -> TariffTable:
 
 def _read_rates(file: Traversable) -> list[TariffRate]:
     name = str(file)
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise TariffFileError(name, None, f"not UTF-8 text ({error.reason})") from None
-    seen: dict[str, list[tuple[TariffRate, int]]] = {}  # code -> (line, line number)
-    header_seen = False
-    # Only \n, \r\n and \r end a line: a U+2028 in a note is text, not a new row.
-    rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, raw in enumerate(rows, start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        try:
-            fields = next(csv.reader([raw], strict=True))
-        except csv.Error as error:
-            raise TariffFileError(name, number, f"not a CSV row ({error})") from None
-        if not header_seen:
-            if tuple(field.strip() for field in fields) != COLUMNS:
-                raise TariffFileError(
-                    name, number, f"the first row must be the header {','.join(COLUMNS)}"
-                )
-            header_seen = True
-            continue
+    seen: PeriodsByKey[TariffRate] = PeriodsByKey(name, TariffFileError, row="line", key="HS code")
+    for number, fields in read_rows(file, COLUMNS, TariffFileError):
         rate = _parse_row(name, number, fields)
-        for other, other_line in seen.get(rate.hs_code, ()):
-            if _overlap(other, rate):
-                same = (other.effective_from, other.effective_to) == (
-                    rate.effective_from,
-                    rate.effective_to,
-                )
-                what = "duplicate line for" if same else "period overlaps the line of"
-                raise TariffFileError(
-                    name,
-                    number,
-                    f"{what} HS code {rate.hs_code} on line {other_line} "
-                    f"({other.period()}; this one {rate.period()})",
-                )
-        seen.setdefault(rate.hs_code, []).append((rate, number))
-    if not header_seen:
-        raise TariffFileError(name, None, f"no header row {','.join(COLUMNS)}")
+        seen.add(rate.hs_code, rate, number)
     if not seen:
         raise TariffFileError(name, None, "the file has no rate lines")
-    return [rate for history in seen.values() for rate, _ in history]
+    return seen.items()
 
 
 def _parse_row(file: str, number: int, fields: list[str]) -> TariffRate:
-    if len(fields) != len(COLUMNS):
-        raise TariffFileError(
-            file, number, f"{len(fields)} columns, expected {len(COLUMNS)} ({','.join(COLUMNS)})"
-        )
     hs_code, name_zh, duty, consumption, vat, start, end, note = fields
     if HS_CODE.fullmatch(hs_code) is None:
         raise TariffFileError(
@@ -279,17 +230,7 @@ def _parse_row(file: str, number: int, fields: list[str]) -> TariffRate:
         )
     if not name_zh.strip():
         raise TariffFileError(file, number, f"HS code {hs_code} has no name_zh")
-    effective_from = _parse_date(file, number, "effective_from", start)
-    if effective_from is None:
-        raise TariffFileError(file, number, "effective_from is empty")
-    effective_to = _parse_date(file, number, "effective_to", end)
-    if effective_to is not None and effective_to <= effective_from:
-        raise TariffFileError(
-            file,
-            number,
-            f"effective_to {effective_to.isoformat()} is not after "
-            f"effective_from {effective_from.isoformat()}",
-        )
+    effective_from, effective_to = parse_period(file, number, start, end, TariffFileError)
     return TariffRate(
         hs_code=hs_code,
         name_zh=name_zh.strip(),
@@ -315,14 +256,3 @@ def _parse_rate(file: str, number: int, column: str, text: str) -> Decimal:
             file, number, f"{column} {text} has more than {RATE_PLACES} decimal places"
         )
     return rate
-
-
-def _parse_date(file: str, number: int, column: str, text: str) -> dt.date | None:
-    if text == "":
-        return None
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise TariffFileError(file, number, f"{column} {text!r} is not a date (yyyy-mm-dd)")
