@@ -82,3 +82,11 @@ def undelivered(session: Session, limit: int) -> Sequence[CustomsReceipt]:
 
 def delivery(session: Session, receipt_id: int) -> CustomsReceiptDelivery | None:
     return session.get(CustomsReceiptDelivery, receipt_id)
+
+
+def documents_of_workflow(session: Session, workflow_id: str) -> Sequence[CustomsDocument]:
+    return session.scalars(
+        select(CustomsDocument)
+        .where(CustomsDocument.workflow_id == workflow_id)
+        .order_by(CustomsDocument.id)
+    ).all()

@@ -132,6 +132,14 @@ class CustomsRecords:
             row = repository.document(session, document_id)
             return None if row is None else row.workflow_id
 
+    def documents_of_workflow(self, workflow_id: str) -> list[DocumentView]:
+        """Every document a lifecycle filed (a list, its gate pass, a transfer's two)."""
+        with self.db.transaction() as session:
+            return [
+                _document_view(row)
+                for row in repository.documents_of_workflow(session, workflow_id)
+            ]
+
     def document_by_id(self, document_id: int) -> DocumentView:
         with self.db.transaction() as session:
             row = repository.document(session, document_id)

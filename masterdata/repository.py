@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from adapters.db.models import AccountBook, BookItem, ConsumptionNorm, Enterprise, Location, Lot
 
@@ -96,3 +96,17 @@ def lot(session: Session, book_id: int, lot_no: str) -> Lot | None:
 
 def lots(session: Session, book_id: int) -> Sequence[Lot]:
     return session.scalars(select(Lot).where(Lot.book_id == book_id).order_by(Lot.lot_no)).all()
+
+
+def norms(session: Session, book_id: int) -> list[tuple[ConsumptionNorm, int, int]]:
+    """Every norm version of a book with its finished and material item numbers."""
+    finished = aliased(BookItem)
+    material = aliased(BookItem)
+    rows = session.execute(
+        select(ConsumptionNorm, finished.item_no, material.item_no)
+        .join(finished, finished.id == ConsumptionNorm.finished_item_id)
+        .join(material, material.id == ConsumptionNorm.material_item_id)
+        .where(ConsumptionNorm.book_id == book_id)
+        .order_by(finished.item_no, material.item_no, ConsumptionNorm.version)
+    ).all()
+    return [(norm, f, m) for norm, f, m in rows]

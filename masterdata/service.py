@@ -21,6 +21,7 @@ from schemas.masterdata import (
     EnterpriseIn,
     LocationIn,
     LotIn,
+    NormView,
 )
 
 
@@ -247,6 +248,22 @@ class MasterData:
             book = self._book(session, book_no)
             finished = self._item(session, book, finished_item_no, "finished_item_no")
             return repository.norms_in_force(session, finished.id, on)
+
+    def norms(self, book_no: str) -> list[NormView]:
+        with self.db.sessions() as session:
+            book = self._book(session, book_no)
+            return [
+                NormView(
+                    book_no=book.book_no,
+                    finished_item_no=finished,
+                    material_item_no=material,
+                    version=norm.version,
+                    net_consumption=norm.net_consumption,
+                    loss_rate=norm.loss_rate,
+                    effective_from=norm.effective_from,
+                )
+                for norm, finished, material in repository.norms(session, book.id)
+            ]
 
     def book(self, book_no: str) -> AccountBook:
         with self.db.sessions() as session:

@@ -381,3 +381,63 @@ LEDGER_HISTORY_TABLES = (
 )
 CUSTOMS_RECORD_TABLES = ("customs_submissions", "customs_receipts")
 APPEND_ONLY_TABLES = LEDGER_HISTORY_TABLES + CUSTOMS_RECORD_TABLES
+
+
+# --- access: the API's users and their tokens -------------------------------------------
+
+
+class ApiUser(Base):
+    """A person or system using the API, with one role (filer, liaison, auditor, admin)
+    and the enterprises it may see (a filer exactly one; an auditor none = all)."""
+
+    __tablename__ = "api_users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApiUserEnterprise(Base):
+    __tablename__ = "api_user_enterprises"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("api_users.id"), primary_key=True)
+    enterprise_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+
+class ApiToken(Base):
+    """An API token, stored as its SHA-256 (tokens are 256-bit random: a slow hash
+    adds nothing); the prefix identifies it in lists and logs."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("api_users.id"), index=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- lifecycles: which workflow belongs to whom ----------------------------------------
+
+
+class LifecycleRow(Base):
+    """One lifecycle workflow as the API filed it: whose it is (the enterprise of the
+    book and, for a transfer, the receiving one), so reads and actions can be
+    authorised and listed without asking Temporal."""
+
+    __tablename__ = "lifecycles"
+
+    workflow_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    lifecycle: Mapped[str] = mapped_column(String(30))
+    business_no: Mapped[str] = mapped_column(String(64))
+    enterprise_code: Mapped[str] = mapped_column(String(10), index=True)
+    book_no: Mapped[str] = mapped_column(String(12))
+    partner_code: Mapped[str | None] = mapped_column(String(10), index=True)
+    partner_book_no: Mapped[str | None] = mapped_column(String(12))
+    filed_by: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("lifecycle", "business_no"),)

@@ -1,0 +1,104 @@
+"""Create users, issue and revoke tokens, and authenticate a token to a principal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from access import repository
+from access.principal import Principal
+from access.tokens import digest, new_token
+from adapters.db.engine import Database
+from adapters.db.models import ApiToken, ApiUser
+from masterdata import MasterData
+from schemas.access import IssuedToken, UserIn, UserRole, UserView
+from schemas.errors import Conflict, NotFound
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class AccessService:
+    def __init__(self, database: Database, clock: Callable[[], dt.datetime] = _now) -> None:
+        self.db = database
+        self._clock = clock
+
+    def create_user(self, data: UserIn) -> IssuedToken:
+        """A new user with its first token. Its enterprises must be registered."""
+        masterdata = MasterData(self.db)
+        for i, code in enumerate(data.enterprises):
+            try:
+                masterdata.enterprise(code)
+            except NotFound:
+                raise NotFound(f"no enterprise {code}", field=f"enterprises[{i}]") from None
+        with self.db.transaction() as session:
+            if repository.user_by_name(session, data.name) is not None:
+                raise Conflict(f"a user named {data.name} exists", field="name")
+            user = repository.add_user(
+                session,
+                ApiUser(name=data.name, role=data.role.value, created_at=self._clock()),
+                sorted(set(data.enterprises)),
+            )
+            return self._issue(session, user)
+
+    def issue_token(self, name: str) -> IssuedToken:
+        with self.db.transaction() as session:
+            user = repository.user_by_name(session, name)
+            if user is None:
+                raise NotFound(f"no user named {name}", field="name")
+            return self._issue(session, user)
+
+    def revoke_tokens(self, name: str) -> int:
+        with self.db.transaction() as session:
+            user = repository.user_by_name(session, name)
+            if user is None:
+                raise NotFound(f"no user named {name}", field="name")
+            return repository.revoke_tokens(session, user.id, self._clock())
+
+    def users(self) -> list[UserView]:
+        with self.db.transaction() as session:
+            return [self._view(session, user) for user in repository.users(session)]
+
+    def authenticate(self, token: str) -> Principal | None:
+        """The principal of a live token of an enabled user, or None."""
+        with self.db.transaction() as session:
+            found = repository.live_token(session, digest(token))
+            if found is None:
+                return None
+            _, user = found
+            role = UserRole(user.role)
+            enterprises = repository.enterprises_of(session, user.id)
+            return Principal(
+                user_id=user.id,
+                name=user.name,
+                role=role,
+                enterprises=frozenset(enterprises) if enterprises else None,
+            )
+
+    def _issue(self, session: Session, user: ApiUser) -> IssuedToken:
+        token, prefix = new_token()
+        repository.add_token(
+            session,
+            ApiToken(
+                user_id=user.id,
+                prefix=prefix,
+                token_sha256=digest(token),
+                created_at=self._clock(),
+            ),
+        )
+        session.flush()
+        return IssuedToken(user=self._view(session, user), token=token, prefix=prefix)
+
+    @staticmethod
+    def _view(session: Session, user: ApiUser) -> UserView:
+        return UserView(
+            id=user.id,
+            name=user.name,
+            role=UserRole(user.role),
+            enterprises=repository.enterprises_of(session, user.id),
+            created_at=user.created_at,
+            disabled=user.disabled_at is not None,
+        )

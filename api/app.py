@@ -1,0 +1,83 @@
+"""The FastAPI application: plumbing (request ids, problems, auth) and one router per
+domain. `create_app` takes its services, so tests and `bondflow up` build their own."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+import api.lifecycles.endpoints as lifecycles
+import api.masterdata.endpoints as masterdata
+from adapters.db.engine import Database, create_database
+from adapters.temporal.client import connect
+from api import health, problems
+from api.request_ids import RequestIdFilter, RequestIds
+from api.services import Services
+from bondflow import __version__
+from bondflow.settings import Settings
+
+DESCRIPTION = """\
+Customs clearance and bonded inventory for a comprehensive bonded zone (综合保税区).
+
+Authenticate with a token from `bondflow users create` (the **Authorize** button).
+Filers see and act on their own enterprise only; liaison staff act on all; auditors
+read. Errors are RFC 9457 problem+json naming the field and the reason.
+"""
+
+
+def lazy_temporal(settings: Settings) -> Callable[[], Awaitable[Client]]:
+    """Connect on first use and keep the client; a failed connection is tried again
+    on the next request (the API starts even while Temporal is down)."""
+    lock = asyncio.Lock()
+    client: Client | None = None
+
+    async def get() -> Client:
+        nonlocal client
+        async with lock:
+            if client is None:
+                client = await connect(settings.temporal_address, settings.temporal_namespace)
+            return client
+
+    return get
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    temporal: Callable[[], Awaitable[Client]] | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    owns_database = database is None
+    database = database or create_database(settings.effective_database_url)
+    services = Services(
+        settings=settings, database=database, temporal=temporal or lazy_temporal(settings)
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            database.dispose()
+
+    app = FastAPI(
+        title="bondflow",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_middleware(RequestIds)
+    problems.install(app)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RequestIdFilter())
+    app.include_router(health.router)
+    app.include_router(masterdata.router)
+    app.include_router(lifecycles.router)
+    # Routers of other domains are included here, one line each.
+    return app

@@ -1,0 +1,307 @@
+"""Lifecycles: file one (a filer, for its own enterprise), list and read them (status,
+next step, timeline), download what went to customs and what came back, and act
+(decisions go to the workflow as Temporal updates; the API never writes stock)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response, status
+from pydantic import BaseModel, ValidationError, create_model
+from starlette.concurrency import run_in_threadpool
+
+from access import Principal
+from api.dependencies import Actor, CurrentPrincipal, Filer, ServicesDep
+from api.lifecycles.schemas import (
+    CorrectionIn,
+    DecisionIn,
+    InspectionIn,
+    PaymentIn,
+    VehicleCorrectionIn,
+    WeightDecisionIn,
+)
+from api.pagination import Page, Paging
+from api.problems import Problem
+from api.services import Services
+from lifecycles.kinds import KINDS
+from lifecycles.service import LifecycleView
+from schemas.customs import DocumentView, ReceiptView, SubmissionView
+from schemas.errors import NotFound
+from schemas.lifecycle import (
+    Correction,
+    Decision,
+    InspectionResult,
+    Lifecycle,
+    LifecycleStatus,
+    PaymentConfirmation,
+    TransferCorrection,
+    VehicleCorrection,
+    WeightDecision,
+    WorkOrderCorrection,
+)
+
+router = APIRouter(prefix="/lifecycles", tags=["lifecycles"])
+WorkflowId = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+class LifecycleDetail(BaseModel):
+    lifecycle: LifecycleView
+    status: LifecycleStatus
+
+
+class DocumentFiles(BaseModel):
+    document: DocumentView
+    submissions: list[SubmissionView]
+    receipts: list[ReceiptView]
+
+
+# --- filing ---------------------------------------------------------------------------
+
+
+def _filing_route(lifecycle: Lifecycle) -> None:
+    kind = KINDS[lifecycle]
+    # The body is the draft without `filed_by`: the API files as the token's user.
+    body = create_model(
+        f"{kind.draft.__name__}In",
+        __base__=kind.draft,
+        filed_by=(str | None, None),
+    )
+
+    async def file(draft: body, principal: Filer, services: ServicesDep) -> LifecycleView:
+        filed = kind.draft.model_validate({**draft.model_dump(), "filed_by": principal.name})
+        return await services.lifecycles.file(principal, lifecycle, filed)
+
+    # The body's model is made here, not in the module: give FastAPI the class itself
+    # (the module's postponed annotations name it only as a string).
+    file.__annotations__["draft"] = body
+    router.add_api_route(
+        f"/{lifecycle.value}",
+        file,
+        methods=["POST"],
+        response_model=LifecycleView,
+        status_code=status.HTTP_201_CREATED,
+        summary=f"File a {lifecycle.value.replace('_', ' ')}",
+        name=f"file_{lifecycle.value}",
+    )
+
+
+for _lifecycle in Lifecycle:
+    _filing_route(_lifecycle)
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+@router.get("", response_model=Page[LifecycleView])
+def list_lifecycles(
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    paging: Paging,
+    lifecycle: Annotated[Lifecycle | None, Query()] = None,
+) -> Page[LifecycleView]:
+    items, total = services.lifecycles.page(principal, lifecycle, paging.limit, paging.offset)
+    return Page[LifecycleView](items=items, total=total, limit=paging.limit, offset=paging.offset)
+
+
+@router.get("/{workflow_id}", response_model=LifecycleDetail)
+async def get_lifecycle(
+    workflow_id: WorkflowId, principal: CurrentPrincipal, services: ServicesDep
+) -> LifecycleDetail:
+    row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
+    return LifecycleDetail(lifecycle=row, status=await services.lifecycles.query(workflow_id))
+
+
+@router.get("/{workflow_id}/documents", response_model=list[DocumentFiles])
+def list_documents(
+    workflow_id: WorkflowId, principal: CurrentPrincipal, services: ServicesDep
+) -> list[DocumentFiles]:
+    services.lifecycles.row(principal, workflow_id)
+    return [
+        DocumentFiles(
+            document=document,
+            submissions=services.records.submissions(document.id),
+            receipts=services.records.receipts(document.id),
+        )
+        for document in services.records.documents_of_workflow(workflow_id)
+    ]
+
+
+def _documents(services: Services, principal: Principal, workflow_id: str) -> set[int]:
+    services.lifecycles.row(principal, workflow_id)
+    return {d.id for d in services.records.documents_of_workflow(workflow_id)}
+
+
+XML: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/xml": {}}, "description": "the file as it was"}
+}
+
+
+@router.get("/{workflow_id}/submissions/{file_name}", response_class=Response, responses=XML)
+def download_submission(
+    workflow_id: WorkflowId,
+    file_name: Annotated[str, Path(min_length=1, max_length=255)],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Response:
+    """The XML we filed, byte for byte."""
+    documents = _documents(services, principal, workflow_id)
+    submission = services.records.submission(file_name)
+    if submission is None or submission.document_id not in documents:
+        raise NotFound(f"no submission {file_name} of {workflow_id}", field="file_name")
+    return Response(services.records.submission_payload(file_name), media_type="application/xml")
+
+
+@router.get("/{workflow_id}/receipts/{receipt_id}", response_class=Response, responses=XML)
+def download_receipt(
+    workflow_id: WorkflowId,
+    receipt_id: Annotated[int, Path(ge=1, le=2**62)],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> Response:
+    """A receipt from customs, byte for byte as it arrived."""
+    documents = _documents(services, principal, workflow_id)
+    for document_id in documents:
+        if any(r.id == receipt_id for r in services.records.receipts(document_id)):
+            return Response(
+                services.records.receipt_payload(receipt_id), media_type="application/xml"
+            )
+    raise NotFound(f"no receipt {receipt_id} of {workflow_id}", field="receipt_id")
+
+
+# --- acting ---------------------------------------------------------------------------
+
+
+def _decision(principal: Principal, body: DecisionIn) -> Decision:
+    assert principal.lifecycle_role is not None
+    return Decision(actor=principal.name, role=principal.lifecycle_role, reason=body.reason)
+
+
+async def _act(
+    services: Services, principal: Principal, workflow_id: str, update: str, payload: BaseModel
+) -> LifecycleStatus:
+    return await services.lifecycles.act(principal, workflow_id, update, payload)
+
+
+@router.post("/{workflow_id}/sign-off", response_model=LifecycleStatus)
+async def sign_off(
+    workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """The liaison signs the draft off (待审批 → reserved and filed)."""
+    return await _act(services, principal, workflow_id, "sign_off", _decision(principal, body))
+
+
+@router.post("/{workflow_id}/return", response_model=LifecycleStatus)
+async def return_draft(
+    workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """The liaison returns the draft (or a work order's deviation) with a reason."""
+    return await _act(services, principal, workflow_id, "return_draft", _decision(principal, body))
+
+
+@router.post("/{workflow_id}/cancel", response_model=LifecycleStatus)
+async def cancel(
+    workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """Withdraw: a filed list's deletion is asked of customs, the reservation voided."""
+    return await _act(services, principal, workflow_id, "cancel", _decision(principal, body))
+
+
+@router.post("/{workflow_id}/inspection", response_model=LifecycleStatus)
+async def record_inspection(
+    workflow_id: WorkflowId, body: InspectionIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """The liaison records customs' inspection (查验) result."""
+    assert principal.lifecycle_role is not None
+    result = InspectionResult(
+        actor=principal.name, role=principal.lifecycle_role, passed=body.passed, reason=body.reason
+    )
+    return await _act(services, principal, workflow_id, "record_inspection", result)
+
+
+@router.post("/{workflow_id}/payment", response_model=LifecycleStatus)
+async def confirm_payment(
+    workflow_id: WorkflowId, body: PaymentIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """Confirm the duties and taxes were paid (the exact amount payable)."""
+    assert principal.lifecycle_role is not None
+    payment = PaymentConfirmation(
+        actor=principal.name,
+        role=principal.lifecycle_role,
+        reference=body.reference,
+        amount=body.amount,
+        reason=body.reason,
+    )
+    return await _act(services, principal, workflow_id, "confirm_payment", payment)
+
+
+@router.post("/{workflow_id}/weight-decision", response_model=LifecycleStatus)
+async def decide_weight(
+    workflow_id: WorkflowId, body: WeightDecisionIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """The liaison lets a vehicle whose weight disagrees through, or refuses it."""
+    assert principal.lifecycle_role is not None
+    decision = WeightDecision(
+        actor=principal.name, role=principal.lifecycle_role, accept=body.accept, reason=body.reason
+    )
+    return await _act(services, principal, workflow_id, "decide_weight", decision)
+
+
+@router.post("/{workflow_id}/deviation-approval", response_model=LifecycleStatus)
+async def approve_deviation(
+    workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """The liaison approves consumption outside the norm's tolerance, with a reason."""
+    return await _act(
+        services, principal, workflow_id, "approve_deviation", _decision(principal, body)
+    )
+
+
+@router.post("/{workflow_id}/vehicle-correction", response_model=LifecycleStatus)
+async def correct_vehicle(
+    workflow_id: WorkflowId, body: VehicleCorrectionIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """After customs returned the gate pass: the vehicle as it really is."""
+    assert principal.lifecycle_role is not None
+    correction = VehicleCorrection(
+        actor=principal.name,
+        role=principal.lifecycle_role,
+        reason=body.reason,
+        vehicle=body.vehicle,
+    )
+    return await _act(services, principal, workflow_id, "correct_vehicle", correction)
+
+
+@router.post("/{workflow_id}/correction", response_model=LifecycleStatus)
+async def correct(
+    workflow_id: WorkflowId, body: CorrectionIn, principal: Actor, services: ServicesDep
+) -> LifecycleStatus:
+    """The corrected draft after a return; re-declared with ChgTmsCnt + 1."""
+    row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
+    kind = KINDS[row.lifecycle]
+    try:
+        draft: Any = kind.draft.model_validate({**body.draft, "filed_by": principal.name})
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise Problem(
+            422,
+            "invalid request",
+            f"draft.{where}: {first['msg']}",
+            code="invalid_request",
+            field=f"draft.{where}",
+        ) from None
+    assert principal.lifecycle_role is not None
+    who: dict[str, Any] = {
+        "actor": principal.name,
+        "role": principal.lifecycle_role,
+        "reason": body.reason,
+        "draft": draft,
+    }
+    correction: BaseModel
+    if row.lifecycle is Lifecycle.TRANSFER:
+        correction = TransferCorrection(**who)
+    elif row.lifecycle is Lifecycle.PROCESSING:
+        correction = WorkOrderCorrection(**who)
+    else:
+        correction = Correction(**who)
+    return await _act(services, principal, workflow_id, "correct", correction)

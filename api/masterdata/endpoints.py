@@ -1,0 +1,111 @@
+"""Books, items and consumption norms: filers register their own enterprise's, an
+admin any; everyone in scope reads. Another enterprise's book is "not found"."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from starlette.concurrency import run_in_threadpool
+
+from access import Principal
+from api.dependencies import BookKeeper, CurrentPrincipal, ServicesDep
+from api.masterdata.schemas import BookView, ItemView, book_view, item_view
+from api.pagination import Page, Paging, page_of
+from api.problems import Problem
+from api.services import Services
+from schemas.errors import NotFound
+from schemas.masterdata import AccountBookIn, BookItemIn, ConsumptionNormIn, NormView
+
+router = APIRouter(prefix="/books", tags=["books"])
+
+
+def book_in_scope(services: Services, principal: Principal, book_no: str) -> BookView:
+    """The book if the principal may see it; a foreign book answers as a missing one."""
+    try:
+        book = services.masterdata.book(book_no)
+        owner = services.masterdata.owner_of(book_no).customs_code
+    except NotFound:
+        raise NotFound(f"no account book {book_no}", field="book_no") from None
+    if not principal.may_see(owner):
+        raise NotFound(f"no account book {book_no}", field="book_no")
+    return book_view(book, owner)
+
+
+def _same_book(path_book: str, body_book: str) -> None:
+    if path_book != body_book:
+        raise Problem(
+            422,
+            "invalid request",
+            f"book_no: {body_book} in the body, {path_book} in the path",
+            code="invalid_request",
+            field="book_no",
+        )
+
+
+@router.get("", response_model=Page[BookView])
+def list_books(
+    principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+) -> Page[BookView]:
+    owners = {e.id: e.customs_code for e in services.masterdata.enterprises()}
+    books = [
+        book_view(book, owners[book.enterprise_id])
+        for book in services.masterdata.books()
+        if principal.may_see(owners[book.enterprise_id])
+    ]
+    return page_of(books, paging)
+
+
+@router.post("", response_model=BookView, status_code=status.HTTP_201_CREATED)
+def open_book(data: AccountBookIn, principal: BookKeeper, services: ServicesDep) -> BookView:
+    if not principal.may_see(data.enterprise_customs_code):
+        raise NotFound(
+            f"no enterprise {data.enterprise_customs_code}", field="enterprise_customs_code"
+        )
+    book = services.masterdata.open_book(data)
+    return book_view(book, data.enterprise_customs_code)
+
+
+@router.get("/{book_no}", response_model=BookView)
+def get_book(book_no: str, principal: CurrentPrincipal, services: ServicesDep) -> BookView:
+    return book_in_scope(services, principal, book_no)
+
+
+@router.get("/{book_no}/items", response_model=Page[ItemView])
+def list_items(
+    book_no: str, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+) -> Page[ItemView]:
+    book_in_scope(services, principal, book_no)
+    items = [item_view(book_no, item) for item in services.masterdata.items(book_no)]
+    return page_of(items, paging)
+
+
+@router.post("/{book_no}/items", response_model=ItemView, status_code=status.HTTP_201_CREATED)
+def register_item(
+    book_no: str, data: BookItemIn, principal: BookKeeper, services: ServicesDep
+) -> ItemView:
+    _same_book(book_no, data.book_no)
+    book_in_scope(services, principal, book_no)
+    return item_view(book_no, services.masterdata.register_item(data))
+
+
+@router.get("/{book_no}/norms", response_model=Page[NormView])
+def list_norms(
+    book_no: str, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+) -> Page[NormView]:
+    book_in_scope(services, principal, book_no)
+    return page_of(services.masterdata.norms(book_no), paging)
+
+
+@router.post("/{book_no}/norms", response_model=NormView, status_code=status.HTTP_201_CREATED)
+async def register_norm(
+    book_no: str, data: ConsumptionNormIn, principal: BookKeeper, services: ServicesDep
+) -> NormView:
+    _same_book(book_no, data.book_no)
+    await run_in_threadpool(book_in_scope, services, principal, book_no)
+    await run_in_threadpool(services.masterdata.register_norm, data)
+    found = [
+        norm
+        for norm in await run_in_threadpool(services.masterdata.norms, book_no)
+        if (norm.finished_item_no, norm.material_item_no, norm.version)
+        == (data.finished_item_no, data.material_item_no, data.version)
+    ]
+    return found[0]

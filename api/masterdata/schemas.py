@@ -1,0 +1,66 @@
+"""What the API shows of books and items (the registrations use schemas.masterdata)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from adapters.db.models import AccountBook, BookItem
+
+
+class BookView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    book_no: str
+    book_type: str
+    enterprise_code: str
+    valid_from: dt.date
+    valid_to: dt.date
+    customs_district: str
+
+
+class ItemView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    book_no: str
+    item_no: int
+    part_no: str
+    hs_code: str
+    name: str
+    specification: str
+    declared_unit: str
+    first_legal_unit: str
+    first_legal_factor: Decimal
+    second_legal_unit: str | None
+    second_legal_factor: Decimal | None
+    is_finished_good: bool
+
+
+def book_view(book: AccountBook, enterprise_code: str) -> BookView:
+    return BookView(
+        book_no=book.book_no,
+        book_type=book.book_type,
+        enterprise_code=enterprise_code,
+        valid_from=book.valid_from,
+        valid_to=book.valid_to,
+        customs_district=book.customs_district,
+    )
+
+
+def item_view(book_no: str, item: BookItem) -> ItemView:
+    return ItemView(
+        book_no=book_no,
+        item_no=item.item_no,
+        part_no=item.part_no,
+        hs_code=item.hs_code,
+        name=item.name,
+        specification=item.specification,
+        declared_unit=item.declared_unit,
+        first_legal_unit=item.first_legal_unit,
+        first_legal_factor=item.first_legal_factor,
+        second_legal_unit=item.second_legal_unit,
+        second_legal_factor=item.second_legal_factor,
+        is_finished_good=item.is_finished_good,
+    )

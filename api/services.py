@@ -1,0 +1,39 @@
+"""What the API's endpoints work with, built once per process."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from temporalio.client import Client
+
+from access import AccessService
+from adapters.db.engine import Database
+from bondflow.settings import Settings
+from customs.service import CustomsRecords
+from ledger import ChainAuditor, LedgerQueries
+from lifecycles.service import LifecycleService
+from masterdata import MasterData
+
+
+@dataclass
+class Services:
+    settings: Settings
+    database: Database
+    temporal: Callable[[], Awaitable[Client]]  # connects on first use, then reuses
+    access: AccessService = field(init=False)
+    masterdata: MasterData = field(init=False)
+    ledger: LedgerQueries = field(init=False)
+    auditor: ChainAuditor = field(init=False)
+    records: CustomsRecords = field(init=False)
+    lifecycles: LifecycleService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.access = AccessService(self.database)
+        self.masterdata = MasterData(self.database)
+        self.ledger = LedgerQueries(self.database)
+        self.auditor = ChainAuditor(self.database)
+        self.records = CustomsRecords(self.database)
+        self.lifecycles = LifecycleService(
+            self.database, self.masterdata, self.temporal, self.settings.task_queue
+        )

@@ -1,0 +1,83 @@
+"""`bondflow users`: create API users and issue or revoke their tokens."""
+
+from __future__ import annotations
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from access import AccessService
+from adapters.db.engine import Database
+from bondflow.cli.context import console, fail, load_settings, open_database, reporting
+from schemas.access import UserIn, UserRole
+
+app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
+
+
+def _database() -> Database:
+    return open_database(load_settings())
+
+
+def _print_token(token: str) -> None:
+    console.print("token (shown once, keep it safe):", style="bold")
+    # Plain print: no wrapping or markup, so it can be copied or captured.
+    print(token)
+
+
+@app.command("create")
+def create(
+    name: str = typer.Argument(..., help="A login-like name: letters, digits, . _ @ -"),
+    role: UserRole = typer.Option(..., "--role", help="filer, liaison, auditor or admin"),
+    enterprise: list[str] = typer.Option(
+        [],
+        "--enterprise",
+        help="An enterprise's customs code: one for a filer; for an auditor, repeat to "
+        "limit it (none: all enterprises).",
+    ),
+) -> None:
+    """Create a user and print its first token."""
+    with reporting():
+        database = _database()
+        try:
+            data = UserIn(name=name, role=role, enterprises=tuple(enterprise))
+        except ValidationError as error:
+            first = error.errors()[0]
+            fail(f"{first['msg'].removeprefix('Value error, ')}")
+        issued = AccessService(database).create_user(data)
+        scope = ", ".join(issued.user.enterprises) or "all enterprises"
+        console.print(f"user {issued.user.name}: {issued.user.role.value}, {scope}")
+        _print_token(issued.token)
+
+
+@app.command("token")
+def token(name: str = typer.Argument(..., help="The user's name.")) -> None:
+    """Issue another token for a user (its other tokens stay valid)."""
+    with reporting():
+        database = _database()
+        _print_token(AccessService(database).issue_token(name).token)
+
+
+@app.command("revoke")
+def revoke(name: str = typer.Argument(..., help="The user's name.")) -> None:
+    """Revoke every token of a user."""
+    with reporting():
+        database = _database()
+        count = AccessService(database).revoke_tokens(name)
+        console.print(f"{count} token(s) of {name} revoked")
+
+
+@app.command("list")
+def list_users() -> None:
+    """The users, their roles and scopes (never their tokens)."""
+    with reporting():
+        database = _database()
+        table = Table("name", "role", "enterprises", "created", "disabled")
+        for user in AccessService(database).users():
+            table.add_row(
+                user.name,
+                user.role.value,
+                ", ".join(user.enterprises) or "all",
+                user.created_at.isoformat(timespec="seconds"),
+                "yes" if user.disabled else "",
+            )
+        console.print(table)

@@ -1,0 +1,250 @@
+"""File a lifecycle, read its status, act on it: every call checks who may.
+
+Rules of access (the API's promise to tenants):
+- a filer sees and acts only on lifecycles of its own enterprise (the book's owner,
+  or for a transfer either side); another enterprise's lifecycle is "not found",
+  exactly like a missing one;
+- liaison staff see and act on all; auditors and admins see (all or their
+  enterprises) and never act (the dependencies refuse them before this service).
+The workflows themselves check the role and stage of every decision.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError
+
+from access import Principal
+from adapters.db.engine import Database
+from adapters.db.models import LifecycleRow
+from lifecycles import repository
+from lifecycles.kinds import KINDS
+from masterdata import MasterData
+from schemas.errors import BondflowError, Conflict, NotFound
+from schemas.lifecycle import Lifecycle, LifecycleStatus
+
+TEMPORAL_TIMEOUT = 10.0  # seconds: a status read or a decision never hangs the API
+
+
+class Unavailable(BondflowError):
+    code = "temporal_unavailable"
+    status = 503
+
+
+class Refused(BondflowError):
+    """A decision the workflow refused: the wrong role (403) or stage (409)."""
+
+    code = "refused"
+    status = 409
+
+
+class LifecycleView(BaseModel):
+    workflow_id: str
+    lifecycle: Lifecycle
+    business_no: str
+    enterprise_code: str
+    book_no: str
+    partner_code: str | None
+    partner_book_no: str | None
+    filed_by: str
+    started_at: dt.datetime
+
+
+def view_of(row: LifecycleRow) -> LifecycleView:
+    return LifecycleView(
+        workflow_id=row.workflow_id,
+        lifecycle=Lifecycle(row.lifecycle),
+        business_no=row.business_no,
+        enterprise_code=row.enterprise_code,
+        book_no=row.book_no,
+        partner_code=row.partner_code,
+        partner_book_no=row.partner_book_no,
+        filed_by=row.filed_by,
+        started_at=row.started_at,
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class LifecycleService:
+    def __init__(
+        self,
+        database: Database,
+        masterdata: MasterData,
+        temporal: Callable[[], Awaitable[Client]],
+        task_queue: str,
+    ) -> None:
+        self.db = database
+        self.masterdata = masterdata
+        self.temporal = temporal
+        self.task_queue = task_queue
+
+    # --- filing -----------------------------------------------------------------------
+
+    async def file(self, principal: Principal, lifecycle: Lifecycle, draft: Any) -> LifecycleView:
+        """Record whose it is, then start its workflow; a failed start leaves no row."""
+        kind = KINDS[lifecycle]
+        draft = draft.model_copy(update={"filed_by": principal.name})
+        book_no, partner_book_no = kind.books(draft)
+        owner = await run_in_threadpool(self._owner, principal, book_no, "draft.book_no")
+        partner = None
+        if partner_book_no is not None:
+            partner = await run_in_threadpool(
+                self._owner, None, partner_book_no, "draft.to_book_no"
+            )
+        row = LifecycleRow(
+            workflow_id=kind.workflow_id(draft),
+            lifecycle=lifecycle.value,
+            business_no=kind.number(draft),
+            enterprise_code=owner,
+            book_no=book_no,
+            partner_code=partner,
+            partner_book_no=partner_book_no,
+            filed_by=principal.name,
+            started_at=_now(),
+        )
+        await run_in_threadpool(self._insert, row)
+        try:
+            client = await self._client()
+            await asyncio.wait_for(
+                client.start_workflow(
+                    kind.workflow,
+                    kind.start_input(draft),
+                    id=row.workflow_id,
+                    task_queue=self.task_queue,
+                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                ),
+                TEMPORAL_TIMEOUT,
+            )
+        except WorkflowAlreadyStartedError:
+            pass  # started by an earlier attempt whose answer was lost: it is the same one
+        except (RPCError, TimeoutError, OSError, RuntimeError) as error:
+            await run_in_threadpool(self._delete, row.workflow_id)
+            raise Unavailable(f"Temporal did not start the lifecycle: {error}") from error
+        return view_of(row)
+
+    def _owner(self, principal: Principal | None, book_no: str, field: str) -> str:
+        """The book's owner; a book outside the filer's scope is "not found" too."""
+        try:
+            owner = self.masterdata.owner_of(book_no).customs_code
+        except NotFound:
+            raise NotFound(f"no account book {book_no}", field=field) from None
+        if principal is not None and not principal.may_see(owner):
+            raise NotFound(f"no account book {book_no}", field=field)
+        return owner
+
+    def _insert(self, row: LifecycleRow) -> None:
+        try:
+            with self.db.transaction() as session:
+                if repository.by_number(session, row.lifecycle, row.business_no) is not None:
+                    raise IntegrityError("duplicate", None, Exception())
+                session.add(row)
+        except IntegrityError:
+            raise Conflict(
+                f"a {row.lifecycle} numbered {row.business_no} is already filed",
+                field="draft",
+            ) from None
+
+    def _delete(self, workflow_id: str) -> None:
+        with self.db.transaction() as session:
+            row = repository.get(session, workflow_id)
+            if row is not None:
+                session.delete(row)
+
+    # --- reading ----------------------------------------------------------------------
+
+    def row(self, principal: Principal, workflow_id: str) -> LifecycleView:
+        """The lifecycle if the principal may see it; else "not found", as if missing."""
+        with self.db.transaction() as session:
+            row = repository.get(session, workflow_id)
+            if row is None or not principal.may_see(row.enterprise_code, row.partner_code):
+                raise NotFound(f"no lifecycle {workflow_id}", field="workflow_id")
+            return view_of(row)
+
+    def page(
+        self, principal: Principal, lifecycle: Lifecycle | None, limit: int, offset: int
+    ) -> tuple[list[LifecycleView], int]:
+        with self.db.transaction() as session:
+            rows, total = repository.page(
+                session,
+                principal.enterprises,
+                lifecycle.value if lifecycle else None,
+                limit,
+                offset,
+            )
+            return [view_of(r) for r in rows], total
+
+    def in_scope(self, principal: Principal) -> Sequence[LifecycleView]:
+        with self.db.transaction() as session:
+            return [view_of(r) for r in repository.all_in_scope(session, principal.enterprises)]
+
+    async def status(self, principal: Principal, workflow_id: str) -> LifecycleStatus:
+        await run_in_threadpool(self.row, principal, workflow_id)
+        return await self.query(workflow_id)
+
+    async def query(self, workflow_id: str) -> LifecycleStatus:
+        client = await self._client()
+        try:
+            status: LifecycleStatus = await asyncio.wait_for(
+                client.get_workflow_handle(workflow_id).query(
+                    "status", result_type=LifecycleStatus
+                ),
+                TEMPORAL_TIMEOUT,
+            )
+        except (RPCError, TimeoutError) as error:
+            raise Unavailable(f"Temporal did not answer for {workflow_id}: {error}") from error
+        return status
+
+    # --- acting -----------------------------------------------------------------------
+
+    async def act(
+        self, principal: Principal, workflow_id: str, update: str, decision: BaseModel
+    ) -> LifecycleStatus:
+        """Send a decision as a Temporal update; the workflow's refusal comes back as
+        a problem naming the field and the reason."""
+        await run_in_threadpool(self.row, principal, workflow_id)
+        client = await self._client()
+        try:
+            status: LifecycleStatus = await asyncio.wait_for(
+                client.get_workflow_handle(workflow_id).execute_update(
+                    update, decision, result_type=LifecycleStatus
+                ),
+                TEMPORAL_TIMEOUT,
+            )
+        except WorkflowUpdateFailedError as error:
+            raise _refusal(error) from None
+        except (RPCError, TimeoutError) as error:
+            raise Unavailable(f"Temporal did not take the decision: {error}") from error
+        return status
+
+    async def _client(self) -> Client:
+        try:
+            return await asyncio.wait_for(self.temporal(), TEMPORAL_TIMEOUT)
+        except (RPCError, TimeoutError, OSError, RuntimeError) as error:
+            raise Unavailable(f"Temporal is not reachable: {error}") from error
+
+
+def _refusal(error: WorkflowUpdateFailedError) -> Refused:
+    cause = error.cause
+    message = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
+    field, _, reason = message.partition(": ")
+    if not reason:
+        field, reason = "decision", message
+    refused = Refused(reason, field=field)
+    if field == "role":
+        refused.status = 403
+    if field == "stage":
+        refused.code = "wrong_stage"
+    return refused

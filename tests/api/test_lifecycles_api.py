@@ -1,0 +1,128 @@
+"""Lifecycles through the API on the dev server: a filer files, the liaison signs off,
+customs (the simulator) answers, and the book is posted; everyone else sees what the
+rules allow and nothing more."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bondflow.settings import Settings
+from demo import ids
+from ledger import LedgerQueries
+from tests.api.conftest import Api, api_client
+from tests.workflows.conftest import Zone, entry_draft
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def live(zone: Zone) -> AsyncIterator[Api]:
+    async def temporal() -> Any:
+        return zone.client
+
+    async with api_client(zone.db, temporal, Settings(task_queue=zone.task_queue)) as client:
+        yield client
+
+
+def entry_body(inner_no: str) -> dict[str, Any]:
+    body = entry_draft(inner_no).model_dump(mode="json")
+    del body["filed_by"]
+    return body
+
+
+async def until_stage(api: Api, user: str, workflow_id: str, *stages: str) -> dict[str, Any]:
+    for _ in range(300):
+        response = await api.get(user, f"/lifecycles/{workflow_id}")
+        assert response.status_code == 200, response.text
+        detail: dict[str, Any] = response.json()
+        if detail["status"]["stage"] in stages:
+            return detail
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{workflow_id} still {detail['status']['stage']}")
+
+
+async def test_an_entry_filed_signed_off_and_posted_through_the_api(live: Api) -> None:
+    filed = await live.post("solar-filer", "/lifecycles/first_line_entry", json=entry_body("API-1"))
+    assert filed.status_code == 201, filed.text
+    workflow_id = filed.json()["workflow_id"]
+    assert filed.json()["enterprise_code"] == ids.SOLAR_CUSTOMS_CODE
+    assert filed.json()["filed_by"] == "solar-filer"
+
+    waiting = await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
+    assert waiting["status"]["waiting_for"] == "liaison"
+
+    # The filer may not sign its own draft off: the workflow refuses, the API says why.
+    refused = await live.post(
+        "solar-filer", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "ok"}
+    )
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["field"] == "role"
+
+    signed = await live.post(
+        "liaison", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "单证齐全"}
+    )
+    assert signed.status_code == 200, signed.text
+    done = await until_stage(live, "auditor", workflow_id, "completed")
+    notes = [entry["note"] for entry in done["status"]["timeline"]]
+    assert "signed off: 单证齐全" in notes
+
+    rows = LedgerQueries(live.db).balances(book_no=ids.SOLAR_BOOK, lot_no="API-1-C")
+    assert [(r.posted, r.pending_in) for r in rows] == [(Decimal("12000"), Decimal(0))]
+
+    documents = (await live.get("solar-auditor", f"/lifecycles/{workflow_id}/documents")).json()
+    kinds = sorted(s["message_type"] for d in documents for s in d["submissions"])
+    assert kinds == ["INV101", "SAS121"]
+    first = documents[0]["submissions"][0]["file_name"]
+    xml = await live.get("solar-filer", f"/lifecycles/{workflow_id}/submissions/{first}")
+    assert xml.status_code == 200
+    assert xml.headers["content-type"].startswith("application/xml")
+    assert xml.content.startswith(b"<?xml")
+    receipt_id = documents[0]["receipts"][0]["id"]
+    receipt = await live.get("solar-filer", f"/lifecycles/{workflow_id}/receipts/{receipt_id}")
+    assert receipt.status_code == 200
+
+
+async def test_another_enterprise_sees_a_lifecycle_as_missing(live: Api) -> None:
+    filed = await live.post("solar-filer", "/lifecycles/first_line_entry", json=entry_body("API-2"))
+    workflow_id = filed.json()["workflow_id"]
+    await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
+
+    missing = await live.get("cold-filer", "/lifecycles/entry-NO-SUCH")
+    foreign = await live.get("cold-filer", f"/lifecycles/{workflow_id}")
+    assert missing.status_code == foreign.status_code == 404
+    assert missing.json()["title"] == foreign.json()["title"]
+    acting = await live.post(
+        "cold-filer", f"/lifecycles/{workflow_id}/cancel", json={"reason": "x"}
+    )
+    assert acting.status_code == 404
+    listed = await live.get("cold-filer", "/lifecycles")
+    assert workflow_id not in [item["workflow_id"] for item in listed.json()["items"]]
+
+    # An auditor reads it but may not act; the filer files only for its own books.
+    assert (await live.get("auditor", f"/lifecycles/{workflow_id}")).status_code == 200
+    audit_act = await live.post(
+        "auditor", f"/lifecycles/{workflow_id}/cancel", json={"reason": "x"}
+    )
+    assert audit_act.status_code == 403
+    foreign_book = entry_body("API-3") | {"book_no": ids.SOLAR_BOOK}
+    assert (
+        await live.post("cold-filer", "/lifecycles/first_line_entry", json=foreign_book)
+    ).status_code == 404
+
+    # The same number twice is a conflict, and nothing second is started.
+    again = await live.post("solar-filer", "/lifecycles/first_line_entry", json=entry_body("API-2"))
+    assert again.status_code == 409
+    assert again.json()["field"] == "draft"
+
+    cancelled = await live.post(
+        "solar-filer", f"/lifecycles/{workflow_id}/cancel", json={"reason": "不要了"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    await until_stage(live, "solar-filer", workflow_id, "cancelled")
