@@ -13,6 +13,7 @@ from temporalio.client import Client
 
 import api.lifecycles.endpoints as lifecycles
 import api.masterdata.endpoints as masterdata
+import api.queue.endpoints as queue
 from adapters.db.engine import Database, create_database
 from adapters.temporal.client import connect
 from api import health, problems
@@ -79,5 +80,6 @@ def create_app(
     app.include_router(health.router)
     app.include_router(masterdata.router)
     app.include_router(lifecycles.router)
+    app.include_router(queue.router)
     # Routers of other domains are included here, one line each.
     return app

@@ -31,7 +31,7 @@ from lifecycles import repository
 from lifecycles.kinds import KINDS
 from masterdata import MasterData
 from schemas.errors import BondflowError, Conflict, NotFound
-from schemas.lifecycle import Lifecycle, LifecycleStatus
+from schemas.lifecycle import Lifecycle, LifecycleStatus, Role
 
 TEMPORAL_TIMEOUT = 10.0  # seconds: a status read or a decision never hangs the API
 
@@ -206,6 +206,35 @@ class LifecycleService:
         except (RPCError, TimeoutError) as error:
             raise Unavailable(f"Temporal did not answer for {workflow_id}: {error}") from error
         return status
+
+    async def waiting(
+        self, principal: Principal, role: Role, lifecycle: Lifecycle | None = None
+    ) -> list[tuple[LifecycleView, LifecycleStatus]]:
+        """The running lifecycles in scope that wait for someone of ``role`` (for the
+        liaison this includes what customs was escalated on), with their status."""
+        client = await self._client()
+        running: set[str] = set()
+        try:
+            async for execution in client.list_workflows("ExecutionStatus = 'Running'"):
+                running.add(execution.id)
+        except RPCError as error:
+            raise Unavailable(f"Temporal did not list the running lifecycles: {error}") from error
+        rows = [
+            row
+            for row in await run_in_threadpool(self.in_scope, principal)
+            if row.workflow_id in running and (lifecycle is None or row.lifecycle is lifecycle)
+        ]
+        limit = asyncio.Semaphore(16)
+
+        async def status_of(row: LifecycleView) -> tuple[LifecycleView, LifecycleStatus | None]:
+            async with limit:
+                try:
+                    return row, await self.query(row.workflow_id)
+                except Unavailable:
+                    return row, None  # finished meanwhile, or not yet started: not waiting
+
+        found = await asyncio.gather(*(status_of(row) for row in rows))
+        return [(row, status) for row, status in found if status and status.waiting_for is role]
 
     # --- acting -----------------------------------------------------------------------
 

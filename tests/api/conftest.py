@@ -5,9 +5,11 @@ none (a test that needs it says so)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +22,7 @@ from api.app import create_app
 from bondflow.settings import Settings
 from demo import ids, seed_demo
 from schemas.access import UserIn, UserRole
+from tests.workflows.conftest import Zone, dev_server, entry_draft, zone
 
 USERS = {
     "solar-filer": UserIn(
@@ -35,6 +38,9 @@ USERS = {
     ),
     "admin": UserIn(name="admin", role=UserRole.ADMIN),
 }
+
+
+__all__ = ["dev_server", "zone"]  # fixtures of the workflow tests, used here too
 
 
 async def no_temporal() -> Client:
@@ -87,6 +93,34 @@ async def api_client(
         yield Api(client=client, tokens=tokens, db=db)
 
 
-# The dev-server zone (worker, simulator, watcher) of the workflow tests, for API
-# tests that run lifecycles end to end.
-from tests.workflows.conftest import dev_server, zone  # noqa: E402, F401
+# --- lifecycles end to end: the dev-server zone of the workflow tests ------------------
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def live(zone: Zone) -> AsyncIterator[Api]:
+    """The API on the zone's database, starting workflows on its task queue."""
+
+    async def temporal() -> Client:
+        return zone.client
+
+    async with api_client(zone.db, temporal, Settings(task_queue=zone.task_queue)) as client:
+        yield client
+
+
+def entry_body(inner_no: str, arrival_days_ago: int = 2) -> dict[str, Any]:
+    """An entry draft as a filer sends it (no filed_by: the API files as the token's user)."""
+    body = entry_draft(inner_no, arrival_days_ago=arrival_days_ago).model_dump(mode="json")
+    del body["filed_by"]
+    return body
+
+
+async def until_stage(api: Api, user: str, workflow_id: str, *stages: str) -> dict[str, Any]:
+    detail: dict[str, Any] = {}
+    for _ in range(300):
+        response = await api.get(user, f"/lifecycles/{workflow_id}")
+        assert response.status_code == 200, response.text
+        detail = response.json()
+        if detail["status"]["stage"] in stages:
+            return detail
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{workflow_id} still {detail['status']['stage']}")

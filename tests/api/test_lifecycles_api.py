@@ -4,47 +4,15 @@ rules allow and nothing more."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from decimal import Decimal
-from typing import Any
 
 import pytest
-import pytest_asyncio
 
-from bondflow.settings import Settings
 from demo import ids
 from ledger import LedgerQueries
-from tests.api.conftest import Api, api_client
-from tests.workflows.conftest import Zone, entry_draft
+from tests.api.conftest import Api, entry_body, until_stage
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def live(zone: Zone) -> AsyncIterator[Api]:
-    async def temporal() -> Any:
-        return zone.client
-
-    async with api_client(zone.db, temporal, Settings(task_queue=zone.task_queue)) as client:
-        yield client
-
-
-def entry_body(inner_no: str) -> dict[str, Any]:
-    body = entry_draft(inner_no).model_dump(mode="json")
-    del body["filed_by"]
-    return body
-
-
-async def until_stage(api: Api, user: str, workflow_id: str, *stages: str) -> dict[str, Any]:
-    for _ in range(300):
-        response = await api.get(user, f"/lifecycles/{workflow_id}")
-        assert response.status_code == 200, response.text
-        detail: dict[str, Any] = response.json()
-        if detail["status"]["stage"] in stages:
-            return detail
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{workflow_id} still {detail['status']['stage']}")
 
 
 async def test_an_entry_filed_signed_off_and_posted_through_the_api(live: Api) -> None:

@@ -1,0 +1,46 @@
+"""The liaison's work queue through the API, on the dev server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import Api, entry_body, until_stage
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_the_queue_shows_what_waits_for_the_liaison_most_urgent_first(live: Api) -> None:
+    """Given two entries waiting for sign-off, the one that arrived 12 days ago (its
+    declaration deadline in 2 days) and one that arrived yesterday, when the liaison
+    opens the queue, then the older comes first with its deadline and what can be
+    done; a filer's own queue (what waits for the filer) is empty, and another
+    enterprise's filer sees nothing of them."""
+    ids = []
+    for inner, days in (("Q-NEW", 1), ("Q-OLD", 12)):
+        filed = await live.post(
+            "solar-filer", "/lifecycles/first_line_entry", json=entry_body(inner, days)
+        )
+        assert filed.status_code == 201, filed.text
+        ids.append(filed.json()["workflow_id"])
+        await until_stage(live, "solar-filer", ids[-1], "awaiting_sign_off")
+
+    queue = await live.get("liaison", "/queue")
+    assert queue.status_code == 200, queue.text
+    items = [i for i in queue.json()["items"] if i["workflow_id"] in ids]
+    assert [i["business_no"] for i in items] == ["Q-OLD", "Q-NEW"]
+    assert items[0]["stage"] == "awaiting_sign_off"
+    assert items[0]["actions"] == ["sign-off", "return", "cancel"]
+    assert items[0]["due"] < items[1]["due"]
+
+    signed_only = await live.get("liaison", "/queue", params={"stage": "inspection"})
+    assert not [i for i in signed_only.json()["items"] if i["workflow_id"] in ids]
+    own = await live.get("solar-filer", "/queue")
+    assert not [i for i in own.json()["items"] if i["workflow_id"] in ids]
+    foreign = await live.get("cold-filer", "/queue", params={"waiting_for": "liaison"})
+    assert not [i for i in foreign.json()["items"] if i["workflow_id"] in ids]
+
+    # Once signed off it leaves the queue.
+    await live.post("liaison", f"/lifecycles/{ids[1]}/sign-off", json={"reason": "急"})
+    await until_stage(live, "liaison", ids[1], "completed")
+    after = await live.get("liaison", "/queue")
+    assert [i["business_no"] for i in after.json()["items"] if i["workflow_id"] in ids] == ["Q-NEW"]
