@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.request_ids import current_request_id
@@ -49,6 +50,7 @@ def problem_response(
     field: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"https://bondflow.dev/problems/{code}",
@@ -60,6 +62,8 @@ def problem_response(
         body["field"] = field
     if errors:
         body["errors"] = errors
+    if extra:
+        body.update(extra)
     request_id = current_request_id()
     if request_id:
         body["request_id"] = request_id
@@ -92,12 +96,31 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(BondflowError)
     async def _domain(request: Request, error: BondflowError) -> JSONResponse:
+        line = getattr(error, "line", None)  # an uploaded document's refusal names its line
         return problem_response(
             error.status,
             error.code.replace("_", " "),
-            error.reason,
+            f"line {line}: {error.reason}" if line else error.reason,
             code=error.code,
             field=error.field,
+            extra={"line": line} if line else None,
+        )
+
+    @app.exception_handler(ValidationError)
+    async def _model(request: Request, error: ValidationError) -> JSONResponse:
+        # A model built inside an endpoint from valid parts (a draft from an upload).
+        errors = [
+            {"field": _location(tuple(e.get("loc", ()))), "reason": e.get("msg", "invalid")}
+            for e in error.errors()
+        ]
+        first = errors[0] if errors else {"field": "request", "reason": "invalid"}
+        return problem_response(
+            422,
+            "invalid request",
+            f"{first['field']}: {first['reason']}",
+            code="invalid_request",
+            field=first["field"],
+            errors=errors,
         )
 
     @app.exception_handler(RequestValidationError)

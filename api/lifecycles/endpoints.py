@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import BaseModel, ValidationError, create_model
 from starlette.concurrency import run_in_threadpool
 
 from access import Principal
+from adapters.xml.codec import parse
 from api.dependencies import Actor, CurrentPrincipal, Filer, ServicesDep
 from api.lifecycles.schemas import (
     CorrectionIn,
@@ -23,6 +24,7 @@ from api.lifecycles.schemas import (
 from api.pagination import Page, Paging
 from api.problems import Problem
 from api.services import Services
+from lifecycles.from_xml import ListExtras, NotAFiling, draft_from_list
 from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView
 from schemas.customs import DocumentView, ReceiptView, SubmissionView
@@ -30,6 +32,7 @@ from schemas.errors import NotFound
 from schemas.lifecycle import (
     Correction,
     Decision,
+    EntryDraft,
     InspectionResult,
     Lifecycle,
     LifecycleStatus,
@@ -39,6 +42,7 @@ from schemas.lifecycle import (
     WeightDecision,
     WorkOrderCorrection,
 )
+from schemas.messages.bonded_list import BondedListUpload
 
 router = APIRouter(prefix="/lifecycles", tags=["lifecycles"])
 WorkflowId = Annotated[str, Path(min_length=1, max_length=200)]
@@ -87,6 +91,44 @@ def _filing_route(lifecycle: Lifecycle) -> None:
 
 for _lifecycle in Lifecycle:
     _filing_route(_lifecycle)
+
+
+MAX_UPLOAD = 16 * 1024 * 1024  # bytes: a 1,000-line list is under 1 MB
+
+
+@router.post(
+    "/xml",
+    response_model=LifecycleView,
+    status_code=status.HTTP_201_CREATED,
+    summary="File a first-line entry or an export by uploading its INV101",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def file_bonded_list_xml(
+    request: Request,
+    extras: Annotated[ListExtras, Query()],
+    principal: Filer,
+    services: ServicesDep,
+) -> LifecycleView:
+    """The list as the enterprise's own software wrote it (read strictly, as every
+    upload: unknown elements, DOCTYPEs and entities are refused with the line). What
+    INV101 does not carry (lots, location, arrival, exchange rate, vehicle) comes as
+    query parameters. ImpexpMarkcd I files a first-line entry, E an export."""
+    data = await request.body()
+    if len(data) > MAX_UPLOAD:
+        raise Problem(413, "too large", f"the upload is over {MAX_UPLOAD} bytes", code="too_large")
+    message = await run_in_threadpool(parse, data, source="upload")
+    if not isinstance(message, BondedListUpload):
+        raise NotAFiling(
+            f"a {type(message).__name__} is not a bonded list (INV101) to file", field="body"
+        )
+    draft = draft_from_list(message, extras, filed_by=principal.name)
+    lifecycle = Lifecycle.FIRST_LINE_ENTRY if isinstance(draft, EntryDraft) else Lifecycle.EXPORT
+    return await services.lifecycles.file(principal, lifecycle, draft)
 
 
 # --- reading --------------------------------------------------------------------------

@@ -1,0 +1,99 @@
+"""Filing by upload: the INV101 an enterprise's own software wrote becomes a lifecycle;
+a document that is not one, or is hostile, is refused with the reason and the line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from activities.dependencies import Dependencies
+from activities.entry import EntryActivities
+from adapters.gateway.folders import ExchangeFolders
+from adapters.xml.codec import render
+from customs.drafting import entry_list
+from demo import ids
+from schemas.lifecycle import EntryDraft
+from schemas.messages.codes import DeclarationKind
+from tests.api.conftest import Api, until_stage
+from tests.workflows.conftest import entry_draft
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def inv101(api: Api, draft: EntryDraft, tmp: Any) -> bytes:
+    """The list as software outside bondflow would write it."""
+    deps = Dependencies.build(api.db, ExchangeFolders.under(tmp / "x").create())
+    book, declarant, items = EntryActivities(deps)._facts(draft)
+    upload = entry_list(
+        draft,
+        book=book,
+        declarant=declarant,
+        items=items,
+        change_count=0,
+        kind=DeclarationKind.FILE,
+        at=dt.datetime(2026, 11, 28, 9, 0, tzinfo=ids.SHANGHAI),
+    )
+    return render(upload)
+
+
+def extras(draft: EntryDraft) -> dict[str, str]:
+    return {
+        "location": ids.RAW_BIN,
+        "exchange_rate": str(draft.exchange_rate),
+        "vehicle_no": draft.vehicle.vehicle_no,
+        "vehicle_weight": str(draft.vehicle.vehicle_weight),
+        "container_weight": str(draft.vehicle.container_weight),
+        "arrival_date": draft.arrival_date.isoformat(),
+    }
+
+
+async def test_an_uploaded_inv101_is_filed_as_a_first_line_entry(live: Api, tmp_path: Any) -> None:
+    draft = entry_draft("XML-1")
+    body = inv101(live, draft, tmp_path)
+    filed = await live.client.post(
+        "/lifecycles/xml",
+        params=extras(draft),
+        content=body,
+        headers={"Content-Type": "application/xml"} | live.auth("solar-filer"),
+    )
+    assert filed.status_code == 201, filed.text
+    assert filed.json()["lifecycle"] == "first_line_entry"
+    assert filed.json()["business_no"] == "XML-1"
+    detail = await until_stage(
+        live, "solar-filer", filed.json()["workflow_id"], "awaiting_sign_off"
+    )
+    assert detail["status"]["cif_cny"] != "0.00"
+
+
+async def test_an_upload_that_is_not_a_list_or_is_hostile_is_refused_with_the_line(
+    live: Api, tmp_path: Any
+) -> None:
+    draft = entry_draft("XML-2")
+    hostile = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<x>&e;</x>'
+    )
+    refused = await live.post(
+        "solar-filer", "/lifecycles/xml", params=extras(draft), content=hostile
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "DOCTYPE" in refused.json()["detail"]
+
+    broken = inv101(live, draft, tmp_path).replace(b"<GdsMtno>", b"<Gdsmtno>", 1)
+    refused = await live.post(
+        "solar-filer", "/lifecycles/xml", params=extras(draft), content=broken
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["line"] > 1
+
+    no_arrival = {k: v for k, v in extras(draft).items() if k != "arrival_date"}
+    body = inv101(live, draft, tmp_path)
+    refused = await live.post("solar-filer", "/lifecycles/xml", params=no_arrival, content=body)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "arrival_date"
+
+    # Another enterprise's list is refused as a book it cannot see.
+    foreign = await live.post("cold-filer", "/lifecycles/xml", params=extras(draft), content=body)
+    assert foreign.status_code == 404
