@@ -17,7 +17,7 @@ import api.queue.endpoints as queue
 from adapters.db.engine import Database, create_database
 from adapters.temporal.client import connect
 from api import health, problems
-from api.request_ids import RequestIdFilter, RequestIds
+from api.request_ids import RequestIds, configure_logging
 from api.services import Services
 from bondflow import __version__
 from bondflow.settings import Settings
@@ -52,6 +52,7 @@ def create_app(
     *,
     database: Database | None = None,
     temporal: Callable[[], Awaitable[Client]] | None = None,
+    log_requests: bool = True,
 ) -> FastAPI:
     settings = settings or Settings()
     owns_database = database is None
@@ -75,8 +76,7 @@ def create_app(
     app.state.services = services
     app.add_middleware(RequestIds)
     problems.install(app)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RequestIdFilter())
+    configure_logging(logging.INFO if log_requests else logging.WARNING)
     app.include_router(health.router)
     app.include_router(masterdata.router)
     app.include_router(lifecycles.router)

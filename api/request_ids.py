@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import time
 import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -13,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 HEADER = "x-request-id"
 _SANE = re.compile(r"^[0-9A-Za-z._\-]{8,64}$")
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+log = logging.getLogger("bondflow.api.requests")
 
 
 def current_request_id() -> str | None:
@@ -40,9 +42,13 @@ class RequestIds:
         sent = dict(scope.get("headers") or []).get(HEADER.encode(), b"").decode("latin-1")
         request_id = sent if _SANE.fullmatch(sent) else uuid.uuid4().hex
         token = _current.set(request_id)
+        began = time.perf_counter()
+        status = 500
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((HEADER.encode(), request_id.encode()))
                 message["headers"] = headers
@@ -51,4 +57,27 @@ class RequestIds:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            log.info(
+                "%s %s %s %.1f ms",
+                scope.get("method", "-"),
+                scope.get("path", "-"),
+                status,
+                (time.perf_counter() - began) * 1000,
+            )
             _current.reset(token)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """One line per log record with the request id; idempotent."""
+    logger = logging.getLogger("bondflow.api")
+    if any(getattr(h, "_bondflow", False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
+    handler._bondflow = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
