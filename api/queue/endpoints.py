@@ -77,6 +77,8 @@ async def work_queue(
     lifecycle: Annotated[Lifecycle | None, Query()] = None,
     stage: Annotated[Stage | None, Query()] = None,
     escalated: Annotated[bool | None, Query()] = None,
+    enterprise: Annotated[str | None, Query(pattern=r"^[0-9A-Z]{10}$")] = None,
+    book_no: Annotated[str | None, Query(pattern=r"^[HT][0-9]{11}$")] = None,
 ) -> Page[QueueItem]:
     """Ordered by deadline (the earliest first; those without one after), then by how
     long each has waited."""
@@ -87,6 +89,8 @@ async def work_queue(
         for row, status in found
         if (stage is None or status.stage is stage)
         and (escalated is None or status.escalated is escalated)
+        and (enterprise is None or enterprise in (row.enterprise_code, row.partner_code))
+        and (book_no is None or book_no in (row.book_no, row.partner_book_no))
     ]
     items.sort(key=lambda i: (i.due is None, i.due or dt.date.max, i.waiting_since))
     return page_of(items, paging)
