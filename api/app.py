@@ -78,6 +78,7 @@ def create_app(
     problems.install(app)
     configure_logging(logging.INFO if log_requests else logging.WARNING)
     app.include_router(health.router)
+    app.include_router(masterdata.enterprises)
     app.include_router(masterdata.router)
     app.include_router(lifecycles.router)
     app.include_router(queue.router)

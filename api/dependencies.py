@@ -89,3 +89,12 @@ async def _book_keeper(principal: CurrentPrincipal) -> Principal:
 
 
 BookKeeper = Annotated[Principal, Depends(_book_keeper)]
+
+
+async def _admin(principal: CurrentPrincipal) -> Principal:
+    if principal.role is not UserRole.ADMIN:
+        raise forbidden(f"only an admin may do this, not a {principal.role.value}")
+    return principal
+
+
+Admin = Annotated[Principal, Depends(_admin)]

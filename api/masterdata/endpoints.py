@@ -7,15 +7,29 @@ from fastapi import APIRouter, status
 from starlette.concurrency import run_in_threadpool
 
 from access import Principal
-from api.dependencies import BookKeeper, CurrentPrincipal, ServicesDep
-from api.masterdata.schemas import BookView, ItemView, book_view, item_view
+from api.dependencies import Admin, BookKeeper, CurrentPrincipal, ServicesDep
+from api.masterdata.schemas import (
+    BookView,
+    EnterpriseView,
+    ItemView,
+    book_view,
+    enterprise_view,
+    item_view,
+)
 from api.pagination import Page, Paging, page_of
 from api.problems import Problem
 from api.services import Services
 from schemas.errors import NotFound
-from schemas.masterdata import AccountBookIn, BookItemIn, ConsumptionNormIn, NormView
+from schemas.masterdata import (
+    AccountBookIn,
+    BookItemIn,
+    ConsumptionNormIn,
+    EnterpriseIn,
+    NormView,
+)
 
 router = APIRouter(prefix="/books", tags=["books"])
+enterprises = APIRouter(prefix="/enterprises", tags=["books"])
 
 
 def book_in_scope(services: Services, principal: Principal, book_no: str) -> BookView:
@@ -109,3 +123,24 @@ async def register_norm(
         == (data.finished_item_no, data.material_item_no, data.version)
     ]
     return found[0]
+
+
+@enterprises.get("", response_model=Page[EnterpriseView])
+def list_enterprises(
+    principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+) -> Page[EnterpriseView]:
+    """The enterprises in the caller's scope."""
+    found = [
+        enterprise_view(e)
+        for e in services.masterdata.enterprises()
+        if principal.may_see(e.customs_code)
+    ]
+    return page_of(found, paging)
+
+
+@enterprises.post("", response_model=EnterpriseView, status_code=status.HTTP_201_CREATED)
+def register_enterprise(
+    data: EnterpriseIn, principal: Admin, services: ServicesDep
+) -> EnterpriseView:
+    """An admin registers a zone enterprise or declaring agent (then its filers)."""
+    return enterprise_view(services.masterdata.register_enterprise(data))

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from adapters.db.models import AccountBook, BookItem
+from adapters.db.models import AccountBook, BookItem, Enterprise
 
 
 class BookView(BaseModel):
@@ -63,4 +63,22 @@ def item_view(book_no: str, item: BookItem) -> ItemView:
         second_legal_unit=item.second_legal_unit,
         second_legal_factor=item.second_legal_factor,
         is_finished_good=item.is_finished_good,
+    )
+
+
+class EnterpriseView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    customs_code: str
+    credit_code: str
+    name: str
+    roles: tuple[str, ...]
+
+
+def enterprise_view(enterprise: Enterprise) -> EnterpriseView:
+    return EnterpriseView(
+        customs_code=enterprise.customs_code,
+        credit_code=enterprise.credit_code,
+        name=enterprise.name,
+        roles=tuple(sorted(r for r in enterprise.roles.split(",") if r)),
     )

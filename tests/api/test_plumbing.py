@@ -50,3 +50,18 @@ async def test_health_answers_and_readiness_names_what_is_down(api: Api) -> None
     assert ready.status_code == 503  # this test runs without Temporal
     assert ready.json()["database"] == "ok"
     assert ready.json()["temporal"].startswith("unreachable")
+
+
+async def test_only_an_admin_registers_an_enterprise_and_filers_see_their_own(api: Api) -> None:
+    new = {
+        "customs_code": "9601346009",
+        "credit_code": "91630100MA7XN00094",
+        "name": "青海高原冷链物流有限公司",
+        "roles": ["logistics"],
+    }
+    refused = await api.post("solar-filer", "/enterprises", json=new)
+    assert refused.status_code == 403
+    own = await api.get("solar-filer", "/enterprises")
+    assert [e["customs_code"] for e in own.json()["items"]] == ["9601346001"]
+    everyone = await api.get("auditor", "/enterprises")
+    assert everyone.json()["total"] == 3
