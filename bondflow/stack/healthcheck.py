@@ -1,0 +1,60 @@
+"""Container health checks: ``python -m bondflow.stack.healthcheck api|worker|temporal``.
+
+Exits 0 when healthy, 1 when not (one line on stderr says why). Settings come from
+the BONDFLOW_* environment like every other command, so the check looks at the
+same Temporal and task queue as the process it checks.
+
+- ``api [URL]``: ``GET URL`` answers 200 (default ``http://127.0.0.1:8000/health``,
+  liveness; ``/ready`` also needs the database and Temporal).
+- ``worker``: a worker on this host (the container's host name) polls the task queue;
+  the SDK names its pollers ``<pid>@<host name>``.
+- ``temporal``: the frontend at BONDFLOW_TEMPORAL_ADDRESS says it is serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+from collections.abc import Sequence
+
+from bondflow.settings import Settings
+from bondflow.stack.readiness import TemporalProbe, http_status
+
+DEFAULT_API_URL = "http://127.0.0.1:8000/health"
+
+
+async def _check(what: str, arguments: Sequence[str]) -> str | None:
+    """None when healthy, else the reason."""
+    if what == "api":
+        url = arguments[0] if arguments else DEFAULT_API_URL
+        status = await asyncio.to_thread(http_status, url)
+        return None if status == 200 else f"GET {url}: {status or 'no answer'}"
+    settings = Settings()
+    probe = TemporalProbe(settings.temporal_address, settings.temporal_namespace)
+    if not await probe.healthy():
+        return f"Temporal at {settings.temporal_address} does not answer"
+    if what == "temporal":
+        return None
+    if what == "worker":
+        host = socket.gethostname()
+        if await probe.polled_by(settings.task_queue, host=host):
+            return None
+        return f"no worker on {host} polls task queue {settings.task_queue}"
+    return f"unknown check {what!r}: api, worker or temporal"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments:
+        print("usage: python -m bondflow.stack.healthcheck api [URL] | worker | temporal")
+        return 2
+    problem = asyncio.run(_check(arguments[0], arguments[1:]))
+    if problem is not None:
+        print(f"unhealthy: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
