@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from temporalio.client import Client
 
+import api.audit.endpoints as audit
+import api.inventory.endpoints as inventory
 import api.lifecycles.endpoints as lifecycles
 import api.masterdata.endpoints as masterdata
 import api.queue.endpoints as queue
@@ -83,4 +85,6 @@ def create_app(
     app.include_router(lifecycles.router)
     app.include_router(queue.router)
     # Routers of other domains are included here, one line each.
+    app.include_router(inventory.router)
+    app.include_router(audit.router)
     return app

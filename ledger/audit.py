@@ -29,8 +29,9 @@ class _Broken(Exception):
         self.problem = problem
 
 
-def _one_snapshot(session: Session) -> None:
-    """Read everything verify() looks at from one consistent state of the database.
+def read_one_snapshot(session: Session) -> None:
+    """Read everything verify() (or a query of several statements, such as a page and its
+    total or a reconciliation) looks at from one consistent state of the database.
 
     FIX (found by tests/ledger/test_race.py): at Read Committed, PostgreSQL's default,
     each statement sees whatever was committed before it started, so a verification
@@ -57,7 +58,7 @@ class ChainAuditor:
 
     def verify(self, anchor: ChainAnchor | None = None) -> ChainVerification:
         with self.db.sessions() as session:
-            _one_snapshot(session)
+            read_one_snapshot(session)
             checked = 0
             prev_hash = chain.GENESIS_HASH
             head = repository.chain_head(session)

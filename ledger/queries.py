@@ -1,22 +1,27 @@
-"""Reading the ledger: balances now and as of any instant, account history, lot lineage.
+"""Reading the ledger: balances now and as of any instant, account and lot history, lot
+lineage, and a book's reconciliation over a period.
 
-Every query here is an index seek or a walk over one lot's links: none of them
-scans the whole history (bench/ledger.py checks that their latency does not grow
-with it).
+Every query here but the reconciliation is an index seek or a walk over one lot's
+links: none of them scans the whole history (bench/ledger.py checks that their
+latency does not grow with it). The reconciliation sums one book's history up to the
+period's end (ledger/reconciliation.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from adapters.db.engine import Database
 from adapters.db.models import LedgerAccount
-from ledger import repository
+from ledger import reconciliation, repository
+from ledger.audit import read_one_snapshot
 from ledger.errors import LedgerError, UnknownReference
 from schemas.codes import CustomsStatus, DocumentType, Operation
+from schemas.inventory import LotMovement, LotMovements, Reconciliation
 from schemas.ledger import (
     BalanceView,
     DocumentRef,
@@ -106,6 +111,52 @@ class LedgerQueries:
                 posted, pending_out, pending_in = self._as_of(session, account.id, _aware(as_of))
         return _view(account, posted, pending_out, pending_in)
 
+    def positions(
+        self,
+        *,
+        book_nos: Collection[str] | None = None,
+        book_no: str | None = None,
+        item_no: int | None = None,
+        lot_no: str | None = None,
+        location: str | None = None,
+        status: CustomsStatus | None = None,
+        as_of: dt.datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[BalanceView], int]:
+        """A page of stock positions and how many match, now or as of an instant (record
+        time). As of an instant, only positions that existed then are listed. `book_nos`
+        limits the listing to those books (a reader's scope; empty: nothing)."""
+        at = None if as_of is None else _aware(as_of)
+        wanted = repository.PositionFilter(
+            book_nos=book_nos,
+            book_no=book_no,
+            item_no=item_no,
+            lot_no=lot_no,
+            location=location,
+            status=None if status is None else status.value,
+        )
+        with self.db.sessions() as session:
+            read_one_snapshot(session)
+            total = repository.position_count(session, wanted, at=at)
+            rows = repository.position_rows(session, wanted, at=at, limit=limit, offset=offset)
+        return [
+            BalanceView(
+                key=r.key,
+                kind="stock",
+                book_no=r.book_no,
+                item_no=r.item_no,
+                lot_no=r.lot_no,
+                location=r.location,
+                status=r.status,
+                posted=r.posted,
+                pending_out=r.pending_out,
+                pending_in=r.pending_in,
+                available=r.posted - r.pending_out,
+            )
+            for r in rows
+        ], total
+
     @staticmethod
     def _as_of(
         session: Session, account_id: int, at: dt.datetime
@@ -142,6 +193,74 @@ class LedgerQueries:
                 )
                 for e, t in rows
             ]
+
+    def lot_movements(
+        self, book_no: str, lot_no: str, *, limit: int = 100, offset: int = 0
+    ) -> LotMovements:
+        """The changes of every stock position of a lot, oldest first (a page of them),
+        each with its document, who, why, the position's balances after it and the whole
+        lot's after its transaction (a move between two positions of the lot changes
+        both positions and leaves the lot as it was)."""
+        with self.db.sessions() as session:
+            read_one_snapshot(session)
+            found = repository.lot_row(session, book_no, lot_no)
+            if found is None:
+                raise UnknownReference(f"book {book_no} has no lot {lot_no}", field="lot_no")
+            lot, item_no = found
+            total = repository.lot_entry_count(session, lot.id)
+            rows = repository.lot_entry_rows(session, lot.id, limit=limit, offset=offset)
+            lot_after = (
+                _lot_after_transactions(
+                    rows,
+                    repository.lot_totals_before(session, lot.id, rows[0].entry.id),
+                    repository.lot_transaction_rest(
+                        session, lot.id, rows[-1].transaction.id, rows[-1].entry.id
+                    ),
+                )
+                if rows
+                else []
+            )
+        movements: list[LotMovement] = []
+        for row, (posted, pending_out) in zip(rows, lot_after, strict=True):
+            e, t = row.entry, row.transaction
+            movements.append(
+                LotMovement(
+                    entry_id=e.id,
+                    recorded_at=e.recorded_at,
+                    occurred_at=t.occurred_at,
+                    transaction_client_id=t.client_id,
+                    operation=Operation(t.operation),
+                    document=_document(t.document_type, t.document_no),
+                    actor=t.actor,
+                    reason=t.reason,
+                    location=row.location,
+                    status=row.status,
+                    counterparty=row.counterparty,
+                    delta_posted=e.delta_posted,
+                    delta_pending_out=e.delta_pending_out,
+                    delta_pending_in=e.delta_pending_in,
+                    posted_after=e.posted_after,
+                    available_after=e.posted_after - e.pending_out_after,
+                    lot_posted_after=posted,
+                    lot_available_after=posted - pending_out,
+                )
+            )
+        return LotMovements(
+            book_no=book_no,
+            lot_no=lot_no,
+            item_no=item_no,
+            movements=tuple(movements),
+            total=total,
+        )
+
+    # --- reconciliation -------------------------------------------------------------------
+
+    def reconcile(self, book_no: str, first_day: dt.date, last_day: dt.date) -> Reconciliation:
+        """A book's opening, receipts, removals, adjustments and closing per item and lot
+        over Beijing days [first_day, last_day], by business time, checked line by line."""
+        with self.db.sessions() as session:
+            read_one_snapshot(session)
+            return reconciliation.reconcile(session, book_no, first_day, last_day)
 
     # --- lineage -----------------------------------------------------------------------
 
@@ -214,6 +333,30 @@ class LedgerQueries:
         account = session.get(LedgerAccount, found)
         assert account is not None
         return account
+
+
+def _lot_after_transactions(
+    rows: list[repository.LotEntryRow],
+    before: repository.Balances,
+    rest: repository.Balances,
+) -> list[tuple[Decimal, Decimal]]:
+    """(posted, pending_out) of the whole lot after each row's transaction: the sums
+    before the page, plus the page's entries up to the end of the row's transaction, plus
+    (for the page's last transaction) its entries beyond the page."""
+    out: list[tuple[Decimal, Decimal]] = []
+    posted, pending_out = before.posted, before.pending_out
+    group: list[int] = []
+    for i, row in enumerate(rows):
+        posted += row.entry.delta_posted
+        pending_out += row.entry.delta_pending_out
+        group.append(i)
+        last = i + 1 == len(rows)
+        if last or rows[i + 1].transaction.id != row.transaction.id:
+            if last:
+                posted, pending_out = posted + rest.posted, pending_out + rest.pending_out
+            out.extend((posted, pending_out) for _ in group)
+            group = []
+    return out
 
 
 def _document(doc_type: str | None, number: str | None) -> DocumentRef | None:

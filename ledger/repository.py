@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Update, bindparam, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -555,3 +567,281 @@ def chain_head(session: Session) -> ChainHead:
     head = session.get(ChainHead, 1)
     assert head is not None, "the chain head row is created by the first migration"
     return head
+
+
+# --- inventory and reconciliation reads ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PositionFilter:
+    """Which stock positions to list; None matches everything. `book_nos` restricts the
+    listing to some books (a reader's scope); an empty collection matches nothing."""
+
+    book_nos: Collection[str] | None = None
+    book_no: str | None = None
+    item_no: int | None = None
+    lot_no: str | None = None
+    location: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    key: str
+    book_no: str
+    item_no: int
+    lot_no: str
+    location: str
+    status: str
+    posted: Decimal
+    pending_out: Decimal
+    pending_in: Decimal
+
+
+def _newest_entry_id(at: dt.datetime) -> ScalarSelect[int]:
+    """The id of an account's newest entry recorded at or before `at` (one index seek on
+    ix_ledger_entries_account_time), correlated to the outer ledger_accounts row."""
+    return (
+        select(AccountEntry.id)
+        .where(AccountEntry.account_id == LedgerAccount.id, AccountEntry.recorded_at <= at)
+        .order_by(AccountEntry.recorded_at.desc(), AccountEntry.id.desc())
+        .limit(1)
+        .correlate(LedgerAccount)
+        .scalar_subquery()
+    )
+
+
+def _positions(wanted: PositionFilter, at: dt.datetime | None) -> Select[*tuple[Any, ...]]:
+    balances = (
+        (LedgerAccount.posted, LedgerAccount.pending_out, LedgerAccount.pending_in)
+        if at is None
+        else (
+            AccountEntry.posted_after,
+            AccountEntry.pending_out_after,
+            AccountEntry.pending_in_after,
+        )
+    )
+    stmt = (
+        select(
+            LedgerAccount.key,
+            AccountBook.book_no,
+            BookItem.item_no,
+            Lot.lot_no,
+            Location.code,
+            LedgerAccount.status,
+            *balances,
+        )
+        .join(AccountBook, AccountBook.id == LedgerAccount.book_id)
+        .join(BookItem, BookItem.id == LedgerAccount.item_id)
+        .join(Lot, Lot.id == LedgerAccount.lot_id)
+        .join(Location, Location.id == LedgerAccount.location_id)
+        .where(LedgerAccount.kind == "stock")
+    )
+    if at is not None:
+        # Only positions that existed then: an account's first entry is its first use.
+        stmt = stmt.join(AccountEntry, AccountEntry.id == _newest_entry_id(at))
+    if wanted.book_nos is not None:
+        stmt = stmt.where(AccountBook.book_no.in_(list(wanted.book_nos)))
+    if wanted.book_no is not None:
+        stmt = stmt.where(AccountBook.book_no == wanted.book_no)
+    if wanted.item_no is not None:
+        stmt = stmt.where(BookItem.item_no == wanted.item_no)
+    if wanted.lot_no is not None:
+        stmt = stmt.where(Lot.lot_no == wanted.lot_no)
+    if wanted.location is not None:
+        stmt = stmt.where(Location.code == wanted.location)
+    if wanted.status is not None:
+        stmt = stmt.where(LedgerAccount.status == wanted.status)
+    return stmt
+
+
+def position_rows(
+    session: Session, wanted: PositionFilter, *, at: dt.datetime | None, limit: int, offset: int
+) -> list[PositionRow]:
+    """Stock positions with their balances now (at None) or as of `at` (record time)."""
+    stmt = (
+        _positions(wanted, at)
+        .order_by(AccountBook.book_no, BookItem.item_no, LedgerAccount.key)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [PositionRow(*row) for row in session.execute(stmt)]
+
+
+def position_count(session: Session, wanted: PositionFilter, *, at: dt.datetime | None) -> int:
+    found = _positions(wanted, at).subquery()
+    return int(session.scalar(select(func.count()).select_from(found)) or 0)
+
+
+@dataclass(frozen=True)
+class LotEntryRow:
+    entry: AccountEntry
+    transaction: LedgerTransaction
+    location: str
+    status: str
+    counterparty: str
+
+
+def _lot_entries(lot_id: int) -> ColumnElement[bool]:
+    accounts = select(LedgerAccount.id).where(
+        LedgerAccount.lot_id == lot_id, LedgerAccount.kind == "stock"
+    )
+    return AccountEntry.account_id.in_(accounts)
+
+
+def lot_entry_rows(session: Session, lot_id: int, *, limit: int, offset: int) -> list[LotEntryRow]:
+    """The entries of a lot's stock positions in id order, each with its transaction,
+    its position and the other account of its movement."""
+    position, source, destination = (aliased(LedgerAccount) for _ in range(3))
+    rows = session.execute(
+        select(AccountEntry, LedgerTransaction, Location.code, position.status, source, destination)
+        .join(position, position.id == AccountEntry.account_id)
+        .join(Location, Location.id == position.location_id)
+        .join(Movement, Movement.id == AccountEntry.movement_id)
+        .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
+        .join(source, source.id == Movement.source_id)
+        .join(destination, destination.id == Movement.destination_id)
+        .where(_lot_entries(lot_id))
+        .order_by(AccountEntry.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [
+        LotEntryRow(
+            entry=e,
+            transaction=t,
+            location=location,
+            status=status or "",  # a stock position always has one
+            counterparty=(dst if src.id == e.account_id else src).key,
+        )
+        for e, t, location, status, src, dst in rows
+    ]
+
+
+def lot_entry_count(session: Session, lot_id: int) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(AccountEntry).where(_lot_entries(lot_id)))
+        or 0
+    )
+
+
+def lot_totals_before(session: Session, lot_id: int, entry_id: int) -> Balances:
+    """The sums of a lot's entries before `entry_id`: the whole lot's balances then."""
+    row = session.execute(
+        select(
+            func.sum(AccountEntry.delta_posted),
+            func.sum(AccountEntry.delta_pending_out),
+            func.sum(AccountEntry.delta_pending_in),
+        ).where(_lot_entries(lot_id), AccountEntry.id < entry_id)
+    ).one()
+    zero = Decimal(0)
+    return Balances(row[0] or zero, row[1] or zero, row[2] or zero)
+
+
+def lot_transaction_rest(
+    session: Session, lot_id: int, transaction_id: int, after_entry_id: int
+) -> Balances:
+    """The sums of a transaction's entries on a lot after `after_entry_id` (the rest of a
+    transaction that a page of entries cut in two)."""
+    row = session.execute(
+        select(
+            func.sum(AccountEntry.delta_posted),
+            func.sum(AccountEntry.delta_pending_out),
+            func.sum(AccountEntry.delta_pending_in),
+        )
+        .join(Movement, Movement.id == AccountEntry.movement_id)
+        .where(
+            _lot_entries(lot_id),
+            Movement.transaction_id == transaction_id,
+            AccountEntry.id > after_entry_id,
+        )
+    ).one()
+    zero = Decimal(0)
+    return Balances(row[0] or zero, row[1] or zero, row[2] or zero)
+
+
+def book_id(session: Session, book_no: str) -> int | None:
+    return session.scalar(select(AccountBook.id).where(AccountBook.book_no == book_no))
+
+
+def item_units(session: Session, book_id_: int) -> dict[int, str]:
+    """Each item number of a book with its declared unit."""
+    rows = session.execute(
+        select(BookItem.item_no, BookItem.declared_unit).where(BookItem.book_id == book_id_)
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def posted_before(
+    session: Session, book_id_: int, before: dt.datetime
+) -> list[tuple[int, str, Decimal]]:
+    """(item_no, lot_no, posted) of each lot of a book: the sum of its stock positions'
+    posted changes by postings that occurred (business time) before `before`."""
+    rows = session.execute(
+        select(BookItem.item_no, Lot.lot_no, func.sum(AccountEntry.delta_posted))
+        .select_from(AccountEntry)
+        .join(LedgerAccount, LedgerAccount.id == AccountEntry.account_id)
+        .join(BookItem, BookItem.id == LedgerAccount.item_id)
+        .join(Lot, Lot.id == LedgerAccount.lot_id)
+        .join(Movement, Movement.id == AccountEntry.movement_id)
+        .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
+        .where(
+            LedgerAccount.book_id == book_id_,
+            LedgerAccount.kind == "stock",
+            LedgerTransaction.occurred_at < before,
+        )
+        .group_by(BookItem.item_no, Lot.lot_no)
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+@dataclass(frozen=True)
+class FlowRow:
+    """Posted quantity of one item from one kind of account (and lot) to another."""
+
+    item_no: int
+    source_kind: str
+    source_lot: str | None
+    destination_kind: str
+    destination_lot: str | None
+    quantity: Decimal
+
+
+def posted_flows(
+    session: Session, book_id_: int, start: dt.datetime, end: dt.datetime
+) -> list[FlowRow]:
+    """The posted movements of a book's items that occurred in [start, end), summed by
+    source and destination (kind and lot)."""
+    source, destination = aliased(LedgerAccount), aliased(LedgerAccount)
+    source_lot, destination_lot = aliased(Lot), aliased(Lot)
+    rows = session.execute(
+        select(
+            BookItem.item_no,
+            source.kind,
+            source_lot.lot_no,
+            destination.kind,
+            destination_lot.lot_no,
+            func.sum(Movement.quantity),
+        )
+        .select_from(Movement)
+        .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
+        .join(BookItem, BookItem.id == Movement.item_id)
+        .join(source, source.id == Movement.source_id)
+        .join(destination, destination.id == Movement.destination_id)
+        .outerjoin(source_lot, source_lot.id == source.lot_id)
+        .outerjoin(destination_lot, destination_lot.id == destination.lot_id)
+        .where(
+            BookItem.book_id == book_id_,
+            Movement.phase == Phase.POSTED.value,
+            LedgerTransaction.occurred_at >= start,
+            LedgerTransaction.occurred_at < end,
+        )
+        .group_by(
+            BookItem.item_no,
+            source.kind,
+            source_lot.lot_no,
+            destination.kind,
+            destination_lot.lot_no,
+        )
+    )
+    return [FlowRow(*row) for row in rows]

@@ -129,11 +129,23 @@ class LifecycleService:
                 TEMPORAL_TIMEOUT,
             )
         except WorkflowAlreadyStartedError:
-            pass  # started by an earlier attempt whose answer was lost: it is the same one
+            # Started by an earlier attempt whose answer was lost (its row was removed
+            # then): the same kind on our task queue is that one; anything else is not.
+            if not await self._ours(client, row.workflow_id, kind.workflow):
+                await run_in_threadpool(self._delete, row.workflow_id)
+                raise Conflict(
+                    f"a workflow {row.workflow_id} exists in Temporal that bondflow did not"
+                    " file here",
+                    field="draft",
+                ) from None
         except (RPCError, TimeoutError, OSError, RuntimeError) as error:
             await run_in_threadpool(self._delete, row.workflow_id)
             raise Unavailable(f"Temporal did not start the lifecycle: {error}") from error
         return view_of(row)
+
+    async def _ours(self, client: Client, workflow_id: str, workflow_type: str) -> bool:
+        described = await client.get_workflow_handle(workflow_id).describe()
+        return described.workflow_type == workflow_type and described.task_queue == self.task_queue
 
     def _owner(self, principal: Principal | None, book_no: str, field: str) -> str:
         """The book's owner; a book outside the filer's scope is "not found" too."""

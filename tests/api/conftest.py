@@ -54,6 +54,12 @@ class Api:
     client: httpx.AsyncClient
     tokens: dict[str, str]
     db: Database
+    # Business numbers are workflow ids on a dev server the whole session shares (the
+    # SQLite and PostgreSQL runs of a test): a tag keeps each run's numbers its own.
+    tag: str = ""
+
+    def no(self, number: str) -> str:
+        return f"{number}-{self.tag}" if self.tag else number
 
     def auth(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
@@ -104,6 +110,7 @@ async def live(zone: Zone) -> AsyncIterator[Api]:
         return zone.client
 
     async with api_client(zone.db, temporal, Settings(task_queue=zone.task_queue)) as client:
+        client.tag = zone.task_queue.removeprefix("test-")[:6]
         yield client
 
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_an_entry_filed_signed_off_and_posted_through_the_api(live: Api) -> None:
-    filed = await live.post("solar-filer", "/lifecycles/first_line_entry", json=entry_body("API-1"))
+    filed = await live.post(
+        "solar-filer", "/lifecycles/first_line_entry", json=entry_body(live.no("API-1"))
+    )
     assert filed.status_code == 201, filed.text
     workflow_id = filed.json()["workflow_id"]
     assert filed.json()["enterprise_code"] == ids.SOLAR_CUSTOMS_CODE
@@ -41,7 +43,7 @@ async def test_an_entry_filed_signed_off_and_posted_through_the_api(live: Api) -
     notes = [entry["note"] for entry in done["status"]["timeline"]]
     assert "signed off: 单证齐全" in notes
 
-    rows = LedgerQueries(live.db).balances(book_no=ids.SOLAR_BOOK, lot_no="API-1-C")
+    rows = LedgerQueries(live.db).balances(book_no=ids.SOLAR_BOOK, lot_no=live.no("API-1") + "-C")
     assert [(r.posted, r.pending_in) for r in rows] == [(Decimal("12000"), Decimal(0))]
 
     documents = (await live.get("solar-auditor", f"/lifecycles/{workflow_id}/documents")).json()
@@ -58,7 +60,9 @@ async def test_an_entry_filed_signed_off_and_posted_through_the_api(live: Api) -
 
 
 async def test_another_enterprise_sees_a_lifecycle_as_missing(live: Api) -> None:
-    filed = await live.post("solar-filer", "/lifecycles/first_line_entry", json=entry_body("API-2"))
+    filed = await live.post(
+        "solar-filer", "/lifecycles/first_line_entry", json=entry_body(live.no("API-2"))
+    )
     workflow_id = filed.json()["workflow_id"]
     await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
 
@@ -79,13 +83,15 @@ async def test_another_enterprise_sees_a_lifecycle_as_missing(live: Api) -> None
         "auditor", f"/lifecycles/{workflow_id}/cancel", json={"reason": "x"}
     )
     assert audit_act.status_code == 403
-    foreign_book = entry_body("API-3") | {"book_no": ids.SOLAR_BOOK}
+    foreign_book = entry_body(live.no("API-3")) | {"book_no": ids.SOLAR_BOOK}
     assert (
         await live.post("cold-filer", "/lifecycles/first_line_entry", json=foreign_book)
     ).status_code == 404
 
     # The same number twice is a conflict, and nothing second is started.
-    again = await live.post("solar-filer", "/lifecycles/first_line_entry", json=entry_body("API-2"))
+    again = await live.post(
+        "solar-filer", "/lifecycles/first_line_entry", json=entry_body(live.no("API-2"))
+    )
     assert again.status_code == 409
     assert again.json()["field"] == "draft"
 

@@ -38,7 +38,9 @@ def _same_as_missing(foreign: Any, missing: Any) -> None:
 async def test_another_enterprise_finds_nothing_and_an_auditor_acts_on_nothing(
     live: Api,
 ) -> None:
-    filed = await live.post("solar-filer", "/lifecycles/first_line_entry", json=entry_body("T-1"))
+    filed = await live.post(
+        "solar-filer", "/lifecycles/first_line_entry", json=entry_body(live.no("T-1"))
+    )
     workflow_id = filed.json()["workflow_id"]
     await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
     await live.post("liaison", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "ok"})

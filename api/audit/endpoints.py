@@ -1,0 +1,182 @@
+"""What an auditor asks of the ledger: where a lot came from or went, whether the audit
+chain still holds, and whether a book's stock adds up over a period.
+
+A lot's trace and a book's reconciliation are read by everyone whose scope holds the
+book (another enterprise's book answers exactly as a missing one: 404). The chain
+spans every enterprise, so only liaison staff, admins and auditors of every
+enterprise verify it; filers and scoped auditors are refused (403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+
+from access import Principal
+from api.audit.schemas import (
+    Direction,
+    ReconciliationReport,
+    TraceReport,
+    Verification,
+    reconciliation_csv,
+    reconciliation_report,
+    trace_report,
+    verification,
+)
+from api.dependencies import CurrentPrincipal, ServicesDep, forbidden
+from api.inventory.scope import book_in_scope, book_owners
+from api.problems import Problem
+from ledger import UnknownReference
+from schemas.access import UserRole
+from schemas.errors import NotFound
+from schemas.masterdata import BookNo, Code
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+# The days a period may cover: every instant of them exists in UTC and in the database.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
+
+
+@router.get("/lots/{book_no}/{lot_no:path}/trace", response_model=TraceReport)
+def trace_lot(
+    book_no: Annotated[BookNo, Path(description="the account book (账册编号)")],
+    lot_no: Annotated[Code, Path(description="the lot (批次)")],
+    direction: Annotated[
+        Direction,
+        Query(description="backward: where the goods came from; forward: where they went"),
+    ],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> TraceReport:
+    """A lot's lineage: backward to the documents that brought its goods (and its input
+    lots' goods) in, forward to the lots made from it and the documents they left on,
+    with the quantity of every step and link.
+
+    A trace may cross into another enterprise's book through an in-zone transfer. Links
+    into books out of the reader's scope are **redacted**, not pruned: the link keeps
+    its quantity (the reader's own transfer document shows it anyway), `out_of_scope`
+    is true and `lot` is null, so the other enterprise's lot, its documents and
+    everything beyond it stay hidden while the quantities still add up. `redacted`
+    counts such links. Liaison staff, admins and unscoped auditors see everything.
+    """
+    book_in_scope(services, principal, book_no)
+    try:
+        trace = (
+            services.ledger.trace_backward(book_no, lot_no)
+            if direction is Direction.BACKWARD
+            else services.ledger.trace_forward(book_no, lot_no)
+        )
+    except UnknownReference:
+        raise NotFound(f"book {book_no} has no lot {lot_no}", field="lot_no") from None
+    owners = book_owners(services)
+    return trace_report(trace, direction, lambda book: principal.may_see(owners.get(book)))
+
+
+async def _chain_reader(principal: CurrentPrincipal) -> Principal:
+    if principal.role not in (UserRole.LIAISON, UserRole.AUDITOR, UserRole.ADMIN):
+        raise forbidden(
+            "the audit chain spans every enterprise: liaison staff, auditors and admins "
+            f"verify it, not a {principal.role.value}"
+        )
+    if principal.enterprises is not None:
+        raise forbidden(
+            "the audit chain spans every enterprise: an auditor scoped to some of them "
+            "may not verify it"
+        )
+    return principal
+
+
+@router.get("/ledger/verification", response_model=Verification)
+def verify_chain(
+    principal: Annotated[Principal, Depends(_chain_reader)], services: ServicesDep
+) -> Verification:
+    """Rebuild every chained event from the tables and recompute the hash chain; check
+    that nothing is unchained and that every balance matches its history. Answers ok,
+    or the first event that does not hold and the row that was changed (200 either way:
+    a broken chain is a finding, not an error of the request)."""
+    return verification(services.auditor.verify(), dt.datetime.now(dt.UTC))
+
+
+CSV = "text/csv"
+RECONCILIATION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            CSV: {"schema": {"type": "string"}, "example": "book_no,item_no,lot_no,unit,..."}
+        },
+        "description": "JSON, or CSV (format=csv or Accept: text/csv): a header row, one "
+        "row per item and lot",
+    }
+}
+
+
+def wants_csv(format_: str | None, accept: str | None) -> bool:
+    """format= decides; else CSV only when Accept prefers text/csv to JSON."""
+    if format_ is not None:
+        return format_ == "csv"
+    weights: dict[str, float] = {}
+    for part in (accept or "").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        media = media.lower()
+        weights[media] = max(q, weights.get(media, 0.0))
+    csv_q = max(weights.get(CSV, 0.0), weights.get("text/*", 0.0))
+    json_q = max(weights.get(m, 0.0) for m in ("application/json", "application/*", "*/*"))
+    return csv_q > json_q
+
+
+@router.get(
+    "/reconciliation", response_model=ReconciliationReport, responses=RECONCILIATION_RESPONSES
+)
+def reconcile_book(
+    book_no: Annotated[BookNo, Query(description="the account book (账册编号)")],
+    first_day: Annotated[
+        dt.date,
+        Query(alias="from", ge=FIRST_DAY, le=LAST_DAY, description="first Beijing day"),
+    ],
+    last_day: Annotated[
+        dt.date,
+        Query(alias="to", ge=FIRST_DAY, le=LAST_DAY, description="last Beijing day (included)"),
+    ],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+    format_: Annotated[
+        Literal["json", "csv"] | None, Query(alias="format", description="else by Accept")
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> ReconciliationReport | Response:
+    """Per item and lot of the book over Beijing days [from, to]: the opening balance,
+    receipts from outside accounts, removals to them, adjustments (the adjustment
+    account, signed), moves between lots, and the closing balance, with
+    opening + receipts - removals + adjustments + between_lots = closing checked on
+    every line (`balanced`).
+
+    Posted quantities only, counted on the day the posting **occurred** (business
+    time): a reservation is not a stock movement until it is posted. A document recorded
+    late and back-dated changes the period it occurred in."""
+    if first_day > last_day:
+        raise Problem(
+            422,
+            "invalid request",
+            f"to: {last_day} is before from ({first_day})",
+            code="invalid_request",
+            field="to",
+        )
+    book_in_scope(services, principal, book_no)
+    found = services.ledger.reconcile(book_no, first_day, last_day)
+    if wants_csv(format_, accept):
+        name = f"reconciliation-{book_no}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.csv"
+        return Response(
+            reconciliation_csv(found),
+            media_type=CSV,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return reconciliation_report(found)

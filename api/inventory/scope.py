@@ -1,0 +1,26 @@
+"""Whose books a reader may see: a filer its own enterprise's, a scoped auditor those of
+its enterprises, liaison staff, admins and unscoped auditors every book. A book out of
+scope answers exactly as a missing one (404, field book_no)."""
+
+from __future__ import annotations
+
+from access import Principal
+from api.masterdata.endpoints import book_in_scope
+from api.services import Services
+
+__all__ = ["book_in_scope", "book_owners", "books_in_scope"]
+
+
+def book_owners(services: Services) -> dict[str, str]:
+    """Every book's number with its enterprise's customs code."""
+    codes = {e.id: e.customs_code for e in services.masterdata.enterprises()}
+    return {book.book_no: codes[book.enterprise_id] for book in services.masterdata.books()}
+
+
+def books_in_scope(services: Services, principal: Principal) -> frozenset[str] | None:
+    """The books the principal may see; None: every book (no need to filter)."""
+    if principal.enterprises is None:
+        return None
+    return frozenset(
+        book for book, owner in book_owners(services).items() if principal.may_see(owner)
+    )
