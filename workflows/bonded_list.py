@@ -646,6 +646,12 @@ class BondedListLifecycle(SignedOff):
         self._require(
             correction.role, {Role.FILER}, "correct the vehicle", {Stage.GATE_PASS_RETURNED}
         )
+        if correction.vehicle == self.draft.vehicle:
+            # The same pass again would be the same file: the exchange takes it as a
+            # repeat and customs never answers.
+            raise ApplicationError(
+                "vehicle: unchanged; customs returned the pass for this vehicle", type="Refused"
+            )
 
     @workflow.update(name="decide_weight")
     def decide_weight(self, decision: WeightDecision) -> LifecycleStatus:

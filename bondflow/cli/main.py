@@ -6,7 +6,7 @@ import typer
 
 from adapters.db import migrate
 from bondflow import __version__
-from bondflow.cli import books, db, gateway, ledger, users, xml
+from bondflow.cli import books, db, demo_command, gateway, ledger, users, xml
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from bondflow.cli.render import balances_table, trace_tree
 from bondflow.stack.up import up
@@ -24,6 +24,7 @@ app.add_typer(xml.app, name="xml")
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(users.app, name="users")
 app.command("customs-sim")(gateway.customs_sim)
+app.command("demo")(demo_command.demo)
 app.command("up")(up)
 
 seed_app = typer.Typer(help="Load data into the database.", no_args_is_help=True)
