@@ -302,6 +302,14 @@ async def test_a_returned_gate_pass_is_filed_again_with_the_corrected_vehicle(
     assert any("与卡口备案信息不符" in entry.note for entry in status.timeline)
 
     corrected = draft.vehicle.model_copy(update={"vehicle_no": "青A·D5678"})
+    # The same vehicle again would be the same file, which customs never answers.
+    with pytest.raises(WorkflowUpdateFailedError, match="update failed"):
+        await handle.execute_update(
+            "correct_vehicle",
+            VehicleCorrection(
+                actor="filer-li", role=Role.FILER, reason="再报", vehicle=draft.vehicle
+            ),
+        )
     with pytest.raises(WorkflowUpdateFailedError):
         await handle.execute_update(
             "correct_vehicle",
