@@ -1,5 +1,7 @@
-"""A draft from an uploaded INV101 (pure): what an enterprise's own software already
-produces becomes a first-line entry (ImpexpMarkcd I) or an export (E).
+"""A draft from an uploaded message (pure): what an enterprise's own software already
+produces becomes a lifecycle. An INV101 becomes a first-line entry (ImpexpMarkcd I)
+or an export (E); the DecMessage a domestic supplier filed for goods going into the
+zone (关联报关, with customs' entry id) becomes a second-line entry linked to it.
 
 An INV101 does not say what bondflow needs beyond the list: which lot and location
 each line goes to or comes from, the conveyance's arrival day, the exchange rate
@@ -16,9 +18,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.errors import BondflowError
-from schemas.lifecycle import EntryDraft, EntryLine, ExportDraft, Vehicle
+from schemas.lifecycle import EntryDraft, EntryLine, ExportDraft, SecondLineEntryDraft, Vehicle
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import ImpExp
+from schemas.messages.declaration import DeclarationMessage
 
 
 class NotAFiling(BondflowError):
@@ -41,6 +44,8 @@ class ListExtras(BaseModel):
     container_weight: Annotated[Decimal, Field(ge=0, decimal_places=5)] = Decimal(0)
     arrival_date: dt.date | None = None  # entries: when the conveyance arrived
     train: Annotated[str, Field(min_length=1, max_length=64)] | None = None  # exports
+    # A second-line entry from a declaration: the zone enterprise's own number.
+    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")] | None = None
 
 
 def draft_from_list(
@@ -100,4 +105,64 @@ def draft_from_list(
         raise NotAFiling("train: an export names the train or conveyance", field="train")
     return ExportDraft.model_validate(
         common | {"destination_country": head.stship_trsarv_natcd, "train": extras.train}
+    )
+
+
+def draft_from_declaration(
+    message: DeclarationMessage, extras: ListExtras, *, declarant_code: str, filed_by: str
+) -> SecondLineEntryDraft:
+    """The second-line entry that refers to a supplier's declaration (关联报关).
+
+    The declaration must carry customs' entry id (it was filed and accepted), the
+    zone book (ManualNo) and each line's book item (ContrItem). A declaration states
+    weights for the whole consignment only: they go on the first line (the gate
+    compares the total)."""
+    head = message.head
+    if head.entry_id is None:
+        raise NotAFiling(
+            "EntryId: a second-line entry refers to a declaration customs has numbered",
+            field="DecHead.EntryId",
+        )
+    if head.manual_no is None:
+        raise NotAFiling(
+            "ManualNo: the declaration names the zone book the goods go into",
+            field="DecHead.ManualNo",
+        )
+    if extras.inner_no is None:
+        raise NotAFiling("inner_no: the enterprise's own number of the list", field="inner_no")
+    lines = []
+    for index, line in enumerate(message.lines):
+        if line.contr_item is None:
+            raise NotAFiling(
+                f"ContrItem: line {line.g_no} names no book item",
+                field=f"DecLists.DecList[{index}].ContrItem",
+            )
+        lines.append(
+            EntryLine(
+                item_no=line.contr_item,
+                lot_no=extras.lot_no or f"{extras.inner_no}-{line.g_no}",
+                location=extras.location,
+                quantity=line.g_qty,
+                unit_price=line.decl_price,
+                currency=line.trade_curr,
+                origin_country=line.origin_country,
+                gross_weight=head.gross_wet if index == 0 else Decimal(0),
+                net_weight=head.net_wt if index == 0 else Decimal(0),
+            )
+        )
+    return SecondLineEntryDraft(
+        inner_no=extras.inner_no,
+        book_no=head.manual_no,
+        declarant_code=declarant_code,
+        supplier=head.trade_name,
+        linked_entry_id=head.entry_id,
+        transport_mode=head.traf_mode,
+        exchange_rate=extras.exchange_rate,
+        lines=tuple(lines),
+        vehicle=Vehicle(
+            vehicle_no=extras.vehicle_no,
+            vehicle_weight=extras.vehicle_weight,
+            container_weight=extras.container_weight,
+        ),
+        filed_by=filed_by,
     )

@@ -24,7 +24,12 @@ from api.lifecycles.schemas import (
 from api.pagination import Page, Paging
 from api.problems import Problem
 from api.services import Services
-from lifecycles.from_xml import ListExtras, NotAFiling, draft_from_list
+from lifecycles.from_xml import (
+    ListExtras,
+    NotAFiling,
+    draft_from_declaration,
+    draft_from_list,
+)
 from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView
 from schemas.customs import DocumentView, ReceiptView, SubmissionView
@@ -33,16 +38,19 @@ from schemas.lifecycle import (
     Correction,
     Decision,
     EntryDraft,
+    ExportDraft,
     InspectionResult,
     Lifecycle,
     LifecycleStatus,
     PaymentConfirmation,
+    SecondLineEntryDraft,
     TransferCorrection,
     VehicleCorrection,
     WeightDecision,
     WorkOrderCorrection,
 )
 from schemas.messages.bonded_list import BondedListUpload
+from schemas.messages.declaration import DeclarationMessage
 
 router = APIRouter(prefix="/lifecycles", tags=["lifecycles"])
 WorkflowId = Annotated[str, Path(min_length=1, max_length=200)]
@@ -100,7 +108,7 @@ MAX_UPLOAD = 16 * 1024 * 1024  # bytes: a 1,000-line list is under 1 MB
     "/xml",
     response_model=LifecycleView,
     status_code=status.HTTP_201_CREATED,
-    summary="File a first-line entry or an export by uploading its INV101",
+    summary="File by uploading an INV101 (entry or export) or a linked DecMessage",
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -117,17 +125,32 @@ async def file_bonded_list_xml(
     """The list as the enterprise's own software wrote it (read strictly, as every
     upload: unknown elements, DOCTYPEs and entities are refused with the line). What
     INV101 does not carry (lots, location, arrival, exchange rate, vehicle) comes as
-    query parameters. ImpexpMarkcd I files a first-line entry, E an export."""
+    query parameters. ImpexpMarkcd I files a first-line entry, E an export. A
+    DecMessage a domestic supplier filed for goods into the zone (with its EntryId,
+    the zone book as ManualNo and each line's ContrItem) files the second-line entry
+    linked to it (give inner_no)."""
     data = await request.body()
     if len(data) > MAX_UPLOAD:
         raise Problem(413, "too large", f"the upload is over {MAX_UPLOAD} bytes", code="too_large")
     message = await run_in_threadpool(parse, data, source="upload")
-    if not isinstance(message, BondedListUpload):
-        raise NotAFiling(
-            f"a {type(message).__name__} is not a bonded list (INV101) to file", field="body"
+    draft: EntryDraft | ExportDraft | SecondLineEntryDraft
+    if isinstance(message, BondedListUpload):
+        draft = draft_from_list(message, extras, filed_by=principal.name)
+    elif isinstance(message, DeclarationMessage):
+        # The zone enterprise files the list itself: it is its own declarant here.
+        draft = draft_from_declaration(
+            message, extras, declarant_code=principal.enterprise or "", filed_by=principal.name
         )
-    draft = draft_from_list(message, extras, filed_by=principal.name)
-    lifecycle = Lifecycle.FIRST_LINE_ENTRY if isinstance(draft, EntryDraft) else Lifecycle.EXPORT
+    else:
+        raise NotAFiling(
+            f"a {type(message).__name__} is not an INV101 or a DecMessage to file", field="body"
+        )
+    if isinstance(draft, EntryDraft):
+        lifecycle = Lifecycle.FIRST_LINE_ENTRY
+    elif isinstance(draft, ExportDraft):
+        lifecycle = Lifecycle.EXPORT
+    else:
+        lifecycle = Lifecycle.SECOND_LINE_ENTRY
     return await services.lifecycles.file(principal, lifecycle, draft)
 
 

@@ -4,6 +4,7 @@ a document that is not one, or is hostile, is refused with the reason and the li
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from demo import ids
 from schemas.lifecycle import EntryDraft
 from schemas.messages.codes import DeclarationKind
 from tests.api.conftest import Api, until_stage
+from tests.support import messages
 from tests.workflows.conftest import entry_draft
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -97,3 +99,63 @@ async def test_an_upload_that_is_not_a_list_or_is_hostile_is_refused_with_the_li
     # Another enterprise's list is refused as a book it cannot see.
     foreign = await live.post("cold-filer", "/lifecycles/xml", params=extras(draft), content=body)
     assert foreign.status_code == 404
+
+
+def supplier_declaration(entry_id: str | None = "960120261000076543") -> bytes:
+    """The declaration a domestic supplier of junction boxes filed for goods going into
+    the zone (关联报关), numbered by customs, naming the zone book and its item."""
+    message = messages.declaration(1)
+    head = message.head.model_copy(
+        update={
+            "manual_no": ids.SOLAR_BOOK,
+            "entry_id": entry_id,
+            "trade_name": "西宁本地接线盒供应商",
+            "gross_wet": Decimal("180"),
+            "net_wt": Decimal("160"),
+        }
+    )
+    line = message.lines[0].model_copy(
+        update={
+            "contr_item": ids.JUNCTION_BOX,
+            "g_qty": Decimal(400),
+            "decl_price": Decimal("16.5000"),
+            "decl_total": Decimal("6600.00"),
+            "trade_curr": "142",
+            "first_qty": Decimal(400),
+            "second_qty": None,
+            "second_unit": None,
+        }
+    )
+    return render(message.model_copy(update={"head": head, "lines": (line,)}))
+
+
+async def test_a_suppliers_declaration_is_filed_as_the_linked_second_line_entry(
+    live: Api,
+) -> None:
+    params = {
+        "inner_no": live.no("DEC-1"),
+        "location": ids.RAW_BIN,
+        "exchange_rate": "1.000000",
+        "vehicle_no": "青A·F0921",
+        "vehicle_weight": "4300",
+    }
+    filed = await live.post(
+        "solar-filer", "/lifecycles/xml", params=params, content=supplier_declaration()
+    )
+    assert filed.status_code == 201, filed.text
+    assert filed.json()["lifecycle"] == "second_line_entry"
+    await until_stage(live, "solar-filer", filed.json()["workflow_id"], "awaiting_sign_off")
+
+    unnumbered = await live.post(
+        "solar-filer",
+        "/lifecycles/xml",
+        params=params | {"inner_no": live.no("DEC-2")},
+        content=supplier_declaration(entry_id=None),
+    )
+    assert unnumbered.status_code == 422
+    assert unnumbered.json()["field"] == "DecHead.EntryId"
+    no_number = {k: v for k, v in params.items() if k != "inner_no"}
+    refused = await live.post(
+        "solar-filer", "/lifecycles/xml", params=no_number, content=supplier_declaration()
+    )
+    assert refused.json()["field"] == "inner_no"
