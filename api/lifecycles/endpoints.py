@@ -21,7 +21,7 @@ from api.lifecycles.schemas import (
     VehicleCorrectionIn,
     WeightDecisionIn,
 )
-from api.pagination import Page, Paging
+from api.pagination import Page, Paging, page_of
 from api.problems import Problem
 from api.services import Services
 from lifecycles.from_xml import (
@@ -176,12 +176,14 @@ async def get_lifecycle(
     return LifecycleDetail(lifecycle=row, status=await services.lifecycles.query(workflow_id))
 
 
-@router.get("/{workflow_id}/documents", response_model=list[DocumentFiles])
+@router.get("/{workflow_id}/documents", response_model=Page[DocumentFiles])
 def list_documents(
-    workflow_id: WorkflowId, principal: CurrentPrincipal, services: ServicesDep
-) -> list[DocumentFiles]:
+    workflow_id: WorkflowId, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+) -> Page[DocumentFiles]:
+    """What the lifecycle filed (a list, its gate pass; a transfer's two lists), each
+    with the files sent and the receipts customs answered."""
     services.lifecycles.row(principal, workflow_id)
-    return [
+    documents = [
         DocumentFiles(
             document=document,
             submissions=services.records.submissions(document.id),
@@ -189,6 +191,7 @@ def list_documents(
         )
         for document in services.records.documents_of_workflow(workflow_id)
     ]
+    return page_of(documents, paging)
 
 
 def _documents(services: Services, principal: Principal, workflow_id: str) -> set[int]:

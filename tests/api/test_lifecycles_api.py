@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from adapters.simulator.behaviour import SimulatorBehaviour
 from demo import ids
 from ledger import LedgerQueries
 from tests.api.conftest import Api, entry_body, until_stage
+from tests.workflows.conftest import Zone
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -46,7 +48,9 @@ async def test_an_entry_filed_signed_off_and_posted_through_the_api(live: Api) -
     rows = LedgerQueries(live.db).balances(book_no=ids.SOLAR_BOOK, lot_no=live.no("API-1") + "-C")
     assert [(r.posted, r.pending_in) for r in rows] == [(Decimal("12000"), Decimal(0))]
 
-    documents = (await live.get("solar-auditor", f"/lifecycles/{workflow_id}/documents")).json()
+    documents = (await live.get("solar-auditor", f"/lifecycles/{workflow_id}/documents")).json()[
+        "items"
+    ]
     kinds = sorted(s["message_type"] for d in documents for s in d["submissions"])
     assert kinds == ["INV101", "SAS121"]
     first = documents[0]["submissions"][0]["file_name"]
@@ -100,3 +104,40 @@ async def test_another_enterprise_sees_a_lifecycle_as_missing(live: Api) -> None
     )
     assert cancelled.status_code == 200, cancelled.text
     await until_stage(live, "solar-filer", workflow_id, "cancelled")
+
+
+async def test_a_list_customs_returns_is_corrected_through_the_api_and_goes_through(
+    live: Api, zone: Zone
+) -> None:
+    """Given customs returns the list, when the filer sends the corrected draft, then
+    it is filed again with ChgTmsCnt 1 and the goods are posted once."""
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"return_rate": 1.0}
+    )
+    number = live.no("API-R")
+    filed = await live.post("solar-filer", "/lifecycles/first_line_entry", json=entry_body(number))
+    workflow_id = filed.json()["workflow_id"]
+    await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
+    await live.post("liaison", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "ok"})
+    returned = await until_stage(live, "solar-filer", workflow_id, "returned")
+    assert returned["status"]["waiting_for"] == "filer"
+
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve()
+    corrected = entry_body(number) | {"remark": "单价已核实"}
+    bad = await live.post(
+        "solar-filer",
+        f"/lifecycles/{workflow_id}/correction",
+        json={"draft": corrected | {"lines": []}, "reason": "改"},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "draft.lines"
+    sent = await live.post(
+        "solar-filer",
+        f"/lifecycles/{workflow_id}/correction",
+        json={"draft": corrected, "reason": "单价已核实"},
+    )
+    assert sent.status_code == 200, sent.text
+    done = await until_stage(live, "solar-filer", workflow_id, "completed")
+    assert done["status"]["change_count"] == 1
+    rows = LedgerQueries(live.db).balances(book_no=ids.SOLAR_BOOK, lot_no=f"{number}-C")
+    assert [(r.posted, r.pending_in) for r in rows] == [(Decimal("12000"), Decimal(0))]

@@ -45,7 +45,9 @@ async def test_another_enterprise_finds_nothing_and_an_auditor_acts_on_nothing(
     await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
     await live.post("liaison", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "ok"})
     await until_stage(live, "solar-filer", workflow_id, "completed")
-    documents = (await live.get("solar-filer", f"/lifecycles/{workflow_id}/documents")).json()
+    documents = (await live.get("solar-filer", f"/lifecycles/{workflow_id}/documents")).json()[
+        "items"
+    ]
     file_name = documents[0]["submissions"][0]["file_name"]
     receipt_id = documents[0]["receipts"][0]["id"]
 
