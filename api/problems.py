@@ -4,6 +4,7 @@ for bad input the field (a JSON pointer-ish path) and the reason."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -82,6 +83,23 @@ def _location(loc: tuple[Any, ...]) -> str:
     return out or str(loc[0] if loc else "request")
 
 
+def _invalid(found: Sequence[Any]) -> JSONResponse:
+    """422 naming the first field and reason, with every error listed."""
+    errors = [
+        {"field": _location(tuple(e.get("loc", ()))), "reason": e.get("msg", "invalid")}
+        for e in found
+    ]
+    first = errors[0] if errors else {"field": "request", "reason": "invalid"}
+    return problem_response(
+        422,
+        "invalid request",
+        f"{first['field']}: {first['reason']}",
+        code="invalid_request",
+        field=first["field"],
+        errors=errors,
+    )
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, error: Problem) -> JSONResponse:
@@ -109,35 +127,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ValidationError)
     async def _model(request: Request, error: ValidationError) -> JSONResponse:
         # A model built inside an endpoint from valid parts (a draft from an upload).
-        errors = [
-            {"field": _location(tuple(e.get("loc", ()))), "reason": e.get("msg", "invalid")}
-            for e in error.errors()
-        ]
-        first = errors[0] if errors else {"field": "request", "reason": "invalid"}
-        return problem_response(
-            422,
-            "invalid request",
-            f"{first['field']}: {first['reason']}",
-            code="invalid_request",
-            field=first["field"],
-            errors=errors,
-        )
+        return _invalid(error.errors())
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _location(tuple(e.get("loc", ()))), "reason": e.get("msg", "invalid")}
-            for e in error.errors()
-        ]
-        first = errors[0] if errors else {"field": "request", "reason": "invalid"}
-        return problem_response(
-            422,
-            "invalid request",
-            f"{first['field']}: {first['reason']}",
-            code="invalid_request",
-            field=first["field"],
-            errors=errors,
-        )
+    async def _request(request: Request, error: RequestValidationError) -> JSONResponse:
+        return _invalid(error.errors())
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -47,6 +47,13 @@ class ListExtras(BaseModel):
     # A second-line entry from a declaration: the zone enterprise's own number.
     inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")] | None = None
 
+    def vehicle(self) -> Vehicle:
+        return Vehicle(
+            vehicle_no=self.vehicle_no,
+            vehicle_weight=self.vehicle_weight,
+            container_weight=self.container_weight,
+        )
+
 
 def draft_from_list(
     upload: BondedListUpload, extras: ListExtras, *, filed_by: str
@@ -75,11 +82,6 @@ def draft_from_list(
                 net_weight=line.net_wt or Decimal(0),
             )
         )
-    vehicle = Vehicle(
-        vehicle_no=extras.vehicle_no,
-        vehicle_weight=extras.vehicle_weight,
-        container_weight=extras.container_weight,
-    )
     common = {
         "inner_no": inner,
         "book_no": head.putrec_no,
@@ -88,7 +90,7 @@ def draft_from_list(
         "transport_mode": head.trsp_modecd,
         "exchange_rate": extras.exchange_rate,
         "lines": tuple(lines),
-        "vehicle": vehicle,
+        "vehicle": extras.vehicle(),
         "filed_by": filed_by,
         "remark": head.rmk,
     }
@@ -159,10 +161,6 @@ def draft_from_declaration(
         transport_mode=head.traf_mode,
         exchange_rate=extras.exchange_rate,
         lines=tuple(lines),
-        vehicle=Vehicle(
-            vehicle_no=extras.vehicle_no,
-            vehicle_weight=extras.vehicle_weight,
-            container_weight=extras.container_weight,
-        ),
+        vehicle=extras.vehicle(),
         filed_by=filed_by,
     )

@@ -4,7 +4,7 @@ next step, timeline), download what went to customs and what came back, and act
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import BaseModel, ValidationError, create_model
@@ -239,9 +239,14 @@ def download_receipt(
 # --- acting ---------------------------------------------------------------------------
 
 
-def _decision(principal: Principal, body: DecisionIn) -> Decision:
+D = TypeVar("D", bound=BaseModel)
+
+
+def _signed(principal: Principal, decision: type[D], body: BaseModel) -> D:
+    """The workflow's decision model: the body, signed with who and in which role."""
     assert principal.lifecycle_role is not None
-    return Decision(actor=principal.name, role=principal.lifecycle_role, reason=body.reason)
+    who = {"actor": principal.name, "role": principal.lifecycle_role}
+    return decision.model_validate(who | dict(body))
 
 
 async def _act(
@@ -255,7 +260,9 @@ async def sign_off(
     workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
 ) -> LifecycleStatus:
     """The liaison signs the draft off (待审批 → reserved and filed)."""
-    return await _act(services, principal, workflow_id, "sign_off", _decision(principal, body))
+    return await _act(
+        services, principal, workflow_id, "sign_off", _signed(principal, Decision, body)
+    )
 
 
 @router.post("/{workflow_id}/return", response_model=LifecycleStatus)
@@ -263,7 +270,9 @@ async def return_draft(
     workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
 ) -> LifecycleStatus:
     """The liaison returns the draft (or a work order's deviation) with a reason."""
-    return await _act(services, principal, workflow_id, "return_draft", _decision(principal, body))
+    return await _act(
+        services, principal, workflow_id, "return_draft", _signed(principal, Decision, body)
+    )
 
 
 @router.post("/{workflow_id}/cancel", response_model=LifecycleStatus)
@@ -271,7 +280,9 @@ async def cancel(
     workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
 ) -> LifecycleStatus:
     """Withdraw: a filed list's deletion is asked of customs, the reservation voided."""
-    return await _act(services, principal, workflow_id, "cancel", _decision(principal, body))
+    return await _act(
+        services, principal, workflow_id, "cancel", _signed(principal, Decision, body)
+    )
 
 
 @router.post("/{workflow_id}/inspection", response_model=LifecycleStatus)
@@ -279,10 +290,7 @@ async def record_inspection(
     workflow_id: WorkflowId, body: InspectionIn, principal: Actor, services: ServicesDep
 ) -> LifecycleStatus:
     """The liaison records customs' inspection (查验) result."""
-    assert principal.lifecycle_role is not None
-    result = InspectionResult(
-        actor=principal.name, role=principal.lifecycle_role, passed=body.passed, reason=body.reason
-    )
+    result = _signed(principal, InspectionResult, body)
     return await _act(services, principal, workflow_id, "record_inspection", result)
 
 
@@ -291,14 +299,7 @@ async def confirm_payment(
     workflow_id: WorkflowId, body: PaymentIn, principal: Actor, services: ServicesDep
 ) -> LifecycleStatus:
     """Confirm the duties and taxes were paid (the exact amount payable)."""
-    assert principal.lifecycle_role is not None
-    payment = PaymentConfirmation(
-        actor=principal.name,
-        role=principal.lifecycle_role,
-        reference=body.reference,
-        amount=body.amount,
-        reason=body.reason,
-    )
+    payment = _signed(principal, PaymentConfirmation, body)
     return await _act(services, principal, workflow_id, "confirm_payment", payment)
 
 
@@ -307,10 +308,7 @@ async def decide_weight(
     workflow_id: WorkflowId, body: WeightDecisionIn, principal: Actor, services: ServicesDep
 ) -> LifecycleStatus:
     """The liaison lets a vehicle whose weight disagrees through, or refuses it."""
-    assert principal.lifecycle_role is not None
-    decision = WeightDecision(
-        actor=principal.name, role=principal.lifecycle_role, accept=body.accept, reason=body.reason
-    )
+    decision = _signed(principal, WeightDecision, body)
     return await _act(services, principal, workflow_id, "decide_weight", decision)
 
 
@@ -320,7 +318,7 @@ async def approve_deviation(
 ) -> LifecycleStatus:
     """The liaison approves consumption outside the norm's tolerance, with a reason."""
     return await _act(
-        services, principal, workflow_id, "approve_deviation", _decision(principal, body)
+        services, principal, workflow_id, "approve_deviation", _signed(principal, Decision, body)
     )
 
 
@@ -329,13 +327,7 @@ async def correct_vehicle(
     workflow_id: WorkflowId, body: VehicleCorrectionIn, principal: Actor, services: ServicesDep
 ) -> LifecycleStatus:
     """After customs returned the gate pass: the vehicle as it really is."""
-    assert principal.lifecycle_role is not None
-    correction = VehicleCorrection(
-        actor=principal.name,
-        role=principal.lifecycle_role,
-        reason=body.reason,
-        vehicle=body.vehicle,
-    )
+    correction = _signed(principal, VehicleCorrection, body)
     return await _act(services, principal, workflow_id, "correct_vehicle", correction)
 
 
