@@ -666,24 +666,14 @@ class BondedListLifecycle(SignedOff):
 
     @workflow.signal(name="receipt")
     def receipt(self, signal: ReceiptSignal) -> None:
-        if signal.receipt_id in self._receipts:
-            return  # delivered again after a crash: already known
-        self._receipts[signal.receipt_id] = signal
+        if not self._keep(signal, f"{signal.message_type} {signal.result or ''}".strip()):
+            return
         for name in ("pre_entry_no", "list_no", "pass_no", "declaration_seq_no", "entry_id"):
             value = getattr(signal, name)
             if value and name not in self._numbers:
                 self._numbers[name] = value
                 if name == "list_no":
                     self._upsert()
-        self._timeline.append(
-            TimelineEntry(
-                at=workflow.now(),
-                stage=self._stage,
-                actor="customs",
-                role=Role.CUSTOMS,
-                note=f"{signal.message_type} {signal.result or ''}".strip(),
-            )
-        )
 
     def _more_receipts_than(self, count: int) -> Callable[[], bool]:
         return lambda: len(self._receipts) > count
@@ -706,12 +696,9 @@ class BondedListLifecycle(SignedOff):
 
     @workflow.query(name="status")
     def status(self) -> LifecycleStatus:
-        next_step, waiting_for = NEXT_STEP[self._stage]
+        next_step, waiting_for = self._next_step()
         if self._stage is Stage.COMPLETED:
             next_step = f"nothing: {self.POSTED}"
-        if self._escalated and waiting_for is Role.CUSTOMS:
-            waiting_for = Role.LIAISON
-            next_step = f"{next_step} (escalated: no receipt in time)"
         return LifecycleStatus(
             workflow_id=workflow.info().workflow_id,
             lifecycle=self.LIFECYCLE,

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         Decision,
         Lifecycle,
         LifecycleStatus,
+        ReceiptSignal,
         Role,
         Stage,
         TimelineEntry,
@@ -57,6 +58,7 @@ class LifecycleRecord:
     _timeline: list[TimelineEntry]
     _cancel: Decision | None
     _escalated: bool
+    _receipts: dict[int, ReceiptSignal]
 
     def status(self) -> LifecycleStatus:
         """The status query (each workflow declares it)."""
@@ -103,6 +105,26 @@ class LifecycleRecord:
                 f" (waiting for {self.NEXT_STEP[self._stage][0]})",
                 type="Refused",
             )
+
+    def _next_step(self) -> tuple[str, Role | None]:
+        """The next step and who it waits for; customs' silence past the timeout
+        makes it the liaison's."""
+        next_step, waiting_for = self.NEXT_STEP[self._stage]
+        if self._escalated and waiting_for is Role.CUSTOMS:
+            return f"{next_step} (escalated: no receipt in time)", Role.LIAISON
+        return next_step, waiting_for
+
+    def _keep(self, signal: ReceiptSignal, note: str) -> bool:
+        """Keep a receipt by its id, once (a second delivery after a crash is known)."""
+        if signal.receipt_id in self._receipts:
+            return False
+        self._receipts[signal.receipt_id] = signal
+        self._timeline.append(
+            TimelineEntry(
+                at=workflow.now(), stage=self._stage, actor="customs", role=Role.CUSTOMS, note=note
+            )
+        )
+        return True
 
     # --- steps ------------------------------------------------------------------------
 

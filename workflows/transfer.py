@@ -354,25 +354,13 @@ class TransferWorkflow(SignedOff):
 
     @workflow.signal(name="receipt")
     def receipt(self, signal: ReceiptSignal) -> None:
-        if signal.receipt_id in self._receipts:
-            return
-        self._receipts[signal.receipt_id] = signal
-        self._timeline.append(
-            TimelineEntry(
-                at=workflow.now(),
-                stage=self._stage,
-                actor="customs",
-                role=Role.CUSTOMS,
-                note=f"{signal.inner_no or ''} {signal.message_type} {signal.result or ''}".strip(),
-            )
+        self._keep(
+            signal, f"{signal.inner_no or ''} {signal.message_type} {signal.result or ''}".strip()
         )
 
     @workflow.query(name="status")
     def status(self) -> LifecycleStatus:
-        next_step, waiting_for = NEXT_STEP[self._stage]
-        if self._escalated and waiting_for is Role.CUSTOMS:
-            waiting_for = Role.LIAISON
-            next_step = f"{next_step} (escalated: no receipt in time)"
+        next_step, waiting_for = self._next_step()
         return LifecycleStatus(
             workflow_id=workflow.info().workflow_id,
             lifecycle=Lifecycle.TRANSFER,
