@@ -206,7 +206,7 @@ class Ledger:
         prepared = [
             self._prepare(session, i, leg, new_accounts) for i, leg in enumerate(request.legs)
         ]
-        lineage = self._prepare_lineage(session, request.lineage)
+        lineage = self._prepare_lineage(session, request.lineage, prepared)
         txn = LedgerTransaction(
             client_id=request.client_id,
             operation=request.operation.value,
@@ -340,8 +340,14 @@ class Ledger:
         return _Account(known, key, True)
 
     def _prepare_lineage(
-        self, session: Session, lineage: tuple[LineageInput, ...]
+        self, session: Session, lineage: tuple[LineageInput, ...], legs: list[_Prepared]
     ) -> list[tuple[int, int, Decimal]]:
+        """Lot ids of each link, which must name lots the posting moves: the output
+        among the lots goods go into, the input among those they come out of."""
+        moved = {
+            "output": {_lot_of(p.destination.key) for p in legs},
+            "input": {_lot_of(p.source.key) for p in legs},
+        }
         out: list[tuple[int, int, Decimal]] = []
         for i, link in enumerate(lineage):
             ids = []
@@ -350,6 +356,13 @@ class Ledger:
                 if lot is None:
                     raise UnknownReference(
                         f"book {ref.book_no} has no lot {ref.lot_no}",
+                        field=f"lineage[{i}].{side}",
+                    )
+                if (ref.book_no, ref.lot_no) not in moved[side]:
+                    direction = "into" if side == "output" else "out of"
+                    raise LedgerError(
+                        f"lot {ref.lot_no} of book {ref.book_no}: nothing in this posting"
+                        f" goes {direction} it",
                         field=f"lineage[{i}].{side}",
                     )
                 ids.append(lot.lot_id)
@@ -442,7 +455,7 @@ class Ledger:
                     currency=m.currency,
                 )
             )
-        lineage = self._prepare_lineage(session, request.lineage)
+        lineage = self._prepare_lineage(session, request.lineage, prepared)
         applied = self._apply(session, effects, prepared)
         movements = self._write_movements(
             session, txn, prepared, Phase.POSTED if post else Phase.VOIDED
@@ -626,3 +639,9 @@ def _receipt(session: Session, txn: LedgerTransaction, *, replayed: bool) -> Led
         movements=tuple(repository.movement_views(session, txn.id)),
         replayed=replayed,
     )
+
+
+def _lot_of(key: str) -> tuple[str, str] | None:
+    """(book, lot) of a stock account's key; None for an outside account."""
+    parts = key.split("|")
+    return (parts[1], parts[3]) if parts[0] == "stock" else None

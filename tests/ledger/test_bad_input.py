@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 from typing import Any, TypeVar
 
 import pytest
@@ -397,6 +398,27 @@ def test_given_lineage_naming_an_unknown_lot_then_it_is_named_and_nothing_is_wri
         UnknownReference,
         "lineage[0].output",
     )
+
+
+def test_given_lineage_naming_lots_the_posting_does_not_move_then_it_is_refused(
+    db: Database, zone: Zone
+) -> None:
+    """A lineage link is evidence for auditors: its output must be a lot the posting
+    puts goods into, its input one it takes goods out of."""
+    work_order = (
+        leg("10", stock("L1"), outside("processing")),
+        leg("1", outside("processing"), stock("M1"), item_no=MODULE),
+    )
+    for link, side in (
+        (consumed("G1", "L1", "10"), "output"),  # G1 receives nothing here
+        (consumed("M1", "L2", "10"), "input"),  # nothing is taken out of L2
+        (consumed("L1", "M1", "1"), "output"),  # the wrong way round
+    ):
+        attempt = partial(Ledger(db).execute, request("wo", *work_order, lineage=(link,)))
+        error = refused(db, attempt, LedgerError, f"lineage[0].{side}")
+        assert "nothing in this posting goes" in str(error)
+    # The right way round is recorded.
+    Ledger(db).execute(request("wo", *work_order, lineage=(consumed("M1", "L1", "10"),)))
 
 
 def test_given_an_unknown_reservation_when_it_is_posted_then_it_is_named(
