@@ -25,8 +25,26 @@ from collections.abc import Callable, Iterator, Sequence
 from importlib.resources.abc import Traversable
 from typing import Final, Generic, Protocol, TypeAlias, TypeVar
 
+from schemas.errors import BondflowError
+
 #: Builds the exception to raise from the file, the line (None: the whole file) and the problem.
 FileError: TypeAlias = Callable[[str, int | None, str], Exception]
+
+
+class DataFileError(BondflowError):
+    """A data file that cannot be used: it names the file, the line and what is wrong.
+    Each kind of file has its own subclass (and code)."""
+
+    code = "data_file_error"
+    status = 500
+
+    def __init__(self, file: str, line: int | None, problem: str) -> None:
+        where = f"{file}, line {line}" if line is not None else file
+        super().__init__(f"{where}: {problem}")
+        self.file = file
+        self.line = line
+        self.problem = problem
+
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -27,7 +27,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
-from codetables.dated_csv import PeriodsByKey, describe_period, overlap, parse_period, read_rows
+from codetables.dated_csv import (
+    DataFileError,
+    PeriodsByKey,
+    describe_period,
+    overlap,
+    parse_period,
+    read_rows,
+)
 from schemas.errors import BondflowError
 
 COLUMNS: Final = ("code", "name_zh", "name_en", "effective_from", "effective_to", "note")
@@ -109,18 +116,10 @@ class UnknownCodeTable(BondflowError):
         self.table = table
 
 
-class CodeTableFileError(BondflowError):
-    """A data file that cannot be used: it names the file, the line and what is wrong."""
+class CodeTableFileError(DataFileError):
+    """A code table file that cannot be used."""
 
     code = "code_table_file_error"
-    status = 500
-
-    def __init__(self, file: str, line: int | None, problem: str) -> None:
-        where = f"{file}, line {line}" if line is not None else file
-        super().__init__(f"{where}: {problem}")
-        self.file = file
-        self.line = line
-        self.problem = problem
 
 
 # --- entries and tables ------------------------------------------------------------------

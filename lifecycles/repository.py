@@ -16,14 +16,6 @@ def get(session: Session, workflow_id: str) -> LifecycleRow | None:
     return session.get(LifecycleRow, workflow_id)
 
 
-def by_number(session: Session, lifecycle: str, business_no: str) -> LifecycleRow | None:
-    return session.scalars(
-        select(LifecycleRow).where(
-            LifecycleRow.lifecycle == lifecycle, LifecycleRow.business_no == business_no
-        )
-    ).one_or_none()
-
-
 def _scoped(
     query: Select[Any], enterprises: frozenset[str] | None, lifecycle: str | None
 ) -> Select[Any]:

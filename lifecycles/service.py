@@ -158,10 +158,10 @@ class LifecycleService:
         return owner
 
     def _insert(self, row: LifecycleRow) -> None:
+        """Record the lifecycle; the same number twice (even from two requests at
+        once: the unique constraint decides) is a conflict."""
         try:
             with self.db.transaction() as session:
-                if repository.by_number(session, row.lifecycle, row.business_no) is not None:
-                    raise IntegrityError("duplicate", None, Exception())
                 session.add(row)
         except IntegrityError:
             raise Conflict(

@@ -28,7 +28,14 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Final
 
-from codetables.dated_csv import PeriodsByKey, describe_period, overlap, parse_period, read_rows
+from codetables.dated_csv import (
+    DataFileError,
+    PeriodsByKey,
+    describe_period,
+    overlap,
+    parse_period,
+    read_rows,
+)
 from rules.taxes import RATE_PLACES, TaxBill, tax_bill
 from schemas.errors import BondflowError
 from schemas.quantities import places_of
@@ -64,18 +71,10 @@ class UnknownTariff(BondflowError):
         self.on = on
 
 
-class TariffFileError(BondflowError):
-    """A rates file that cannot be used: it names the file, the line and what is wrong."""
+class TariffFileError(DataFileError):
+    """A rates file that cannot be used."""
 
     code = "tariff_file_error"
-    status = 500
-
-    def __init__(self, file: str, line: int | None, problem: str) -> None:
-        where = f"{file}, line {line}" if line is not None else file
-        super().__init__(f"{where}: {problem}")
-        self.file = file
-        self.line = line
-        self.problem = problem
 
 
 # --- rates ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from rules.gate_weight import check_weight
@@ -212,7 +212,7 @@ class BondedListLifecycle(SignedOff):
     async def _declare(self) -> None:
         """Reserve, file the list and follow its review until it is approved."""
         self._set(Stage.RESERVING)
-        while (reservation := await self._try_reserve()) is None:
+        while (reservation := await self._reserved(self._reserve())) is None:
             # The stock went to another document since the check: back to the filer,
             # then checked and signed off again.
             await self._await_correction()
@@ -245,7 +245,7 @@ class BondedListLifecycle(SignedOff):
         while True:
             await self._validate_correction()
             self._set(Stage.RESERVING)
-            self._reservation = await self._try_reserve()
+            self._reservation = await self._reserved(self._reserve())
             if self._reservation is not None:
                 return
             await self._await_correction()
@@ -259,22 +259,6 @@ class BondedListLifecycle(SignedOff):
         self._set(Stage.RESERVING)
         self._reservation = await self._reserve()
         await self._resolve(previous, post=False, reason="replaced by the corrected list")
-
-    async def _try_reserve(self) -> str | None:
-        """The reservation's client id, or None (noted) when the stock is not there."""
-        try:
-            return await self._reserve()
-        except ActivityError as error:
-            cause = error.cause
-            if not isinstance(cause, ApplicationError) or cause.type != "InsufficientStock":
-                raise
-            self._note(
-                Stage.RETURNED,
-                "bondflow",
-                Role.SYSTEM,
-                f"the stock could not be reserved: {cause.message}",
-            )
-            return None
 
     async def _release(self) -> None:
         """The generated filing list's channels until customs releases it (P)."""

@@ -8,12 +8,12 @@ Deterministic like the workflows that use it: no I/O, only workflow APIs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import (
@@ -137,6 +137,23 @@ class LifecycleRecord:
             result_type=result_type,
         )
         return result
+
+    async def _reserved(self, reserving: Awaitable[str]) -> str | None:
+        """The reservation's client id, or None (noted, back to the filer) when the
+        ledger refused it for stock another document took since the check."""
+        try:
+            return await reserving
+        except ActivityError as error:
+            cause = error.cause
+            if not isinstance(cause, ApplicationError) or cause.type != "InsufficientStock":
+                raise
+            self._note(
+                Stage.RETURNED,
+                "bondflow",
+                Role.SYSTEM,
+                f"the stock could not be reserved: {cause.message}",
+            )
+            return None
 
     async def _wait(self, condition: Callable[[], bool]) -> None:
         await workflow.wait_condition(condition)

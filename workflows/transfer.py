@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from customs.drafting import transfer_inner_no
@@ -96,7 +96,7 @@ class TransferWorkflow(SignedOff):
         try:
             await self._prepare()
             self._set(Stage.RESERVING)
-            while (reservation := await self._try_reserve()) is None:
+            while (reservation := await self._reserved(self._reserve())) is None:
                 await self._await_correction()
                 await self._prepare()
                 self._set(Stage.RESERVING)
@@ -220,7 +220,7 @@ class TransferWorkflow(SignedOff):
             report = await self._validate()
             if report.ok:
                 self._set(Stage.RESERVING)
-                self._reservation = await self._try_reserve()
+                self._reservation = await self._reserved(self._reserve())
                 if self._reservation is not None:
                     return
             else:
@@ -240,30 +240,18 @@ class TransferWorkflow(SignedOff):
             Stage.RETURNED, correction.actor, correction.role, f"corrected: {correction.reason}"
         )
 
-    async def _try_reserve(self) -> str | None:
-        """The reservation's client id, or None (noted) when the giving lots' stock went
-        to another document since the check."""
-        try:
-            reservation: str = await self._activity(
-                "transfer.reserve",
-                TransferReserveInput(
-                    workflow_id=workflow.info().workflow_id,
-                    draft=self.draft,
-                    at=workflow.now(),
-                    actor=self._signed_off.actor if self._signed_off else self.draft.filed_by,
-                    change_count=self._corrections,
-                ),
-                str,
-            )
-            return reservation
-        except ActivityError as error:
-            cause = error.cause
-            if not isinstance(cause, ApplicationError) or cause.type != "InsufficientStock":
-                raise
-            self._note(
-                Stage.RETURNED, "bondflow", Role.SYSTEM, f"could not be reserved: {cause.message}"
-            )
-            return None
+    async def _reserve(self) -> str:
+        return await self._activity(
+            "transfer.reserve",
+            TransferReserveInput(
+                workflow_id=workflow.info().workflow_id,
+                draft=self.draft,
+                at=workflow.now(),
+                actor=self._signed_off.actor if self._signed_off else self.draft.filed_by,
+                change_count=self._corrections,
+            ),
+            str,
+        )
 
     async def _compensate(self) -> None:
         """Ask customs to delete every side it has, void the reservation, end."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 
+import api.lifecycles.endpoints as lifecycle_endpoints
 from tests.api.conftest import Api
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -65,3 +68,28 @@ async def test_only_an_admin_registers_an_enterprise_and_filers_see_their_own(ap
     assert [e["customs_code"] for e in own.json()["items"]] == ["9601346001"]
     everyone = await api.get("auditor", "/enterprises")
     assert everyone.json()["total"] == 3
+
+
+async def test_an_upload_over_the_limit_is_refused_as_it_streams_in(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lifecycle_endpoints, "MAX_UPLOAD", 1000)
+    params = {
+        "location": "XN-WH-A-01",
+        "exchange_rate": "7.123400",
+        "vehicle_no": "X1",
+        "vehicle_weight": "1",
+        "arrival_date": "2026-11-27",
+    }
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: only the stream tells
+        for _ in range(10):
+            yield b"<" * 500
+
+    streamed = await api.client.post(
+        "/lifecycles/xml", params=params, content=chunks(), headers=api.auth("solar-filer")
+    )
+    declared = await api.post("solar-filer", "/lifecycles/xml", params=params, content=b"x" * 2000)
+    for response in (streamed, declared):
+        assert response.status_code == 413, response.text
+        assert response.json()["type"].endswith("/too_large")
