@@ -4,6 +4,7 @@ folders and the ledger on a real database (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -180,11 +181,12 @@ async def _exchange(
 ZoneFactory = Callable[[SimulatorBehaviour], Awaitable[Zone]]
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def zone(
+@contextlib.asynccontextmanager
+async def running_zone(
     dev_server: WorkflowEnvironment, db: Database, tmp_path: Path
 ) -> AsyncIterator[Zone]:
-    seed_demo(db)
+    """A worker on its own task queue, the customs simulator and the receipt watcher
+    on fresh folders, over ``db`` as it is (seeded or not)."""
     folders = ExchangeFolders.under(tmp_path / "exchange").create()
     deps = Dependencies.build(db, folders)
     client = dev_server.client
@@ -200,3 +202,22 @@ async def zone(
             yield Zone(client, db, deps, folders, simulator, watcher, task_queue)
             stop.set()
             await exchange
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def zone(
+    dev_server: WorkflowEnvironment, db: Database, tmp_path: Path
+) -> AsyncIterator[Zone]:
+    """The running zone on the demo's master data and opening history."""
+    seed_demo(db)
+    async with running_zone(dev_server, db, tmp_path) as running:
+        yield running
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def empty_zone(
+    dev_server: WorkflowEnvironment, db: Database, tmp_path: Path
+) -> AsyncIterator[Zone]:
+    """The running zone on a fresh install: migrated, nothing registered."""
+    async with running_zone(dev_server, db, tmp_path) as running:
+        yield running
