@@ -17,6 +17,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from adapters.simulator.behaviour import DEFAULT_SEED, HumanPaths, Rate
+
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -48,6 +50,18 @@ class Settings(BaseSettings):
     simulator_dir: Path | None = Field(
         default=None, description="the customs simulator's state; default: data_dir/customs-sim"
     )
+    # The simulator `bondflow up` starts: how often it takes the paths that need a person
+    # (`bondflow up --returns/--inspections/--weight-holds/--seed` override these).
+    simulator_returns: Rate = Field(
+        default=0.0, description="share of lists and gate passes returned once (0 to 1)"
+    )
+    simulator_inspections: Rate = Field(
+        default=0.0, description="share of declarations sent to inspection (0 to 1)"
+    )
+    simulator_weight_holds: Rate = Field(
+        default=0.0, description="share of vehicles held at the gate for their weight (0 to 1)"
+    )
+    simulator_seed: int = Field(default=DEFAULT_SEED, description="same seed, same answers")
 
     @field_validator("database_url")
     @classmethod
@@ -73,6 +87,15 @@ class Settings(BaseSettings):
     @property
     def effective_simulator_dir(self) -> Path:
         return self.simulator_dir or self.data_dir / "customs-sim"
+
+    @property
+    def simulator_paths(self) -> HumanPaths:
+        return HumanPaths(
+            returns=self.simulator_returns,
+            inspections=self.simulator_inspections,
+            weight_holds=self.simulator_weight_holds,
+            seed=self.simulator_seed,
+        )
 
     @classmethod
     def settings_customise_sources(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
@@ -44,6 +45,17 @@ WORKFLOWS = [
     ExportWorkflow,
     TransferWorkflow,
 ]
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """The worker's log on stderr, one line per record from ``level`` up: a refused
+    activity is one INFO line with its reason (``adapters.temporal.interceptors``), a
+    fault temporalio's WARNING with the traceback. (Without this, Python's last-resort
+    handler would show only warnings, the refusals' lines not at all.)"""
+    logging.basicConfig(level=level, format=LOG_FORMAT)
 
 
 def build_worker(

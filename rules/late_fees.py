@@ -71,7 +71,13 @@ class LateFee:
     @property
     def waived(self) -> bool:
         """A fee was computed but is below the minimum, so it is not collected."""
-        return self.amount > 0 and self.charged == 0
+        return is_waived(self.amount, self.charged)
+
+
+def is_waived(amount: Decimal, charged: Decimal) -> bool:
+    """Whether a computed fee of ``amount`` was waived: something computed, nothing
+    charged (below the minimum)."""
+    return amount > 0 and charged == 0
 
 
 def declaration_deadline(arrival: dt.date) -> dt.date:

@@ -11,8 +11,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import AwareDatetime, ConfigDict, Discriminator, Field, Tag, computed_field
 
+from rules.late_fees import is_waived
+from schemas.derived import ReadsBackComputedFields
 from schemas.ledger import LineageInput, LotRef
 from schemas.quantities import Amount, NonNegativeQuantity, PositiveQuantity
 
@@ -20,7 +22,7 @@ Code = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 
 
-class _Model(BaseModel):
+class _Model(ReadsBackComputedFields):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -257,6 +259,10 @@ class TaxAssessment(_Model):
     cheaper: Literal["materials", "finished_goods"]
     saving: Amount
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The bill the enterprise pays: on_materials or on_finished_goods, "
+        "as chosen; its total is what a payment confirmation must carry."
+    )
     @property
     def payable(self) -> TaxBillView:
         return self.on_materials if self.chosen == "materials" else self.on_finished_goods
@@ -410,10 +416,22 @@ class TimelineEntry(_Model):
 
 
 class LateFeeView(_Model):
-    deadline: dt.date
-    days_late: int
-    amount: Amount
-    charged: Amount
+    """The late-declaration fee (滞报金) as of the declaration day, or today if not yet
+    declared."""
+
+    deadline: dt.date = Field(description="The last day to declare without fee.")
+    days_late: int = Field(description="Days after the deadline, the declaration day counted.")
+    amount: Amount = Field(description="CIF x daily rate x days late, half-up to fen.")
+    charged: Amount = Field(
+        description="What customs collects: the amount, or 0.00 below the minimum."
+    )
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="A fee was computed but is below the minimum, so it is not collected."
+    )
+    @property
+    def waived(self) -> bool:
+        return is_waived(self.amount, self.charged)
 
 
 class LifecycleStatus(_Model):
@@ -437,6 +455,24 @@ class LifecycleStatus(_Model):
     timeline: tuple[TimelineEntry, ...]
     taxes: TaxAssessment | None = None
     paid: PaymentConfirmation | None = None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Duties and taxes to pay before release (CNY): the total of the chosen "
+        "elective-duty bill (taxes.payable), the exact amount a payment confirmation must "
+        "carry; null when no taxes were assessed."
+    )
+    @property
+    def duties_payable(self) -> Amount | None:
+        return None if self.taxes is None else self.taxes.payable.total
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The late-declaration fee customs collects (CNY): late_fee.charged, "
+        "0.00 while there is none or it is below the minimum; null for lifecycles "
+        "without a declaration deadline."
+    )
+    @property
+    def late_fee_payable(self) -> Amount | None:
+        return None if self.late_fee is None else self.late_fee.charged
 
 
 class EntryResult(_Model):

@@ -10,7 +10,8 @@
 - SAS121: import result, SAS221 (approved with the pass number, or returned when a
   bound list is unknown or not approved), SAS224 if the gate inspects, SAS223 with
   the scale's reading (declared total plus seeded noise), then INV211 for every
-  bound list (posted to the book) and R (closed) for export declarations.
+  bound list (posted to the book) and R (closed) for export declarations. As the
+  behaviour's weight-hold rate draws, the scale reads far over the declared total.
 - DecMessage: DecImportResponse, then L, E (returned with reasons) or Z (returned
   for correction) or on to C/S, T (duties payable, imports under full duty), P, R.
 
@@ -24,7 +25,8 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
+from typing import Final
 
 from adapters.simulator import receipts as build
 from adapters.simulator.behaviour import SimulatorBehaviour
@@ -42,6 +44,7 @@ from adapters.xml.xsd import check_against_schema
 from codetables.checks import code_problems
 from codetables.tables import CodeTables
 from rules.declared_values import total_differs
+from rules.gate_weight import DEFAULT_TOLERANCE
 from schemas.messages.base import EnvelopeStyle
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import (
@@ -57,6 +60,10 @@ from schemas.messages.declaration import DeclarationMessage
 from schemas.messages.envelope import EnvelopInfo
 from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.messages.gate_pass import GatePassUpload
+
+#: A held vehicle's scale reading is over the declared total by this share of it
+#: (at least 1 kg): twice the zone's usual tolerance, so the engine holds it.
+HELD_WEIGHT_SHARE: Final = 2 * DEFAULT_TOLERANCE
 
 RANDOM_RETURN_REASONS = (
     "第{line}项商品申报单价与同期进口价格差异较大，请核实后重新申报",
@@ -447,6 +454,12 @@ class CustomsOffice:
             )
             step += 1
         measured = self._measured(head.total_wt, rng)
+        if (
+            self.behaviour.weight_hold_rate > 0
+            # Its own draw: the other decisions of a seed stay as they were.
+            and self._rng("SAS121-scale", inner).random() < self.behaviour.weight_hold_rate
+        ):
+            measured = self._held(head.total_wt)
         list_numbers = tuple(number for number, _ in bound)
         name = name_of(MessageType.SAS223, step)
         known.status = "passed"
@@ -494,6 +507,12 @@ class CustomsOffice:
         half_steps = int(self.behaviour.weight_noise_kg * 2)
         noise = Decimal(rng.randint(-half_steps, half_steps)) / 2 if half_steps else Decimal(0)
         return max(Decimal(0), declared + noise)
+
+    @staticmethod
+    def _held(declared: Decimal) -> Decimal:
+        # Over by the held share (at least 1 kg), rounded up to the scale's half kilogram.
+        excess = max(declared * HELD_WEIGHT_SHARE, Decimal(1))
+        return declared + (excess * 2).to_integral_value(rounding=ROUND_CEILING) / 2
 
     def _posted(self, reply: Reply, record: ListRecord, rng: random.Random, step: int) -> None:
         assert record.list_no is not None

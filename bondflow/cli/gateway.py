@@ -19,7 +19,7 @@ from rich.table import Table
 from adapters.gateway.filedrop import FileDropGateway
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
-from adapters.simulator.behaviour import SimulatorBehaviour
+from adapters.simulator.behaviour import DEFAULT_SEED, SimulatorBehaviour
 from adapters.simulator.service import CustomsSimulator
 from adapters.xml.codec import from_element
 from adapters.xml.errors import XmlMessageError
@@ -129,7 +129,7 @@ def receipts(
 
 def customs_sim(
     once: bool = typer.Option(False, help="Answer what is in the OutBox now, then exit."),
-    seed: int = typer.Option(20261128, help="Same seed, same answers."),
+    seed: int = typer.Option(DEFAULT_SEED, help="Same seed, same answers."),
     manual_review_rate: float = typer.Option(0.1, min=0, max=1),
     return_rate: float = typer.Option(0.05, min=0, max=1),
     inspection_rate: float = typer.Option(0.1, min=0, max=1),
@@ -138,6 +138,12 @@ def customs_sim(
         0.0, min=0, max=1, help="Share of gate passes returned once for the vehicle."
     ),
     weight_noise_kg: str = typer.Option("20", help="The gate scale's error, either way."),
+    weight_hold_rate: float = typer.Option(
+        0.0,
+        min=0,
+        max=1,
+        help="Share of vehicles the scale reads far over the declared weight (held).",
+    ),
     delay: float = typer.Option(0.0, help="Seconds between one document's receipts."),
     interval: float = typer.Option(0.5, help="Seconds between passes over the OutBox."),
 ) -> None:
@@ -152,6 +158,7 @@ def customs_sim(
             gate_inspection_rate=gate_inspection_rate,
             gate_return_rate=gate_return_rate,
             weight_noise_kg=Decimal(weight_noise_kg),
+            weight_hold_rate=weight_hold_rate,
             receipt_delay_seconds=delay,
         )
         simulator = CustomsSimulator(

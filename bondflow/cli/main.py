@@ -57,9 +57,10 @@ def worker(
     import asyncio
     import signal
 
-    from bondflow.worker import run_worker
+    from bondflow.worker import configure_logging, run_worker
 
     settings = load_settings()
+    configure_logging()
 
     async def main() -> None:
         stop = asyncio.Event()

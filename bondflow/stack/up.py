@@ -36,6 +36,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from adapters.simulator.behaviour import HumanPaths
 from bondflow.cli.context import console, err_console, fail, load_settings
 from bondflow.settings import Settings
 from bondflow.stack.processes import Child, ChildDied, Children, PidFile, command_line_of
@@ -53,18 +54,25 @@ CHILDREN = ("temporal", "worker", "customs-sim", "api")  # in starting order
 STOP_TIMEOUT = 15.0  # seconds a child gets to stop before it is killed
 SIMULATOR_MARK = "customs simulator on"  # what `bondflow customs-sim` says when it runs
 
-# The simulator for a demo: no manual review, no returns, no inspections, exact
-# gate weights, and one second between a document's receipts (so the UI shows
-# each step); every other behaviour keeps the simulator's defaults.
-SIMULATOR_DEMO_FLAGS = (
-    "--manual-review-rate=0",
-    "--return-rate=0",
-    "--inspection-rate=0",
-    "--gate-inspection-rate=0",
-    "--gate-return-rate=0",
-    "--weight-noise-kg=0",
-    "--delay=1",
-)
+SIMULATOR_DELAY = 1  # seconds between a document's receipts (so the UI shows each step)
+
+
+def simulator_arguments(paths: HumanPaths) -> list[str]:
+    """The `bondflow customs-sim` options of the stack's simulator: the paths that need
+    a person as ``paths`` says (returned lists and gate passes, inspections, weight
+    holds), no manual review, no gate inspections, no scale noise, and receipts a
+    second apart; every other behaviour keeps the simulator's defaults."""
+    return [
+        f"--seed={paths.seed}",
+        "--manual-review-rate=0",
+        f"--return-rate={paths.returns}",
+        f"--gate-return-rate={paths.returns}",
+        f"--inspection-rate={paths.inspections}",
+        "--gate-inspection-rate=0",
+        f"--weight-hold-rate={paths.weight_holds}",
+        "--weight-noise-kg=0",
+        f"--delay={SIMULATOR_DELAY}",
+    ]
 
 
 class StackFailure(Exception):
@@ -85,6 +93,7 @@ class StackPlan:
     api_port: int
     simulator: bool
     startup_timeout: float
+    simulator_paths: HumanPaths  # how often the simulator needs a person
 
     @property
     def data_dir(self) -> Path:
@@ -120,6 +129,9 @@ class StackPlan:
     def bondflow(self, *arguments: str) -> list[str]:
         return [sys.executable, "-m", "bondflow.cli.main", *arguments]
 
+    def simulator_command(self) -> list[str]:
+        return self.bondflow("customs-sim", *simulator_arguments(self.simulator_paths))
+
     def api_command(self) -> list[str]:
         return [
             sys.executable,
@@ -147,6 +159,7 @@ def make_plan(
     ui_port: int | None,
     simulator: bool,
     startup_timeout: float,
+    simulator_paths: HumanPaths | None = None,
 ) -> StackPlan:
     data = (data_dir or settings.data_dir).resolve()
     host, configured_port = split_address(settings.temporal_address)
@@ -161,7 +174,15 @@ def make_plan(
         db_filename=(db_filename or data / "temporal.db").resolve(),
         namespace=settings.temporal_namespace,
     )
-    return StackPlan(pinned, server, api_host, api_port, simulator, startup_timeout)
+    return StackPlan(
+        pinned,
+        server,
+        api_host,
+        api_port,
+        simulator,
+        startup_timeout,
+        simulator_paths or HumanPaths(),
+    )
 
 
 def port_taken(host: str, port: int) -> bool:
@@ -236,9 +257,7 @@ async def start(plan: StackPlan, children: Children) -> None:
         )
     ]
     if plan.simulator:
-        simulator = children.start(
-            "customs-sim", plan.bondflow("customs-sim", *SIMULATOR_DEMO_FLAGS)
-        )
+        simulator = children.start("customs-sim", plan.simulator_command())
         sim_ready = log_says(simulator, SIMULATOR_MARK)
         steps.append(ready(plan, children, simulator, "the customs simulator", sim_ready))
     api = children.start("api", plan.api_command())
@@ -253,7 +272,9 @@ def print_ready(plan: StackPlan, started: float) -> None:
     table.add_row("Temporal", plan.temporal.address, f"UI   {plan.temporal.ui_url}")
     table.add_row(
         "customs simulator",
-        "always approves, receipts 1 s apart" if plan.simulator else "off (--no-simulator)",
+        f"{plan.simulator_paths.describe()}, receipts {SIMULATOR_DELAY} s apart"
+        if plan.simulator
+        else "off (--no-simulator)",
         "",
     )
     table.add_row("data", str(plan.data_dir), f"logs {plan.logs}")
@@ -363,6 +384,25 @@ def run_stack(plan: StackPlan) -> int:
         up_pid.remove()
 
 
+def chosen_paths(
+    settings: Settings,
+    *,
+    returns: float | None = None,
+    inspections: float | None = None,
+    weight_holds: float | None = None,
+    seed: int | None = None,
+) -> HumanPaths:
+    """The simulator's paths: the command line's options over the settings'."""
+    given = {
+        "returns": returns,
+        "inspections": inspections,
+        "weight_holds": weight_holds,
+        "seed": seed,
+    }
+    chosen = {name: value for name, value in given.items() if value is not None}
+    return HumanPaths.model_validate(settings.simulator_paths.model_dump() | chosen)
+
+
 def up(
     data_dir: Path | None = typer.Option(
         None, "--data-dir", help="Where everything is kept (default: BONDFLOW_DATA_DIR, ./var)."
@@ -381,7 +421,38 @@ def up(
         None, "--db-filename", help="Temporal's SQLite file (default: DATA_DIR/temporal.db)."
     ),
     simulator: bool = typer.Option(
-        True, "--simulator/--no-simulator", help="Run the customs simulator (always approves)."
+        True,
+        "--simulator/--no-simulator",
+        help="Run the customs simulator (it approves all but the shares below).",
+    ),
+    returns: float | None = typer.Option(
+        None,
+        "--returns",
+        min=0,
+        max=1,
+        help="Share of lists and gate passes customs returns once, for the filer to correct "
+        "(default: BONDFLOW_SIMULATOR_RETURNS, 0).",
+    ),
+    inspections: float | None = typer.Option(
+        None,
+        "--inspections",
+        min=0,
+        max=1,
+        help="Share of declarations sent to inspection, for the liaison to record "
+        "(default: BONDFLOW_SIMULATOR_INSPECTIONS, 0).",
+    ),
+    weight_holds: float | None = typer.Option(
+        None,
+        "--weight-holds",
+        min=0,
+        max=1,
+        help="Share of vehicles the gate scale reads far off their declared weight, for "
+        "the liaison to decide (default: BONDFLOW_SIMULATOR_WEIGHT_HOLDS, 0).",
+    ),
+    seed: int | None = typer.Option(
+        None,
+        "--seed",
+        help="The simulator's seed: same seed, same answers (default: BONDFLOW_SIMULATOR_SEED).",
     ),
     startup_timeout: float = typer.Option(
         90.0, "--startup-timeout", help="Seconds each part may take to become ready."
@@ -389,8 +460,9 @@ def up(
 ) -> None:
     """Run the whole stack here: Temporal (SQLite), migrations, the worker with the
     receipt watcher, the customs simulator and the API, until Ctrl-C."""
+    settings = load_settings()
     plan = make_plan(
-        load_settings(),
+        settings,
         data_dir=data_dir,
         db_filename=db_filename,
         api_host=api_host,
@@ -399,6 +471,9 @@ def up(
         ui_port=ui_port,
         simulator=simulator,
         startup_timeout=startup_timeout,
+        simulator_paths=chosen_paths(
+            settings, returns=returns, inspections=inspections, weight_holds=weight_holds, seed=seed
+        ),
     )
     code = run_stack(plan)
     if code:

@@ -13,6 +13,7 @@ from demo import ids
 from ledger import LedgerQueries
 from tests.api.conftest import Api, entry_body, until_stage
 from tests.workflows.conftest import Zone
+from tests.workflows.test_domestic_sale import sale
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -141,3 +142,53 @@ async def test_a_list_customs_returns_is_corrected_through_the_api_and_goes_thro
     assert done["status"]["change_count"] == 1
     rows = LedgerQueries(live.db).balances(book_no=ids.SOLAR_BOOK, lot_no=f"{number}-C")
     assert [(r.posted, r.pending_in) for r in rows] == [(Decimal("12000"), Decimal(0))]
+
+
+@pytest.mark.parametrize(
+    ("basis", "bill"), [("materials", "on_materials"), ("finished_goods", "on_finished_goods")]
+)
+async def test_a_domestic_sale_status_says_what_to_pay_without_arithmetic(
+    live: Api, basis: str, bill: str
+) -> None:
+    """Given a domestic sale with elective duty (选择性征收关税) on the chosen basis, then
+    its status JSON carries the chosen bill as taxes.payable and its total as
+    duties_payable: the amount the payment confirmation must carry."""
+    number = live.no(f"API-DS-{basis[:3]}")
+    body = sale(number, basis=basis).model_dump(mode="json")
+    del body["filed_by"]
+    filed = await live.post("solar-filer", "/lifecycles/domestic_sale", json=body)
+    assert filed.status_code == 201, filed.text
+    workflow_id = filed.json()["workflow_id"]
+
+    waiting = await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
+    taxes = waiting["status"]["taxes"]
+    assert taxes["chosen"] == basis
+    assert taxes["payable"] == taxes[bill]
+    assert waiting["status"]["duties_payable"] == taxes[bill]["total"]
+    assert Decimal(waiting["status"]["duties_payable"]) > 0
+    assert waiting["status"]["late_fee_payable"] is None  # no declaration deadline
+
+    cancelled = await live.post(
+        "solar-filer", f"/lifecycles/{workflow_id}/cancel", json={"reason": "buyer withdrew"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["duties_payable"] == taxes[bill]["total"]
+
+
+async def test_the_openapi_declares_the_amounts_of_a_status(api: Api) -> None:
+    """The status a client reads declares the computed amounts, with what they mean."""
+    schema = (await api.get("auditor", "/openapi.json")).json()
+    detail = schema["paths"]["/lifecycles/{workflow_id}"]["get"]["responses"]["200"]
+    assert detail["content"]["application/json"]["schema"]["$ref"].endswith("/LifecycleDetail")
+    components = schema["components"]["schemas"]
+    status = components["LifecycleDetail"]["properties"]["status"]["$ref"].rsplit("/", 1)[1]
+    for name in ("duties_payable", "late_fee_payable"):
+        declared = components[status]["properties"][name]
+        assert name in components[status]["required"]
+        assert declared["readOnly"] is True
+        assert "CNY" in declared["description"]
+    payable = components["TaxAssessment"]["properties"]["payable"]
+    assert payable["$ref"].endswith("/TaxBillView")
+    assert payable["description"].startswith("The bill the enterprise pays")
+    waived = components["LateFeeView"]["properties"]["waived"]
+    assert (waived["type"], waived["readOnly"]) == ("boolean", True)

@@ -30,6 +30,7 @@ from adapters.xml.safe import parse_untrusted
 from adapters.xml.xsd import check_against_schema
 from customs.routing import Number
 from customs.service import CustomsRecords
+from rules.gate_weight import DEFAULT_TOLERANCE, check_weight
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import (
     DealFlag,
@@ -563,6 +564,53 @@ def test_the_gate_scale_reads_within_the_weight_noise(make_exchange: ExchangeFac
     # Then every reading is within 20 kg of the declared total weight, and not all exact
     assert all(abs(reading - declared) <= Decimal("20") for reading in readings), readings
     assert any(reading != declared for reading in readings), readings
+
+
+def test_a_weight_hold_reads_the_scale_beyond_the_tolerance(
+    make_exchange: ExchangeFactory,
+) -> None:
+    # Given customs that holds every vehicle on the scale (and otherwise exact weights)
+    exchange = make_exchange(behaviour(weight_hold_rate=1))
+    _, list_no = file_an_approved_list(exchange)
+    declared = messages.gate_pass().message.head.total_wt
+
+    # When the vehicle crosses the gate
+    exchange.submit(messages.gate_pass(list_no=list_no))
+    received = exchange.run()
+
+    # Then it still goes through, but the scale reads outside the zone's usual tolerance,
+    # so the engine holds it for the liaison
+    assert summaries(received) == ["CommonResponeMessage 0", "SAS221 1", "SAS223 1", "INV211 1"]
+    measured = one(received, Sas223Receipt).body.gate.total_wt
+    assert measured > declared
+    assert not check_weight(declared, measured, DEFAULT_TOLERANCE).within
+
+
+def test_a_vehicle_not_held_reads_the_scale_as_without_holds(
+    make_exchange: ExchangeFactory,
+) -> None:
+    """The weight-hold draw is a draw of its own: under each seed a vehicle is either
+    held or weighed exactly as it would be with no holds at all."""
+    declared = messages.gate_pass().message.head.total_wt
+    held, same = 0, 0
+    for seed in range(1, 7):
+        readings = []
+        for rate in (0.0, 0.5):
+            exchange = make_exchange(
+                behaviour(seed=seed, weight_noise_kg=Decimal("20"), weight_hold_rate=rate),
+                name=f"seed-{seed}-{rate}",
+            )
+            _, list_no = file_an_approved_list(exchange)
+            exchange.submit(messages.gate_pass(list_no=list_no))
+            readings.append(one(exchange.run(), Sas223Receipt).body.gate.total_wt)
+        without, with_holds = readings
+        if with_holds == without:
+            same += 1
+        else:
+            assert not check_weight(declared, with_holds, DEFAULT_TOLERANCE).within
+            held += 1
+    assert held > 0, (held, same)
+    assert same > 0, (held, same)
 
 
 def test_a_gate_pass_bound_to_an_unknown_list_is_returned_naming_the_list(

@@ -186,6 +186,10 @@ async def test_a_domestic_sale_shows_both_duty_bases_and_waits_for_payment_befor
     await handle.execute_update("sign_off", LIAISON)
     owed = await zone.reach(handle, Stage.AWAITING_PAYMENT)
     assert owed.waiting_for is Role.FILER
+    # The query's answer (read back through the converter) names what to pay.
+    assert owed.taxes is not None
+    assert owed.taxes.payable == owed.taxes.on_finished_goods
+    assert owed.duties_payable == taxes.on_finished_goods.total
 
     # A payment of another amount than the bill is refused, and says why.
     with pytest.raises(WorkflowUpdateFailedError) as wrong_amount:

@@ -1,10 +1,13 @@
-"""A domain refusal raised by an activity fails it at once, without retries."""
+"""A domain refusal raised by an activity fails it at once, without retries, and is
+logged as one line; a fault keeps its retries and its traceback in the log."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import pytest
 from temporalio import activity, workflow
@@ -15,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from adapters.temporal.interceptors import RefusalsAreFinal
+from ledger.errors import InsufficientStock
 from schemas.errors import BondflowError
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -60,3 +64,82 @@ async def test_a_bondflow_error_is_not_retried(dev_server: WorkflowEnvironment) 
     activity_error = failed.value.cause
     assert isinstance(activity_error, ActivityError)
     assert "holds 0 available" in str(activity_error.cause)
+
+
+@activity.defn(name="reserve_too_much")
+def reserve_too_much(_: str) -> str:
+    raise InsufficientStock(
+        "stock|H12345678901|1|LOT-1|FG|bonded", Decimal(5), Decimal(0), field="quantity"
+    )
+
+
+@activity.defn(name="lose_the_database")
+def lose_the_database(_: str) -> str:
+    raise RuntimeError("the database went away")
+
+
+@workflow.defn(name="OneAttempt")
+class OneAttemptWorkflow:
+    """Runs the named activity once: a fault is not retried here, so the test ends."""
+
+    @workflow.run
+    async def run(self, activity_name: str) -> str:
+        result: str = await workflow.execute_activity(
+            activity_name,
+            "x",
+            start_to_close_timeout=dt.timedelta(seconds=10),
+            retry_policy=RetryPolicy(maximum_attempts=1),
+            result_type=str,
+        )
+        return result
+
+
+async def _run_once(dev_server: WorkflowEnvironment, activity_name: str) -> None:
+    task_queue = f"logs-{uuid.uuid4().hex[:6]}"
+    with ThreadPoolExecutor(2) as executor:
+        async with Worker(
+            dev_server.client,
+            task_queue=task_queue,
+            workflows=[OneAttemptWorkflow],
+            activities=[reserve_too_much, lose_the_database],
+            activity_executor=executor,
+            interceptors=[RefusalsAreFinal()],
+        ):
+            with pytest.raises(WorkflowFailureError):
+                await dev_server.client.execute_workflow(
+                    "OneAttempt", activity_name, id=task_queue, task_queue=task_queue
+                )
+
+
+async def test_an_expected_refusal_is_logged_as_one_line_without_a_traceback(
+    dev_server: WorkflowEnvironment, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Given an activity refused for too little stock (an answer the filer gets back,
+    as designed), then the worker's log at INFO holds one line naming the activity,
+    the kind of refusal and the reason, and no traceback at all."""
+    caplog.set_level(logging.INFO)
+    await _run_once(dev_server, "reserve_too_much")
+    refusals = [r for r in caplog.records if "reserve_too_much" in r.getMessage()]
+    assert len(refusals) == 1
+    (refusal,) = refusals
+    assert refusal.levelno == logging.INFO
+    assert "refused (InsufficientStock)" in refusal.getMessage()
+    assert "0 available" in refusal.getMessage()
+    assert "\n" not in refusal.getMessage()
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+
+
+async def test_an_unexpected_exception_still_logs_its_traceback(
+    dev_server: WorkflowEnvironment, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Given an activity that fails for a reason nobody expected, then temporalio's
+    warning keeps the exception and its traceback, and nothing calls it a refusal."""
+    caplog.set_level(logging.INFO)
+    await _run_once(dev_server, "lose_the_database")
+    faults = [r for r in caplog.records if r.exc_info and r.levelno >= logging.WARNING]
+    assert len(faults) == 1
+    assert faults[0].exc_info is not None
+    assert isinstance(faults[0].exc_info[1], RuntimeError)
+    assert "the database went away" in caplog.text
+    assert "Traceback" in caplog.text
+    assert "refused" not in caplog.text
