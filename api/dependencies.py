@@ -63,8 +63,8 @@ def a_role(role: UserRole) -> str:
     return f"{'an' if role.value[0] in 'aeiou' else 'a'} {role.value}"
 
 
-def forbidden(detail: str) -> Problem:
-    return Problem(403, "forbidden", detail, code="forbidden")
+def forbidden(detail: str, field: str | None = None) -> Problem:
+    return Problem(403, "forbidden", detail, code="forbidden", field=field)
 
 
 async def _actor(principal: CurrentPrincipal) -> Principal:
