@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import getpass
 import signal
 from decimal import Decimal
@@ -35,6 +36,7 @@ from customs.service import CustomsRecords
 from schemas.customs import UNDELIVERED, ReceiptDelivery
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.declaration import DeclarationMessage
+from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.messages.gate_pass import GatePassUpload
 
 app = typer.Typer(help="The single-window exchange: OutBox, InBox, receipts.", no_args_is_help=True)
@@ -192,9 +194,14 @@ def _undelivered(records: CustomsRecords) -> None:
             delivery.state.value,
             str(delivery.attempts),
             delivery.last_error or "-",
-            delivery.next_attempt_at.isoformat() if delivery.next_attempt_at else "-",
+            _beijing(delivery.next_attempt_at),
         )
     console.print(table)
+
+
+def _beijing(instant: dt.datetime | None) -> str:
+    """An instant as the zone reads it (stored in UTC)."""
+    return instant.astimezone(DOCUMENT_ZONE).isoformat() if instant else "-"
 
 
 def _operator() -> str:
