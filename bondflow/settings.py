@@ -18,7 +18,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from customs.delivery import RetryPolicy
+from customs.delivery_policy import RetryPolicy
 
 DEFAULT_DATA_DIR = Path("var")
 

@@ -29,7 +29,7 @@ from adapters.temporal.interceptors import RefusalsAreFinal
 from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.settings import Settings
 from codetables.tables import CodeTables
-from customs.delivery import RetryPolicy
+from customs.delivery_policy import RetryPolicy
 from workflows.domestic_sale import DomesticSaleWorkflow
 from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from adapters.db.engine import Database
 from adapters.db.models import CustomsDocument, CustomsReceipt, CustomsReceiptDelivery
 from customs import repository
-from customs.delivery import RetryPolicy
+from customs.delivery_policy import RetryPolicy
 from customs.errors import DeliveryRefused
 from customs.views import document_view, receipt_view
 from schemas.customs import (

@@ -41,7 +41,7 @@ from adapters.gateway.naming import answered_file
 from adapters.xml.codec import Layout, from_element, kind_of
 from adapters.xml.errors import XmlMessageError
 from adapters.xml.safe import DEFAULT_LIMITS, ParseLimits, parse_untrusted
-from customs.delivery import DeliveryUnavailable, LifecycleEnded, RetryPolicy
+from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded, RetryPolicy
 from customs.errors import Unroutable
 from customs.routing import Answer
 from customs.service import CustomsRecords

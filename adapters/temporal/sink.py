@@ -2,7 +2,7 @@
 
 The watcher runs in a thread; the Temporal client lives on an event loop: each
 delivery is scheduled on that loop and awaited. The sink says what a failure means
-(``customs.delivery``): Temporal's NOT_FOUND for a closed workflow ("workflow
+(``customs.delivery_policy``): Temporal's NOT_FOUND for a closed workflow ("workflow
 execution already completed", or a describe that shows it closed) is the final
 ``LifecycleEnded``; an unreachable server, another RPC error or a timeout is the
 transient ``DeliveryUnavailable``; anything else is left to the watcher as a fault.
@@ -17,7 +17,7 @@ from typing import Any
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from customs.delivery import DeliveryUnavailable, LifecycleEnded
+from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded
 from customs.routing import Answer
 from customs.service import CustomsRecords
 from customs.signals import signal_of

@@ -22,7 +22,7 @@ from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptSink, ReceiptWatcher
 from adapters.simulator import receipts as build
 from adapters.xml.codec import render
-from customs.delivery import DeliveryUnavailable, RetryPolicy
+from customs.delivery_policy import DeliveryUnavailable, RetryPolicy
 from customs.routing import Answer
 from customs.service import CustomsRecords
 from schemas.customs import DeliveryState, ReceiptView

@@ -15,7 +15,7 @@ from adapters.gateway.filedrop import FileDropGateway
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
 from bondflow.cli.main import app
-from customs.delivery import DeliveryUnavailable, RetryPolicy
+from customs.delivery_policy import DeliveryUnavailable, RetryPolicy
 from customs.routing import Answer
 from customs.service import CustomsRecords
 from schemas.customs import DeliveryState, ReceiptView

@@ -17,7 +17,7 @@ import pytest
 from adapters.gateway.filedrop import FileDropGateway
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
-from customs.delivery import DeliveryUnavailable, LifecycleEnded, RetryPolicy
+from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded, RetryPolicy
 from customs.errors import DeliveryRefused
 from customs.routing import Answer, Number
 from customs.service import CustomsRecords
