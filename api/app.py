@@ -16,6 +16,7 @@ import api.inventory.endpoints as inventory
 import api.lifecycles.endpoints as lifecycles
 import api.masterdata.endpoints as masterdata
 import api.queue.endpoints as queue
+import api.receipts.endpoints as receipts
 from adapters.db.engine import Database, create_database
 from adapters.temporal.client import connect
 from api import health, problems
@@ -87,4 +88,5 @@ def create_app(
     # Routers of other domains are included here, one line each.
     app.include_router(inventory.router)
     app.include_router(audit.router)
+    app.include_router(receipts.router)
     return app

@@ -58,14 +58,19 @@ async def _principal(
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 
 
-def forbidden(detail: str) -> Problem:
-    return Problem(403, "forbidden", detail, code="forbidden")
+def a_role(role: UserRole) -> str:
+    """The role with its article: "a filer", "an auditor", "an admin"."""
+    return f"{'an' if role.value[0] in 'aeiou' else 'a'} {role.value}"
+
+
+def forbidden(detail: str, field: str | None = None) -> Problem:
+    return Problem(403, "forbidden", detail, code="forbidden", field=field)
 
 
 async def _actor(principal: CurrentPrincipal) -> Principal:
     """Someone who may act on lifecycles: a filer or a liaison (auditors only read)."""
     if principal.lifecycle_role is None:
-        raise forbidden(f"a {principal.role.value} reads; only filers and liaison staff act")
+        raise forbidden(f"{a_role(principal.role)} reads; only filers and liaison staff act")
     return principal
 
 
@@ -74,7 +79,7 @@ Actor = Annotated[Principal, Depends(_actor)]
 
 async def _filer(principal: CurrentPrincipal) -> Principal:
     if principal.role is not UserRole.FILER:
-        raise forbidden(f"only an enterprise's filer may do this, not a {principal.role.value}")
+        raise forbidden(f"only an enterprise's filer may do this, not {a_role(principal.role)}")
     return principal
 
 
@@ -84,7 +89,7 @@ Filer = Annotated[Principal, Depends(_filer)]
 async def _book_keeper(principal: CurrentPrincipal) -> Principal:
     """Registers master data: an enterprise's filer (its own books) or an admin."""
     if principal.role not in (UserRole.FILER, UserRole.ADMIN):
-        raise forbidden(f"a {principal.role.value} may not register master data")
+        raise forbidden(f"{a_role(principal.role)} may not register master data")
     return principal
 
 
@@ -93,7 +98,7 @@ BookKeeper = Annotated[Principal, Depends(_book_keeper)]
 
 async def _admin(principal: CurrentPrincipal) -> Principal:
     if principal.role is not UserRole.ADMIN:
-        raise forbidden(f"only an admin may do this, not a {principal.role.value}")
+        raise forbidden(f"only an admin may do this, not {a_role(principal.role)}")
     return principal
 
 

@@ -6,10 +6,11 @@ BONDFLOW_SETTINGS_FILE (default ./bondflow.toml if present), built-in defaults.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -18,6 +19,7 @@ from pydantic_settings import (
 )
 
 from adapters.simulator.behaviour import DEFAULT_SEED, HumanPaths, Rate
+from customs.delivery_policy import RetryPolicy
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -63,12 +65,46 @@ class Settings(BaseSettings):
     )
     simulator_seed: int = Field(default=DEFAULT_SEED, description="same seed, same answers")
 
+    # Delivering receipts to their lifecycles: a failed delivery is tried again after
+    # first_delay, doubling up to max_delay; at the attempts or the age bound the
+    # receipt is parked for an admin (`bondflow gateway receipts --undelivered`).
+    receipt_retry_attempts: int = Field(
+        default=20, ge=1, le=1000, description="failed deliveries before a receipt is parked"
+    )
+    receipt_retry_first_delay_seconds: float = Field(
+        default=2.0, gt=0, le=3600, description="the wait after a receipt's first failed delivery"
+    )
+    receipt_retry_max_delay_seconds: float = Field(
+        default=600.0, gt=0, le=86400, description="the longest wait between deliveries"
+    )
+    receipt_retry_max_age_hours: float = Field(
+        default=24.0, gt=0, le=24 * 365, description="a receipt undelivered this long is parked"
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _delays_in_order(self) -> Settings:
+        if self.receipt_retry_max_delay_seconds < self.receipt_retry_first_delay_seconds:
+            raise ValueError(
+                "receipt_retry_max_delay_seconds must not be shorter than"
+                " receipt_retry_first_delay_seconds"
+            )
+        return self
+
+    @property
+    def receipt_retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(
+            max_attempts=self.receipt_retry_attempts,
+            first_delay=dt.timedelta(seconds=self.receipt_retry_first_delay_seconds),
+            max_delay=dt.timedelta(seconds=self.receipt_retry_max_delay_seconds),
+            max_age=dt.timedelta(hours=self.receipt_retry_max_age_hours),
+        )
 
     @property
     def effective_database_url(self) -> str:

@@ -30,6 +30,7 @@ from adapters.temporal.interceptors import RefusalsAreFinal
 from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.settings import Settings
 from codetables.tables import CodeTables
+from customs.delivery_policy import RetryPolicy
 from workflows.domestic_sale import DomesticSaleWorkflow
 from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
@@ -80,10 +81,14 @@ def build_worker(
 
 
 def build_watcher(
-    client: Client, deps: Dependencies, folders: ExchangeFolders, settle_seconds: float = 0.5
+    client: Client,
+    deps: Dependencies,
+    folders: ExchangeFolders,
+    settle_seconds: float = 0.5,
+    policy: RetryPolicy | None = None,
 ) -> ReceiptWatcher:
     sink = WorkflowSignalSink(client, deps.records, asyncio.get_running_loop())
-    return ReceiptWatcher(folders, deps.records, sink, settle_seconds=settle_seconds)
+    return ReceiptWatcher(folders, deps.records, sink, settle_seconds=settle_seconds, policy=policy)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event, *, watch: bool = True) -> None:
@@ -97,7 +102,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, *, watch: bool = T
         worker = build_worker(client, deps, settings.task_queue, executor)
         tasks = [asyncio.create_task(worker.run())]
         if watch:
-            watcher = build_watcher(client, deps, folders)
+            watcher = build_watcher(client, deps, folders, policy=settings.receipt_retry_policy)
             tasks.append(asyncio.create_task(watcher.run(stop, interval=1.0)))
         await stop.wait()
         await worker.shutdown()

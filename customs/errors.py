@@ -16,3 +16,10 @@ class DocumentConflict(Conflict):
     """The enterprise's number is already used by a different document."""
 
     code = "document_conflict"
+
+
+class DeliveryRefused(Conflict):
+    """An admin's decision that the receipt's delivery state does not allow (dismissing a
+    delivered receipt, redelivering a dismissed one)."""
+
+    code = "delivery_refused"

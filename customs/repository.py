@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from adapters.db.models import (
@@ -14,6 +16,7 @@ from adapters.db.models import (
     CustomsSubmission,
 )
 from customs.routing import Number
+from schemas.customs import DeliveryState
 
 _COLUMNS = {
     Number.INNER_NO: CustomsDocument.inner_no,
@@ -70,18 +73,85 @@ def receipts_of(session: Session, document_id: int) -> Sequence[CustomsReceipt]:
     ).all()
 
 
-def undelivered(session: Session, limit: int) -> Sequence[CustomsReceipt]:
-    delivered = select(CustomsReceiptDelivery.receipt_id)
-    return session.scalars(
-        select(CustomsReceipt)
-        .where(CustomsReceipt.id.not_in(delivered))
-        .order_by(CustomsReceipt.id)
+def delivery(
+    session: Session, receipt_id: int, *, lock: bool = False
+) -> CustomsReceiptDelivery | None:
+    """A receipt's delivery; ``lock``: held until the transaction ends, so an attempt's
+    outcome and an admin's decision are applied one after the other."""
+    return session.get(CustomsReceiptDelivery, receipt_id, with_for_update=lock)
+
+
+def due_deliveries(
+    session: Session, now: dt.datetime, limit: int
+) -> Sequence[tuple[CustomsReceipt, CustomsReceiptDelivery]]:
+    """Pending receipts whose next attempt is due, the longest waiting first (one seek on
+    the (state, next_attempt_at) index)."""
+    rows = session.execute(
+        select(CustomsReceipt, CustomsReceiptDelivery)
+        .join(CustomsReceiptDelivery, CustomsReceiptDelivery.receipt_id == CustomsReceipt.id)
+        .where(
+            CustomsReceiptDelivery.state == DeliveryState.PENDING.value,
+            CustomsReceiptDelivery.next_attempt_at <= now,
+        )
+        .order_by(CustomsReceiptDelivery.next_attempt_at, CustomsReceipt.id)
         .limit(limit)
     ).all()
+    return [(receipt, delivery) for receipt, delivery in rows]
 
 
-def delivery(session: Session, receipt_id: int) -> CustomsReceiptDelivery | None:
-    return session.get(CustomsReceiptDelivery, receipt_id)
+def _in_states(states: Collection[DeliveryState]) -> Any:
+    return CustomsReceiptDelivery.state.in_([state.value for state in states])
+
+
+def deliveries(
+    session: Session, states: Collection[DeliveryState], limit: int, offset: int
+) -> Sequence[tuple[CustomsReceipt, CustomsReceiptDelivery, CustomsDocument]]:
+    rows = session.execute(
+        select(CustomsReceipt, CustomsReceiptDelivery, CustomsDocument)
+        .join(CustomsReceiptDelivery, CustomsReceiptDelivery.receipt_id == CustomsReceipt.id)
+        .join(CustomsDocument, CustomsDocument.id == CustomsReceipt.document_id)
+        .where(_in_states(states))
+        .order_by(CustomsReceipt.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(receipt, delivery, document) for receipt, delivery, document in rows]
+
+
+def count_deliveries(session: Session, states: Collection[DeliveryState]) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(CustomsReceiptDelivery).where(_in_states(states))
+        )
+        or 0
+    )
+
+
+def receipt_delivery(
+    session: Session, receipt_id: int
+) -> tuple[CustomsReceipt, CustomsReceiptDelivery, CustomsDocument] | None:
+    row = session.execute(
+        select(CustomsReceipt, CustomsReceiptDelivery, CustomsDocument)
+        .join(CustomsReceiptDelivery, CustomsReceiptDelivery.receipt_id == CustomsReceipt.id)
+        .join(CustomsDocument, CustomsDocument.id == CustomsReceipt.document_id)
+        .where(CustomsReceipt.id == receipt_id)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def deliveries_of(
+    session: Session, document_id: int
+) -> Sequence[tuple[CustomsReceipt, CustomsReceiptDelivery]]:
+    """A document's receipts in customs' order (as ``receipts_of``), with their delivery."""
+    rows = session.execute(
+        select(CustomsReceipt, CustomsReceiptDelivery)
+        .join(CustomsReceiptDelivery, CustomsReceiptDelivery.receipt_id == CustomsReceipt.id)
+        .where(CustomsReceipt.document_id == document_id)
+        .order_by(
+            CustomsReceipt.business_time.is_(None), CustomsReceipt.business_time, CustomsReceipt.id
+        )
+    ).all()
+    return [(receipt, delivery) for receipt, delivery in rows]
 
 
 def documents_of_workflow(session: Session, workflow_id: str) -> Sequence[CustomsDocument]:

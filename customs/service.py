@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.db.engine import Database
-from adapters.db.models import (
-    CustomsDocument,
-    CustomsReceipt,
-    CustomsReceiptDelivery,
-    CustomsSubmission,
-)
+from adapters.db.models import CustomsDocument, CustomsReceipt, CustomsSubmission
 from customs import repository
+from customs.deliveries import ReceiptDeliveries, new_delivery
 from customs.errors import DocumentConflict, Unroutable
 from customs.routing import Answer, Identity, Number, Route, route_of
+from customs.views import document_view, receipt_view, submission_view
 from schemas.customs import (
     DocumentView,
     ReceiptOutcome,
@@ -47,33 +43,12 @@ def sha256_of(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def _document_view(row: CustomsDocument) -> DocumentView:
-    return DocumentView.model_validate(row, from_attributes=True)
-
-
-def _submission_view(row: CustomsSubmission) -> SubmissionView:
-    return SubmissionView.model_validate(row, from_attributes=True)
-
-
-def _receipt_view(row: CustomsReceipt) -> ReceiptView:
-    summary: dict[str, Any] = json.loads(row.summary)
-    return ReceiptView(
-        id=row.id,
-        document_id=row.document_id,
-        message_type=row.message_type,
-        receipt_key=row.receipt_key,
-        file_name=row.file_name,
-        result=row.result,
-        business_time=row.business_time,
-        received_at=row.received_at,
-        summary=summary,
-    )
-
-
 class CustomsRecords:
     def __init__(self, database: Database, clock: Callable[[], dt.datetime] = _now) -> None:
         self.db = database
         self.clock = clock
+        # Where each receipt stands on its way to its lifecycle (same database and clock).
+        self.deliveries = ReceiptDeliveries(database, clock)
 
     def _retrying_a_race(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in a transaction; if a concurrent twin won the race to a UNIQUE
@@ -105,7 +80,7 @@ class CustomsRecords:
                 session.add(row)
                 session.flush()
             self._same_document(row, identity, workflow_id)
-            return _document_view(row)
+            return document_view(row)
 
         return self._retrying_a_race(work)
 
@@ -136,8 +111,7 @@ class CustomsRecords:
         """Every document a lifecycle filed (a list, its gate pass, a transfer's two)."""
         with self.db.transaction() as session:
             return [
-                _document_view(row)
-                for row in repository.documents_of_workflow(session, workflow_id)
+                document_view(row) for row in repository.documents_of_workflow(session, workflow_id)
             ]
 
     def document_by_id(self, document_id: int) -> DocumentView:
@@ -145,14 +119,14 @@ class CustomsRecords:
             row = repository.document(session, document_id)
             if row is None:
                 raise NotFound(f"no customs document {document_id}", field="document_id")
-            return _document_view(row)
+            return document_view(row)
 
     def document(self, number: Number, value: str) -> DocumentView:
         with self.db.transaction() as session:
             row = repository.document_by(session, number, value)
             if row is None:
                 raise NotFound(f"no customs document with {number.value} {value}", field=number)
-            return _document_view(row)
+            return document_view(row)
 
     # --- submissions ----------------------------------------------------------------
 
@@ -181,14 +155,14 @@ class CustomsRecords:
                     f"{file_name} was already submitted with different content",
                     field="file_name",
                 )
-            return _submission_view(row)
+            return submission_view(row)
 
         return self._retrying_a_race(work)
 
     def submission(self, file_name: str) -> SubmissionView | None:
         with self.db.transaction() as session:
             row = repository.submission_by_file(session, file_name)
-            return None if row is None else _submission_view(row)
+            return None if row is None else submission_view(row)
 
     def submission_payload(self, file_name: str) -> bytes:
         """The bytes we sent, as they left (for auditors and downloads)."""
@@ -200,9 +174,7 @@ class CustomsRecords:
 
     def submissions(self, document_id: int) -> list[SubmissionView]:
         with self.db.transaction() as session:
-            return [
-                _submission_view(row) for row in repository.submissions_of(session, document_id)
-            ]
+            return [submission_view(row) for row in repository.submissions_of(session, document_id)]
 
     # --- receipts -------------------------------------------------------------------
 
@@ -229,9 +201,7 @@ class CustomsRecords:
                 session, route.key
             )
             if earlier is not None:
-                return ReceiptOutcome(
-                    status=ReceiptStatus.DUPLICATE, receipt=_receipt_view(earlier)
-                )
+                return ReceiptOutcome(status=ReceiptStatus.DUPLICATE, receipt=receipt_view(earlier))
             document = self._route(session, route, answers_file)
             self._learn(document, route)
             row = CustomsReceipt(
@@ -248,7 +218,8 @@ class CustomsRecords:
             )
             session.add(row)
             session.flush()
-            return ReceiptOutcome(status=ReceiptStatus.RECORDED, receipt=_receipt_view(row))
+            session.add(new_delivery(row.id, row.received_at))
+            return ReceiptOutcome(status=ReceiptStatus.RECORDED, receipt=receipt_view(row))
 
         return self._retrying_a_race(work)
 
@@ -279,7 +250,7 @@ class CustomsRecords:
 
     def receipts(self, document_id: int) -> list[ReceiptView]:
         with self.db.transaction() as session:
-            return [_receipt_view(row) for row in repository.receipts_of(session, document_id)]
+            return [receipt_view(row) for row in repository.receipts_of(session, document_id)]
 
     def receipt_payload(self, receipt_id: int) -> bytes:
         with self.db.transaction() as session:
@@ -291,15 +262,5 @@ class CustomsRecords:
     # --- delivery to workflows ------------------------------------------------------
 
     def undelivered(self, limit: int = 100) -> list[ReceiptView]:
-        with self.db.transaction() as session:
-            return [_receipt_view(row) for row in repository.undelivered(session, limit)]
-
-    def mark_delivered(self, receipt_id: int) -> None:
-        try:
-            with self.db.transaction() as session:
-                if repository.delivery(session, receipt_id) is None:
-                    session.add(
-                        CustomsReceiptDelivery(receipt_id=receipt_id, delivered_at=self.clock())
-                    )
-        except IntegrityError:
-            pass  # delivered concurrently: the same fact
+        """Receipts not (yet) handed on: pending or parked (see ``deliveries``)."""
+        return self.deliveries.undelivered(limit)

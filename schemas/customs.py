@@ -55,3 +55,52 @@ class ReceiptStatus(StrEnum):
 class ReceiptOutcome(_View):
     status: ReceiptStatus
     receipt: ReceiptView
+
+
+class DeliveryState(StrEnum):
+    """How a receipt is getting to its document's lifecycle (workflow).
+
+    ``pending`` -> ``delivered`` | ``after_end`` | (retried with backoff) ``parked``;
+    an admin sends ``pending`` or ``parked`` back to ``pending`` (redeliver) or to
+    ``dismissed``. ``delivered``, ``after_end`` and ``dismissed`` are final.
+    """
+
+    PENDING = "pending"  # to be handed on (again) at next_attempt_at
+    DELIVERED = "delivered"  # the workflow has it (or the document has no workflow)
+    AFTER_END = "after_end"  # arrived after the lifecycle ended: kept, never delivered
+    PARKED = "parked"  # failed until the retry bound: waits for an admin (dead letter)
+    DISMISSED = "dismissed"  # an admin decided it need not be delivered (who and why)
+
+    @property
+    def settled(self) -> bool:
+        return self in (DeliveryState.DELIVERED, DeliveryState.AFTER_END, DeliveryState.DISMISSED)
+
+
+UNDELIVERED = (DeliveryState.PENDING, DeliveryState.PARKED)
+
+
+class DeliveryView(_View):
+    state: DeliveryState
+    attempts: int
+    queued_at: dt.datetime
+    next_attempt_at: dt.datetime | None
+    last_attempt_at: dt.datetime | None
+    last_error: str | None
+    settled_at: dt.datetime | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    note: str | None
+
+
+class DeliveredReceipt(ReceiptView):
+    """A receipt with how it is getting (or got) to its lifecycle."""
+
+    delivery: DeliveryView
+
+
+class ReceiptDelivery(_View):
+    """One receipt's delivery with its document: a line of the undelivered list."""
+
+    receipt: ReceiptView
+    document: DocumentView
+    delivery: DeliveryView

@@ -362,14 +362,32 @@ class CustomsReceipt(Base):
 
 
 class CustomsReceiptDelivery(Base):
-    """A receipt handed on to its document's workflow: absent until it was."""
+    """How a receipt is getting to its document's workflow: one row per receipt,
+    written with the receipt (state ``pending``), changed by every attempt and by the
+    admins' decisions (see ``schemas.customs.DeliveryState``). Not evidence, so not
+    append-only: the receipt itself is."""
 
     __tablename__ = "customs_receipt_deliveries"
+    __table_args__ = (Index("ix_customs_receipt_deliveries_due", "state", "next_attempt_at"),)
 
     receipt_id: Mapped[int] = mapped_column(
         ForeignKey("customs_receipts.id"), primary_key=True, autoincrement=False
     )
-    delivered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer())
+    # When this round of delivery began: recorded, or sent back to pending by an admin
+    # (the age bound counts from here).
+    queued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text())
+    # When it reached a final state: delivered, arrived after the end, dismissed.
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The last person's decision (redeliver, dismiss) and the note: the admin's reason,
+    # or why the lifecycle could not take it.
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text())
 
 
 LEDGER_HISTORY_TABLES = (

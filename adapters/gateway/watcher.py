@@ -10,8 +10,15 @@ For every file, in arrival order:
 
 A file that cannot be read or routed goes to ``Quarantine`` with a reason file beside
 it. Restart-safe: a crash after step 2 leaves the file in the InBox, and the next
-scan finds it recorded and only moves it; delivery is retried for every receipt not
-yet marked delivered, so a receipt recorded while the sink was down is not lost.
+scan finds it recorded and only moves it.
+
+Delivery (``customs.deliveries``): each receipt is recorded ``pending``, and every
+scan hands on the pending receipts that are due. A receipt whose lifecycle has
+ended (the sink raises ``LifecycleEnded``) is final, logged as one line and never
+tried again; a failure is retried with the ``RetryPolicy``'s backoff, remembered
+in the database across restarts, and parked for an admin at the bound. Expected
+outcomes (ended, unreachable for now, parked) are one log line with the reason;
+only an unexpected error (a fault) is logged with its traceback.
 """
 
 from __future__ import annotations
@@ -34,10 +41,11 @@ from adapters.gateway.naming import answered_file
 from adapters.xml.codec import Layout, from_element, kind_of
 from adapters.xml.errors import XmlMessageError
 from adapters.xml.safe import DEFAULT_LIMITS, ParseLimits, parse_untrusted
+from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded, RetryPolicy
 from customs.errors import Unroutable
 from customs.routing import Answer
 from customs.service import CustomsRecords
-from schemas.customs import ReceiptStatus, ReceiptView
+from schemas.customs import DeliveryState, ReceiptStatus, ReceiptView
 from schemas.messages.codes import MessageType
 from schemas.messages.fields import DOCUMENT_ZONE
 
@@ -47,7 +55,10 @@ log = logging.getLogger(__name__)
 class ReceiptSink(Protocol):
     """Where a recorded receipt goes next (a workflow signal, in the engine).
 
-    Must be idempotent: a receipt may be delivered again after a crash.
+    Must be idempotent: a receipt may be delivered again after a crash. Raises
+    ``LifecycleEnded`` when the lifecycle can no longer take it (final) and
+    ``DeliveryUnavailable`` when it cannot be reached now (retried); anything else
+    it raises is a fault (retried too, and logged with its traceback).
     """
 
     def deliver(self, receipt: ReceiptView, message: Answer) -> None: ...
@@ -72,6 +83,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _reason(error: Exception) -> str:
+    """An error as one line: the sink's own message, or the type and the message."""
+    if isinstance(error, DeliveryUnavailable):
+        return str(error)
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
 class ReceiptWatcher:
     def __init__(
         self,
@@ -82,6 +100,7 @@ class ReceiptWatcher:
         limits: ParseLimits = DEFAULT_LIMITS,
         settle_seconds: float = 0.0,
         clock: Callable[[], dt.datetime] = _now,
+        policy: RetryPolicy | None = None,
     ) -> None:
         self.folders = folders.create()
         self.records = records
@@ -90,10 +109,7 @@ class ReceiptWatcher:
         # The real client may still be writing a file: leave files younger than this.
         self.settle_seconds = settle_seconds
         self.clock = clock
-        # Look for undelivered receipts once after a start (a crash may have left
-        # some) and again only after a delivery failed: not on every pass, where the
-        # query would read the whole receipts table every second.
-        self._redeliver = True
+        self.policy = policy or RetryPolicy()
 
     # --- one pass -------------------------------------------------------------------
 
@@ -107,8 +123,9 @@ class ReceiptWatcher:
         return sorted(files, key=lambda path: (path.stat().st_mtime_ns, path.name))
 
     def scan_once(self) -> list[Taken]:
-        if self._redeliver:
-            self.deliver_pending()
+        # One seek on the (state, next_attempt_at) index: cheap on every pass, and it
+        # sees what an admin sent back to pending from another process.
+        self.deliver_due()
         taken = []
         cutoff = time.time() - self.settle_seconds
         for path in self.waiting():
@@ -197,28 +214,61 @@ class ReceiptWatcher:
 
     def _deliver(self, receipt: ReceiptView, message: Answer) -> None:
         if self.sink is None:
-            return  # kept undelivered until a sink is attached
+            return  # kept pending until a watcher with a sink runs
+        deliveries = self.records.deliveries
         try:
             self.sink.deliver(receipt, message)
-        except Exception:  # the sink's trouble must not stop the InBox
-            log.exception("delivering receipt %s failed; will retry", receipt.id)
-            self._redeliver = True
+        except LifecycleEnded as ended:
+            log.info(
+                "receipt %s (%s) %s: kept, not delivered", receipt.id, receipt.file_name, ended
+            )
+            deliveries.ended(receipt.id, str(ended))
             return
-        self.records.mark_delivered(receipt.id)
+        except (DeliveryUnavailable, ConnectionError, TimeoutError) as error:
+            # The sink's trouble must not stop the InBox.
+            self._failed(receipt, _reason(error), fault=False)
+            return
+        except Exception as error:
+            self._failed(receipt, _reason(error), fault=True)
+            return
+        deliveries.delivered(receipt.id)
 
-    def deliver_pending(self) -> int:
-        """Deliver receipts recorded earlier but not yet delivered (after a crash)."""
+    def _failed(self, receipt: ReceiptView, error: str, *, fault: bool) -> None:
+        delivery = self.records.deliveries.failed(receipt.id, error, self.policy)
+        if delivery.state is DeliveryState.PARKED:
+            log.error(
+                "receipt %s (%s) parked after %d failed attempts: %s",
+                receipt.id,
+                receipt.file_name,
+                delivery.attempts,
+                error,
+                exc_info=fault,
+            )
+            return
+        retry = delivery.next_attempt_at.isoformat() if delivery.next_attempt_at else "-"
+        log.warning(
+            "delivering receipt %s (%s) failed (attempt %d), next attempt at %s: %s",
+            receipt.id,
+            receipt.file_name,
+            delivery.attempts,
+            retry,
+            error,
+            exc_info=fault,
+        )
+
+    def deliver_due(self) -> int:
+        """Hand on the pending receipts whose next attempt is due (recorded while the
+        sink was down, failed before, or sent back by an admin); how many were tried."""
         if self.sink is None:
             return 0
-        self._redeliver = False  # set again by any delivery that fails below
-        delivered = 0
-        for receipt in self.records.undelivered():
+        tried = 0
+        for receipt in self.records.deliveries.due():
             payload = self.records.receipt_payload(receipt.id)
             message = from_element(parse_untrusted(payload, limits=self.limits))
             answer: Answer = message  # type: ignore[assignment]
             self._deliver(receipt, answer)
-            delivered += 1
-        return delivered
+            tried += 1
+        return tried
 
     # --- the loop -------------------------------------------------------------------
 

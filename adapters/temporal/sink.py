@@ -1,20 +1,28 @@
 """Hand receipts recorded by the watcher to their workflows as signals.
 
 The watcher runs in a thread; the Temporal client lives on an event loop: each
-delivery is scheduled on that loop and awaited, so a failure leaves the receipt
-undelivered and the watcher tries again later.
+delivery is scheduled on that loop and awaited. The sink says what a failure means
+(``customs.delivery_policy``): Temporal's NOT_FOUND for a closed workflow ("workflow
+execution already completed", or a describe that shows it closed) is the final
+``LifecycleEnded``; an unreachable server, another RPC error or a timeout is the
+transient ``DeliveryUnavailable``; anything else is left to the watcher as a fault.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+from typing import Any
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
 
+from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded
 from customs.routing import Answer
 from customs.service import CustomsRecords
 from customs.signals import signal_of
 from schemas.customs import ReceiptView
+from schemas.lifecycle import ReceiptSignal
 
 RECEIPT_SIGNAL = "receipt"
 
@@ -43,7 +51,42 @@ class WorkflowSignalSink:
         workflow_id, inner_no = self._document(receipt.document_id)
         if workflow_id is None:
             return  # a document filed by hand (bondflow gateway submit): nothing to tell
-        handle = self.client.get_workflow_handle(workflow_id)
         signal = signal_of(receipt, message).model_copy(update={"inner_no": inner_no})
-        future = asyncio.run_coroutine_threadsafe(handle.signal(RECEIPT_SIGNAL, signal), self.loop)
-        future.result(timeout=self.timeout)
+        future = asyncio.run_coroutine_threadsafe(self._signal(workflow_id, signal), self.loop)
+        try:
+            future.result(timeout=self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise DeliveryUnavailable(
+                f"Temporal did not answer within {self.timeout:g} s"
+            ) from None
+
+    async def _signal(self, workflow_id: str, signal: ReceiptSignal) -> None:
+        handle = self.client.get_workflow_handle(workflow_id)
+        try:
+            await handle.signal(RECEIPT_SIGNAL, signal)
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:
+                raise LifecycleEnded(workflow_id, await _how_it_ended(handle, error)) from None
+            raise DeliveryUnavailable(_described(error)) from None
+        except (ConnectionError, OSError) as error:
+            raise DeliveryUnavailable(f"Temporal unreachable: {error}") from None
+
+
+async def _how_it_ended(handle: WorkflowHandle[Any, Any], refusal: RPCError) -> str:
+    """How the workflow ended, from its description; raises DeliveryUnavailable when
+    that cannot be told (the server does not know the workflow, or is unreachable)."""
+    try:
+        description = await handle.describe()
+    except RPCError as error:
+        raise DeliveryUnavailable(
+            f"{_described(refusal)}; describing {handle.id}: {_described(error)}"
+        ) from None
+    status = description.status
+    if status is None or status is WorkflowExecutionStatus.RUNNING:
+        raise DeliveryUnavailable(f"{_described(refusal)}, yet {handle.id} is running")
+    return f"{status.name.lower().replace('_', ' ')}: {refusal.message}"
+
+
+def _described(error: RPCError) -> str:
+    return f"Temporal {error.status.name}: {error.message}"

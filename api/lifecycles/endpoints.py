@@ -32,7 +32,7 @@ from lifecycles.from_xml import (
 )
 from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView
-from schemas.customs import DocumentView, ReceiptView, SubmissionView
+from schemas.customs import DeliveredReceipt, DocumentView, SubmissionView
 from schemas.errors import NotFound
 from schemas.lifecycle import (
     Correction,
@@ -64,7 +64,8 @@ class LifecycleDetail(BaseModel):
 class DocumentFiles(BaseModel):
     document: DocumentView
     submissions: list[SubmissionView]
-    receipts: list[ReceiptView]
+    # Each receipt with its delivery to the lifecycle (delivered, after the end...).
+    receipts: list[DeliveredReceipt]
 
 
 # --- filing ---------------------------------------------------------------------------
@@ -198,13 +199,15 @@ def list_documents(
     workflow_id: WorkflowId, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
 ) -> Page[DocumentFiles]:
     """What the lifecycle filed (a list, its gate pass; a transfer's two lists), each
-    with the files sent and the receipts customs answered."""
+    with the files sent and the receipts customs answered; each receipt says how its
+    delivery to the lifecycle went (`delivery.state`: pending, delivered, after_end
+    when it arrived after the lifecycle ended, parked, dismissed)."""
     services.lifecycles.row(principal, workflow_id)
     documents = [
         DocumentFiles(
             document=document,
             submissions=services.records.submissions(document.id),
-            receipts=services.records.receipts(document.id),
+            receipts=services.records.deliveries.of_document(document.id),
         )
         for document in services.records.documents_of_workflow(workflow_id)
     ]

@@ -1,14 +1,18 @@
 """`bondflow gateway` and `bondflow customs-sim`: the single-window exchange by hand.
 
 ``gateway submit`` drops a message into the OutBox, ``gateway watch`` reads the
-InBox, ``gateway receipts`` shows what customs answered; ``customs-sim`` plays the
-client and customs on the same folders.
+InBox, ``gateway receipts`` shows what customs answered (``--undelivered``: the
+receipts still on their way to their lifecycles, or parked), ``gateway redeliver``
+and ``gateway dismiss`` decide about those; ``customs-sim`` plays the client and
+customs on the same folders.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
+import getpass
 import signal
 from decimal import Decimal
 from pathlib import Path
@@ -29,8 +33,10 @@ from bondflow.settings import Settings
 from codetables.tables import CodeTables
 from customs.routing import Number
 from customs.service import CustomsRecords
+from schemas.customs import UNDELIVERED, ReceiptDelivery
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.declaration import DeclarationMessage
+from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.messages.gate_pass import GatePassUpload
 
 app = typer.Typer(help="The single-window exchange: OutBox, InBox, receipts.", no_args_is_help=True)
@@ -104,14 +110,28 @@ def watch(
 
 @app.command()
 def receipts(
-    inner_no: str = typer.Argument(..., help="The enterprise's own document number."),
+    inner_no: str | None = typer.Argument(
+        None, help="The enterprise's own document number: its receipts."
+    ),
+    undelivered: bool = typer.Option(
+        False,
+        "--undelivered",
+        help="Instead: every receipt not delivered to its lifecycle (still retried, or parked).",
+    ),
 ) -> None:
-    """A document's numbers and every receipt customs sent for it, in customs' order."""
+    """A document's numbers and every receipt customs sent for it, in customs' order;
+    or, with --undelivered, the receipts still on their way to their lifecycles."""
+    if undelivered == (inner_no is not None):
+        fail("name a document (INNER_NO) or ask for --undelivered, not both or neither")
     settings = load_settings()
+    if inner_no is None:
+        with reporting():
+            _undelivered(CustomsRecords(open_database(settings)))
+        return
     with reporting():
         records = CustomsRecords(open_database(settings))
         document = records.document(Number.INNER_NO, inner_no)
-        rows = records.receipts(document.id)
+        rows = records.deliveries.of_document(document.id)
     console.print(
         f"{document.kind} {document.inner_no}: pre-entry {document.pre_entry_no or '-'}, "
         f"number {document.business_no or '-'}, declaration {document.declaration_seq_no or '-'}, "
@@ -119,12 +139,109 @@ def receipts(
         highlight=False,
     )
     table = Table(title_justify="left")
-    for column in ("customs time", "message", "result", "file"):
+    for column in ("id", "customs time", "message", "result", "file", "delivery"):
         table.add_column(column)
     for row in rows:
         when = row.business_time.isoformat() if row.business_time else "-"
-        table.add_row(when, row.message_type, row.result or "-", row.file_name)
+        table.add_row(
+            str(row.id),
+            when,
+            row.message_type,
+            row.result or "-",
+            row.file_name,
+            row.delivery.state.value,
+        )
     console.print(table)
+
+
+PAGE = 500
+RECEIPT_ID_HELP = "The receipt's id (see receipts --undelivered)."
+
+
+def _undelivered(records: CustomsRecords) -> None:
+    found: list[ReceiptDelivery] = []
+    offset = 0
+    while True:
+        page, total = records.deliveries.page(UNDELIVERED, PAGE, offset)
+        found.extend(page)
+        offset += PAGE
+        if offset >= total:
+            break
+    if not found:
+        console.print("every receipt was delivered, or settled (after the end, dismissed)")
+        return
+    table = Table(title=f"{len(found)} undelivered receipts", title_justify="left")
+    for column in (
+        "id",
+        "document",
+        "lifecycle",
+        "message",
+        "file",
+        "state",
+        "attempts",
+        "last error",
+        "next attempt",
+    ):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        delivery = item.delivery
+        table.add_row(
+            str(item.receipt.id),
+            item.document.inner_no,
+            item.document.workflow_id or "-",
+            f"{item.receipt.message_type} {item.receipt.result or ''}".strip(),
+            item.receipt.file_name,
+            delivery.state.value,
+            str(delivery.attempts),
+            delivery.last_error or "-",
+            _beijing(delivery.next_attempt_at),
+        )
+    console.print(table)
+
+
+def _beijing(instant: dt.datetime | None) -> str:
+    """An instant as the zone reads it (stored in UTC)."""
+    return instant.astimezone(DOCUMENT_ZONE).isoformat() if instant else "-"
+
+
+def _operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@app.command()
+def redeliver(
+    receipt_id: int = typer.Argument(..., min=1, help=RECEIPT_ID_HELP),
+    reason: str | None = typer.Option(None, help="Why (kept with the receipt)."),
+    by: str = typer.Option(_operator(), help="Who decides (kept with the receipt)."),
+) -> None:
+    """Send a pending or parked receipt back to pending with its attempts reset: the
+    watcher delivers it on its next pass."""
+    settings = load_settings()
+    with reporting():
+        found = CustomsRecords(open_database(settings)).deliveries.redeliver(receipt_id, by, reason)
+    console.print(
+        f"receipt {receipt_id} ({found.receipt.file_name}) is pending again, attempts reset",
+        highlight=False,
+    )
+
+
+@app.command()
+def dismiss(
+    receipt_id: int = typer.Argument(..., min=1, help=RECEIPT_ID_HELP),
+    reason: str = typer.Option(..., help="Why it need not be delivered (kept with the receipt)."),
+    by: str = typer.Option(_operator(), help="Who decides (kept with the receipt)."),
+) -> None:
+    """Decide that a pending or parked receipt will never be delivered to its lifecycle."""
+    settings = load_settings()
+    with reporting():
+        found = CustomsRecords(open_database(settings)).deliveries.dismiss(receipt_id, by, reason)
+    console.print(
+        f"receipt {receipt_id} ({found.receipt.file_name}) dismissed: {found.delivery.note}",
+        highlight=False,
+    )
 
 
 def customs_sim(

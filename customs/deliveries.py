@@ -1,0 +1,245 @@
+"""Where each receipt stands on its way to its lifecycle, and the admins' decisions.
+
+Every receipt gets a delivery row when it is recorded (``pending``, due at once).
+The watcher asks for the due ones and reports each attempt's outcome: delivered,
+arrived after the lifecycle ended (final, never retried) or failed (retried with
+backoff until the ``RetryPolicy``'s bound, then ``parked``). An admin sends a
+pending or parked receipt back to pending with its attempts reset (redeliver) or
+dismisses it with a reason; who and why are kept on the row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+
+from adapters.db.engine import Database
+from adapters.db.models import CustomsDocument, CustomsReceipt, CustomsReceiptDelivery
+from customs import repository
+from customs.delivery_policy import RetryPolicy
+from customs.errors import DeliveryRefused
+from customs.views import document_view, receipt_view
+from schemas.customs import (
+    UNDELIVERED,
+    DeliveredReceipt,
+    DeliveryState,
+    DeliveryView,
+    ReceiptDelivery,
+    ReceiptView,
+)
+from schemas.errors import BondflowError, NotFound
+
+MAX_ERROR_TEXT = 2000
+MAX_REASON = 1000
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def delivery_view(row: CustomsReceiptDelivery) -> DeliveryView:
+    return DeliveryView.model_validate(row, from_attributes=True)
+
+
+def _receipt_delivery(
+    receipt: CustomsReceipt, delivery: CustomsReceiptDelivery, document: CustomsDocument
+) -> ReceiptDelivery:
+    return ReceiptDelivery(
+        receipt=receipt_view(receipt),
+        document=document_view(document),
+        delivery=delivery_view(delivery),
+    )
+
+
+def new_delivery(receipt_id: int, now: dt.datetime) -> CustomsReceiptDelivery:
+    """The row written with a new receipt: pending, due at once."""
+    return CustomsReceiptDelivery(
+        receipt_id=receipt_id,
+        state=DeliveryState.PENDING.value,
+        attempts=0,
+        queued_at=now,
+        next_attempt_at=now,
+    )
+
+
+def _as_it_stands(receipt_id: int, row: CustomsReceiptDelivery) -> str:
+    state = DeliveryState(row.state)
+    how = {
+        DeliveryState.PENDING: "is pending delivery",
+        DeliveryState.DELIVERED: "was delivered to its lifecycle",
+        DeliveryState.AFTER_END: "arrived after its lifecycle ended",
+        DeliveryState.PARKED: "is parked",
+        DeliveryState.DISMISSED: f"was dismissed by {row.decided_by}",
+    }[state]
+    return f"receipt {receipt_id} {how}"
+
+
+# Only an undelivered receipt is redelivered or dismissed.
+ACTIONABLE = frozenset(UNDELIVERED)
+
+
+class ReceiptDeliveries:
+    def __init__(self, database: Database, clock: Callable[[], dt.datetime] = _now) -> None:
+        self.db = database
+        self.clock = clock
+
+    # --- the watcher's side ---------------------------------------------------------
+
+    def due(self, limit: int = 100) -> list[ReceiptView]:
+        """Pending receipts whose next attempt is due now."""
+        with self.db.transaction() as session:
+            return [
+                receipt_view(receipt)
+                for receipt, _ in repository.due_deliveries(session, self.clock(), limit)
+            ]
+
+    def delivered(self, receipt_id: int) -> None:
+        """The lifecycle has the receipt. Also over a dismissal made while the attempt
+        was under way: the workflow did get it."""
+
+        def settle(row: CustomsReceiptDelivery, now: dt.datetime) -> None:
+            row.state = DeliveryState.DELIVERED.value
+            row.settled_at = now
+            row.next_attempt_at = None
+
+        self._outcome(receipt_id, settle, final=(DeliveryState.DELIVERED, DeliveryState.AFTER_END))
+
+    def ended(self, receipt_id: int, note: str) -> None:
+        """The lifecycle had ended when the receipt came: final, never tried again."""
+
+        def settle(row: CustomsReceiptDelivery, now: dt.datetime) -> None:
+            row.state = DeliveryState.AFTER_END.value
+            row.settled_at = now
+            row.next_attempt_at = None
+            row.note = note
+
+        self._outcome(receipt_id, settle, final=tuple(s for s in DeliveryState if s.settled))
+
+    def _outcome(
+        self,
+        receipt_id: int,
+        settle: Callable[[CustomsReceiptDelivery, dt.datetime], None],
+        *,
+        final: tuple[DeliveryState, ...],
+    ) -> None:
+        with self.db.transaction() as session:
+            row = repository.delivery(session, receipt_id, lock=True)
+            if row is None:
+                raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
+            attempted = DeliveryState(row.state) is DeliveryState.PENDING
+            if DeliveryState(row.state) in final:
+                return  # the same fact learnt twice (two watchers), or already decided
+            now = self.clock()
+            if attempted:
+                row.attempts += 1
+                row.last_attempt_at = now
+            settle(row, now)
+
+    def failed(self, receipt_id: int, error: str, policy: RetryPolicy) -> DeliveryView:
+        """An attempt failed: try again after the backoff, or park at the bound. A receipt
+        an admin dismissed meanwhile stays dismissed."""
+        with self.db.transaction() as session:
+            row = repository.delivery(session, receipt_id, lock=True)
+            if row is None:
+                raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
+            if DeliveryState(row.state) is not DeliveryState.PENDING:
+                return delivery_view(row)
+            now = self.clock()
+            row.attempts += 1
+            row.last_attempt_at = now
+            row.last_error = error[:MAX_ERROR_TEXT]
+            if policy.parks(row.attempts, row.queued_at, now):
+                row.state = DeliveryState.PARKED.value
+                row.next_attempt_at = None
+            else:
+                row.next_attempt_at = now + policy.delay_after(row.attempts)
+            session.flush()
+            return delivery_view(row)
+
+    # --- reading --------------------------------------------------------------------
+
+    def get(self, receipt_id: int) -> ReceiptDelivery:
+        with self.db.transaction() as session:
+            found = repository.receipt_delivery(session, receipt_id)
+            if found is None:
+                raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
+            return _receipt_delivery(*found)
+
+    def page(
+        self, states: Collection[DeliveryState] = UNDELIVERED, limit: int = 50, offset: int = 0
+    ) -> tuple[list[ReceiptDelivery], int]:
+        """Receipts in these states (by default the undelivered: pending and parked), in
+        arrival order, and how many there are."""
+        with self.db.transaction() as session:
+            rows = repository.deliveries(session, states, limit, offset)
+            total = repository.count_deliveries(session, states)
+            return [_receipt_delivery(*row) for row in rows], total
+
+    def undelivered(self, limit: int = 100) -> list[ReceiptView]:
+        return [found.receipt for found in self.page(UNDELIVERED, limit, 0)[0]]
+
+    def of_document(self, document_id: int) -> list[DeliveredReceipt]:
+        """A document's receipts in customs' order, each with its delivery."""
+        with self.db.transaction() as session:
+            return [
+                DeliveredReceipt(
+                    **receipt_view(receipt).model_dump(), delivery=delivery_view(delivery)
+                )
+                for receipt, delivery in repository.deliveries_of(session, document_id)
+            ]
+
+    # --- an admin's decisions -------------------------------------------------------
+
+    def redeliver(self, receipt_id: int, by: str, reason: str | None = None) -> ReceiptDelivery:
+        """Back to pending, due now, attempts reset (the age bound counts from now)."""
+
+        def decide(row: CustomsReceiptDelivery, now: dt.datetime) -> None:
+            row.state = DeliveryState.PENDING.value
+            row.attempts = 0
+            row.queued_at = now
+            row.next_attempt_at = now
+            row.note = reason
+            row.decided_by = by
+            row.decided_at = now
+
+        return self._decide(receipt_id, "redelivered", decide)
+
+    def dismiss(self, receipt_id: int, by: str, reason: str) -> ReceiptDelivery:
+        """Never to be delivered: the reason and who decided are kept."""
+        reason = reason.strip()
+        if not reason:
+            raise BondflowError("say why the receipt need not be delivered", field="reason")
+        if len(reason) > MAX_REASON:
+            raise BondflowError(f"at most {MAX_REASON} characters", field="reason")
+
+        def decide(row: CustomsReceiptDelivery, now: dt.datetime) -> None:
+            row.state = DeliveryState.DISMISSED.value
+            row.next_attempt_at = None
+            row.settled_at = now
+            row.note = reason
+            row.decided_by = by
+            row.decided_at = now
+
+        return self._decide(receipt_id, "dismissed", decide)
+
+    def _decide(
+        self,
+        receipt_id: int,
+        action: str,
+        decide: Callable[[CustomsReceiptDelivery, dt.datetime], None],
+    ) -> ReceiptDelivery:
+        with self.db.transaction() as session:
+            row = repository.delivery(session, receipt_id, lock=True)
+            if row is None:
+                raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
+            if DeliveryState(row.state) not in ACTIONABLE:
+                raise DeliveryRefused(
+                    f"{_as_it_stands(receipt_id, row)}: only a pending or parked receipt"
+                    f" may be {action}",
+                    field="state",
+                )
+            decide(row, self.clock())
+            session.flush()
+            found = repository.receipt_delivery(session, receipt_id)
+            assert found is not None
+            return _receipt_delivery(*found)
