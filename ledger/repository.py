@@ -118,6 +118,16 @@ def location_id(session: Session, code: str) -> int | None:
     return session.scalar(select(Location.id).where(Location.code == code))
 
 
+def location_retired(session: Session, code: str) -> bool:
+    """Whether the location is retired, read with a share lock: retiring it (an UPDATE
+    of the row, then a look at its stock) waits for this posting to commit, and a
+    posting that waited for a retirement sees it."""
+    retired_at = session.execute(
+        select(Location.retired_at).where(Location.code == code).with_for_update(read=True)
+    ).scalar_one_or_none()
+    return retired_at is not None
+
+
 # --- accounts ----------------------------------------------------------------------
 
 

@@ -13,16 +13,19 @@ from sqlalchemy.orm import Session
 from adapters.db.engine import Database
 from adapters.db.models import AccountBook, BookItem, ConsumptionNorm, Enterprise, Location, Lot
 from masterdata import repository
-from masterdata.errors import AlreadyRegistered, NotRegistered
+from masterdata.errors import AlreadyRegistered, LocationInUse, LocationRetired, NotRegistered
+from schemas.codes import LocationKind
 from schemas.masterdata import (
     AccountBookIn,
     BookItemIn,
     ConsumptionNormIn,
     EnterpriseIn,
     LocationIn,
+    LocationView,
     LotIn,
     NormView,
 )
+from schemas.quantities import plain
 
 
 def _now() -> dt.datetime:
@@ -47,6 +50,20 @@ def _same(row: Any, wanted: dict[str, Any], what: str) -> None:
             f"{what} is already registered with different {', '.join(diffs)}",
             field=diffs[0],
         )
+
+
+def _location_view(row: repository.LocationRow) -> LocationView:
+    location = row.location
+    return LocationView(
+        code=location.code,
+        name=location.name,
+        kind=LocationKind(location.kind),
+        parent_code=row.parent_code,
+        enterprise_customs_code=row.enterprise_code,
+        cold_store=location.cold_store,
+        retired_at=location.retired_at,
+        retired_by=location.retired_by,
+    )
 
 
 class MasterData:
@@ -180,21 +197,46 @@ class MasterData:
     # --- locations and lots ------------------------------------------------------------
 
     def add_location(self, data: LocationIn) -> Location:
+        """Register a location. Its parent must be live and either zone-wide or of the
+        same enterprise: an enterprise's warehouse holds only that enterprise's bins."""
+
         def work(session: Session) -> Location:
-            parent_id = None
+            owner_id = None
+            if data.enterprise_customs_code is not None:
+                owner = repository.enterprise_by_customs_code(session, data.enterprise_customs_code)
+                if owner is None:
+                    raise NotRegistered(
+                        f"no enterprise {data.enterprise_customs_code}",
+                        field="enterprise_customs_code",
+                    )
+                owner_id = owner.id
+            parent_id, parent_retired = None, False
             if data.parent_code is not None:
                 parent = repository.location(session, data.parent_code)
                 if parent is None:
                     raise NotRegistered(f"no location {data.parent_code}", field="parent_code")
-                parent_id = parent.id
+                if parent.enterprise_id is not None and parent.enterprise_id != owner_id:
+                    raise AlreadyRegistered(
+                        f"location {data.parent_code} belongs to enterprise "
+                        f"{repository.enterprise_code(session, parent.enterprise_id)}: "
+                        "only that enterprise's locations go under it",
+                        field="parent_code",
+                    )
+                parent_id, parent_retired = parent.id, parent.retired_at is not None
             wanted = {
                 "code": data.code,
                 "name": data.name,
                 "kind": data.kind.value,
                 "parent_id": parent_id,
+                "enterprise_id": owner_id,
+                "cold_store": data.cold_store,
             }
             found = repository.location(session, data.code)
             if found is None:
+                if parent_retired:
+                    raise LocationRetired(
+                        f"location {data.parent_code} is retired", field="parent_code"
+                    )
                 found = Location(**wanted)
                 session.add(found)
                 session.flush()
@@ -203,6 +245,39 @@ class MasterData:
             return found
 
         result: Location = self._write(work)
+        return result
+
+    def retire_location(self, code: str, *, by: str) -> LocationView:
+        """Retire a location: it is kept (history points at it) but takes no new stock.
+        Refused while it holds or expects stock, or has live locations under it.
+        Retiring a retired location changes nothing (the first retirement stands)."""
+
+        def work(session: Session) -> LocationView:
+            found = repository.location(session, code)
+            if found is None:
+                raise NotRegistered(f"no location {code}", field="code")
+            if found.retired_at is None:
+                repository.retire_location(session, found.id, _now(), by)
+                held = repository.stock_at(session, found.id)
+                if held:
+                    first = held[0]
+                    raise LocationInUse(
+                        f"location {code} still holds stock: {first.key} has "
+                        f"{plain(first.posted)} posted, {plain(first.pending_out)} reserved "
+                        f"out, {plain(first.pending_in)} expected in"
+                        + (f" (and {len(held) - 1} more position(s))" if len(held) > 1 else ""),
+                        field="code",
+                    )
+                children = repository.live_children(session, found.id)
+                if children:
+                    raise LocationInUse(
+                        f"location {code} has live locations under it: {', '.join(children)}",
+                        field="code",
+                    )
+                session.refresh(found)
+            return self._location_view(session, code)
+
+        result: LocationView = self._write(work)
         return result
 
     def create_lot(self, data: LotIn) -> Lot:
@@ -284,9 +359,45 @@ class MasterData:
                 raise NotRegistered(f"no enterprise {customs_code}", field="customs_code")
             return found
 
-    def has_location(self, code: str) -> bool:
+    def location(self, code: str) -> LocationView:
         with self.db.sessions() as session:
-            return repository.location(session, code) is not None
+            return self._location_view(session, code)
+
+    def locations(
+        self,
+        *,
+        visible_to: frozenset[str] | None = None,
+        enterprise: str | None = None,
+        include_retired: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[LocationView], int]:
+        """A page of locations and how many match: `visible_to` limits them to those
+        enterprises' and the zone-wide ones (None: every location)."""
+        with self.db.sessions() as session:
+            wanted = repository.LocationFilter(visible_to, enterprise, include_retired)
+            total = repository.location_count(session, wanted)
+            rows = repository.location_rows(session, wanted, limit=limit, offset=offset)
+            return [_location_view(row) for row in rows], total
+
+    def stock_location_refusal(self, code: str, book_no: str) -> str | None:
+        """Why goods of a book may not be put at a location, or None: it must exist, be
+        live, and be zone-wide or the book's enterprise's."""
+        with self.db.sessions() as session:
+            row = repository.location_row(session, code)
+            if row is None:
+                return f"no location {code}"
+            if row.location.retired_at is not None:
+                return f"location {code} is retired and takes no new stock"
+            if row.enterprise_code is not None:
+                book = self._book(session, book_no)
+                owner = repository.enterprise_code(session, book.enterprise_id)
+                if owner != row.enterprise_code:
+                    return (
+                        f"location {code} belongs to enterprise {row.enterprise_code},"
+                        f" not to {owner} (book {book_no})"
+                    )
+            return None
 
     def lot(self, book_no: str, lot_no: str) -> Lot | None:
         with self.db.sessions() as session:
@@ -300,6 +411,13 @@ class MasterData:
         if book is None:
             raise NotRegistered(f"no account book {book_no}", field="book_no")
         return book
+
+    @staticmethod
+    def _location_view(session: Session, code: str) -> LocationView:
+        row = repository.location_row(session, code)
+        if row is None:
+            raise NotRegistered(f"no location {code}", field="code")
+        return _location_view(row)
 
     @staticmethod
     def _item(session: Session, book: AccountBook, item_no: int, field: str) -> BookItem:
