@@ -14,8 +14,10 @@ from temporalio.client import Client
 import api.audit.endpoints as audit
 import api.inventory.endpoints as inventory
 import api.lifecycles.endpoints as lifecycles
+import api.locations.endpoints as locations
 import api.masterdata.endpoints as masterdata
 import api.queue.endpoints as queue
+import api.users.endpoints as users
 from adapters.db.engine import Database, create_database
 from adapters.temporal.client import connect
 from api import health, problems
@@ -82,6 +84,8 @@ def create_app(
     app.include_router(health.router)
     app.include_router(masterdata.enterprises)
     app.include_router(masterdata.router)
+    app.include_router(locations.router)
+    app.include_router(users.router)
     app.include_router(lifecycles.router)
     app.include_router(queue.router)
     # Routers of other domains are included here, one line each.

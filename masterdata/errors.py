@@ -1,6 +1,7 @@
 """Refusals of master-data changes."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from schemas.errors import BondflowError, Conflict, NotFound
 from schemas.masterdata import ImportRow
@@ -50,3 +51,27 @@ class ImportRefused(MasterDataError):
         )
         self.source = source
         self.rows = tuple(rows)
+
+
+@dataclass(frozen=True)
+class RowRefusal:
+    """One refused entry of a bulk registration: its index, the field and the reason."""
+
+    index: int
+    field: str | None
+    reason: str
+
+
+class RowsRefused(MasterDataError):
+    """A bulk registration with refused entries: nothing of it was registered."""
+
+    code = "rows_refused"
+
+    def __init__(self, refusals: Sequence[RowRefusal]) -> None:
+        first = refusals[0]
+        super().__init__(
+            f"{len(refusals)} entries refused, nothing registered; entry {first.index}: "
+            f"{first.reason}",
+            field=f"[{first.index}].{first.field}" if first.field else f"[{first.index}]",
+        )
+        self.refusals = tuple(refusals)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,19 +13,30 @@ from sqlalchemy.orm import Session
 from adapters.db.engine import Database
 from adapters.db.models import AccountBook, BookItem, ConsumptionNorm, Enterprise, Location, Lot
 from masterdata import repository
-from masterdata.errors import AlreadyRegistered, LocationInUse, LocationRetired, NotRegistered
+from masterdata.errors import (
+    AlreadyRegistered,
+    LocationInUse,
+    LocationRetired,
+    NotRegistered,
+    RowRefusal,
+    RowsRefused,
+)
 from schemas.codes import LocationKind
+from schemas.errors import BondflowError
 from schemas.masterdata import (
     AccountBookIn,
     BookItemIn,
     ConsumptionNormIn,
     EnterpriseIn,
+    ImportSummary,
     LocationIn,
     LocationView,
     LotIn,
     NormView,
 )
 from schemas.quantities import plain
+
+_Registration = TypeVar("_Registration", BookItemIn, ConsumptionNormIn)
 
 
 def _now() -> dt.datetime:
@@ -50,6 +61,11 @@ def _same(row: Any, wanted: dict[str, Any], what: str) -> None:
             f"{what} is already registered with different {', '.join(diffs)}",
             field=diffs[0],
         )
+
+
+class _DryRun(Exception):
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
 
 
 def _location_view(row: repository.LocationRow) -> LocationView:
@@ -137,61 +153,120 @@ class MasterData:
         return result
 
     def register_item(self, data: BookItemIn) -> BookItem:
-        def work(session: Session) -> BookItem:
-            book = self._book(session, data.book_no)
-            wanted = data.model_dump(exclude={"book_no"})
-            found = repository.item(session, book.id, data.item_no)
-            if found is None:
-                clash = repository.item_by_part_no(session, book.id, data.part_no)
-                if clash is not None:
-                    raise AlreadyRegistered(
-                        f"part number {data.part_no} is item {clash.item_no} of {data.book_no}",
-                        field="part_no",
-                    )
-                found = BookItem(book_id=book.id, **wanted)
-                session.add(found)
-                session.flush()
-            else:
-                _same(found, wanted, f"item {data.book_no}/{data.item_no}")
-            return found
-
-        result: BookItem = self._write(work)
+        result: BookItem = self._write(lambda session: self._register_item(session, data)[0])
         return result
 
-    def register_norm(self, data: ConsumptionNormIn) -> ConsumptionNorm:
-        def work(session: Session) -> ConsumptionNorm:
-            book = self._book(session, data.book_no)
-            finished = self._item(session, book, data.finished_item_no, "finished_item_no")
-            material = self._item(session, book, data.material_item_no, "material_item_no")
-            if not finished.is_finished_good:
-                raise NotRegistered(
-                    f"item {data.finished_item_no} is not registered as a finished good",
-                    field="finished_item_no",
-                )
-            if material.is_finished_good:
-                raise NotRegistered(
-                    f"item {data.material_item_no} is a finished good, not a material",
-                    field="material_item_no",
-                )
-            wanted = {
-                "book_id": book.id,
-                "finished_item_id": finished.id,
-                "material_item_id": material.id,
-                "version": data.version,
-                "net_consumption": data.net_consumption,
-                "loss_rate": data.loss_rate,
-                "effective_from": data.effective_from,
-            }
-            found = repository.norm(session, finished.id, material.id, data.version)
-            if found is None:
-                found = ConsumptionNorm(**wanted)
-                session.add(found)
-                session.flush()
-            else:
-                _same(found, wanted, f"norm version {data.version}")
-            return found
+    def register_items(
+        self, book_no: str, items: Sequence[BookItemIn], *, dry_run: bool = False
+    ) -> ImportSummary:
+        """Register a book's items (备案料件/成品) all or nothing, by the rules of
+        `register_item`; every refused item is named (RowsRefused). A dry run checks
+        and counts, then undoes everything."""
+        return self._register_all(book_no, items, self._register_item, dry_run)
 
-        result: ConsumptionNorm = self._write(work)
+    def _register_item(self, session: Session, data: BookItemIn) -> tuple[BookItem, bool]:
+        """The item and whether it is new."""
+        book = self._book(session, data.book_no)
+        wanted = data.model_dump(exclude={"book_no"})
+        found = repository.item(session, book.id, data.item_no)
+        if found is not None:
+            _same(found, wanted, f"item {data.book_no}/{data.item_no}")
+            return found, False
+        clash = repository.item_by_part_no(session, book.id, data.part_no)
+        if clash is not None:
+            raise AlreadyRegistered(
+                f"part number {data.part_no} is item {clash.item_no} of {data.book_no}",
+                field="part_no",
+            )
+        found = BookItem(book_id=book.id, **wanted)
+        session.add(found)
+        session.flush()
+        return found, True
+
+    def register_norm(self, data: ConsumptionNormIn) -> ConsumptionNorm:
+        result: ConsumptionNorm = self._write(lambda session: self._register_norm(session, data)[0])
+        return result
+
+    def register_norms(
+        self, book_no: str, norms: Sequence[ConsumptionNormIn], *, dry_run: bool = False
+    ) -> ImportSummary:
+        """Register a book's consumption norm versions (单耗) all or nothing, by the rules
+        of `register_norm`; every refused norm is named (RowsRefused). A dry run checks
+        and counts, then undoes everything."""
+        return self._register_all(book_no, norms, self._register_norm, dry_run)
+
+    def _register_norm(
+        self, session: Session, data: ConsumptionNormIn
+    ) -> tuple[ConsumptionNorm, bool]:
+        """The norm version and whether it is new."""
+        book = self._book(session, data.book_no)
+        finished = self._item(session, book, data.finished_item_no, "finished_item_no")
+        material = self._item(session, book, data.material_item_no, "material_item_no")
+        if not finished.is_finished_good:
+            raise NotRegistered(
+                f"item {data.finished_item_no} is not registered as a finished good",
+                field="finished_item_no",
+            )
+        if material.is_finished_good:
+            raise NotRegistered(
+                f"item {data.material_item_no} is a finished good, not a material",
+                field="material_item_no",
+            )
+        wanted = {
+            "book_id": book.id,
+            "finished_item_id": finished.id,
+            "material_item_id": material.id,
+            "version": data.version,
+            "net_consumption": data.net_consumption,
+            "loss_rate": data.loss_rate,
+            "effective_from": data.effective_from,
+        }
+        found = repository.norm(session, finished.id, material.id, data.version)
+        if found is not None:
+            _same(found, wanted, f"norm version {data.version}")
+            return found, False
+        found = ConsumptionNorm(**wanted)
+        session.add(found)
+        session.flush()
+        return found, True
+
+    def _register_all(
+        self,
+        book_no: str,
+        entries: Sequence[_Registration],
+        register: Callable[[Session, _Registration], tuple[object, bool]],
+        dry_run: bool,
+    ) -> ImportSummary:
+        """Register each entry in one transaction; any refusal undoes them all and names
+        every refused entry by its index. Entries already registered count as unchanged."""
+
+        def work(session: Session) -> ImportSummary:
+            self._book(session, book_no)
+            created = unchanged = 0
+            refusals: list[RowRefusal] = []
+            for index, data in enumerate(entries):
+                if data.book_no != book_no:
+                    refusals.append(
+                        RowRefusal(index, "book_no", f"{data.book_no} is not book {book_no}")
+                    )
+                    continue
+                try:
+                    _, new = register(session, data)
+                except BondflowError as error:
+                    refusals.append(RowRefusal(index, error.field, error.reason))
+                    continue
+                created, unchanged = created + new, unchanged + (not new)
+            if refusals:
+                raise RowsRefused(refusals)
+            summary = ImportSummary(book_no=book_no, created=created, unchanged=unchanged)
+            if dry_run:
+                raise _DryRun(summary)  # rolls the transaction back
+            return summary
+
+        try:
+            result: ImportSummary = self._write(work)
+        except _DryRun as run:
+            return run.summary
         return result
 
     # --- locations and lots ------------------------------------------------------------

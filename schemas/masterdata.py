@@ -152,21 +152,6 @@ class NormView(_Model):
     effective_from: dt.date
 
 
-class LotBalance(_Model):
-    """A lot (批次) of a book with its stock summed over every position it holds."""
-
-    book_no: str
-    lot_no: str
-    item_no: int
-    origin: str
-    created_at: dt.datetime
-    positions: int
-    posted: Decimal
-    pending_out: Decimal
-    pending_in: Decimal
-    available: Decimal
-
-
 class ImportRow(_Model):
     """A refused row of an imported file: its line (the header is row 1), the column as
     the file names it (none for a rule over several columns) and the reason."""

@@ -20,6 +20,7 @@ from api.pagination import Page, Paging, page_of
 from api.problems import Problem
 from api.services import Services
 from schemas.errors import NotFound
+from schemas.inventory import LotBalance
 from schemas.masterdata import (
     AccountBookIn,
     BookItemIn,
@@ -99,6 +100,17 @@ def register_item(
     _same_book(book_no, data.book_no)
     book_in_scope(services, principal, book_no)
     return item_view(book_no, services.masterdata.register_item(data))
+
+
+@router.get("/{book_no}/lots", response_model=Page[LotBalance])
+def list_lots(
+    book_no: str, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+) -> Page[LotBalance]:
+    """The book's lots (批次) by number, each with its stock summed over the positions
+    it holds: posted, reserved out, expected in and available."""
+    book_in_scope(services, principal, book_no)
+    lots, total = services.ledger.lots(book_no, limit=paging.limit, offset=paging.offset)
+    return Page[LotBalance](items=lots, total=total, limit=paging.limit, offset=paging.offset)
 
 
 @router.get("/{book_no}/norms", response_model=Page[NormView])
