@@ -25,6 +25,7 @@ from api.request_ids import RequestIds, configure_logging
 from api.services import Services
 from bondflow import __version__
 from bondflow.settings import Settings
+from masterdata.errors import ImportRefused
 
 DESCRIPTION = """\
 Customs clearance and bonded inventory for a comprehensive bonded zone (综合保税区).
@@ -80,6 +81,7 @@ def create_app(
     app.state.services = services
     app.add_middleware(RequestIds)
     problems.install(app)
+    app.add_exception_handler(ImportRefused, masterdata.import_refused)
     configure_logging(logging.INFO if log_requests else logging.WARNING)
     app.include_router(health.router)
     app.include_router(masterdata.enterprises)
