@@ -103,7 +103,8 @@ def test_a_retired_location_is_kept_listed_on_request_and_refused_for_new_stock(
     md = zone.md
     md.add_location(COLD_ROOM)
     retired = md.retire_location("XN-COLD-9", by="admin")
-    assert retired.retired_at is not None and retired.retired_by == "admin"
+    assert retired.retired_at is not None
+    assert retired.retired_by == "admin"
     # Retiring again changes nothing: the first retirement stands.
     assert md.retire_location("XN-COLD-9", by="someone else") == retired
     assert "XN-COLD-9" not in [loc.code for loc in md.locations()[0]]
@@ -138,7 +139,8 @@ def test_a_location_holding_stock_is_not_retired_and_the_refusal_names_the_balan
     ledger.execute(request("in-1", leg("250", outside("abroad"), stock("L1"))))
     with pytest.raises(LocationInUse) as refused:
         zone.md.retire_location(WAREHOUSE, by="admin")
-    assert "250" in refused.value.reason and "L1" in refused.value.reason
+    assert "250" in refused.value.reason
+    assert "L1" in refused.value.reason
     assert zone.md.location(WAREHOUSE).retired_at is None  # nothing was written
     # Once the goods left, it retires; its history still points at it.
     ledger.execute(request("out-1", leg("250", stock("L1"), outside("abroad"))))
