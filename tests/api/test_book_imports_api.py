@@ -4,8 +4,6 @@ filer (or an admin) imports, and the upload is capped while it streams."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 import api.masterdata.endpoints as masterdata_endpoints
@@ -49,7 +47,7 @@ async def test_a_filer_imports_items_then_norms_and_the_same_files_again_change_
     again = await api.post("solar-filer", url, content=items)
     assert again.json() == {"book_no": NEW_BOOK, "created": 0, "unchanged": 3}
 
-    norms = csv_bytes(NORM_HEADER, [(3, 1, 1, "144", "0.003", dt.date(2026, 1, 1))])
+    norms = csv_bytes(NORM_HEADER, [(3, 1, 1, "144", "0.003", "2026-01-01")])
     imported = await api.post("solar-filer", f"/books/{NEW_BOOK}/norms/import", content=norms)
     assert imported.json()["created"] == 1
     listed = (await api.get("solar-filer", f"/books/{NEW_BOOK}/norms")).json()["items"]
