@@ -223,7 +223,18 @@ def _xlsx_rows(data: bytes, source: str) -> Iterator[tuple[int, list[str]]]:
         raise _refused(source, 1, None, None, f"not a readable XLSX workbook: {error}") from None
     try:
         sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
+        rows = sheet.iter_rows()
+        number = 0
+        while True:
+            try:
+                cells = next(rows, None)
+            except Exception as error:  # a broken sheet part shows only while reading it
+                raise _refused(
+                    source, number + 1, None, None, f"not a readable XLSX worksheet: {error}"
+                ) from None
+            if cells is None:
+                return
+            number += 1  # read-only sheets give empty rows too, so this is the row
             yield (
                 number,
                 [_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in cells],

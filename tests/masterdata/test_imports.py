@@ -174,3 +174,20 @@ def test_a_file_that_is_neither_csv_nor_xlsx_text_is_refused_plainly(md: MasterD
     assert "not a readable XLSX workbook" in refused.rows[0].reason
     empty = _refusal(lambda: import_items(md, NEW_BOOK, b"", "items.csv"))
     assert "empty" in empty.rows[0].reason
+
+
+def test_rows_are_numbered_as_the_spreadsheet_shows_them_blank_rows_included(
+    md: MasterData,
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(ITEM_HEADER))
+    sheet.append(list(ITEMS[0]))
+    # Row 3 is left blank; row 4 lacks its HS code.
+    sheet.append([])
+    sheet.append([2, "GLASS-1", None, "光伏玻璃", "007", "035", "20.6", "料件"])
+    out = io.BytesIO()
+    workbook.save(out)
+    refused = _refusal(lambda: import_items(md, NEW_BOOK, out.getvalue(), "items.xlsx"))
+    assert [(r.row, r.column) for r in refused.rows] == [(4, "hs_code")]
