@@ -24,14 +24,16 @@ def _readable(principal: Principal, location: LocationView) -> bool:
     return owner is None or principal.may_see(owner)
 
 
-def location_in_scope(services: Services, principal: Principal, code: str) -> LocationView:
+def location_in_scope(
+    services: Services, principal: Principal, code: str, field: str = "code"
+) -> LocationView:
     """The location if the principal may read it; a foreign one answers as a missing one."""
     try:
         found = services.masterdata.location(code)
     except NotFound:
         found = None
     if found is None or not _readable(principal, found):
-        raise NotFound(f"no location {code}", field="code")
+        raise NotFound(f"no location {code}", field=field)
     return found
 
 
@@ -76,7 +78,7 @@ def register_location(
     other content under the same code is refused)."""
     _may_change(principal, data.enterprise_customs_code, "enterprise_customs_code")
     if data.parent_code is not None:
-        location_in_scope(services, principal, data.parent_code)
+        location_in_scope(services, principal, data.parent_code, "parent_code")
     services.masterdata.add_location(data)
     return services.masterdata.location(data.code)
 

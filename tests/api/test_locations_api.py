@@ -58,6 +58,17 @@ async def test_who_may_register_which_location(api: Api) -> None:
     assert not_found.status_code == 404
     assert not_found.json()["field"] == "enterprise_customs_code"
 
+    # Under another enterprise's location: as if it did not exist.
+    await api.post("solar-filer", "/locations", json=SOLAR_ROOM)
+    cold_bin = SOLAR_ROOM | {
+        "code": "COLD-X",
+        "parent_code": "SOLAR-WH-9",
+        "enterprise_customs_code": ids.COLD_CHAIN_CUSTOMS_CODE,
+    }
+    hidden_parent = await api.post("cold-filer", "/locations", json=cold_bin)
+    assert hidden_parent.status_code == 404
+    assert hidden_parent.json()["field"] == "parent_code"
+
     assert (await api.post("auditor", "/locations", json=SOLAR_ROOM)).status_code == 403
     assert (await api.post("liaison", "/locations", json=SOLAR_ROOM)).status_code == 403
     bad_kind = await api.post("admin", "/locations", json=SOLAR_ROOM | {"kind": "shelf"})
