@@ -58,6 +58,25 @@ class AccessService:
                 raise NotFound(f"no user named {name}", field="name")
             return repository.revoke_tokens(session, user.id, self._clock())
 
+    def disable_user(self, name: str) -> UserView:
+        """Disable a user: none of its tokens authenticates any more (idempotent: the
+        first disabling stands)."""
+        with self.db.transaction() as session:
+            user = repository.user_by_name(session, name)
+            if user is None:
+                raise NotFound(f"no user named {name}", field="name")
+            if user.disabled_at is None:
+                user.disabled_at = self._clock()
+                session.flush()
+            return self._view(session, user)
+
+    def user(self, name: str) -> UserView:
+        with self.db.transaction() as session:
+            user = repository.user_by_name(session, name)
+            if user is None:
+                raise NotFound(f"no user named {name}", field="name")
+            return self._view(session, user)
+
     def users(self) -> list[UserView]:
         with self.db.transaction() as session:
             return [self._view(session, user) for user in repository.users(session)]

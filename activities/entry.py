@@ -138,8 +138,9 @@ class EntryActivities:
                         )
             except Inexact:
                 problems.append(f"{where}.quantity: the legal quantity cannot be computed exactly")
-            if not md.has_location(line.location):
-                problems.append(f"{where}.location: no location {line.location}")
+            refusal = md.stock_location_refusal(line.location, draft.book_no)
+            if refusal is not None:
+                problems.append(f"{where}.location: {refusal}")
             lot = md.lot(draft.book_no, line.lot_no)
             if lot is not None and lot.item_id != self._item_id(draft.book_no, line.item_no):
                 problems.append(f"{where}.lot_no: lot {line.lot_no} belongs to another item")

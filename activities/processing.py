@@ -69,8 +69,9 @@ class ProcessingActivities:
             if offcut.item_no not in items:
                 problems.append(f"offcuts[{number}].item_no: no item {offcut.item_no}")
         for output in self._outputs(draft):
-            if not md.has_location(output.location):
-                problems.append(f"{output.lot_no}: no location {output.location}")
+            refusal = md.stock_location_refusal(output.location, draft.book_no)
+            if refusal is not None:
+                problems.append(f"{output.lot_no}: {refusal}")
         made = draft.finished.quantity + (draft.defective.quantity if draft.defective else 0)
         used: dict[int, Decimal] = defaultdict(Decimal)
         queries = LedgerQueries(self.deps.database)

@@ -98,8 +98,11 @@ class TransferActivities:
                     f"{where}.quantity: lot {line.from_lot_no} holds {available} available,"
                     f" {line.quantity} asked"
                 )
-            if not self.deps.masterdata.has_location(line.to_location):
-                problems.append(f"{where}.to_location: no location {line.to_location}")
+            refusal = self.deps.masterdata.stock_location_refusal(
+                line.to_location, draft.to_book_no
+            )
+            if refusal is not None:
+                problems.append(f"{where}.to_location: {refusal}")
         return ValidationReport(
             ok=not problems,
             problems=tuple(problems),

@@ -14,9 +14,11 @@ from temporalio.client import Client
 import api.audit.endpoints as audit
 import api.inventory.endpoints as inventory
 import api.lifecycles.endpoints as lifecycles
+import api.locations.endpoints as locations
 import api.masterdata.endpoints as masterdata
 import api.queue.endpoints as queue
 import api.receipts.endpoints as receipts
+import api.users.endpoints as users
 from adapters.db.engine import Database, create_database
 from adapters.temporal.client import connect
 from api import health, problems
@@ -24,6 +26,7 @@ from api.request_ids import RequestIds, configure_logging
 from api.services import Services
 from bondflow import __version__
 from bondflow.settings import Settings
+from masterdata.errors import ImportRefused
 
 DESCRIPTION = """\
 Customs clearance and bonded inventory for a comprehensive bonded zone (综合保税区).
@@ -79,10 +82,13 @@ def create_app(
     app.state.services = services
     app.add_middleware(RequestIds)
     problems.install(app)
+    app.add_exception_handler(ImportRefused, masterdata.import_refused)
     configure_logging(logging.INFO if log_requests else logging.WARNING)
     app.include_router(health.router)
     app.include_router(masterdata.enterprises)
     app.include_router(masterdata.router)
+    app.include_router(locations.router)
+    app.include_router(users.router)
     app.include_router(lifecycles.router)
     app.include_router(queue.router)
     # Routers of other domains are included here, one line each.

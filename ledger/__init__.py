@@ -11,6 +11,7 @@ from ledger.errors import (
     InsufficientStock,
     LedgerError,
     ReservationNotPending,
+    RetiredLocation,
     UnitMismatch,
     UnknownReference,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "LedgerError",
     "LedgerQueries",
     "ReservationNotPending",
+    "RetiredLocation",
     "UnitMismatch",
     "UnknownReference",
 ]

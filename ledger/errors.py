@@ -19,6 +19,13 @@ class UnknownReference(LedgerError, NotFound):
     status = 422
 
 
+class RetiredLocation(LedgerError, Conflict):
+    """Goods put at a retired location: it is kept for its history, not for new stock."""
+
+    code = "location_retired"
+    status = 409
+
+
 class UnitMismatch(LedgerError):
     code = "unit_mismatch"
 

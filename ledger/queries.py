@@ -21,7 +21,7 @@ from ledger import reconciliation, repository
 from ledger.audit import read_one_snapshot
 from ledger.errors import LedgerError, UnknownReference
 from schemas.codes import CustomsStatus, DocumentType, Operation
-from schemas.inventory import LotMovement, LotMovements, Reconciliation
+from schemas.inventory import LotBalance, LotMovement, LotMovements, Reconciliation
 from schemas.ledger import (
     BalanceView,
     DocumentRef,
@@ -252,6 +252,35 @@ class LedgerQueries:
             movements=tuple(movements),
             total=total,
         )
+
+    def lots(
+        self, book_no: str, *, limit: int = 50, offset: int = 0
+    ) -> tuple[list[LotBalance], int]:
+        """A page of a book's lots by number, each with its stock summed over every
+        position it holds (posted, reserved out, expected in), and how many lots the
+        book has."""
+        with self.db.sessions() as session:
+            read_one_snapshot(session)
+            book = repository.book_id(session, book_no)
+            if book is None:
+                raise UnknownReference(f"no account book {book_no}", field="book_no")
+            total = repository.lot_count(session, book)
+            rows = repository.lot_total_rows(session, book, limit=limit, offset=offset)
+        return [
+            LotBalance(
+                book_no=book_no,
+                lot_no=r.lot_no,
+                item_no=r.item_no,
+                origin=r.origin,
+                created_at=r.created_at,
+                positions=r.positions,
+                posted=r.balances.posted,
+                pending_out=r.balances.pending_out,
+                pending_in=r.balances.pending_in,
+                available=r.balances.posted - r.balances.pending_out,
+            )
+            for r in rows
+        ], total
 
     # --- reconciliation -------------------------------------------------------------------
 

@@ -118,6 +118,16 @@ def location_id(session: Session, code: str) -> int | None:
     return session.scalar(select(Location.id).where(Location.code == code))
 
 
+def location_retired(session: Session, code: str) -> bool:
+    """Whether the location is retired, read with a share lock: retiring it (an UPDATE
+    of the row, then a look at its stock) waits for this posting to commit, and a
+    posting that waited for a retirement sees it."""
+    retired_at = session.execute(
+        select(Location.retired_at).where(Location.code == code).with_for_update(read=True)
+    ).scalar_one_or_none()
+    return retired_at is not None
+
+
 # --- accounts ----------------------------------------------------------------------
 
 
@@ -845,3 +855,53 @@ def posted_flows(
         )
     )
     return [FlowRow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class LotTotalRow:
+    lot_no: str
+    item_no: int
+    origin: str
+    created_at: dt.datetime
+    positions: int
+    balances: Balances
+
+
+def lot_total_rows(
+    session: Session, book_id_: int, *, limit: int, offset: int
+) -> list[LotTotalRow]:
+    """A page of a book's lots by number, each with its stock positions' sums (a lot
+    that never held stock has none and sums to zero)."""
+    rows = session.execute(
+        select(
+            Lot.lot_no,
+            BookItem.item_no,
+            Lot.origin,
+            Lot.created_at,
+            func.count(LedgerAccount.id),
+            func.sum(LedgerAccount.posted),
+            func.sum(LedgerAccount.pending_out),
+            func.sum(LedgerAccount.pending_in),
+        )
+        .join(BookItem, BookItem.id == Lot.item_id)
+        .outerjoin(
+            LedgerAccount,
+            (LedgerAccount.lot_id == Lot.id) & (LedgerAccount.kind == "stock"),
+        )
+        .where(Lot.book_id == book_id_)
+        .group_by(Lot.id, Lot.lot_no, BookItem.item_no, Lot.origin, Lot.created_at)
+        .order_by(Lot.lot_no)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    zero = Decimal(0)
+    return [
+        LotTotalRow(
+            r[0], r[1], r[2], r[3], r[4], Balances(r[5] or zero, r[6] or zero, r[7] or zero)
+        )
+        for r in rows
+    ]
+
+
+def lot_count(session: Session, book_id_: int) -> int:
+    return session.scalar(select(func.count()).select_from(Lot).where(Lot.book_id == book_id_)) or 0

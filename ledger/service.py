@@ -34,6 +34,7 @@ from ledger.errors import (
     InsufficientStock,
     LedgerError,
     ReservationNotPending,
+    RetiredLocation,
     UnitMismatch,
     UnknownReference,
 )
@@ -275,6 +276,13 @@ class Ledger:
         destination = self._account(
             session, item, leg.destination, f"{where}.destination", new_accounts
         )
+        if isinstance(leg.destination, StockRef) and repository.location_retired(
+            session, leg.destination.location
+        ):
+            raise RetiredLocation(
+                f"location {leg.destination.location} is retired and takes no new stock",
+                field=f"{where}.destination.location",
+            )
         return _Prepared(
             field=f"{where}.quantity",
             item_id=item.item_id,

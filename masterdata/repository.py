@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from adapters.db.models import AccountBook, BookItem, ConsumptionNorm, Enterprise, Location, Lot
+from adapters.db.models import (
+    AccountBook,
+    BookItem,
+    ConsumptionNorm,
+    Enterprise,
+    LedgerAccount,
+    Location,
+    Lot,
+)
 
 
 def enterprise_by_customs_code(session: Session, code: str) -> Enterprise | None:
@@ -86,8 +96,124 @@ def location(session: Session, code: str) -> Location | None:
     return session.scalar(select(Location).where(Location.code == code))
 
 
-def locations(session: Session) -> Sequence[Location]:
-    return session.scalars(select(Location).order_by(Location.code)).all()
+class LocationRow(NamedTuple):
+    location: Location
+    parent_code: str | None
+    enterprise_code: str | None
+
+
+def _location_rows() -> Select[*tuple[Any, ...]]:
+    parent = aliased(Location)
+    return (
+        select(Location, parent.code, Enterprise.customs_code)
+        .outerjoin(parent, parent.id == Location.parent_id)
+        .outerjoin(Enterprise, Enterprise.id == Location.enterprise_id)
+    )
+
+
+def location_row(session: Session, code: str) -> LocationRow | None:
+    row = session.execute(_location_rows().where(Location.code == code)).one_or_none()
+    return None if row is None else LocationRow(row[0], row[1], row[2])
+
+
+class LocationFilter(NamedTuple):
+    visible_to: frozenset[str] | None  # a reader's enterprises (and zone-wide); None: all
+    enterprise: str | None
+    include_retired: bool
+
+
+def _location_filter(wanted: LocationFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if wanted.visible_to is not None:
+        where.append(
+            or_(
+                Location.enterprise_id.is_(None),
+                Enterprise.customs_code.in_(sorted(wanted.visible_to)),
+            )
+        )
+    if wanted.enterprise is not None:
+        where.append(Enterprise.customs_code == wanted.enterprise)
+    if not wanted.include_retired:
+        where.append(Location.retired_at.is_(None))
+    return where
+
+
+def location_rows(
+    session: Session, wanted: LocationFilter, *, limit: int, offset: int
+) -> list[LocationRow]:
+    stmt = (
+        _location_rows()
+        .where(*_location_filter(wanted))
+        .order_by(Location.code)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [LocationRow(row[0], row[1], row[2]) for row in session.execute(stmt)]
+
+
+def location_count(session: Session, wanted: LocationFilter) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(Location)
+        .outerjoin(Enterprise, Enterprise.id == Location.enterprise_id)
+        .where(*_location_filter(wanted))
+    )
+    return session.scalar(stmt) or 0
+
+
+def retire_location(session: Session, location_id: int, at: dt.datetime, by: str) -> None:
+    """Mark it retired (first, so that the row is locked while its stock is checked)."""
+    session.execute(
+        update(Location)
+        .where(Location.id == location_id, Location.retired_at.is_(None))
+        .values(retired_at=at, retired_by=by)
+    )
+
+
+class HeldStock(NamedTuple):
+    key: str
+    posted: Decimal
+    pending_out: Decimal
+    pending_in: Decimal
+
+
+def stock_at(session: Session, location_id: int) -> list[HeldStock]:
+    """The stock positions at a location that hold or expect goods."""
+    zero = Decimal(0)
+    rows = session.execute(
+        select(
+            LedgerAccount.key,
+            LedgerAccount.posted,
+            LedgerAccount.pending_out,
+            LedgerAccount.pending_in,
+        )
+        .where(
+            LedgerAccount.location_id == location_id,
+            or_(
+                LedgerAccount.posted != zero,
+                LedgerAccount.pending_out != zero,
+                LedgerAccount.pending_in != zero,
+            ),
+        )
+        .order_by(LedgerAccount.key)
+    )
+    return [HeldStock(*row) for row in rows]
+
+
+def live_children(session: Session, location_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Location.code)
+            .where(Location.parent_id == location_id, Location.retired_at.is_(None))
+            .order_by(Location.code)
+        )
+    )
+
+
+def enterprise_code(session: Session, enterprise_id: int) -> str:
+    code = session.scalar(select(Enterprise.customs_code).where(Enterprise.id == enterprise_id))
+    assert code is not None  # a foreign key
+    return code
 
 
 def lot(session: Session, book_id: int, lot_no: str) -> Lot | None:

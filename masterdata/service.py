@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,16 +13,30 @@ from sqlalchemy.orm import Session
 from adapters.db.engine import Database
 from adapters.db.models import AccountBook, BookItem, ConsumptionNorm, Enterprise, Location, Lot
 from masterdata import repository
-from masterdata.errors import AlreadyRegistered, NotRegistered
+from masterdata.errors import (
+    AlreadyRegistered,
+    LocationInUse,
+    LocationRetired,
+    NotRegistered,
+    RowRefusal,
+    RowsRefused,
+)
+from schemas.codes import LocationKind
+from schemas.errors import BondflowError
 from schemas.masterdata import (
     AccountBookIn,
     BookItemIn,
     ConsumptionNormIn,
     EnterpriseIn,
+    ImportSummary,
     LocationIn,
+    LocationView,
     LotIn,
     NormView,
 )
+from schemas.quantities import plain
+
+_Registration = TypeVar("_Registration", BookItemIn, ConsumptionNormIn)
 
 
 def _now() -> dt.datetime:
@@ -47,6 +61,25 @@ def _same(row: Any, wanted: dict[str, Any], what: str) -> None:
             f"{what} is already registered with different {', '.join(diffs)}",
             field=diffs[0],
         )
+
+
+class _DryRun(Exception):
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
+
+
+def _location_view(row: repository.LocationRow) -> LocationView:
+    location = row.location
+    return LocationView(
+        code=location.code,
+        name=location.name,
+        kind=LocationKind(location.kind),
+        parent_code=row.parent_code,
+        enterprise_customs_code=row.enterprise_code,
+        cold_store=location.cold_store,
+        retired_at=location.retired_at,
+        retired_by=location.retired_by,
+    )
 
 
 class MasterData:
@@ -120,81 +153,165 @@ class MasterData:
         return result
 
     def register_item(self, data: BookItemIn) -> BookItem:
-        def work(session: Session) -> BookItem:
-            book = self._book(session, data.book_no)
-            wanted = data.model_dump(exclude={"book_no"})
-            found = repository.item(session, book.id, data.item_no)
-            if found is None:
-                clash = repository.item_by_part_no(session, book.id, data.part_no)
-                if clash is not None:
-                    raise AlreadyRegistered(
-                        f"part number {data.part_no} is item {clash.item_no} of {data.book_no}",
-                        field="part_no",
-                    )
-                found = BookItem(book_id=book.id, **wanted)
-                session.add(found)
-                session.flush()
-            else:
-                _same(found, wanted, f"item {data.book_no}/{data.item_no}")
-            return found
-
-        result: BookItem = self._write(work)
+        result: BookItem = self._write(lambda session: self._register_item(session, data)[0])
         return result
 
-    def register_norm(self, data: ConsumptionNormIn) -> ConsumptionNorm:
-        def work(session: Session) -> ConsumptionNorm:
-            book = self._book(session, data.book_no)
-            finished = self._item(session, book, data.finished_item_no, "finished_item_no")
-            material = self._item(session, book, data.material_item_no, "material_item_no")
-            if not finished.is_finished_good:
-                raise NotRegistered(
-                    f"item {data.finished_item_no} is not registered as a finished good",
-                    field="finished_item_no",
-                )
-            if material.is_finished_good:
-                raise NotRegistered(
-                    f"item {data.material_item_no} is a finished good, not a material",
-                    field="material_item_no",
-                )
-            wanted = {
-                "book_id": book.id,
-                "finished_item_id": finished.id,
-                "material_item_id": material.id,
-                "version": data.version,
-                "net_consumption": data.net_consumption,
-                "loss_rate": data.loss_rate,
-                "effective_from": data.effective_from,
-            }
-            found = repository.norm(session, finished.id, material.id, data.version)
-            if found is None:
-                found = ConsumptionNorm(**wanted)
-                session.add(found)
-                session.flush()
-            else:
-                _same(found, wanted, f"norm version {data.version}")
-            return found
+    def register_items(
+        self, book_no: str, items: Sequence[BookItemIn], *, dry_run: bool = False
+    ) -> ImportSummary:
+        """Register a book's items (备案料件/成品) all or nothing, by the rules of
+        `register_item`; every refused item is named (RowsRefused). A dry run checks
+        and counts, then undoes everything."""
+        return self._register_all(book_no, items, self._register_item, dry_run)
 
-        result: ConsumptionNorm = self._write(work)
+    def _register_item(self, session: Session, data: BookItemIn) -> tuple[BookItem, bool]:
+        """The item and whether it is new."""
+        book = self._book(session, data.book_no)
+        wanted = data.model_dump(exclude={"book_no"})
+        found = repository.item(session, book.id, data.item_no)
+        if found is not None:
+            _same(found, wanted, f"item {data.book_no}/{data.item_no}")
+            return found, False
+        clash = repository.item_by_part_no(session, book.id, data.part_no)
+        if clash is not None:
+            raise AlreadyRegistered(
+                f"part number {data.part_no} is item {clash.item_no} of {data.book_no}",
+                field="part_no",
+            )
+        found = BookItem(book_id=book.id, **wanted)
+        session.add(found)
+        session.flush()
+        return found, True
+
+    def register_norm(self, data: ConsumptionNormIn) -> ConsumptionNorm:
+        result: ConsumptionNorm = self._write(lambda session: self._register_norm(session, data)[0])
+        return result
+
+    def register_norms(
+        self, book_no: str, norms: Sequence[ConsumptionNormIn], *, dry_run: bool = False
+    ) -> ImportSummary:
+        """Register a book's consumption norm versions (单耗) all or nothing, by the rules
+        of `register_norm`; every refused norm is named (RowsRefused). A dry run checks
+        and counts, then undoes everything."""
+        return self._register_all(book_no, norms, self._register_norm, dry_run)
+
+    def _register_norm(
+        self, session: Session, data: ConsumptionNormIn
+    ) -> tuple[ConsumptionNorm, bool]:
+        """The norm version and whether it is new."""
+        book = self._book(session, data.book_no)
+        finished = self._item(session, book, data.finished_item_no, "finished_item_no")
+        material = self._item(session, book, data.material_item_no, "material_item_no")
+        if not finished.is_finished_good:
+            raise NotRegistered(
+                f"item {data.finished_item_no} is not registered as a finished good",
+                field="finished_item_no",
+            )
+        if material.is_finished_good:
+            raise NotRegistered(
+                f"item {data.material_item_no} is a finished good, not a material",
+                field="material_item_no",
+            )
+        wanted = {
+            "book_id": book.id,
+            "finished_item_id": finished.id,
+            "material_item_id": material.id,
+            "version": data.version,
+            "net_consumption": data.net_consumption,
+            "loss_rate": data.loss_rate,
+            "effective_from": data.effective_from,
+        }
+        found = repository.norm(session, finished.id, material.id, data.version)
+        if found is not None:
+            _same(found, wanted, f"norm version {data.version}")
+            return found, False
+        found = ConsumptionNorm(**wanted)
+        session.add(found)
+        session.flush()
+        return found, True
+
+    def _register_all(
+        self,
+        book_no: str,
+        entries: Sequence[_Registration],
+        register: Callable[[Session, _Registration], tuple[object, bool]],
+        dry_run: bool,
+    ) -> ImportSummary:
+        """Register each entry in one transaction; any refusal undoes them all and names
+        every refused entry by its index. Entries already registered count as unchanged."""
+
+        def work(session: Session) -> ImportSummary:
+            self._book(session, book_no)
+            created = unchanged = 0
+            refusals: list[RowRefusal] = []
+            for index, data in enumerate(entries):
+                if data.book_no != book_no:
+                    refusals.append(
+                        RowRefusal(index, "book_no", f"{data.book_no} is not book {book_no}")
+                    )
+                    continue
+                try:
+                    _, new = register(session, data)
+                except BondflowError as error:
+                    refusals.append(RowRefusal(index, error.field, error.reason))
+                    continue
+                created, unchanged = created + new, unchanged + (not new)
+            if refusals:
+                raise RowsRefused(refusals)
+            summary = ImportSummary(book_no=book_no, created=created, unchanged=unchanged)
+            if dry_run:
+                raise _DryRun(summary)  # rolls the transaction back
+            return summary
+
+        try:
+            result: ImportSummary = self._write(work)
+        except _DryRun as run:
+            return run.summary
         return result
 
     # --- locations and lots ------------------------------------------------------------
 
     def add_location(self, data: LocationIn) -> Location:
+        """Register a location. Its parent must be live and either zone-wide or of the
+        same enterprise: an enterprise's warehouse holds only that enterprise's bins."""
+
         def work(session: Session) -> Location:
-            parent_id = None
+            owner_id = None
+            if data.enterprise_customs_code is not None:
+                owner = repository.enterprise_by_customs_code(session, data.enterprise_customs_code)
+                if owner is None:
+                    raise NotRegistered(
+                        f"no enterprise {data.enterprise_customs_code}",
+                        field="enterprise_customs_code",
+                    )
+                owner_id = owner.id
+            parent_id, parent_retired = None, False
             if data.parent_code is not None:
                 parent = repository.location(session, data.parent_code)
                 if parent is None:
                     raise NotRegistered(f"no location {data.parent_code}", field="parent_code")
-                parent_id = parent.id
+                if parent.enterprise_id is not None and parent.enterprise_id != owner_id:
+                    raise AlreadyRegistered(
+                        f"location {data.parent_code} belongs to enterprise "
+                        f"{repository.enterprise_code(session, parent.enterprise_id)}: "
+                        "only that enterprise's locations go under it",
+                        field="parent_code",
+                    )
+                parent_id, parent_retired = parent.id, parent.retired_at is not None
             wanted = {
                 "code": data.code,
                 "name": data.name,
                 "kind": data.kind.value,
                 "parent_id": parent_id,
+                "enterprise_id": owner_id,
+                "cold_store": data.cold_store,
             }
             found = repository.location(session, data.code)
             if found is None:
+                if parent_retired:
+                    raise LocationRetired(
+                        f"location {data.parent_code} is retired", field="parent_code"
+                    )
                 found = Location(**wanted)
                 session.add(found)
                 session.flush()
@@ -203,6 +320,39 @@ class MasterData:
             return found
 
         result: Location = self._write(work)
+        return result
+
+    def retire_location(self, code: str, *, by: str) -> LocationView:
+        """Retire a location: it is kept (history points at it) but takes no new stock.
+        Refused while it holds or expects stock, or has live locations under it.
+        Retiring a retired location changes nothing (the first retirement stands)."""
+
+        def work(session: Session) -> LocationView:
+            found = repository.location(session, code)
+            if found is None:
+                raise NotRegistered(f"no location {code}", field="code")
+            if found.retired_at is None:
+                repository.retire_location(session, found.id, _now(), by)
+                held = repository.stock_at(session, found.id)
+                if held:
+                    first = held[0]
+                    raise LocationInUse(
+                        f"location {code} still holds stock: {first.key} has "
+                        f"{plain(first.posted)} posted, {plain(first.pending_out)} reserved "
+                        f"out, {plain(first.pending_in)} expected in"
+                        + (f" (and {len(held) - 1} more position(s))" if len(held) > 1 else ""),
+                        field="code",
+                    )
+                children = repository.live_children(session, found.id)
+                if children:
+                    raise LocationInUse(
+                        f"location {code} has live locations under it: {', '.join(children)}",
+                        field="code",
+                    )
+                session.refresh(found)
+            return self._location_view(session, code)
+
+        result: LocationView = self._write(work)
         return result
 
     def create_lot(self, data: LotIn) -> Lot:
@@ -284,9 +434,45 @@ class MasterData:
                 raise NotRegistered(f"no enterprise {customs_code}", field="customs_code")
             return found
 
-    def has_location(self, code: str) -> bool:
+    def location(self, code: str) -> LocationView:
         with self.db.sessions() as session:
-            return repository.location(session, code) is not None
+            return self._location_view(session, code)
+
+    def locations(
+        self,
+        *,
+        visible_to: frozenset[str] | None = None,
+        enterprise: str | None = None,
+        include_retired: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[LocationView], int]:
+        """A page of locations and how many match: `visible_to` limits them to those
+        enterprises' and the zone-wide ones (None: every location)."""
+        with self.db.sessions() as session:
+            wanted = repository.LocationFilter(visible_to, enterprise, include_retired)
+            total = repository.location_count(session, wanted)
+            rows = repository.location_rows(session, wanted, limit=limit, offset=offset)
+            return [_location_view(row) for row in rows], total
+
+    def stock_location_refusal(self, code: str, book_no: str) -> str | None:
+        """Why goods of a book may not be put at a location, or None: it must exist, be
+        live, and be zone-wide or the book's enterprise's."""
+        with self.db.sessions() as session:
+            row = repository.location_row(session, code)
+            if row is None:
+                return f"no location {code}"
+            if row.location.retired_at is not None:
+                return f"location {code} is retired and takes no new stock"
+            if row.enterprise_code is not None:
+                book = self._book(session, book_no)
+                owner = repository.enterprise_code(session, book.enterprise_id)
+                if owner != row.enterprise_code:
+                    return (
+                        f"location {code} belongs to enterprise {row.enterprise_code},"
+                        f" not to {owner} (book {book_no})"
+                    )
+            return None
 
     def lot(self, book_no: str, lot_no: str) -> Lot | None:
         with self.db.sessions() as session:
@@ -300,6 +486,13 @@ class MasterData:
         if book is None:
             raise NotRegistered(f"no account book {book_no}", field="book_no")
         return book
+
+    @staticmethod
+    def _location_view(session: Session, code: str) -> LocationView:
+        row = repository.location_row(session, code)
+        if row is None:
+            raise NotRegistered(f"no location {code}", field="code")
+        return _location_view(row)
 
     @staticmethod
     def _item(session: Session, book: AccountBook, item_no: int, field: str) -> BookItem:

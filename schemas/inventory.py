@@ -92,3 +92,18 @@ class Reconciliation(_Model):
     ends_at: dt.datetime  # exclusive: midnight after last_day
     lines: tuple[ReconciliationLine, ...]
     balanced: bool
+
+
+class LotBalance(_Model):
+    """A lot (批次) of a book with its stock summed over every position it holds."""
+
+    book_no: str
+    lot_no: str
+    item_no: int
+    origin: str
+    created_at: dt.datetime
+    positions: int
+    posted: Decimal
+    pending_out: Decimal
+    pending_in: Decimal
+    available: Decimal

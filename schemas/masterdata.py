@@ -107,12 +107,30 @@ class ConsumptionNormIn(_Model):
 
 
 class LocationIn(_Model):
-    """A place in the zone: an area (cold chain, logistics warehouse), warehouse or bin."""
+    """A place in the zone: an area (cold chain, logistics warehouse), warehouse or bin,
+    of one enterprise or, with none, of the whole zone (the zone operator's)."""
 
     code: Code
     name: Annotated[str, Field(min_length=1, max_length=200)]
     kind: LocationKind
     parent_code: Code | None = None
+    enterprise_customs_code: CustomsCode | None = Field(
+        default=None, description="the enterprise it belongs to; none: zone-wide"
+    )
+    cold_store: bool = Field(default=False, description="冷库: a temperature-controlled store")
+
+
+class LocationView(_Model):
+    """A registered location; a retired one is kept for its history but takes no stock."""
+
+    code: str
+    name: str
+    kind: LocationKind
+    parent_code: str | None
+    enterprise_customs_code: str | None
+    cold_store: bool
+    retired_at: dt.datetime | None
+    retired_by: str | None
 
 
 class LotIn(_Model):
@@ -132,3 +150,21 @@ class NormView(_Model):
     net_consumption: Decimal
     loss_rate: Decimal
     effective_from: dt.date
+
+
+class ImportRow(_Model):
+    """A refused row of an imported file: its line (the header is row 1), the column as
+    the file names it (none for a rule over several columns) and the reason."""
+
+    row: int
+    column: str | None
+    field: str
+    reason: str
+
+
+class ImportSummary(_Model):
+    """What an import did: importing the same file again creates nothing."""
+
+    book_no: str
+    created: int
+    unchanged: int

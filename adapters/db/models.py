@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -124,7 +125,9 @@ class ConsumptionNorm(Base):
 
 
 class Location(Base):
-    """A place in the zone: area, warehouse or bin."""
+    """A place in the zone: area, warehouse or bin. It belongs to an enterprise or, with
+    no enterprise, to the whole zone (the zone operator's). A retired location is kept
+    (history points at it) but takes no new stock."""
 
     __tablename__ = "locations"
 
@@ -133,6 +136,10 @@ class Location(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    cold_store: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    retired_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class Lot(Base):

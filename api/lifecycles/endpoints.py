@@ -24,6 +24,7 @@ from api.lifecycles.schemas import (
 from api.pagination import Page, Paging, page_of
 from api.problems import Problem
 from api.services import Services
+from api.uploads import body_within
 from lifecycles.from_xml import (
     ListExtras,
     NotAFiling,
@@ -105,25 +106,6 @@ for _lifecycle in Lifecycle:
 MAX_UPLOAD = 16 * 1024 * 1024  # bytes: a 1,000-line list is under 1 MB
 
 
-async def _body_within(request: Request, limit: int) -> bytes:
-    """The request body, read no further than ``limit`` bytes (a huge upload is refused
-    while it streams in, not after it filled the memory)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _too_large(limit: int) -> Problem:
-    return Problem(413, "too large", f"the upload is over {limit} bytes", code="too_large")
-
-
 @router.post(
     "/xml",
     response_model=LifecycleView,
@@ -149,7 +131,7 @@ async def file_bonded_list_xml(
     DecMessage a domestic supplier filed for goods into the zone (with its EntryId,
     the zone book as ManualNo and each line's ContrItem) files the second-line entry
     linked to it (give inner_no)."""
-    data = await _body_within(request, MAX_UPLOAD)
+    data = await body_within(request, MAX_UPLOAD)
     message = await run_in_threadpool(parse, data, source="upload")
     draft: EntryDraft | ExportDraft | SecondLineEntryDraft
     if isinstance(message, BondedListUpload):

@@ -3,7 +3,11 @@ admin any; everyone in scope reads. Another enterprise's book is "not found"."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from access import Principal
@@ -17,14 +21,19 @@ from api.masterdata.schemas import (
     item_view,
 )
 from api.pagination import Page, Paging, page_of
-from api.problems import Problem
+from api.problems import Problem, problem_response
 from api.services import Services
+from api.uploads import body_within
+from masterdata import MasterData, imports
+from masterdata.errors import ImportRefused
 from schemas.errors import NotFound
+from schemas.inventory import LotBalance
 from schemas.masterdata import (
     AccountBookIn,
     BookItemIn,
     ConsumptionNormIn,
     EnterpriseIn,
+    ImportSummary,
     NormView,
 )
 
@@ -101,6 +110,17 @@ def register_item(
     return item_view(book_no, services.masterdata.register_item(data))
 
 
+@router.get("/{book_no}/lots", response_model=Page[LotBalance])
+def list_lots(
+    book_no: str, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+) -> Page[LotBalance]:
+    """The book's lots (批次) by number, each with its stock summed over the positions
+    it holds: posted, reserved out, expected in and available."""
+    book_in_scope(services, principal, book_no)
+    lots, total = services.ledger.lots(book_no, limit=paging.limit, offset=paging.offset)
+    return Page[LotBalance](items=lots, total=total, limit=paging.limit, offset=paging.offset)
+
+
 @router.get("/{book_no}/norms", response_model=Page[NormView])
 def list_norms(
     book_no: str, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
@@ -123,6 +143,85 @@ async def register_norm(
         == (data.finished_item_no, data.material_item_no, data.version)
     ]
     return found[0]
+
+
+MAX_IMPORT = 8 * 1024 * 1024  # bytes: thousands of items are well under 1 MB
+
+_SHEET_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A CSV (UTF-8 or GB18030) or XLSX file; the first row names the "
+        "columns (our field names or the Chinese headers).",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in (
+                "text/csv",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        },
+    }
+}
+_IMPORT_REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {
+        "description": "Bad rows: nothing was imported; `errors` lists every one "
+        "({row, column, field, reason}; the header is row 1)."
+    }
+}
+
+
+async def _import(
+    request: Request,
+    book_no: str,
+    principal: Principal,
+    services: Services,
+    read: Callable[[MasterData, str, bytes, str], ImportSummary],
+    what: str,
+) -> ImportSummary:
+    await run_in_threadpool(book_in_scope, services, principal, book_no)
+    data = await body_within(request, MAX_IMPORT)
+    return await run_in_threadpool(read, services.masterdata, book_no, data, f"the uploaded {what}")
+
+
+@router.post(
+    "/{book_no}/items/import",
+    response_model=ImportSummary,
+    openapi_extra=_SHEET_BODY,
+    responses=_IMPORT_REFUSED,
+)
+async def import_items(
+    book_no: str, request: Request, principal: BookKeeper, services: ServicesDep
+) -> ImportSummary:
+    """Register the book's items (备案料件/成品) from a sheet: all or nothing. Importing
+    the same file again creates nothing (the counts say so); a row that differs from
+    an item already registered is refused naming the row."""
+    return await _import(request, book_no, principal, services, imports.import_items, "items")
+
+
+@router.post(
+    "/{book_no}/norms/import",
+    response_model=ImportSummary,
+    openapi_extra=_SHEET_BODY,
+    responses=_IMPORT_REFUSED,
+)
+async def import_norms(
+    book_no: str, request: Request, principal: BookKeeper, services: ServicesDep
+) -> ImportSummary:
+    """Register the book's consumption norm versions (单耗) from a sheet: all or nothing,
+    as the items."""
+    return await _import(request, book_no, principal, services, imports.import_norms, "norms")
+
+
+def import_refused(request: Request, error: Exception) -> JSONResponse:
+    """422 naming the first bad row's field, with every bad row in `errors`."""
+    assert isinstance(error, ImportRefused)
+    return problem_response(
+        error.status,
+        "import refused",
+        error.reason,
+        code=error.code,
+        field=error.field,
+        errors=[row.model_dump() for row in error.rows],
+    )
 
 
 @enterprises.get("", response_model=Page[EnterpriseView])

@@ -1,12 +1,22 @@
-"""`bondflow books`: enterprises, account books and their registered items."""
+"""`bondflow books`: account books, their registered items and norms, their lots, and
+imports of items and norms from a sheet."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from bondflow.cli.context import console, load_settings, open_database, reporting
-from masterdata import MasterData
+from bondflow.cli.context import console, err_console, fail, load_settings, open_database, reporting
+from ledger import LedgerQueries
+from masterdata import MasterData, imports
+from masterdata.errors import ImportRefused
+from schemas.codes import BookType
+from schemas.masterdata import AccountBookIn, ImportSummary
+from schemas.quantities import plain
 
 app = typer.Typer(help="Enterprises, account books (账册) and book items.", no_args_is_help=True)
 
@@ -59,3 +69,147 @@ def items(book: str = typer.Argument(..., help="Account book number.")) -> None:
             "finished" if i.is_finished_good else "material",
         )
     console.print(table)
+
+
+@app.command("open")
+def open_book(
+    book: str = typer.Argument(..., help="The book number (账册编号), e.g. H96012600001."),
+    book_type: BookType = typer.Option(..., "--type", help="H processing, T logistics."),
+    enterprise: str = typer.Option(..., "--enterprise", help="The owner's customs code."),
+    valid_from: dt.datetime = typer.Option(..., "--valid-from", formats=["%Y-%m-%d"]),
+    valid_to: dt.datetime = typer.Option(..., "--valid-to", formats=["%Y-%m-%d"]),
+    district: str = typer.Option(..., "--district", help="The customs district (关区), 4 digits."),
+) -> None:
+    """Open an account book (the same again changes nothing; other content is refused)."""
+    with reporting():
+        data = AccountBookIn(
+            book_no=book,
+            book_type=book_type,
+            enterprise_customs_code=enterprise,
+            valid_from=valid_from.date(),
+            valid_to=valid_to.date(),
+            customs_district=district,
+        )
+        found = MasterData(open_database(load_settings())).open_book(data)
+        console.print(
+            f"book {found.book_no} of {enterprise}: {found.valid_from} – {found.valid_to}"
+        )
+
+
+@app.command()
+def norms(book: str = typer.Argument(..., help="Account book number.")) -> None:
+    """Every consumption norm version (单耗) of a book."""
+    with reporting():
+        rows = MasterData(open_database(load_settings())).norms(book)
+    table = Table(title=f"consumption norms of {book}", title_justify="left")
+    for column in ("finished", "material", "version", "net", "loss rate", "from"):
+        table.add_column(column)
+    for n in rows:
+        table.add_row(
+            str(n.finished_item_no),
+            str(n.material_item_no),
+            str(n.version),
+            plain(n.net_consumption),
+            plain(n.loss_rate),
+            str(n.effective_from),
+        )
+    console.print(table)
+
+
+@app.command()
+def lots(
+    book: str = typer.Argument(..., help="Account book number."),
+    limit: int = typer.Option(500, "--limit", min=1),
+    offset: int = typer.Option(0, "--offset", min=0),
+) -> None:
+    """A book's lots (批次) with their stock summed over every position they hold."""
+    with reporting():
+        rows, total = LedgerQueries(open_database(load_settings())).lots(
+            book, limit=limit, offset=offset
+        )
+    table = Table(
+        title=f"lots of {book}: {offset + 1}–{offset + len(rows)} of {total}", title_justify="left"
+    )
+    for column in (
+        "lot",
+        "item",
+        "origin",
+        "positions",
+        "posted",
+        "pending out",
+        "pending in",
+        "available",
+    ):
+        table.add_column(column, justify="right" if column[0] in "pa" else "left")
+    for lot in rows:
+        table.add_row(
+            lot.lot_no,
+            str(lot.item_no),
+            lot.origin,
+            str(lot.positions),
+            plain(lot.posted),
+            plain(lot.pending_out),
+            plain(lot.pending_in),
+            plain(lot.available),
+        )
+    console.print(table)
+
+
+def _import(
+    book: str,
+    path: Path,
+    read: Callable[..., ImportSummary],
+    what: str,
+    dry_run: bool,
+) -> None:
+    with reporting():
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            fail(f"{path}: {error.strerror}")
+        try:
+            summary = read(
+                MasterData(open_database(load_settings())), book, data, str(path), dry_run=dry_run
+            )
+        except ImportRefused as refused:
+            for row in refused.rows:
+                column = f"{row.column}: " if row.column else ""
+                err_console.print(f"{path}:{row.row}: {column}{row.reason}", highlight=False)
+            fail(f"{path}: {len(refused.rows)} bad row(s); nothing was imported")
+    verb = "would be created" if dry_run else "created"
+    state = " (nothing changed)" if summary.created == 0 else ""
+    console.print(
+        f"{path}: {summary.created} {what} {verb}, {summary.unchanged} already registered"
+        f" unchanged, in book {book}{state}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+_DRY_RUN = typer.Option(False, "--dry-run", help="Check the file and count; change nothing.")
+_FILE = typer.Argument(..., help="A CSV (UTF-8 or GB18030) or XLSX file; row 1 names columns.")
+
+
+@app.command("import-items")
+def import_items_command(
+    book: str = typer.Argument(..., help="Account book number."),
+    path: Path = _FILE,
+    dry_run: bool = _DRY_RUN,
+) -> None:
+    """Register a book's items (备案料件/成品) from a sheet, all or nothing. Columns: our
+    field names (item_no, part_no, hs_code, name, specification, declared_unit,
+    first_legal_unit, first_legal_factor, second_legal_unit, second_legal_factor,
+    is_finished_good) or the Chinese headers (备案序号, 料号, 商品编码, ...)."""
+    _import(book, path, imports.import_items, "items", dry_run)
+
+
+@app.command("import-norms")
+def import_norms_command(
+    book: str = typer.Argument(..., help="Account book number."),
+    path: Path = _FILE,
+    dry_run: bool = _DRY_RUN,
+) -> None:
+    """Register a book's consumption norm versions (单耗) from a sheet, all or nothing.
+    Columns: finished_item_no, material_item_no, version, net_consumption, loss_rate
+    (a fraction: 0.003 is 0.3 %), effective_from, or their Chinese headers."""
+    _import(book, path, imports.import_norms, "norm versions", dry_run)

@@ -6,7 +6,17 @@ import typer
 
 from adapters.db import migrate
 from bondflow import __version__
-from bondflow.cli import books, db, demo_command, gateway, ledger, users, xml
+from bondflow.cli import (
+    books,
+    db,
+    demo_command,
+    enterprises,
+    gateway,
+    ledger,
+    locations,
+    users,
+    xml,
+)
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from bondflow.cli.render import balances_table, trace_tree
 from bondflow.stack.up import up
@@ -20,6 +30,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(books.app, name="books")
+app.add_typer(enterprises.app, name="enterprises")
+app.add_typer(locations.app, name="locations")
 app.add_typer(xml.app, name="xml")
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(users.app, name="users")

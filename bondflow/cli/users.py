@@ -81,3 +81,12 @@ def list_users() -> None:
                 "yes" if user.disabled else "",
             )
         console.print(table)
+
+
+@app.command("disable")
+def disable(name: str = typer.Argument(..., help="The user's name.")) -> None:
+    """Disable a user: none of its tokens works any more."""
+    with reporting():
+        database = _database()
+        user = AccessService(database).disable_user(name)
+        console.print(f"user {user.name} disabled")

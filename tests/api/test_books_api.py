@@ -3,9 +3,12 @@ reads them back exactly, and is refused for another enterprise's."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from demo import ids
+from ledger import LedgerQueries
 from tests.api.conftest import Api
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -83,3 +86,26 @@ async def test_a_filer_opens_a_book_registers_an_item_and_a_norm_and_reads_them(
     )
     assert mismatch.status_code == 422
     assert mismatch.json()["field"] == "book_no"
+
+
+async def test_a_books_lots_are_listed_with_their_stock_and_only_in_scope(api: Api) -> None:
+    page = await api.get("solar-filer", f"/books/{ids.SOLAR_BOOK}/lots", params={"limit": 500})
+    assert page.status_code == 200, page.text
+    lots = {lot["lot_no"]: lot for lot in page.json()["items"]}
+    assert page.json()["total"] == len(lots)
+    assert list(lots) == sorted(lots)
+    for lot_no, lot in lots.items():
+        # The ledger's own positions of the lot are the reference.
+        positions, _ = LedgerQueries(api.db).positions(book_no=ids.SOLAR_BOOK, lot_no=lot_no)
+        assert Decimal(lot["posted"]) == sum((p.posted for p in positions), Decimal(0))
+        assert Decimal(lot["available"]) == sum((p.available for p in positions), Decimal(0))
+        assert lot["positions"] == len(positions)
+    assert any(Decimal(lot["posted"]) > 0 for lot in lots.values())
+    first = await api.get("auditor", f"/books/{ids.SOLAR_BOOK}/lots", params={"limit": 1})
+    assert [lot["lot_no"] for lot in first.json()["items"]] == [min(lots)]
+
+    foreign = await api.get("cold-filer", f"/books/{ids.SOLAR_BOOK}/lots")
+    assert foreign.status_code == 404
+    assert foreign.json()["field"] == "book_no"
+    scoped = await api.get("solar-auditor", f"/books/{ids.COLD_CHAIN_BOOK}/lots")
+    assert scoped.status_code == 404

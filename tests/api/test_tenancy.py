@@ -62,6 +62,7 @@ async def test_another_enterprise_finds_nothing_and_an_auditor_acts_on_nothing(
         (f"/books/{ids.SOLAR_BOOK}", "/books/H96019900999"),
         (f"/books/{ids.SOLAR_BOOK}/items", "/books/H96019900999/items"),
         (f"/books/{ids.SOLAR_BOOK}/norms", "/books/H96019900999/norms"),
+        (f"/books/{ids.SOLAR_BOOK}/lots", "/books/H96019900999/lots"),
     ]
     for route, missing_route in reads:
         foreign = await live.get("cold-filer", route.format(id=workflow_id))

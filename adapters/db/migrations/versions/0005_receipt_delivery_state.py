@@ -1,7 +1,7 @@
 """receipt delivery state
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-05
 
 Every receipt gets a delivery row with a state (pending, delivered, after_end,
@@ -18,7 +18,7 @@ from alembic import op
 import adapters.db.types
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

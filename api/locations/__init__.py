@@ -1,0 +1,1 @@
+"""Locations (库位): register, list, read and retire."""

@@ -1,0 +1,26 @@
+"""Uploaded files: the body read no further than a limit, so a huge upload is refused
+(413) while it streams in, not after it filled the memory."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from api.problems import Problem
+
+
+async def body_within(request: Request, limit: int) -> bytes:
+    """The request body, read no further than ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def too_large(limit: int) -> Problem:
+    return Problem(413, "too large", f"the upload is over {limit} bytes", code="too_large")

@@ -1,0 +1,1 @@
+"""API users and their tokens, for an admin."""
