@@ -12,6 +12,7 @@ from access import Principal
 from api.problems import Problem
 from api.services import Services
 from schemas.access import UserRole
+from schemas.wording import with_article
 
 # Shown as "Authorize" in /docs: paste a token from `bondflow users create`.
 _bearer = HTTPBearer(
@@ -65,7 +66,7 @@ def forbidden(detail: str) -> Problem:
 async def _actor(principal: CurrentPrincipal) -> Principal:
     """Someone who may act on lifecycles: a filer or a liaison (auditors only read)."""
     if principal.lifecycle_role is None:
-        raise forbidden(f"a {principal.role.value} reads; only filers and liaison staff act")
+        raise forbidden(f"{with_article(principal.role)} only reads; filers and liaison staff act")
     return principal
 
 
@@ -74,7 +75,9 @@ Actor = Annotated[Principal, Depends(_actor)]
 
 async def _filer(principal: CurrentPrincipal) -> Principal:
     if principal.role is not UserRole.FILER:
-        raise forbidden(f"only an enterprise's filer may do this, not a {principal.role.value}")
+        raise forbidden(
+            f"only an enterprise's filer may do this, not {with_article(principal.role)}"
+        )
     return principal
 
 
@@ -84,7 +87,7 @@ Filer = Annotated[Principal, Depends(_filer)]
 async def _book_keeper(principal: CurrentPrincipal) -> Principal:
     """Registers master data: an enterprise's filer (its own books) or an admin."""
     if principal.role not in (UserRole.FILER, UserRole.ADMIN):
-        raise forbidden(f"a {principal.role.value} may not register master data")
+        raise forbidden(f"{with_article(principal.role)} may not register master data")
     return principal
 
 
@@ -93,7 +96,7 @@ BookKeeper = Annotated[Principal, Depends(_book_keeper)]
 
 async def _admin(principal: CurrentPrincipal) -> Principal:
     if principal.role is not UserRole.ADMIN:
-        raise forbidden(f"only an admin may do this, not a {principal.role.value}")
+        raise forbidden(f"only an admin may do this, not {with_article(principal.role)}")
     return principal
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, Tag
 
+from schemas.identifiers import CustomsCode, EntryId, ProcessingBookNo, ZoneBookNo
 from schemas.ledger import LineageInput, LotRef
 from schemas.quantities import Amount, NonNegativeQuantity, PositiveQuantity
 
@@ -92,8 +93,8 @@ class EntryDraft(_Model):
 
     kind: Literal["entry"] = "entry"
     inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]  # 申报企业 (agent)
+    book_no: ZoneBookNo
+    declarant_code: CustomsCode  # 申报企业 (agent)
     supervision_mode: Annotated[str, Field(pattern=r"^(5034|5015|5014)$")]
     transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "3"
     departure_country: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
@@ -111,8 +112,8 @@ class ExportDraft(_Model):
 
     kind: Literal["export"] = "export"
     inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    book_no: ZoneBookNo
+    declarant_code: CustomsCode
     supervision_mode: Annotated[str, Field(pattern=r"^(5034|5015|5014|0110)$")]
     transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "3"
     destination_country: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
@@ -131,10 +132,10 @@ class SecondLineEntryDraft(_Model):
 
     kind: Literal["second_line_entry"] = "second_line_entry"
     inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    book_no: ZoneBookNo
+    declarant_code: CustomsCode
     supplier: Code  # the domestic party (境内发货人) who files the linked declaration
-    linked_entry_id: Annotated[str, Field(pattern=r"^[0-9]{18}$")]  # its declaration no.
+    linked_entry_id: EntryId  # its declaration no.
     supervision_mode: Annotated[str, Field(pattern=r"^(5000|0110|5034)$")] = "5000"
     transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "Y"
     exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]
@@ -163,9 +164,9 @@ class TransferDraft(_Model):
     in list (InvtType 6); both sides are posted at once or neither is."""
 
     transfer_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,36}$")]
-    from_book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    to_book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    from_book_no: ZoneBookNo
+    to_book_no: ZoneBookNo
+    declarant_code: CustomsCode
     supervision_mode: Annotated[str, Field(pattern=r"^[0-9]{4}$")] = "5034"
     lines: Annotated[tuple[TransferLine, ...], Field(min_length=1, max_length=1000)]
     filed_by: Code
@@ -226,8 +227,8 @@ class DomesticSaleDraft(_Model):
 
     kind: Literal["domestic_sale"] = "domestic_sale"
     inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^H[0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    book_no: ProcessingBookNo
+    declarant_code: CustomsCode
     buyer: Code  # the domestic consignee (境内收货人)
     supervision_mode: Annotated[str, Field(pattern=r"^(0110|5000|5015|5034)$")] = "0110"
     transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "Y"
@@ -313,7 +314,7 @@ class WorkOrderDraft(_Model):
     """A bonded processing work order (保税加工工单), filed when the run is done."""
 
     work_order_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^H[0-9]{11}$")]  # processing books only
+    book_no: ProcessingBookNo  # processing books only
     produced_on: dt.date
     finished: OutputLot
     defective: OutputLot | None = None  # same finished item, a lot of its own
