@@ -42,6 +42,7 @@ async def _principal(
             "unauthenticated",
             "send a token: Authorization: Bearer bf_...",
             code="unauthenticated",
+            field="authorization",
             headers=UNAUTHENTICATED,
         )
     principal = await run_in_threadpool(services.access.authenticate, credentials.credentials)
@@ -51,6 +52,7 @@ async def _principal(
             "unauthenticated",
             "the token is unknown, revoked or its user disabled",
             code="unauthenticated",
+            field="authorization",
             headers=UNAUTHENTICATED,
         )
     return principal
@@ -60,7 +62,7 @@ CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 
 
 def forbidden(detail: str) -> Problem:
-    return Problem(403, "forbidden", detail, code="forbidden")
+    return Problem(403, "forbidden", detail, code="forbidden", field="role")
 
 
 async def _actor(principal: CurrentPrincipal) -> Principal:

@@ -345,6 +345,15 @@ class Decision(_Model):
     reason: Reason
 
 
+class Refusal(_Model):
+    """Why a workflow refused a decision, as data (an ApplicationError's detail): the
+    field, named relative to the decision's payload (which is the request body plus
+    ``role``; ``stage`` when the moment is wrong), and the reason in words."""
+
+    field: Annotated[str, Field(min_length=1, max_length=200)]
+    reason: Annotated[str, Field(min_length=1)]
+
+
 class Correction(_Model):
     """The filer's corrected draft after customs returned the list."""
 
