@@ -19,7 +19,14 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.errors import BondflowError
-from schemas.lifecycle import EntryDraft, EntryLine, ExportDraft, SecondLineEntryDraft, Vehicle
+from schemas.lifecycle import (
+    DocumentNo,
+    EntryDraft,
+    EntryLine,
+    ExportDraft,
+    SecondLineEntryDraft,
+    Vehicle,
+)
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import ImpExp
 from schemas.messages.declaration import DeclarationMessage
@@ -107,7 +114,7 @@ class ListExtras(BaseModel):
     arrival_date: dt.date | None = None  # entries: when the conveyance arrived
     train: Annotated[str, Field(min_length=1, max_length=64)] | None = None  # exports
     # A second-line entry from a declaration: the zone enterprise's own number.
-    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")] | None = None
+    inner_no: DocumentNo | None = None
 
     def vehicle(self) -> Vehicle:
         return Vehicle(
