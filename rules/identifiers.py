@@ -43,7 +43,7 @@ CUSTOMS_CODE: Final = IdentifierRule(
 CREDIT_CODE: Final = IdentifierRule(
     "a unified social credit code (统一社会信用代码)",
     r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",
-    "18 characters of GB 32100 (digits and capitals without I, O, Z, S, V), "
+    "18 characters of GB 32100: digits and capitals (no I, O, Z, S, V), "
     "the 3rd to 8th an administrative division code",
 )
 CUSTOMS_DISTRICT: Final = IdentifierRule(
