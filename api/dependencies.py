@@ -12,6 +12,7 @@ from access import Principal
 from api.problems import Problem
 from api.services import Services
 from schemas.access import UserRole
+from schemas.wording import with_article
 
 # Shown as "Authorize" in /docs: paste a token from `bondflow users create`.
 _bearer = HTTPBearer(
@@ -41,6 +42,7 @@ async def _principal(
             "unauthenticated",
             "send a token: Authorization: Bearer bf_...",
             code="unauthenticated",
+            field="authorization",
             headers=UNAUTHENTICATED,
         )
     principal = await run_in_threadpool(services.access.authenticate, credentials.credentials)
@@ -50,6 +52,7 @@ async def _principal(
             "unauthenticated",
             "the token is unknown, revoked or its user disabled",
             code="unauthenticated",
+            field="authorization",
             headers=UNAUTHENTICATED,
         )
     return principal
@@ -58,19 +61,14 @@ async def _principal(
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
 
 
-def a_role(role: UserRole) -> str:
-    """The role with its article: "a filer", "an auditor", "an admin"."""
-    return f"{'an' if role.value[0] in 'aeiou' else 'a'} {role.value}"
-
-
-def forbidden(detail: str, field: str | None = None) -> Problem:
+def forbidden(detail: str, field: str = "role") -> Problem:
     return Problem(403, "forbidden", detail, code="forbidden", field=field)
 
 
 async def _actor(principal: CurrentPrincipal) -> Principal:
     """Someone who may act on lifecycles: a filer or a liaison (auditors only read)."""
     if principal.lifecycle_role is None:
-        raise forbidden(f"{a_role(principal.role)} reads; only filers and liaison staff act")
+        raise forbidden(f"{with_article(principal.role)} only reads; filers and liaison staff act")
     return principal
 
 
@@ -79,7 +77,9 @@ Actor = Annotated[Principal, Depends(_actor)]
 
 async def _filer(principal: CurrentPrincipal) -> Principal:
     if principal.role is not UserRole.FILER:
-        raise forbidden(f"only an enterprise's filer may do this, not {a_role(principal.role)}")
+        raise forbidden(
+            f"only an enterprise's filer may do this, not {with_article(principal.role)}"
+        )
     return principal
 
 
@@ -89,7 +89,7 @@ Filer = Annotated[Principal, Depends(_filer)]
 async def _book_keeper(principal: CurrentPrincipal) -> Principal:
     """Registers master data: an enterprise's filer (its own books) or an admin."""
     if principal.role not in (UserRole.FILER, UserRole.ADMIN):
-        raise forbidden(f"{a_role(principal.role)} may not register master data")
+        raise forbidden(f"{with_article(principal.role)} may not register master data")
     return principal
 
 
@@ -98,7 +98,7 @@ BookKeeper = Annotated[Principal, Depends(_book_keeper)]
 
 async def _admin(principal: CurrentPrincipal) -> Principal:
     if principal.role is not UserRole.ADMIN:
-        raise forbidden(f"only an admin may do this, not {a_role(principal.role)}")
+        raise forbidden(f"only an admin may do this, not {with_article(principal.role)}")
     return principal
 
 

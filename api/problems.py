@@ -4,7 +4,8 @@ for bad input the field (a JSON pointer-ish path) and the reason."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,6 +43,23 @@ class Problem(Exception):
         self.headers = headers
 
 
+# The field a problem names when its raiser named none: every 4xx says where to look.
+DEFAULT_FIELDS: dict[int, str] = {
+    400: "body",
+    401: "authorization",  # the Authorization header
+    403: "role",  # the token's user may not do this
+    404: "path",  # no such route (objects name their path parameter)
+    405: "method",
+    406: "accept",
+    409: "body",
+    411: "content-length",
+    413: "body",
+    415: "content-type",
+    422: "body",
+    429: "request",
+}
+
+
 def problem_response(
     status: int,
     title: str,
@@ -59,6 +77,8 @@ def problem_response(
         "status": status,
         "detail": detail,
     }
+    if field is None and 400 <= status < 500:
+        field = DEFAULT_FIELDS.get(status, "request")
     if field is not None:
         body["field"] = field
     if errors:
@@ -71,25 +91,73 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    # ("body", "lines", 0, "quantity") -> "lines[0].quantity"; the source part is dropped.
-    parts = list(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else list(loc)
+# --- field paths: one style, relative to the body the caller sent ----------------------
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """("lines", 0, "quantity") -> "lines[0].quantity"."""
     out = ""
-    for part in parts:
+    for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
-    return out or str(loc[0] if loc else "request")
+    return out
 
 
-def _invalid(found: Sequence[Any]) -> JSONResponse:
+def _location(loc: tuple[Any, ...]) -> str:
+    # ("body", "lines", 0, "quantity") -> "lines[0].quantity"; the source part is dropped.
+    parts = list(loc[1:]) if loc and loc[0] in ("body", "query", "path", "header") else list(loc)
+    return field_path(parts) or str(loc[0] if loc else "body")
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    """Pydantic's message in plain words ("Value error, " is pydantic's, not ours)."""
+    message = str(error.get("msg", "invalid"))
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _line_and_column(document: Any, offset: int) -> tuple[int, int] | None:
+    if isinstance(document, bytes):
+        document = document.decode("utf-8", errors="replace")
+    if not isinstance(document, str) or offset < 0:
+        return None
+    before = document[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _not_json(error: Mapping[str, Any], document: Any) -> JSONResponse:
+    """422 for a body that is not JSON at all: field "body", the position in words."""
+    loc = tuple(error.get("loc", ()))
+    offset = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else -1
+    why = str((error.get("ctx") or {}).get("error", "malformed")).rstrip(".")
+    where = _line_and_column(document, offset)
+    position = f" at line {where[0]}, column {where[1]} (character {offset + 1})" if where else ""
+    detail = f"the body is not valid JSON: {why[:1].lower()}{why[1:]}{position}"
+    extra: dict[str, Any] = {"line": where[0], "column": where[1]} if where else {}
+    return problem_response(
+        422,
+        "invalid request",
+        detail,
+        code="invalid_json",
+        field="body",
+        errors=[{"field": "body", "reason": detail}],
+        extra=extra or None,
+    )
+
+
+def _invalid(
+    found: Sequence[Any], where: Callable[[str], str] | None = None, document: Any = None
+) -> JSONResponse:
     """422 naming the first field and reason, with every error listed."""
+    for error in found:
+        if error.get("type") == "json_invalid":
+            return _not_json(error, document)
+    rename = where or (lambda field: field)
     errors = [
-        {"field": _location(tuple(e.get("loc", ()))), "reason": e.get("msg", "invalid")}
-        for e in found
+        {"field": rename(_location(tuple(e.get("loc", ())))), "reason": _reason(e)} for e in found
     ]
-    first = errors[0] if errors else {"field": "request", "reason": "invalid"}
+    first = errors[0] if errors else {"field": "body", "reason": "invalid"}
     return problem_response(
         422,
         "invalid request",
@@ -98,6 +166,36 @@ def _invalid(found: Sequence[Any]) -> JSONResponse:
         field=first["field"],
         errors=errors,
     )
+
+
+class InvalidPart(Exception):
+    """A model built from a part of the body failed; its fields are renamed to the
+    body's paths (raised by ``fields_under``)."""
+
+    def __init__(self, error: ValidationError, where: Callable[[str], str]) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.where = where
+
+
+@contextmanager
+def fields_under(where: Callable[[str], str]) -> Iterator[None]:
+    """Refusals raised inside name fields relative to a part of the request (a draft
+    inside a correction's body, an uploaded document's elements); ``where`` renames
+    them to the path in what the caller sent: the one place a part's path is mapped."""
+    try:
+        yield
+    except BondflowError as error:
+        if error.field:
+            error.field = where(error.field)
+        raise
+    except ValidationError as error:
+        raise InvalidPart(error, where) from None
+
+
+def under(prefix: str) -> Callable[[str], str]:
+    """Fields of the part at ``prefix`` of the body ("draft" -> "draft.book_no")."""
+    return lambda field: f"{prefix}.{field}" if field else prefix
 
 
 def install(app: FastAPI) -> None:
@@ -129,16 +227,28 @@ def install(app: FastAPI) -> None:
         # A model built inside an endpoint from valid parts (a draft from an upload).
         return _invalid(error.errors())
 
+    @app.exception_handler(InvalidPart)
+    async def _part(request: Request, error: InvalidPart) -> JSONResponse:
+        return _invalid(error.error.errors(), error.where)
+
     @app.exception_handler(RequestValidationError)
     async def _request(request: Request, error: RequestValidationError) -> JSONResponse:
-        return _invalid(error.errors())
+        return _invalid(error.errors(), document=error.body)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         detail = error.detail if isinstance(error.detail, str) else "error"
+        title = detail.lower()
+        if error.status_code == 404:
+            detail = f"no route {request.url.path}"
+        elif error.status_code == 405:
+            allowed = (error.headers or {}).get("allow") or (error.headers or {}).get("Allow")
+            detail = f"{request.method} is not a method of {request.url.path}" + (
+                f" (it takes {allowed})" if allowed else ""
+            )
         return problem_response(
             error.status_code,
-            detail,
+            title,
             detail,
             code=f"http_{error.status_code}",
             headers=dict(error.headers or {}),

@@ -23,4 +23,6 @@ async def body_within(request: Request, limit: int) -> bytes:
 
 
 def too_large(limit: int) -> Problem:
-    return Problem(413, "too large", f"the upload is over {limit} bytes", code="too_large")
+    return Problem(
+        413, "too large", f"the upload is over {limit} bytes", code="too_large", field="body"
+    )

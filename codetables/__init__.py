@@ -2,8 +2,9 @@
 
 Supervision modes (监管方式), transport modes (运输方式), units (计量单位), currencies
 (币制), countries (国别/地区), customs districts (关区代码), duty treatments (征免方式),
-declaration channel codes (通道/状态) and incoterms (成交方式) change with time, so each
-entry carries an effective-from date and an optional effective-to date. The tables are
+declaration channel codes (通道/状态), incoterms (成交方式) and book types (手册/账册类型,
+the first letter of a book number) change with time, so each entry carries an
+effective-from date and an optional effective-to date. The tables are
 CSV files in ``codetables/data`` (see its README.md); a deployment may load its own
 edited copy with ``CodeTables.load(directory)``.
 """

@@ -70,6 +70,15 @@ _DEC_LINE = (
 )
 
 
+# Book numbers (备案号) of heads: their first letter is a book type (book_type table).
+_BOOKS = (
+    ("PutrecNo", "putrec_no"),
+    ("RltPutrecNo", "rlt_putrec_no"),
+    ("AreainOriactNo", "areain_oriact_no"),
+    ("ManualNo", "manual_no"),
+)
+
+
 def _fields(message: Checked) -> Iterator[tuple[str, str, str]]:
     """(table, code, path) of every coded field that is set."""
     groups: list[tuple[str, object, tuple[tuple[str, str, str], ...]]] = []
@@ -96,6 +105,10 @@ def _fields(message: Checked) -> Iterator[tuple[str, str, str]]:
             code = getattr(part, attribute)
             if code is not None:
                 yield table, str(code), f"{prefix}/{element}"
+        for element, attribute in _BOOKS:
+            book_no = getattr(part, attribute, None)
+            if book_no is not None:  # the type letter of a book number (备案号)
+                yield "book_type", str(book_no)[0], f"{prefix}/{element}"
 
 
 def code_problems(message: Checked, tables: CodeTables, *, on: dt.date) -> list[CodeProblem]:

@@ -76,6 +76,7 @@ TABLE_SPECS: Final[Mapping[str, TableSpec]] = MappingProxyType(
             _spec("duty_treatment", "征免方式", "duty treatment", r"[0-9]", "1 digit"),
             _spec("channel", "报关单通道/状态", "declaration channel", r"[A-Z]", "1 capital"),
             _spec("incoterm", "成交方式", "incoterm (terms of delivery)", r"[0-9]", "1 digit"),
+            _spec("book_type", "手册/账册类型", "book or manual type", r"[A-Z]", "1 capital"),
         )
     }
 )

@@ -31,6 +31,7 @@ from schemas.customs import (
     SubmissionView,
 )
 from schemas.errors import NotFound
+from schemas.wording import with_article
 
 T = TypeVar("T")
 
@@ -88,7 +89,7 @@ class CustomsRecords:
     def _same_document(row: CustomsDocument, identity: Identity, workflow_id: str | None) -> None:
         if row.kind != identity.kind.value or row.enterprise_code != identity.enterprise_code:
             raise DocumentConflict(
-                f"enterprise number {identity.inner_no} already belongs to a {row.kind}"
+                f"enterprise number {identity.inner_no} already belongs to {with_article(row.kind)}"
                 f" of {row.enterprise_code}",
                 field="inner_no",
             )

@@ -12,16 +12,85 @@ lot defaults to ``<inner no>-<line no>`` (entries) and must be named for exports
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.errors import BondflowError
-from schemas.lifecycle import EntryDraft, EntryLine, ExportDraft, SecondLineEntryDraft, Vehicle
+from schemas.lifecycle import (
+    DocumentNo,
+    EntryDraft,
+    EntryLine,
+    ExportDraft,
+    SecondLineEntryDraft,
+    Vehicle,
+)
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import ImpExp
 from schemas.messages.declaration import DeclarationMessage
+
+LIST_HEAD = "InvtMessage/InvtHeadType"
+LIST_LINE = "InvtMessage/InvtListType"
+DEC_HEAD = "DecMessage/DecHead"
+DEC_LINE = "DecMessage/DecLists/DecList"
+
+# Where each draft field came from: the element of the upload, or the query parameter.
+_FROM_LIST_HEAD = {
+    "inner_no": "EtpsInnerInvtNo",
+    "book_no": "PutrecNo",
+    "declarant_code": "DclEtpsno",
+    "supervision_mode": "SupvModecd",
+    "transport_mode": "TrspModecd",
+    "departure_country": "StshipTrsarvNatcd",
+    "destination_country": "StshipTrsarvNatcd",
+    "remark": "Rmk",
+}
+_FROM_LIST_LINE = {
+    "item_no": "PutrecSeqno",
+    "quantity": "DclQty",
+    "unit_price": "DclUprcAmt",
+    "currency": "DclCurrcd",
+    "origin_country": "Natcd",
+    "gross_weight": "GrossWt",
+    "net_weight": "NetWt",
+}
+_FROM_DEC_HEAD = {
+    "book_no": "ManualNo",
+    "linked_entry_id": "EntryId",
+    "supplier": "TradeName",
+    "transport_mode": "TrafMode",
+}
+_FROM_DEC_LINE = {
+    "item_no": "ContrItem",
+    "quantity": "GQty",
+    "unit_price": "DeclPrice",
+    "currency": "TradeCurr",
+    "origin_country": "OriginCountry",
+}
+_LINE_FIELD = re.compile(r"lines\[(\d+)\]\.(\w+)")
+
+
+def upload_path(field: str, *, declaration: bool) -> str:
+    """The place in the upload a draft field came from: an element path
+    (``book_no`` -> ``InvtMessage/InvtHeadType/PutrecNo``, ``lines[2].quantity`` ->
+    ``InvtMessage/InvtListType[3]/DclQty``) or the query parameter that gave it
+    (``lines[0].location`` -> ``location``, ``vehicle.vehicle_no`` -> ``vehicle_no``)."""
+    head, line_element, head_fields, line_fields = (
+        (DEC_HEAD, DEC_LINE, _FROM_DEC_HEAD, _FROM_DEC_LINE)
+        if declaration
+        else (LIST_HEAD, LIST_LINE, _FROM_LIST_HEAD, _FROM_LIST_LINE)
+    )
+    if field in head_fields:
+        return f"{head}/{head_fields[field]}"
+    line = _LINE_FIELD.fullmatch(field)
+    if line is not None:
+        index, name = int(line.group(1)), line.group(2)
+        if name in line_fields:
+            return f"{line_element}[{index + 1}]/{line_fields[name]}"
+        return name  # lot_no, location: query parameters
+    return field.removeprefix("vehicle.")
 
 
 class NotAFiling(BondflowError):
@@ -45,7 +114,7 @@ class ListExtras(BaseModel):
     arrival_date: dt.date | None = None  # entries: when the conveyance arrived
     train: Annotated[str, Field(min_length=1, max_length=64)] | None = None  # exports
     # A second-line entry from a declaration: the zone enterprise's own number.
-    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")] | None = None
+    inner_no: DocumentNo | None = None
 
     def vehicle(self) -> Vehicle:
         return Vehicle(
@@ -62,13 +131,13 @@ def draft_from_list(
     if head.invt_type != "0":
         raise NotAFiling(
             f"InvtType {head.invt_type}: only ordinary lists (0) are filed by upload",
-            field="InvtHeadType.InvtType",
+            field=f"{LIST_HEAD}/InvtType",
         )
     inner = head.etps_inner_invt_no
     lines = []
     for line in upload.message.lines:
         if extras.lot_no is None and head.impexp_markcd is ImpExp.EXPORT:
-            raise NotAFiling("lot_no: an export names the lot its goods leave from", field="lot_no")
+            raise NotAFiling("an export names the lot its goods leave from", field="lot_no")
         lines.append(
             EntryLine(
                 item_no=line.putrec_seqno,
@@ -96,15 +165,13 @@ def draft_from_list(
     }
     if head.impexp_markcd is ImpExp.IMPORT:
         if extras.arrival_date is None:
-            raise NotAFiling(
-                "arrival_date: an entry says when the conveyance arrived", field="arrival_date"
-            )
+            raise NotAFiling("an entry says when the conveyance arrived", field="arrival_date")
         return EntryDraft.model_validate(
             common
             | {"departure_country": head.stship_trsarv_natcd, "arrival_date": extras.arrival_date}
         )
     if extras.train is None:
-        raise NotAFiling("train: an export names the train or conveyance", field="train")
+        raise NotAFiling("an export names the train or conveyance", field="train")
     return ExportDraft.model_validate(
         common | {"destination_country": head.stship_trsarv_natcd, "train": extras.train}
     )
@@ -122,22 +189,21 @@ def draft_from_declaration(
     head = message.head
     if head.entry_id is None:
         raise NotAFiling(
-            "EntryId: a second-line entry refers to a declaration customs has numbered",
-            field="DecHead.EntryId",
+            "a second-line entry refers to a declaration customs has numbered",
+            field=f"{DEC_HEAD}/EntryId",
         )
     if head.manual_no is None:
         raise NotAFiling(
-            "ManualNo: the declaration names the zone book the goods go into",
-            field="DecHead.ManualNo",
+            "the declaration names the zone book the goods go into", field=f"{DEC_HEAD}/ManualNo"
         )
     if extras.inner_no is None:
-        raise NotAFiling("inner_no: the enterprise's own number of the list", field="inner_no")
+        raise NotAFiling("the enterprise's own number of the list is needed", field="inner_no")
     lines = []
     for index, line in enumerate(message.lines):
         if line.contr_item is None:
             raise NotAFiling(
-                f"ContrItem: line {line.g_no} names no book item",
-                field=f"DecLists.DecList[{index}].ContrItem",
+                f"line {line.g_no} names no book item",
+                field=f"{DEC_LINE}[{index + 1}]/ContrItem",
             )
         lines.append(
             EntryLine(

@@ -34,21 +34,29 @@ class Kind:
     draft: type[BaseModel]
     start_input: Callable[[Any], BaseModel]
 
+    def number_field(self, draft: Any) -> str:
+        """The draft's field holding its business number (refusals name it)."""
+        if isinstance(draft, TransferDraft):
+            return "transfer_no"
+        if isinstance(draft, WorkOrderDraft):
+            return "work_order_no"
+        return "inner_no"
+
     def number(self, draft: Any) -> str:
         """The business number: the enterprise's own number of the document."""
-        if isinstance(draft, TransferDraft):
-            return draft.transfer_no
-        if isinstance(draft, WorkOrderDraft):
-            return draft.work_order_no
-        number: str = draft.inner_no
+        number: str = getattr(draft, self.number_field(draft))
         return number
+
+    def book_fields(self, draft: Any) -> tuple[str, str | None]:
+        """The draft's fields naming (the book, the partner's book for a transfer)."""
+        if isinstance(draft, TransferDraft):
+            return "from_book_no", "to_book_no"
+        return "book_no", None
 
     def books(self, draft: Any) -> tuple[str, str | None]:
         """(the book, the partner's book for a transfer)."""
-        if isinstance(draft, TransferDraft):
-            return draft.from_book_no, draft.to_book_no
-        book: str = draft.book_no
-        return book, None
+        own, partner = self.book_fields(draft)
+        return getattr(draft, own), getattr(draft, partner) if partner else None
 
     def workflow_id(self, draft: Any) -> str:
         return f"{self.prefix}-{self.number(draft)}"

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client, WorkflowUpdateFailedError
@@ -31,7 +31,8 @@ from lifecycles import repository
 from lifecycles.kinds import KINDS
 from masterdata import MasterData
 from schemas.errors import BondflowError, Conflict, NotFound
-from schemas.lifecycle import Lifecycle, LifecycleStatus, Role
+from schemas.lifecycle import Lifecycle, LifecycleStatus, Refusal, Role
+from schemas.wording import with_article
 
 TEMPORAL_TIMEOUT = 10.0  # seconds: a status read or a decision never hangs the API
 
@@ -97,13 +98,13 @@ class LifecycleService:
         """Record whose it is, then start its workflow; a failed start leaves no row."""
         kind = KINDS[lifecycle]
         draft = draft.model_copy(update={"filed_by": principal.name})
+        # Refusals name the draft's fields (the filing route's body is the draft).
         book_no, partner_book_no = kind.books(draft)
-        owner = await run_in_threadpool(self._owner, principal, book_no, "draft.book_no")
+        book_field, partner_field = kind.book_fields(draft)
+        owner = await run_in_threadpool(self._owner, principal, book_no, book_field)
         partner = None
-        if partner_book_no is not None:
-            partner = await run_in_threadpool(
-                self._owner, None, partner_book_no, "draft.to_book_no"
-            )
+        if partner_book_no is not None and partner_field is not None:
+            partner = await run_in_threadpool(self._owner, None, partner_book_no, partner_field)
         row = LifecycleRow(
             workflow_id=kind.workflow_id(draft),
             lifecycle=lifecycle.value,
@@ -115,7 +116,7 @@ class LifecycleService:
             filed_by=principal.name,
             started_at=_now(),
         )
-        await run_in_threadpool(self._insert, row)
+        await run_in_threadpool(self._insert, row, kind.number_field(draft))
         try:
             client = await self._client()
             await asyncio.wait_for(
@@ -136,7 +137,7 @@ class LifecycleService:
                 raise Conflict(
                     f"a workflow {row.workflow_id} exists in Temporal that bondflow did not"
                     " file here",
-                    field="draft",
+                    field=kind.number_field(draft),
                 ) from None
         except (RPCError, TimeoutError, OSError, RuntimeError) as error:
             await run_in_threadpool(self._delete, row.workflow_id)
@@ -157,16 +158,17 @@ class LifecycleService:
             raise NotFound(f"no account book {book_no}", field=field)
         return owner
 
-    def _insert(self, row: LifecycleRow) -> None:
+    def _insert(self, row: LifecycleRow, number_field: str) -> None:
         """Record the lifecycle; the same number twice (even from two requests at
         once: the unique constraint decides) is a conflict."""
         try:
             with self.db.transaction() as session:
                 session.add(row)
         except IntegrityError:
+            lifecycle = Lifecycle(row.lifecycle).value.replace("_", " ")
             raise Conflict(
-                f"a {row.lifecycle} numbered {row.business_no} is already filed",
-                field="draft",
+                f"{with_article(lifecycle)} numbered {row.business_no} is already filed",
+                field=number_field,
             ) from None
 
     def _delete(self, workflow_id: str) -> None:
@@ -278,14 +280,26 @@ class LifecycleService:
 
 
 def _refusal(error: WorkflowUpdateFailedError) -> Refused:
+    """The workflow's refusal as a problem. Its field is data (``Refusal`` in the
+    error's details), named relative to the update's payload, which is the body the
+    caller sent plus who they are (``role``): it passes through as it is."""
     cause = error.cause
-    message = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
-    field, _, reason = message.partition(": ")
-    if not reason:
-        field, reason = "decision", message
-    refused = Refused(reason, field=field)
-    if field == "role":
+    refusal = _refusal_of(cause) if isinstance(cause, ApplicationError) else None
+    if refusal is None:
+        message = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
+        refusal = Refusal(field="body", reason=message)
+    refused = Refused(refusal.reason, field=refusal.field)
+    if refusal.field == "role":
         refused.status = 403
-    if field == "stage":
+    if refusal.field == "stage":
         refused.code = "wrong_stage"
     return refused
+
+
+def _refusal_of(error: ApplicationError) -> Refusal | None:
+    for detail in error.details:
+        try:
+            return Refusal.model_validate(detail)
+        except ValidationError:
+            continue
+    return None

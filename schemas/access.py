@@ -8,7 +8,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-EnterpriseCode = Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+from schemas.identifiers import CustomsCode
+from schemas.wording import with_article
+
+EnterpriseCode = CustomsCode
 
 
 class UserRole(StrEnum):
@@ -32,7 +35,7 @@ class UserIn(BaseModel):
         if self.role is UserRole.FILER and count != 1:
             raise ValueError("enterprises: a filer belongs to exactly one enterprise")
         if self.role in (UserRole.LIAISON, UserRole.ADMIN) and count:
-            raise ValueError(f"enterprises: a {self.role.value} sees every enterprise")
+            raise ValueError(f"enterprises: {with_article(self.role)} sees every enterprise")
         return self
 
 

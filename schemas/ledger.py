@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from schemas.codes import CustomsStatus, DocumentType, Operation, OutsideKind, Phase
 from schemas.masterdata import BookNo, Code, UnitCode
+from schemas.messages.fields import Currency
 from schemas.quantities import Amount, NonNegativeQuantity, PositiveQuantity
 
 ClientId = Annotated[
@@ -78,7 +79,7 @@ class Leg(_Model):
     source: AccountRef
     destination: AccountRef
     amount: Amount | None = Field(default=None, description="value of the goods moved")
-    currency: Annotated[str, Field(pattern=r"^[0-9]{3}$")] | None = None
+    currency: Currency | None = None
 
     @model_validator(mode="after")
     def _distinct(self) -> Leg:

@@ -15,11 +15,16 @@ from pydantic import AwareDatetime, ConfigDict, Discriminator, Field, Tag, compu
 
 from rules.late_fees import is_waived
 from schemas.derived import ReadsBackComputedFields
+from schemas.identifiers import CustomsCode, EntryId, ProcessingBookNo, ZoneBookNo
 from schemas.ledger import LineageInput, LotRef
+from schemas.messages.fields import Country, Currency, SupervisionMode, TransportMode
 from schemas.quantities import Amount, NonNegativeQuantity, PositiveQuantity
 
 Code = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
+DocumentNo = Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
+"""The enterprise's own number of a list or work order (企业内部编号): the business
+number of a lifecycle, part of its workflow id."""
 
 
 class _Model(ReadsBackComputedFields):
@@ -74,8 +79,8 @@ class EntryLine(_Model):
     location: Code
     quantity: PositiveQuantity  # in the item's declared unit
     unit_price: Annotated[Decimal, Field(gt=0, decimal_places=4)]
-    currency: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
-    origin_country: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    currency: Currency
+    origin_country: Country
     gross_weight: NonNegativeQuantity
     net_weight: NonNegativeQuantity
 
@@ -93,12 +98,12 @@ class EntryDraft(_Model):
     """A first-line entry as the filer drafts it (一线进境核注清单草稿)."""
 
     kind: Literal["entry"] = "entry"
-    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]  # 申报企业 (agent)
+    inner_no: DocumentNo
+    book_no: ZoneBookNo
+    declarant_code: CustomsCode  # 申报企业 (agent)
     supervision_mode: Annotated[str, Field(pattern=r"^(5034|5015|5014)$")]
-    transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "3"
-    departure_country: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    transport_mode: TransportMode = "3"
+    departure_country: Country
     arrival_date: dt.date  # conveyance arrival (运抵): the 14-day clock starts here
     exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]  # CNY per unit
     lines: Annotated[tuple[EntryLine, ...], Field(min_length=1, max_length=1000)]
@@ -112,12 +117,12 @@ class ExportDraft(_Model):
     leave the zone for abroad, e.g. PV modules on a China-Europe train."""
 
     kind: Literal["export"] = "export"
-    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    inner_no: DocumentNo
+    book_no: ZoneBookNo
+    declarant_code: CustomsCode
     supervision_mode: Annotated[str, Field(pattern=r"^(5034|5015|5014|0110)$")]
-    transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "3"
-    destination_country: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    transport_mode: TransportMode = "3"
+    destination_country: Country
     train: Annotated[str, Field(min_length=1, max_length=64)]  # the named train (运输工具)
     exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]
     lines: Annotated[tuple[EntryLine, ...], Field(min_length=1, max_length=1000)]
@@ -132,13 +137,13 @@ class SecondLineEntryDraft(_Model):
     is not bonded (非保税)."""
 
     kind: Literal["second_line_entry"] = "second_line_entry"
-    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    inner_no: DocumentNo
+    book_no: ZoneBookNo
+    declarant_code: CustomsCode
     supplier: Code  # the domestic party (境内发货人) who files the linked declaration
-    linked_entry_id: Annotated[str, Field(pattern=r"^[0-9]{18}$")]  # its declaration no.
+    linked_entry_id: EntryId  # its declaration no.
     supervision_mode: Annotated[str, Field(pattern=r"^(5000|0110|5034)$")] = "5000"
-    transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "Y"
+    transport_mode: TransportMode = "Y"
     exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]
     lines: Annotated[tuple[EntryLine, ...], Field(min_length=1, max_length=1000)]
     vehicle: Vehicle
@@ -157,7 +162,7 @@ class TransferLine(_Model):
     to_location: Code
     quantity: PositiveQuantity
     unit_price: Annotated[Decimal, Field(gt=0, decimal_places=4)]
-    currency: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    currency: Currency
 
 
 class TransferDraft(_Model):
@@ -165,10 +170,10 @@ class TransferDraft(_Model):
     in list (InvtType 6); both sides are posted at once or neither is."""
 
     transfer_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,36}$")]
-    from_book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    to_book_no: Annotated[str, Field(pattern=r"^[HT][0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
-    supervision_mode: Annotated[str, Field(pattern=r"^[0-9]{4}$")] = "5034"
+    from_book_no: ZoneBookNo
+    to_book_no: ZoneBookNo
+    declarant_code: CustomsCode
+    supervision_mode: SupervisionMode = "5034"
     lines: Annotated[tuple[TransferLine, ...], Field(min_length=1, max_length=1000)]
     filed_by: Code
 
@@ -217,7 +222,7 @@ class MaterialValue(_Model):
 
     item_no: Annotated[int, Field(ge=1)]
     unit_price: Annotated[Decimal, Field(gt=0, decimal_places=4)]
-    currency: Annotated[str, Field(pattern=r"^[0-9]{3}$")]
+    currency: Currency
 
 
 class DomesticSaleDraft(_Model):
@@ -227,12 +232,12 @@ class DomesticSaleDraft(_Model):
     goods consumed or on the finished goods; both are computed and shown."""
 
     kind: Literal["domestic_sale"] = "domestic_sale"
-    inner_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^H[0-9]{11}$")]
-    declarant_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
+    inner_no: DocumentNo
+    book_no: ProcessingBookNo
+    declarant_code: CustomsCode
     buyer: Code  # the domestic consignee (境内收货人)
     supervision_mode: Annotated[str, Field(pattern=r"^(0110|5000|5015|5034)$")] = "0110"
-    transport_mode: Annotated[str, Field(pattern=r"^[0-9A-Z]$")] = "Y"
+    transport_mode: TransportMode = "Y"
     exchange_rate: Annotated[Decimal, Field(gt=0, decimal_places=6)]
     lines: Annotated[tuple[EntryLine, ...], Field(min_length=1, max_length=50)]
     material_values: tuple[MaterialValue, ...] = ()
@@ -318,8 +323,8 @@ class OutputLot(_Model):
 class WorkOrderDraft(_Model):
     """A bonded processing work order (保税加工工单), filed when the run is done."""
 
-    work_order_no: Annotated[str, Field(pattern=r"^[0-9A-Za-z_\-]{1,40}$")]
-    book_no: Annotated[str, Field(pattern=r"^H[0-9]{11}$")]  # processing books only
+    work_order_no: DocumentNo
+    book_no: ProcessingBookNo  # processing books only
     produced_on: dt.date
     finished: OutputLot
     defective: OutputLot | None = None  # same finished item, a lot of its own
@@ -348,6 +353,15 @@ class Decision(_Model):
     actor: Code
     role: Role
     reason: Reason
+
+
+class Refusal(_Model):
+    """Why a workflow refused a decision, as data (an ApplicationError's detail): the
+    field, named relative to the decision's payload (which is the request body plus
+    ``role``; ``stage`` when the moment is wrong), and the reason in words."""
+
+    field: Annotated[str, Field(min_length=1, max_length=200)]
+    reason: Annotated[str, Field(min_length=1)]
 
 
 class Correction(_Model):

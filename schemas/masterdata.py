@@ -7,18 +7,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rules.credit_code import validate_credit_code
-from rules.identifiers import validate_book_no, validate_customs_code, validate_hs_code
 from rules.norms import check_norm
 from schemas.codes import BookType, EnterpriseRole, LocationKind
+from schemas.identifiers import CheckedCreditCode, CustomsCode, CustomsDistrict, HsCode, ZoneBookNo
 from schemas.quantities import Factor
 
-CustomsCode = Annotated[str, AfterValidator(validate_customs_code)]
-CreditCode = Annotated[str, AfterValidator(validate_credit_code)]
-HsCode = Annotated[str, AfterValidator(validate_hs_code)]
-BookNo = Annotated[str, AfterValidator(validate_book_no)]
+CreditCode = CheckedCreditCode
+BookNo = ZoneBookNo  # master data holds the books the zone engine keeps
 UnitCode = Annotated[str, Field(pattern=r"^[0-9]{3}$", description="3-digit customs unit code")]
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z_.\-/]+$")]
 
@@ -37,14 +34,24 @@ class EnterpriseIn(_Model):
 
 
 class AccountBookIn(_Model):
-    """An account book (账册): H for processing trade, T for logistics."""
+    """An account book (账册) of a zone enterprise: H for processing, T for logistics.
+
+    The book number's first letter is its type and must be the ``book_type``: the
+    engine branches on it (norms and work orders for H, storage only for T). A B, C
+    or E number (来料/进料加工手册, 电子账册) is a valid book number, and a list may
+    name one as its related book, but it is not registered here: such manuals and
+    books belong to processing-trade enterprises outside the special zones, whose
+    movements are not bonded-zone stock and whose rules (manual write-off, deep
+    processing transfers) the zone engine does not implement. Registering one would
+    let lists be filed against rules it does not keep.
+    """
 
     book_no: BookNo
     book_type: BookType
     enterprise_customs_code: CustomsCode
     valid_from: dt.date
     valid_to: dt.date
-    customs_district: Annotated[str, Field(pattern=r"^[0-9]{4}$")]
+    customs_district: CustomsDistrict
 
     @model_validator(mode="after")
     def _consistent(self) -> AccountBookIn:

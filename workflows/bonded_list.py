@@ -25,7 +25,6 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from rules.gate_weight import check_weight
@@ -65,7 +64,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.messages.fields import DOCUMENT_ZONE
     from workflows import search
 
-from workflows.record import Cancelled, SignedOff
+from workflows.record import Cancelled, SignedOff, refused
 
 T = TypeVar("T")
 Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
@@ -589,12 +588,9 @@ class BondedListLifecycle(SignedOff):
     def _can_correct(self, correction: Correction) -> None:
         self._require(correction.role, {Role.FILER}, "correct", {Stage.RETURNED})
         if correction.draft.inner_no != self.draft.inner_no:
-            raise ApplicationError(
-                f"draft.inner_no: a correction keeps the number {self.draft.inner_no}",
-                type="Refused",
-            )
+            raise refused("draft.inner_no", f"a correction keeps the number {self.draft.inner_no}")
         if self._reservation is not None and correction.draft.book_no != self.draft.book_no:
-            raise ApplicationError("draft.book_no: a declared list keeps its book", type="Refused")
+            raise refused("draft.book_no", "a declared list keeps its book")
 
     @workflow.update(name="record_inspection")
     def record_inspection(self, result: InspectionResult) -> LifecycleStatus:
@@ -616,9 +612,7 @@ class BondedListLifecycle(SignedOff):
             payment.role, {Role.FILER, Role.LIAISON}, "confirm a payment", {Stage.AWAITING_PAYMENT}
         )
         if payment.amount != self._owed():
-            raise ApplicationError(
-                f"amount: {payment.amount} paid, {self._owed()} payable", type="Refused"
-            )
+            raise refused("amount", f"{payment.amount} paid, {self._owed()} payable")
 
     @workflow.update(name="correct_vehicle")
     def correct_vehicle(self, correction: VehicleCorrection) -> LifecycleStatus:
@@ -633,9 +627,7 @@ class BondedListLifecycle(SignedOff):
         if correction.vehicle == self.draft.vehicle:
             # The same pass again would be the same file: the exchange takes it as a
             # repeat and customs never answers.
-            raise ApplicationError(
-                "vehicle: unchanged; customs returned the pass for this vehicle", type="Refused"
-            )
+            raise refused("vehicle", "unchanged; customs returned the pass for this vehicle")
 
     @workflow.update(name="decide_weight")
     def decide_weight(self, decision: WeightDecision) -> LifecycleStatus:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import (
@@ -33,7 +32,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import search
 
-from workflows.record import LifecycleRecord
+from workflows.record import LifecycleRecord, refused
 
 NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
     Stage.VALIDATING: ("checking the work order against the norms", Role.SYSTEM),
@@ -181,10 +180,7 @@ class WorkOrderWorkflow(LifecycleRecord):
     def _can_correct(self, correction: WorkOrderCorrection) -> None:
         self._require(correction.role, {Role.FILER}, "correct", {Stage.RETURNED})
         if correction.draft.work_order_no != self.draft.work_order_no:
-            raise ApplicationError(
-                f"draft.work_order_no: a correction keeps {self.draft.work_order_no}",
-                type="Refused",
-            )
+            raise refused("draft.work_order_no", f"a correction keeps {self.draft.work_order_no}")
 
     @workflow.query(name="status")
     def status(self) -> LifecycleStatus:

@@ -21,12 +21,23 @@ with workflow.unsafe.imports_passed_through():
         Lifecycle,
         LifecycleStatus,
         ReceiptSignal,
+        Refusal,
         Role,
         Stage,
         TimelineEntry,
     )
+    from schemas.wording import with_article
 
 T = TypeVar("T")
+
+
+def refused(field: str, reason: str) -> ApplicationError:
+    """A decision refused (an update's validator): the field is data in the details
+    (``Refusal``), named relative to the decision, so the API maps no text."""
+    return ApplicationError(
+        f"{field}: {reason}", Refusal(field=field, reason=reason).model_dump(), type="Refused"
+    )
+
 
 # Short enough that an activity lost with a crashed worker is retried within
 # seconds; long enough for a 1,000-line list on a slow database.
@@ -97,13 +108,13 @@ class LifecycleRecord:
     ) -> None:
         """Refuse (an update's validator) a decision in the wrong role or stage."""
         if role not in roles:
-            allowed = " or ".join(sorted(r.value for r in roles))
-            raise ApplicationError(f"role: only a {allowed} may {action}", type="Refused")
+            allowed = " or ".join(with_article(r) for r in sorted(roles))
+            raise refused("role", f"only {allowed} may {action}")
         if self._stage not in stages:
-            raise ApplicationError(
-                f"stage: cannot {action} while {self._stage.value}"
+            raise refused(
+                "stage",
+                f"cannot {action} while {self._stage.value}"
                 f" (waiting for {self.NEXT_STEP[self._stage][0]})",
-                type="Refused",
             )
 
     def _next_step(self) -> tuple[str, Role | None]:

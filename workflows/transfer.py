@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from customs.drafting import transfer_inner_no
@@ -42,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows import search
 
-from workflows.record import Cancelled, SignedOff
+from workflows.record import Cancelled, SignedOff, refused
 
 Side = Literal["out", "in"]
 SIDES: tuple[Side, Side] = ("out", "in")
@@ -326,18 +325,16 @@ class TransferWorkflow(SignedOff):
         new, old = correction.draft, self.draft
         for name in ("transfer_no", "from_book_no", "to_book_no"):
             if self._filed and getattr(new, name) != getattr(old, name):
-                raise ApplicationError(
-                    f"draft.{name}: a filed transfer keeps {getattr(old, name)}", type="Refused"
-                )
+                raise refused(f"draft.{name}", f"a filed transfer keeps {getattr(old, name)}")
         out_no = self._list_numbers.get("out")
         if out_no is None:
             return
         giving = [line.model_dump(exclude=RECEIVING_FIELDS) for line in new.lines]
         if giving != [line.model_dump(exclude=RECEIVING_FIELDS) for line in old.lines]:
-            raise ApplicationError(
-                f"draft.lines: the out list {out_no} is approved; only the receiving side"
+            raise refused(
+                "draft.lines",
+                f"the out list {out_no} is approved; only the receiving side"
                 f" ({', '.join(sorted(RECEIVING_FIELDS))}) may change",
-                type="Refused",
             )
 
     @workflow.signal(name="receipt")

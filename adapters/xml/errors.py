@@ -23,7 +23,8 @@ class XmlMessageError(BondflowError):
         line: int | None = None,
         source: str | None = None,
     ) -> None:
-        super().__init__(reason, field=path)
+        # No element to name (a DOCTYPE, a syntax error, the size): the document itself.
+        super().__init__(reason, field=path or "document")
         self.path = path
         self.line = line
         self.source = source

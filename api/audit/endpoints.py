@@ -32,6 +32,7 @@ from ledger import UnknownReference
 from schemas.access import UserRole
 from schemas.errors import NotFound
 from schemas.masterdata import BookNo, Code
+from schemas.wording import with_article
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -78,7 +79,7 @@ async def _chain_reader(principal: CurrentPrincipal) -> Principal:
     if principal.role not in (UserRole.LIAISON, UserRole.AUDITOR, UserRole.ADMIN):
         raise forbidden(
             "the audit chain spans every enterprise: liaison staff, auditors and admins "
-            f"verify it, not a {principal.role.value}"
+            f"verify it, not {with_article(principal.role)}"
         )
     if principal.enterprises is not None:
         raise forbidden(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from pydantic import BaseModel, ValidationError, create_model
+from pydantic import BaseModel, create_model
 from starlette.concurrency import run_in_threadpool
 
 from access import Principal
@@ -22,7 +22,7 @@ from api.lifecycles.schemas import (
     WeightDecisionIn,
 )
 from api.pagination import Page, Paging, page_of
-from api.problems import Problem
+from api.problems import fields_under, under
 from api.services import Services
 from api.uploads import body_within
 from lifecycles.from_xml import (
@@ -30,6 +30,7 @@ from lifecycles.from_xml import (
     NotAFiling,
     draft_from_declaration,
     draft_from_list,
+    upload_path,
 )
 from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView
@@ -52,6 +53,7 @@ from schemas.lifecycle import (
 )
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.declaration import DeclarationMessage
+from schemas.wording import with_article
 
 router = APIRouter(prefix="/lifecycles", tags=["lifecycles"])
 WorkflowId = Annotated[str, Path(min_length=1, max_length=200)]
@@ -94,7 +96,7 @@ def _filing_route(lifecycle: Lifecycle) -> None:
         methods=["POST"],
         response_model=LifecycleView,
         status_code=status.HTTP_201_CREATED,
-        summary=f"File a {lifecycle.value.replace('_', ' ')}",
+        summary=f"File {with_article(lifecycle.value.replace('_', ' '))}",
         name=f"file_{lifecycle.value}",
     )
 
@@ -133,25 +135,29 @@ async def file_bonded_list_xml(
     linked to it (give inner_no)."""
     data = await body_within(request, MAX_UPLOAD)
     message = await run_in_threadpool(parse, data, source="upload")
-    draft: EntryDraft | ExportDraft | SecondLineEntryDraft
-    if isinstance(message, BondedListUpload):
-        draft = draft_from_list(message, extras, filed_by=principal.name)
-    elif isinstance(message, DeclarationMessage):
-        # The zone enterprise files the list itself: it is its own declarant here.
-        draft = draft_from_declaration(
-            message, extras, declarant_code=principal.enterprise or "", filed_by=principal.name
-        )
-    else:
+    if not isinstance(message, BondedListUpload | DeclarationMessage):
         raise NotAFiling(
-            f"a {type(message).__name__} is not an INV101 or a DecMessage to file", field="body"
+            f"{with_article(type(message).__name__)} is not an INV101 or a DecMessage to file",
+            field="document",
         )
-    if isinstance(draft, EntryDraft):
-        lifecycle = Lifecycle.FIRST_LINE_ENTRY
-    elif isinstance(draft, ExportDraft):
-        lifecycle = Lifecycle.EXPORT
-    else:
-        lifecycle = Lifecycle.SECOND_LINE_ENTRY
-    return await services.lifecycles.file(principal, lifecycle, draft)
+    declaration = isinstance(message, DeclarationMessage)
+    # The draft's fields are named where the upload gave them: an element or a parameter.
+    with fields_under(lambda field: upload_path(field, declaration=declaration)):
+        draft: EntryDraft | ExportDraft | SecondLineEntryDraft
+        if isinstance(message, BondedListUpload):
+            draft = draft_from_list(message, extras, filed_by=principal.name)
+        else:
+            # The zone enterprise files the list itself: it is its own declarant here.
+            draft = draft_from_declaration(
+                message, extras, declarant_code=principal.enterprise or "", filed_by=principal.name
+            )
+        if isinstance(draft, EntryDraft):
+            lifecycle = Lifecycle.FIRST_LINE_ENTRY
+        elif isinstance(draft, ExportDraft):
+            lifecycle = Lifecycle.EXPORT
+        else:
+            lifecycle = Lifecycle.SECOND_LINE_ENTRY
+        return await services.lifecycles.file(principal, lifecycle, draft)
 
 
 # --- reading --------------------------------------------------------------------------
@@ -340,18 +346,8 @@ async def correct(
     """The corrected draft after a return; re-declared with ChgTmsCnt + 1."""
     row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
     kind = KINDS[row.lifecycle]
-    try:
+    with fields_under(under("draft")):  # the draft's fields, inside the body's "draft"
         draft: Any = kind.draft.model_validate({**body.draft, "filed_by": principal.name})
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise Problem(
-            422,
-            "invalid request",
-            f"draft.{where}: {first['msg']}",
-            code="invalid_request",
-            field=f"draft.{where}",
-        ) from None
     assert principal.lifecycle_role is not None
     who: dict[str, Any] = {
         "actor": principal.name,

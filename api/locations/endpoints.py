@@ -14,7 +14,8 @@ from api.pagination import Page, Paging
 from api.services import Services
 from schemas.access import UserRole
 from schemas.errors import NotFound
-from schemas.masterdata import CustomsCode, LocationIn, LocationView
+from schemas.identifiers import CustomsCode
+from schemas.masterdata import LocationIn, LocationView
 
 router = APIRouter(prefix="/locations", tags=["locations"])
 
@@ -42,9 +43,7 @@ def _may_change(principal: Principal, owner: str | None, field: str) -> None:
     if principal.role is UserRole.ADMIN:
         return
     if owner is None:
-        error = forbidden("a zone-wide location is registered and retired by an admin")
-        error.field = field
-        raise error
+        raise forbidden("a zone-wide location is registered and retired by an admin", field)
     if not principal.may_see(owner):
         raise NotFound(f"no enterprise {owner}", field=field)
 

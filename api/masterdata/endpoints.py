@@ -31,6 +31,7 @@ from schemas.inventory import LotBalance
 from schemas.masterdata import (
     AccountBookIn,
     BookItemIn,
+    BookNo,
     ConsumptionNormIn,
     EnterpriseIn,
     ImportSummary,
@@ -88,13 +89,13 @@ def open_book(data: AccountBookIn, principal: BookKeeper, services: ServicesDep)
 
 
 @router.get("/{book_no}", response_model=BookView)
-def get_book(book_no: str, principal: CurrentPrincipal, services: ServicesDep) -> BookView:
+def get_book(book_no: BookNo, principal: CurrentPrincipal, services: ServicesDep) -> BookView:
     return book_in_scope(services, principal, book_no)
 
 
 @router.get("/{book_no}/items", response_model=Page[ItemView])
 def list_items(
-    book_no: str, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+    book_no: BookNo, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
 ) -> Page[ItemView]:
     book_in_scope(services, principal, book_no)
     items = [item_view(book_no, item) for item in services.masterdata.items(book_no)]
@@ -103,7 +104,7 @@ def list_items(
 
 @router.post("/{book_no}/items", response_model=ItemView, status_code=status.HTTP_201_CREATED)
 def register_item(
-    book_no: str, data: BookItemIn, principal: BookKeeper, services: ServicesDep
+    book_no: BookNo, data: BookItemIn, principal: BookKeeper, services: ServicesDep
 ) -> ItemView:
     _same_book(book_no, data.book_no)
     book_in_scope(services, principal, book_no)
@@ -112,7 +113,7 @@ def register_item(
 
 @router.get("/{book_no}/lots", response_model=Page[LotBalance])
 def list_lots(
-    book_no: str, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+    book_no: BookNo, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
 ) -> Page[LotBalance]:
     """The book's lots (批次) by number, each with its stock summed over the positions
     it holds: posted, reserved out, expected in and available."""
@@ -123,7 +124,7 @@ def list_lots(
 
 @router.get("/{book_no}/norms", response_model=Page[NormView])
 def list_norms(
-    book_no: str, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
+    book_no: BookNo, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
 ) -> Page[NormView]:
     book_in_scope(services, principal, book_no)
     return page_of(services.masterdata.norms(book_no), paging)
@@ -131,7 +132,7 @@ def list_norms(
 
 @router.post("/{book_no}/norms", response_model=NormView, status_code=status.HTTP_201_CREATED)
 async def register_norm(
-    book_no: str, data: ConsumptionNormIn, principal: BookKeeper, services: ServicesDep
+    book_no: BookNo, data: ConsumptionNormIn, principal: BookKeeper, services: ServicesDep
 ) -> NormView:
     _same_book(book_no, data.book_no)
     await run_in_threadpool(book_in_scope, services, principal, book_no)
@@ -189,7 +190,7 @@ async def _import(
     responses=_IMPORT_REFUSED,
 )
 async def import_items(
-    book_no: str, request: Request, principal: BookKeeper, services: ServicesDep
+    book_no: BookNo, request: Request, principal: BookKeeper, services: ServicesDep
 ) -> ImportSummary:
     """Register the book's items (备案料件/成品) from a sheet: all or nothing. Importing
     the same file again creates nothing (the counts say so); a row that differs from
@@ -204,7 +205,7 @@ async def import_items(
     responses=_IMPORT_REFUSED,
 )
 async def import_norms(
-    book_no: str, request: Request, principal: BookKeeper, services: ServicesDep
+    book_no: BookNo, request: Request, principal: BookKeeper, services: ServicesDep
 ) -> ImportSummary:
     """Register the book's consumption norm versions (单耗) from a sheet: all or nothing,
     as the items."""

@@ -18,6 +18,7 @@ from api.dependencies import CurrentPrincipal, ServicesDep
 from api.pagination import Page, Paging, page_of
 from lifecycles.service import LifecycleView
 from schemas.access import UserRole
+from schemas.identifiers import BookNo, CustomsCode
 from schemas.lifecycle import Lifecycle, LifecycleStatus, Role, Stage
 
 router = APIRouter(prefix="/queue", tags=["work queue"])
@@ -77,8 +78,8 @@ async def work_queue(
     lifecycle: Annotated[Lifecycle | None, Query()] = None,
     stage: Annotated[Stage | None, Query()] = None,
     escalated: Annotated[bool | None, Query()] = None,
-    enterprise: Annotated[str | None, Query(pattern=r"^[0-9A-Z]{10}$")] = None,
-    book_no: Annotated[str | None, Query(pattern=r"^[HT][0-9]{11}$")] = None,
+    enterprise: Annotated[CustomsCode | None, Query()] = None,
+    book_no: Annotated[BookNo | None, Query()] = None,
 ) -> Page[QueueItem]:
     """Ordered by deadline (the earliest first; those without one after), then by how
     long each has waited."""

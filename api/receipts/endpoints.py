@@ -26,11 +26,12 @@ from fastapi import APIRouter, Body, Depends, Path, Query
 from starlette.concurrency import run_in_threadpool
 
 from access import Principal
-from api.dependencies import CurrentPrincipal, ServicesDep, a_role, forbidden
+from api.dependencies import Admin, CurrentPrincipal, ServicesDep, forbidden
 from api.pagination import Page, Paging
 from api.receipts.schemas import DismissIn, RedeliverIn
 from schemas.access import UserRole
 from schemas.customs import UNDELIVERED, DeliveryState, ReceiptDelivery
+from schemas.wording import with_article
 
 router = APIRouter(prefix="/receipts", tags=["receipts"])
 ReceiptId = Annotated[int, Path(ge=1, le=2**62, description="the receipt's id")]
@@ -40,22 +41,12 @@ async def _liaison_or_admin(principal: CurrentPrincipal) -> Principal:
     if principal.role not in (UserRole.LIAISON, UserRole.ADMIN):
         raise forbidden(
             "receipt deliveries span every enterprise: liaison staff and admins see them,"
-            f" not {a_role(principal.role)}",
-            field="role",
+            f" not {with_article(principal.role)}"
         )
     return principal
 
 
 LiaisonOrAdmin = Annotated[Principal, Depends(_liaison_or_admin)]
-
-
-async def _admin(principal: CurrentPrincipal) -> Principal:
-    if principal.role is not UserRole.ADMIN:
-        raise forbidden(f"only an admin may do this, not {a_role(principal.role)}", field="role")
-    return principal
-
-
-AdminOnly = Annotated[Principal, Depends(_admin)]
 
 
 @router.get("", response_model=Page[ReceiptDelivery])
@@ -103,7 +94,7 @@ async def redeliver(
 
 @router.post("/{receipt_id}/dismiss", response_model=ReceiptDelivery)
 async def dismiss(
-    receipt_id: ReceiptId, body: DismissIn, principal: AdminOnly, services: ServicesDep
+    receipt_id: ReceiptId, body: DismissIn, principal: Admin, services: ServicesDep
 ) -> ReceiptDelivery:
     """Decide that a pending or parked receipt will never be delivered (admins only):
     the reason and the admin are kept, and the watcher never tries it again."""

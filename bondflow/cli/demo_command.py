@@ -32,6 +32,7 @@ from bondflow.cli.context import (
 from bondflow.settings import Settings
 from demo import ids
 from schemas.access import UserIn, UserRole
+from schemas.wording import with_article
 
 if TYPE_CHECKING:
     from adapters.db.engine import Database
@@ -73,9 +74,10 @@ def demo_users(database: Database) -> DemoUsers:
             continue
         if user.role is not wanted.role or set(user.enterprises) != set(wanted.enterprises):
             raise StoryError(
-                f"user {user.name} exists as {user.role.value} of"
-                f" {', '.join(user.enterprises) or 'all enterprises'}; the demo needs a"
-                f" {wanted.role.value} of {', '.join(wanted.enterprises) or 'all enterprises'}"
+                f"user {user.name} exists as {with_article(user.role)} of"
+                f" {', '.join(user.enterprises) or 'all enterprises'}; the demo needs"
+                f" {with_article(wanted.role)} of"
+                f" {', '.join(wanted.enterprises) or 'all enterprises'}"
             )
         if user.disabled:
             raise StoryError(f"user {user.name} is disabled; the demo cannot act as it")

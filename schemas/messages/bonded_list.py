@@ -10,6 +10,15 @@ from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from schemas.identifiers import (
+    BondedListNo,
+    BookNo,
+    CreditCode,
+    CustomsCode,
+    CustomsDistrict,
+    HsCode,
+    PreEntryNo,
+)
 from schemas.messages.base import EnvelopeStyle, MessageModel, el
 from schemas.messages.codes import (
     DeclarationFlag,
@@ -22,17 +31,10 @@ from schemas.messages.codes import (
 )
 from schemas.messages.envelope import EnvelopInfo
 from schemas.messages.fields import (
-    BondedListNo,
-    BookNo,
     CompactDate,
     Country,
-    CreditCode,
     Currency,
-    CustomsCode,
-    CustomsDistrict,
-    HsCode,
     Name,
-    PreEntryNo,
     Quantity,
     SupervisionMode,
     Total,

@@ -12,21 +12,23 @@ from typing import Annotated, Final, Literal, Self
 
 from pydantic import StringConstraints, model_validator
 
-from schemas.messages.base import MessageModel, el
-from schemas.messages.bonded_list import Digit, SeqNumber
-from schemas.messages.codes import ImpExp
-from schemas.messages.fields import (
+from schemas.identifiers import (
     BookNo,
-    CompactDate,
-    Country,
     CreditCode,
-    Currency,
     CustomsCode,
     CustomsDistrict,
     EntryId,
     HsCode,
-    Name,
     PreEntryNo,
+)
+from schemas.messages.base import MessageModel, el
+from schemas.messages.bonded_list import Digit, SeqNumber
+from schemas.messages.codes import ImpExp
+from schemas.messages.fields import (
+    CompactDate,
+    Country,
+    Currency,
+    Name,
     Quantity,
     Rate,
     SupervisionMode,

@@ -134,29 +134,14 @@ def _code(pattern: str) -> StringConstraints:
     return StringConstraints(pattern=pattern)
 
 
-CustomsCode = Annotated[str, _code(r"^[0-9A-Z]{10}$")]
-"""10-character enterprise customs code (海关编码)."""
-CreditCode = Annotated[str, _code(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")]
-"""18-character unified social credit code (统一社会信用代码)."""
-CustomsDistrict = Annotated[str, _code(r"^[0-9]{4}$")]
-"""4-digit customs district / port code (关区代码)."""
 Country = Annotated[str, _code(r"^[0-9]{3}$")]
 Currency = Annotated[str, _code(r"^[0-9]{3}$")]
 Unit = Annotated[str, _code(r"^[0-9]{3}$")]
 SupervisionMode = Annotated[str, _code(r"^[0-9]{4}$")]
 TransportMode = Annotated[str, _code(r"^[0-9A-Z]$")]
-HsCode = Annotated[str, _code(r"^[0-9]{10}$")]
-BookNo = Annotated[str, _code(r"^[A-Z][0-9]{11}$")]
-"""Account book number (账册号): H (processing) or T (logistics) + 11 characters."""
-BondedListNo = Annotated[str, _code(r"^QD[0-9]{4}[0-9]{2}[IE][0-9]{9}$")]
-"""Bonded list number (核注清单编号): QD + district + year + I/E + 9 digits."""
-GatePassNo = Annotated[str, _code(r"^[0-9A-Z]{16,24}$")]
-"""Gate pass number (核放单编号): 16 to 24 characters (HF + district + year + I/E + 9
-digits from the simulator; real numbers such as Z3111E240726000000000456 are longer)."""
-PreEntryNo = Annotated[str, _code(r"^[0-9A-Z]{18}$")]
-"""18-character pre-entry number (预录入编号 / 统一编号)."""
-EntryId = Annotated[str, _code(r"^[0-9]{18}$")]
-"""18-digit customs declaration number (报关单号)."""
+# The identifiers (CustomsCode, CreditCode, CustomsDistrict, HsCode, BookNo, BondedListNo,
+# GatePassNo, PreEntryNo, EntryId) are schemas.identifiers' types: one rule for drafts,
+# master data, the API and the messages.
 
 
 # XML 1.0 Char, minus CR: a parser turns CR into LF, so it could not come back.

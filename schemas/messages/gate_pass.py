@@ -11,6 +11,15 @@ from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
+from schemas.identifiers import (
+    BookNo,
+    CreditCode,
+    CustomsCode,
+    CustomsDistrict,
+    GatePassNo,
+    HsCode,
+    PreEntryNo,
+)
 from schemas.messages.base import EnvelopeStyle, MessageModel, el
 from schemas.messages.bonded_list import InnerNo, SeqNumber
 from schemas.messages.codes import (
@@ -23,15 +32,8 @@ from schemas.messages.codes import (
 )
 from schemas.messages.envelope import EnvelopInfo
 from schemas.messages.fields import (
-    BookNo,
-    CreditCode,
-    CustomsCode,
-    CustomsDistrict,
-    GatePassNo,
-    HsCode,
     Joined,
     Name,
-    PreEntryNo,
     Quantity,
     Unit,
     Weight,

@@ -11,6 +11,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from schemas.identifiers import (
+    BondedListNo,
+    GatePassNo,
+    PreEntryNo,
+)
 from schemas.messages.base import EnvelopeStyle, MessageModel, el
 from schemas.messages.bonded_list import InnerNo
 from schemas.messages.codes import (
@@ -23,10 +28,7 @@ from schemas.messages.codes import (
 )
 from schemas.messages.envelope import EnvelopInfo
 from schemas.messages.fields import (
-    BondedListNo,
-    GatePassNo,
     Joined,
-    PreEntryNo,
     ReceiptTime,
     Weight,
     no_control_characters,

@@ -12,15 +12,17 @@ from typing import Annotated
 
 from pydantic import StringConstraints
 
+from schemas.identifiers import (
+    CustomsDistrict,
+    EntryId,
+    PreEntryNo,
+)
 from schemas.messages.base import MessageModel, el
 from schemas.messages.bonded_list import InnerNo
 from schemas.messages.codes import DealFlag
 from schemas.messages.fields import (
     CompactDate,
-    CustomsDistrict,
-    EntryId,
     Name,
-    PreEntryNo,
     ReceiptTime,
     Weight,
 )

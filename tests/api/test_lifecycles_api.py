@@ -89,16 +89,17 @@ async def test_another_enterprise_sees_a_lifecycle_as_missing(live: Api) -> None
     )
     assert audit_act.status_code == 403
     foreign_book = entry_body(live.no("API-3")) | {"book_no": ids.SOLAR_BOOK}
-    assert (
-        await live.post("cold-filer", "/lifecycles/first_line_entry", json=foreign_book)
-    ).status_code == 404
+    foreign = await live.post("cold-filer", "/lifecycles/first_line_entry", json=foreign_book)
+    assert foreign.status_code == 404
+    assert foreign.json()["field"] == "book_no"  # the body is the draft: no "draft." prefix
 
     # The same number twice is a conflict, and nothing second is started.
     again = await live.post(
         "solar-filer", "/lifecycles/first_line_entry", json=entry_body(live.no("API-2"))
     )
     assert again.status_code == 409
-    assert again.json()["field"] == "draft"
+    assert again.json()["field"] == "inner_no"
+    assert again.json()["detail"].startswith("a first line entry numbered")
 
     cancelled = await live.post(
         "solar-filer", f"/lifecycles/{workflow_id}/cancel", json={"reason": "不要了"}

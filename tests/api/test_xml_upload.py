@@ -82,6 +82,8 @@ async def test_an_upload_that_is_not_a_list_or_is_hostile_is_refused_with_the_li
     assert refused.status_code == 422, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     assert "DOCTYPE" in refused.json()["detail"]
+    assert refused.json()["field"] == "document"
+    assert refused.json()["line"] >= 1
 
     broken = inv101(live, draft, tmp_path).replace(b"<GdsMtno>", b"<Gdsmtno>", 1)
     refused = await live.post(
@@ -89,6 +91,7 @@ async def test_an_upload_that_is_not_a_list_or_is_hostile_is_refused_with_the_li
     )
     assert refused.status_code == 422, refused.text
     assert refused.json()["line"] > 1
+    assert refused.json()["field"]  # the element, or the document for a syntax error
 
     no_arrival = {k: v for k, v in extras(draft).items() if k != "arrival_date"}
     body = inv101(live, draft, tmp_path)
@@ -99,6 +102,7 @@ async def test_an_upload_that_is_not_a_list_or_is_hostile_is_refused_with_the_li
     # Another enterprise's list is refused as a book it cannot see.
     foreign = await live.post("cold-filer", "/lifecycles/xml", params=extras(draft), content=body)
     assert foreign.status_code == 404
+    assert foreign.json()["field"] == "InvtMessage/InvtHeadType/PutrecNo"  # where it came from
 
 
 def supplier_declaration(entry_id: str | None = "960120261000076543") -> bytes:
@@ -153,7 +157,7 @@ async def test_a_suppliers_declaration_is_filed_as_the_linked_second_line_entry(
         content=supplier_declaration(entry_id=None),
     )
     assert unnumbered.status_code == 422
-    assert unnumbered.json()["field"] == "DecHead.EntryId"
+    assert unnumbered.json()["field"] == "DecMessage/DecHead/EntryId"
     no_number = {k: v for k, v in params.items() if k != "inner_no"}
     refused = await live.post(
         "solar-filer", "/lifecycles/xml", params=no_number, content=supplier_declaration()

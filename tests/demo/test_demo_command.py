@@ -51,7 +51,7 @@ def test_the_demo_users_are_created_once_then_get_new_tokens(db: Database) -> No
 def test_a_user_of_a_demo_name_with_another_role_is_not_used(db: Database) -> None:
     seed_demo(db)
     AccessService(db).create_user(UserIn(name="demo-liaison", role=UserRole.AUDITOR))
-    with pytest.raises(StoryError, match="demo-liaison exists as auditor"):
+    with pytest.raises(StoryError, match="demo-liaison exists as an auditor"):
         demo_users(db)
 
 

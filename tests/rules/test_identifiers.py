@@ -4,13 +4,22 @@ trimmed, upper-cased or otherwise repaired."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from rules.credit_code import build_credit_code
 from rules.identifiers import (
     IdentifierError,
+    validate_bonded_list_no,
     validate_book_no,
+    validate_credit_code_checked,
+    validate_credit_code_form,
     validate_customs_code,
+    validate_entry_id,
+    validate_gate_pass_no,
     validate_hs_code,
+    validate_pre_entry_no,
 )
 
 
@@ -73,12 +82,13 @@ def test_hs_codes_refused(code: str) -> None:
     assert repr(code) in str(refused.value)
 
 
-# --- book numbers: H (processing) or T (logistics), then 11 digits or capitals ---------------
+# --- book numbers: the type letter, the 4-digit district, then 7 digits or capitals ---------
+# Real numbers from customs files: a zone processing book, a logistics book, and two
+# processing-trade manuals (进料 C, 来料 B) as a list's related book would name them.
+REAL_BOOK_NUMBERS = ["H9601W104420", "T3111W000076", "C520719A0017", "B520819A0010"]
 
 
-@pytest.mark.parametrize(
-    "book_no", ["H96001234567", "T96012600002", "H9601A260001", "TABCDEFGHJKL"]
-)
+@pytest.mark.parametrize("book_no", [*REAL_BOOK_NUMBERS, "H96012600001", "E96012600001"])
 def test_book_numbers_accepted(book_no: str) -> None:
     assert validate_book_no(book_no) == book_no
 
@@ -87,17 +97,49 @@ def test_book_numbers_accepted(book_no: str) -> None:
     "book_no",
     [
         pytest.param("", id="empty"),
-        pytest.param("E96012600001", id="E is not a book type"),
-        pytest.param("B96012600001", id="B is not a book type"),
         pytest.param("h96012600001", id="lower-case type"),
-        pytest.param("H9601260000", id="10 after the type"),
-        pytest.param("H960126000011", id="12 after the type"),
-        pytest.param("H9601a260001", id="lower case in the body"),
-        pytest.param("H9601-260001", id="punctuation"),
+        pytest.param("19601W104420", id="a digit for the type"),
+        pytest.param("HW9601104420", id="a letter in the district"),
+        pytest.param("H9601W10442", id="11 characters"),
+        pytest.param("H9601W1044200", id="13 characters"),
+        pytest.param("H9601w104420", id="lower case in the body"),
+        pytest.param("H9601-104420", id="punctuation"),
         pytest.param("96012600001H", id="type at the end"),
-        pytest.param("H96012600001\n", id="trailing newline"),
+        pytest.param("H9601W104420\n", id="trailing newline"),
+        pytest.param("Ｈ9601W104420", id="full-width type letter"),
     ],
 )
 def test_book_numbers_refused(book_no: str) -> None:
-    with pytest.raises(IdentifierError, match=r"must be 12 characters: H .* or T"):
+    with pytest.raises(
+        IdentifierError, match=r"book number .* must be 12 characters: the book type"
+    ):
         validate_book_no(book_no)
+
+
+# --- the other identifiers of the real files ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("validate", "good", "bad"),
+    [
+        pytest.param(validate_bonded_list_no, "QD520719E000023456", "QD5207E000023456", id="list"),
+        pytest.param(validate_gate_pass_no, "Z3111E240726000000000456", "Z3111-24", id="pass"),
+        pytest.param(validate_pre_entry_no, "E20190000341106667", "E2019000034110666", id="seq"),
+        pytest.param(validate_entry_id, "960120261000000123", "96012026100000012A", id="entry"),
+    ],
+)
+def test_document_numbers(validate: Callable[[str], str], good: str, bad: str) -> None:
+    assert validate(good) == good
+    with pytest.raises(IdentifierError, match="must be"):
+        validate(bad)
+
+
+def test_a_registered_credit_code_has_its_check_characters() -> None:
+    """Given a code of the right form whose check character is wrong, when it is
+    registered, then it is refused; a message carrying it keeps it (customs judges)."""
+    good = build_credit_code("91", "630100", "MA7XN0A1")
+    wrong = good[:-1] + ("0" if good[-1] != "0" else "1")
+    assert validate_credit_code_checked(good) == good
+    assert validate_credit_code_form(wrong) == wrong
+    with pytest.raises(IdentifierError, match="check character"):
+        validate_credit_code_checked(wrong)

@@ -46,6 +46,7 @@ from adapters.xml.xsd import (
     schema_directory,
     schema_file,
 )
+from schemas.identifiers import Identifier
 from schemas.messages.base import EnvelopeStyle
 from schemas.messages.bonded_list import BondedListUpload, InvtHead, InvtLine, InvtMessage
 from schemas.messages.codes import BindingKind, DealFlag, MessageType
@@ -811,7 +812,9 @@ def text_content(base: Any, marks: list[Any]) -> str:
         base, marks = unwrapped(get_args(base)[0])
     described: dict[str, Any] = {}
     for mark in marks:
-        if isinstance(mark, StringConstraints):
+        if isinstance(mark, Identifier):  # an identifier type: its rule's pattern
+            described["pattern"] = mark.pattern.removeprefix("^").removesuffix("$")
+        elif isinstance(mark, StringConstraints):
             if mark.pattern is not None:
                 described["pattern"] = str(mark.pattern).removeprefix("^").removesuffix("$")
             described["minLength"] = mark.min_length
