@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from schemas.errors import BondflowError, Conflict, NotFound
 from schemas.masterdata import ImportRow
+from schemas.wording import counted
 
 
 class MasterDataError(BondflowError):
@@ -45,7 +46,7 @@ class ImportRefused(MasterDataError):
     def __init__(self, source: str, rows: Sequence[ImportRow]) -> None:
         first = rows[0]
         super().__init__(
-            f"{source}: {len(rows)} bad row(s), nothing imported; row {first.row}"
+            f"{source}: {counted(len(rows), 'bad row')}, nothing imported; row {first.row}"
             f"{f' ({first.column})' if first.column else ''}: {first.reason}",
             field=first.field,
         )

@@ -35,6 +35,7 @@ from schemas.masterdata import (
     NormView,
 )
 from schemas.quantities import plain
+from schemas.wording import counted
 
 _Registration = TypeVar("_Registration", BookItemIn, ConsumptionNormIn)
 
@@ -340,7 +341,11 @@ class MasterData:
                         f"location {code} still holds stock: {first.key} has "
                         f"{plain(first.posted)} posted, {plain(first.pending_out)} reserved "
                         f"out, {plain(first.pending_in)} expected in"
-                        + (f" (and {len(held) - 1} more position(s))" if len(held) > 1 else ""),
+                        + (
+                            f" (and {counted(len(held) - 1, 'more position')})"
+                            if len(held) > 1
+                            else ""
+                        ),
                         field="code",
                     )
                 children = repository.live_children(session, found.id)

@@ -25,3 +25,8 @@ def with_article(word: object) -> str:
     """The word with its article: ``with_article(UserRole.AUDITOR)`` -> 'an auditor'."""
     text = str(word.value) if hasattr(word, "value") else str(word)
     return f"{article(text)} {text}"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number: '1 bad row', '3 bad rows'."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"

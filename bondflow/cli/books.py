@@ -17,6 +17,7 @@ from masterdata.errors import ImportRefused
 from schemas.codes import BookType
 from schemas.masterdata import AccountBookIn, ImportSummary
 from schemas.quantities import plain
+from schemas.wording import counted
 
 app = typer.Typer(help="Enterprises, account books (账册) and book items.", no_args_is_help=True)
 
@@ -175,11 +176,11 @@ def _import(
             for row in refused.rows:
                 column = f"{row.column}: " if row.column else ""
                 err_console.print(f"{path}:{row.row}: {column}{row.reason}", highlight=False)
-            fail(f"{path}: {len(refused.rows)} bad row(s); nothing was imported")
+            fail(f"{path}: {counted(len(refused.rows), 'bad row')}; nothing was imported")
     verb = "would be created" if dry_run else "created"
     state = " (nothing changed)" if summary.created == 0 else ""
     console.print(
-        f"{path}: {summary.created} {what} {verb}, {summary.unchanged} already registered"
+        f"{path}: {counted(summary.created, what)} {verb}, {summary.unchanged} already registered"
         f" unchanged, in book {book}{state}",
         highlight=False,
         soft_wrap=True,
@@ -200,7 +201,7 @@ def import_items_command(
     field names (item_no, part_no, hs_code, name, specification, declared_unit,
     first_legal_unit, first_legal_factor, second_legal_unit, second_legal_factor,
     is_finished_good) or the Chinese headers (备案序号, 料号, 商品编码, ...)."""
-    _import(book, path, imports.import_items, "items", dry_run)
+    _import(book, path, imports.import_items, "item", dry_run)
 
 
 @app.command("import-norms")
@@ -212,4 +213,4 @@ def import_norms_command(
     """Register a book's consumption norm versions (单耗) from a sheet, all or nothing.
     Columns: finished_item_no, material_item_no, version, net_consumption, loss_rate
     (a fraction: 0.003 is 0.3 %), effective_from, or their Chinese headers."""
-    _import(book, path, imports.import_norms, "norm versions", dry_run)
+    _import(book, path, imports.import_norms, "norm version", dry_run)

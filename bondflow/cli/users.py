@@ -10,6 +10,7 @@ from access import AccessService
 from adapters.db.engine import Database
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from schemas.access import UserIn, UserRole
+from schemas.wording import counted
 
 app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
 
@@ -63,7 +64,7 @@ def revoke(name: str = typer.Argument(..., help="The user's name.")) -> None:
     with reporting():
         database = _database()
         count = AccessService(database).revoke_tokens(name)
-        console.print(f"{count} token(s) of {name} revoked")
+        console.print(f"{counted(count, 'token')} of {name} revoked")
 
 
 @app.command("list")

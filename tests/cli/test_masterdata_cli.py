@@ -77,7 +77,7 @@ def test_a_new_enterprise_registers_a_book_and_imports_its_items_and_norms(
     assert "nothing changed" in _ok("books", "import-items", BOOK, str(items))
     norms = tmp_path / "norms.csv"
     norms.write_bytes(csv_bytes(NORM_HEADER, [(3, 1, 1, "144", "0.003", "2026-01-01")]))
-    assert "1 norm versions created" in _ok("books", "import-norms", BOOK, str(norms))
+    assert "1 norm version created" in _ok("books", "import-norms", BOOK, str(norms))
     assert "光伏组件" in _ok("books", "items", BOOK)
     assert "0.003" in _ok("books", "norms", BOOK)
 
@@ -90,7 +90,7 @@ def test_a_bad_sheet_names_the_file_line_and_column_and_imports_nothing(
     rows = [ITEMS[0], (2, "GLASS-1", "70071900", "光伏玻璃", "007", "035", "20.6", "料件")]
     bad.write_bytes(csv_bytes(CHINESE_ITEM_HEADER, rows))
     output = _refused("books", "import-items", BOOK, str(bad))
-    assert f"{bad}:3: 商品编码: must be 10 digits" in output
+    assert f"{bad}:3: 商品编码: a commodity code (商品编码) must be 10 digits" in output
     assert "nothing was imported" in output
     assert "CELL-1" not in _ok("books", "items", BOOK)
     missing = _refused("books", "import-items", BOOK, str(tmp_path / "nowhere.csv"))
