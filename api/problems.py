@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.request_ids import current_request_id
 from schemas.errors import BondflowError
+from schemas.wording import plain_reason
 
 log = logging.getLogger("bondflow.api")
 MEDIA_TYPE = "application/problem+json"
@@ -113,8 +114,7 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 def _reason(error: Mapping[str, Any]) -> str:
     """Pydantic's message in plain words ("Value error, " is pydantic's, not ours)."""
-    message = str(error.get("msg", "invalid"))
-    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return plain_reason(str(error.get("msg", "invalid")))
 
 
 def _line_and_column(document: Any, offset: int) -> tuple[int, int] | None:

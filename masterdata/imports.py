@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from masterdata.errors import ImportRefused, RowsRefused
 from masterdata.service import MasterData
 from schemas.masterdata import BookItemIn, ConsumptionNormIn, ImportRow, ImportSummary
+from schemas.wording import plain_reason
 
 # The Chinese column headers enterprises' sheets use, with the field each one fills.
 # Our own field names are accepted as they are.
@@ -289,7 +290,7 @@ def _entries(sheet: Sheet, book_no: str, model: type[Entry]) -> _Entries[Entry]:
             found.rows.append(number)
         except ValidationError as error:
             for problem in error.errors():
-                reason = problem["msg"].removeprefix("Value error, ")
+                reason = plain_reason(problem["msg"])
                 field: str | None
                 if problem["loc"]:
                     field = str(problem["loc"][0])

@@ -30,3 +30,9 @@ def with_article(word: object) -> str:
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     """A count with its noun in the right number: '1 bad row', '3 bad rows'."""
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+def plain_reason(message: str) -> str:
+    """A pydantic error message in plain words: the "Value error, " and "Assertion
+    failed, " prefixes are pydantic's wrapping, not part of the reason."""
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")

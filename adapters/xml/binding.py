@@ -34,6 +34,7 @@ from schemas.messages.fields import (
     Wrapped,
 )
 from schemas.quantities import places_of, plain
+from schemas.wording import plain_reason
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -431,7 +432,7 @@ def _located(
 ) -> XmlMessageError:
     first = error.errors(include_url=False)[0]
     loc = first["loc"]
-    reason = first["msg"].removeprefix("Value error, ")
+    reason = plain_reason(first["msg"])
     place = _Place(path, line)
     if loc:
         key = str(loc[0])

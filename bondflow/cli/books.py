@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from bondflow.cli.context import console, err_console, fail, load_settings, open_database, reporting
+from bondflow.cli.render import page_title
 from ledger import LedgerQueries
 from masterdata import MasterData, imports
 from masterdata.errors import ImportRefused
@@ -129,7 +130,7 @@ def lots(
             book, limit=limit, offset=offset
         )
     table = Table(
-        title=f"lots of {book}: {offset + 1}–{offset + len(rows)} of {total}", title_justify="left"
+        title=page_title(f"lots of {book}", offset, len(rows), total), title_justify="left"
     )
     for column in (
         "lot",
@@ -181,7 +182,7 @@ def _import(
     state = " (nothing changed)" if summary.created == 0 else ""
     console.print(
         f"{path}: {counted(summary.created, what)} {verb}, {summary.unchanged} already registered"
-        f" unchanged, in book {book}{state}",
+        f" as they are, in book {book}{state}",
         highlight=False,
         soft_wrap=True,
     )

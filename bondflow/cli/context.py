@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from adapters.db.engine import Database, create_database
 from bondflow.settings import Settings, settings_file
 from schemas.errors import BondflowError
+from schemas.wording import plain_reason
 
 # Piped output (CI logs, files) gets a width that fits the tables instead of 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -35,7 +36,7 @@ def describe_validation(exc: ValidationError, source: str = "") -> str:
     parts = []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"]) or "(input)"
-        parts.append(f"{where}: {error['msg']}")
+        parts.append(f"{where}: {plain_reason(error['msg'])}")
     prefix = f"{source}: " if source else ""
     return prefix + "; ".join(parts)
 

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from bondflow.cli.context import console, load_settings, open_database, reporting
+from bondflow.cli.render import page_title
 from masterdata import MasterData
 from schemas.codes import LocationKind
 from schemas.masterdata import LocationIn, LocationView
@@ -81,7 +82,7 @@ def list_locations(
         rows, total = _masterdata().locations(
             enterprise=enterprise, include_retired=include_retired, limit=limit, offset=offset
         )
-    console.print(_table(rows, f"locations {offset + 1}–{offset + len(rows)} of {total}"))
+    console.print(_table(rows, page_title("locations", offset, len(rows), total)))
 
 
 @app.command("show")

@@ -11,6 +11,13 @@ from schemas.ledger import BalanceView, HistoryEntry, LotTrace
 from schemas.quantities import plain
 
 
+def page_title(what: str, offset: int, shown: int, total: int) -> str:
+    """'lots of H…: 1–20 of 57', or 'lots of H…: none' for an empty page."""
+    if shown == 0:
+        return f"{what}: none" if total == 0 else f"{what}: none past {offset} of {total}"
+    return f"{what}: {offset + 1}–{offset + shown} of {total}"
+
+
 def balances_table(rows: list[BalanceView], title: str) -> Table:
     table = Table(title=title, title_justify="left")
     for column in (

@@ -10,7 +10,7 @@ from access import AccessService
 from adapters.db.engine import Database
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from schemas.access import UserIn, UserRole
-from schemas.wording import counted
+from schemas.wording import counted, plain_reason
 
 app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
 
@@ -43,7 +43,7 @@ def create(
             data = UserIn(name=name, role=role, enterprises=tuple(enterprise))
         except ValidationError as error:
             first = error.errors()[0]
-            fail(f"{first['msg'].removeprefix('Value error, ')}")
+            fail(plain_reason(first["msg"]))
         issued = AccessService(database).create_user(data)
         scope = ", ".join(issued.user.enterprises) or "all enterprises"
         console.print(f"user {issued.user.name}: {issued.user.role.value}, {scope}")

@@ -166,3 +166,16 @@ def test_every_new_command_has_help() -> None:
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.output
+
+
+def test_a_manual_number_is_refused_in_plain_words_and_an_empty_book_says_it_has_no_lots(
+    env: str,
+) -> None:
+    _enterprise_and_book()
+    refused = _refused(
+        "books", "open", "C520719A0017", "--type", "H", "--enterprise", CODE,
+        "--valid-from", "2026-01-01", "--valid-to", "2030-12-31", "--district", "5207",
+    )  # fmt: skip
+    assert "C520719A0017 is not a zone book" in refused
+    assert "Value error" not in refused  # pydantic's wrapping is not part of the reason
+    assert f"lots of {BOOK}: none" in _ok("books", "lots", BOOK)
