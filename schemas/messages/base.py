@@ -26,9 +26,16 @@ class MessageModel(BaseModel):
     )
 
 
-def el(alias: str, default: Any = PydanticUndefined, **constraints: Any) -> Any:
-    """A field written as the element ``alias``."""
-    return Field(default, alias=alias, **constraints)
+def el(
+    alias: str, default: Any = PydanticUndefined, *, zh: str | None = None, **constraints: Any
+) -> Any:
+    """A field written as the element ``alias``; ``zh`` is its Chinese label (中文名).
+
+    The label is what people see next to the value (``bondflow xml inspect``, the
+    receipt view, the console), so every element carries the name the customs
+    specification gives it where a source gives one.
+    """
+    return Field(default, alias=alias, description=zh, **constraints)
 
 
 class EnvelopeStyle(StrEnum):

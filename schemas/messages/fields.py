@@ -57,6 +57,21 @@ class Wrapped:
 
 
 @dataclass(frozen=True)
+class AlsoRead:
+    """Other spellings of the element that real producers write, read as this field.
+
+    The first spelling (the alias) is the one written. Matching is also
+    case-insensitive (``passID`` / ``passId``), so list only spellings that differ
+    by more than case (``RltEntryRcvgdetpsNm``) or document them for the reader.
+    """
+
+    names: tuple[str, ...]
+
+    def __init__(self, *names: str) -> None:
+        object.__setattr__(self, "names", names)
+
+
+@dataclass(frozen=True)
 class Joined:
     """Several values in one element's text, joined by a separator.
 
@@ -153,6 +168,34 @@ def no_control_characters(value: str) -> str:
     if bad is not None:
         raise ValueError(f"contains a character XML cannot carry: U+{ord(bad.group()):04X}")
     return value
+
+
+Text = Annotated[str, AfterValidator(no_control_characters)]
+"""Any text, kept exactly as written: the type of every element bondflow keeps and
+shows but does not interpret (and of everything customs sends: no pattern of ours may
+refuse a receipt)."""
+
+
+# Text of at most N characters: the published maximum of an upload field (the PHP
+# SDK's validator and the HDE XSD's facets, REAL-FORMATS.md). Written out per length
+# because a type checker needs each alias spelled out.
+Text1 = Annotated[str, StringConstraints(max_length=1), AfterValidator(no_control_characters)]
+Text3 = Annotated[str, StringConstraints(max_length=3), AfterValidator(no_control_characters)]
+Text4 = Annotated[str, StringConstraints(max_length=4), AfterValidator(no_control_characters)]
+Text6 = Annotated[str, StringConstraints(max_length=6), AfterValidator(no_control_characters)]
+Text8 = Annotated[str, StringConstraints(max_length=8), AfterValidator(no_control_characters)]
+Text10 = Annotated[str, StringConstraints(max_length=10), AfterValidator(no_control_characters)]
+Text18 = Annotated[str, StringConstraints(max_length=18), AfterValidator(no_control_characters)]
+Text19 = Annotated[str, StringConstraints(max_length=19), AfterValidator(no_control_characters)]
+Text20 = Annotated[str, StringConstraints(max_length=20), AfterValidator(no_control_characters)]
+Text25 = Annotated[str, StringConstraints(max_length=25), AfterValidator(no_control_characters)]
+Text32 = Annotated[str, StringConstraints(max_length=32), AfterValidator(no_control_characters)]
+Text64 = Annotated[str, StringConstraints(max_length=64), AfterValidator(no_control_characters)]
+Text128 = Annotated[str, StringConstraints(max_length=128), AfterValidator(no_control_characters)]
+Text255 = Annotated[str, StringConstraints(max_length=255), AfterValidator(no_control_characters)]
+Text256 = Annotated[str, StringConstraints(max_length=256), AfterValidator(no_control_characters)]
+Text512 = Annotated[str, StringConstraints(max_length=512), AfterValidator(no_control_characters)]
+Text4000 = Annotated[str, StringConstraints(max_length=4000), AfterValidator(no_control_characters)]
 
 
 Name = Annotated[
