@@ -22,11 +22,11 @@ from functools import cache
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from lxml import etree
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from adapters.xml.errors import XmlMessageError
 from schemas.messages.fields import (
     DOCUMENT_ZONE,
+    AlsoRead,
     FixedPlaces,
     Joined,
     TimeStyle,
@@ -34,7 +34,6 @@ from schemas.messages.fields import (
     Wrapped,
 )
 from schemas.quantities import places_of, plain
-from schemas.wording import plain_reason
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,6 +42,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _COMPACT_DATE = re.compile(r"^\d{8}$", re.ASCII)
 _RECEIPT_TIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", re.ASCII)
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?$", re.ASCII)
+_COMPACT_TIME = re.compile(r"^\d{14}$", re.ASCII)  # YmdHis, as some clients write send_time
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class FieldPlan:
     repeated: bool = False  # a tuple of elements (or of items inside a wrapper)
     wrapper_item: str | None = None  # items live in <element><wrapper_item/>...</element>
     scalar: Scalar | None = None
+    also: tuple[str, ...] = ()  # other spellings real producers write (AlsoRead)
 
 
 # --- scalar formats -------------------------------------------------------------------
@@ -107,19 +108,26 @@ def _receipt_time_to_text(value: datetime) -> str:
 
 
 def _receipt_time_from_text(text: str) -> datetime:
+    # Real producers write a time three ways (REAL-FORMATS 1.2): ISO (send_time,
+    # DEC_RESULT), with a space (receipts, AutoIt's send_time) and YmdHis (PHP SDK).
     if _ISO_TIME.match(text):
-        return _iso_time_from_text(text)  # some receipts (DEC_RESULT) write ISO times
+        return _iso_time_from_text(text)
+    if _COMPACT_TIME.match(text):
+        return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=DOCUMENT_ZONE)
     if not _RECEIPT_TIME.match(text):
         raise ValueError(f"{text!r} is not a time in the form yyyy-MM-dd HH:mm:ss")
     return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=DOCUMENT_ZONE)
 
 
 def _iso_time_to_text(value: datetime) -> str:
-    return value.astimezone(DOCUMENT_ZONE).isoformat(timespec="seconds")
+    # Beijing time without an offset, as real envelopes write it (2024-07-30T11:48:03).
+    return value.astimezone(DOCUMENT_ZONE).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _iso_time_from_text(text: str) -> datetime:
     if not _ISO_TIME.match(text):
+        if _RECEIPT_TIME.match(text) or _COMPACT_TIME.match(text):
+            return _receipt_time_from_text(text)
         raise ValueError(f"{text!r} is not an ISO 8601 time (yyyy-MM-ddTHH:mm:ss)")
     parsed = datetime.fromisoformat(text)
     # A time without an offset in a customs document is Beijing time.
@@ -203,6 +211,7 @@ def plan_of(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
         marks.extend(info.metadata)
         required = info.is_required()
         wrapped = next((mark for mark in marks if isinstance(mark, Wrapped)), None)
+        also = tuple(name for mark in marks if isinstance(mark, AlsoRead) for name in mark.names)
         joined = any(isinstance(mark, Joined) for mark in marks)
         if get_origin(base) is tuple and not joined:
             item = get_args(base)[0]
@@ -217,10 +226,13 @@ def plan_of(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
                     model=item_base,
                     repeated=True,
                     wrapper_item=wrapped.item if wrapped else None,
+                    also=also,
                 )
             )
         elif isinstance(base, type) and issubclass(base, BaseModel):
-            plans.append(FieldPlan(name=name, element=info.alias, required=required, model=base))
+            plans.append(
+                FieldPlan(name=name, element=info.alias, required=required, model=base, also=also)
+            )
         else:
             scalar = _scalar_for(base, marks)
             plans.append(
@@ -229,64 +241,29 @@ def plan_of(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
                     element=info.alias,
                     required=required and not optional,
                     scalar=scalar,
+                    also=also,
                 )
             )
     return tuple(plans)
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}/{name}" if path else name
-
-
-# --- writing --------------------------------------------------------------------------
-
-
-def write_fields(
-    parent: etree._Element,
-    model: BaseModel,
-    namespace: str | None,
-    exclude: frozenset[str] = frozenset(),
-    path: str = "",
-) -> None:
-    """Append one element per set field of ``model`` (but ``exclude``) to ``parent``.
-
-    ``path`` is the parent's path for refusals; "" when the children start it.
-    """
-    qualify = (lambda name: f"{{{namespace}}}{name}") if namespace else (lambda name: name)
-    for plan in plan_of(type(model)):
-        if plan.name in exclude:
-            continue
-        value = getattr(model, plan.name)
-        if value is None:
-            continue
-        if plan.repeated:
-            if not value:
-                continue
-            holder = parent
-            item_name = plan.element
-            item_path = path
-            if plan.wrapper_item is not None:
-                holder = etree.SubElement(parent, qualify(plan.element))
-                item_name = plan.wrapper_item
-                item_path = _join(path, plan.element)
-            for index, item in enumerate(value, start=1):
-                child = etree.SubElement(holder, qualify(item_name))
-                write_fields(child, item, namespace, path=_join(item_path, f"{item_name}[{index}]"))
-        elif plan.model is not None:
-            child = etree.SubElement(parent, qualify(plan.element))
-            write_fields(child, value, namespace, path=_join(path, plan.element))
-        else:
-            assert plan.scalar is not None
-            if isinstance(value, tuple) and not value:
-                continue
-            try:
-                text = plan.scalar.to_text(value)
-            except ValueError as error:
-                raise XmlMessageError(str(error), path=_join(path, plan.element)) from None
-            etree.SubElement(parent, qualify(plan.element)).text = text
-
-
-# --- reading --------------------------------------------------------------------------
+@cache
+def lookup_of(model: type[BaseModel]) -> tuple[dict[str, FieldPlan], dict[str, FieldPlan]]:
+    """How to find a field by the name an element has in a file: exactly (the alias or
+    another known spelling), then ignoring case (``passID`` / ``passId``)."""
+    exact: dict[str, FieldPlan] = {}
+    folded: dict[str, FieldPlan] = {}
+    for plan in plan_of(model):
+        for spelling in (plan.element, *plan.also):
+            for table, key in ((exact, spelling), (folded, spelling.lower())):
+                other = table.get(key)
+                if other is not None and other is not plan:
+                    raise TypeError(
+                        f"{model.__name__}: {plan.element} and {other.element} are both read"
+                        f" from {spelling!r}"
+                    )
+                table[key] = plan
+    return exact, folded
 
 
 def local_name(element: etree._Element) -> str:
@@ -298,152 +275,3 @@ def local_name(element: etree._Element) -> str:
 def child_elements(element: etree._Element) -> list[etree._Element]:
     """Element children only: comments and processing instructions are not content."""
     return [child for child in element if isinstance(child.tag, str)]
-
-
-@dataclass
-class _Place:
-    path: str
-    line: int | None
-
-
-def read_model(
-    element: etree._Element,
-    model: type[M],
-    path: str,
-    source: str | None = None,
-    given: dict[str, Any] | None = None,
-    lenient: bool = False,
-) -> M:
-    """Build ``model`` from ``element``'s children, refusing what does not fit.
-
-    ``given`` holds fields already read from elsewhere (an upload's envelope sits
-    beside its BussinessData, not inside it); those are not looked for here.
-    ``lenient`` skips elements the model does not know (receipts carry more than we
-    use; the file itself is kept byte for byte); uploads are read strictly.
-    """
-    given = given or {}
-    plans = {plan.element: plan for plan in plan_of(model) if plan.name not in given}
-    values: dict[str, Any] = dict(given)
-    places: dict[str, _Place] = {}
-    counts: dict[str, int] = {}
-    for child in element.iterchildren(etree.Element):  # elements only, filtered in C
-        tag = child.tag
-        assert isinstance(tag, str)
-        name = tag.rpartition("}")[2]
-        plan = plans.get(name)
-        counts[name] = counts.get(name, 0) + 1
-        child_path = _join(path, name)
-        if plan is None:
-            if lenient:
-                continue
-            raise XmlMessageError(
-                f"unexpected element {name} in {local_name(element)}",
-                path=child_path,
-                line=child.sourceline,
-                source=source,
-            )
-        if plan.repeated:
-            index = counts[name]
-            if plan.wrapper_item is not None:
-                if index > 1:
-                    raise _twice(child, child_path, source)
-                items = []
-                for position, item in enumerate(child_elements(child), start=1):
-                    item_name = local_name(item)
-                    item_path = f"{child_path}/{item_name}[{position}]"
-                    if item_name != plan.wrapper_item:
-                        raise XmlMessageError(
-                            f"unexpected element {item_name} in {name}",
-                            path=item_path,
-                            line=item.sourceline,
-                            source=source,
-                        )
-                    assert plan.model is not None
-                    items.append(read_model(item, plan.model, item_path, source, lenient=lenient))
-                values[plan.name] = tuple(items)
-            else:
-                assert plan.model is not None
-                item_path = f"{child_path}[{index}]"
-                values.setdefault(plan.name, []).append(
-                    read_model(child, plan.model, item_path, source, lenient=lenient)
-                )
-            places.setdefault(plan.name, _Place(child_path, child.sourceline))
-            continue
-        if counts[name] > 1:
-            raise _twice(child, child_path, source)
-        places[plan.name] = _Place(child_path, child.sourceline)
-        if plan.model is not None:
-            values[plan.name] = read_model(child, plan.model, child_path, source, lenient=lenient)
-            continue
-        assert plan.scalar is not None
-        text = child.text or ""
-        if len(child):
-            if child_elements(child):
-                raise XmlMessageError(
-                    f"{name} holds a value, not elements",
-                    path=child_path,
-                    line=child.sourceline,
-                    source=source,
-                )
-            # Comments and processing instructions inside a value are not part of it,
-            # but the text after them is: <note>a<!-- x -->b</note> reads "ab".
-            text += "".join(part.tail or "" for part in child)
-        text = text.strip()
-        if not text:
-            continue  # an empty optional element (<Rmk/>) is the same as an absent one
-        try:
-            values[plan.name] = plan.scalar.from_text(text)
-        except ValueError as error:
-            raise XmlMessageError(
-                str(error), path=child_path, line=child.sourceline, source=source
-            ) from None
-    for plan in plans.values():
-        if plan.required and plan.name not in values:
-            raise XmlMessageError(
-                f"required element {plan.element} is missing or empty",
-                path=_join(path, plan.element),
-                line=element.sourceline,
-                source=source,
-            )
-        if plan.repeated and isinstance(values.get(plan.name), list):
-            values[plan.name] = tuple(values[plan.name])
-    try:
-        return model.model_validate(values)
-    except ValidationError as error:
-        raise _located(error, model, places, path, element.sourceline, source) from None
-
-
-def _twice(child: etree._Element, path: str, source: str | None) -> XmlMessageError:
-    return XmlMessageError(
-        f"{local_name(child)} appears more than once",
-        path=path,
-        line=child.sourceline,
-        source=source,
-    )
-
-
-def _located(
-    error: ValidationError,
-    model: type[BaseModel],
-    places: dict[str, _Place],
-    path: str,
-    line: int | None,
-    source: str | None,
-) -> XmlMessageError:
-    first = error.errors(include_url=False)[0]
-    loc = first["loc"]
-    reason = plain_reason(first["msg"])
-    place = _Place(path, line)
-    if loc:
-        key = str(loc[0])
-        by_alias = {info.alias: name for name, info in model.model_fields.items() if info.alias}
-        name = by_alias.get(key, key)
-        place = places.get(name, place)
-        info = model.model_fields.get(name)
-        element = info.alias if info is not None and info.alias else key
-        if place.path == path:
-            place = _Place(_join(path, element), line)
-    more = error.error_count() - 1
-    if more:
-        reason = f"{reason} (and {more} more problem{'s' if more > 1 else ''})"
-    return XmlMessageError(reason, path=place.path or None, line=place.line, source=source)

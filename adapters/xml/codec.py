@@ -1,6 +1,6 @@
 """Render and parse whole customs messages: the envelope layouts and the message registry.
 
-Three layouts occur in the real exchange:
+Three layouts occur in the real exchange, and two transport wrappers around them:
 
 - **upload** (INV101, SAS121): ``Signature/Object/Package`` in the xmldsig namespace,
   EnvelopInfo, then ``DataInfo/BussinessData`` (sic) with the message and DelcareFlag
@@ -10,29 +10,49 @@ Three layouts occur in the real exchange:
 - **root** (DecMessage, DecImportResponse, DEC_DATA, CommonResponeMessage): the
   message is the document element.
 
-Everything outgoing is checked against the project's own XSD before it is returned;
-everything incoming is parsed safely and validated into the models.
+- **transport** wrappers: the DXP envelope ``DxpMsg`` (the payload base64 in ``Data``)
+  and the single window's ``ImportMessage`` (``SWImpHead`` + ``SWImpData``). They are
+  unwrapped and the payload read as itself; the wrapper is kept to write it back.
+
+Reading goes through the text tree (``adapters/xml/tree.py``): a `Document` holds every
+element of the file and what in it breaks a rule (findings). Uploads are strict (a
+finding refuses), answers from customs lenient (customs is the authority: unknown
+elements are kept and skipped, and their models take any text). Everything outgoing is
+checked against the project's own XSD before it is returned.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import builtins
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
 from lxml import etree
 from pydantic import BaseModel
 
-from adapters.xml.binding import child_elements, local_name, read_model, write_fields
+from adapters.xml.binding import child_elements, local_name, plan_of
 from adapters.xml.errors import UnsupportedMessage, XmlMessageError
 from adapters.xml.safe import DEFAULT_LIMITS, ParseLimits, parse_untrusted
+from adapters.xml.tree import (
+    Finding,
+    Reading,
+    Tree,
+    generic,
+    read_tree,
+    to_model,
+    tree_of,
+    write_tree,
+)
 from adapters.xml.xsd import check_against_schema
 from schemas.messages.base import EnvelopeStyle
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import MessageType
-from schemas.messages.declaration import DEC_NAMESPACE, DEC_VERSION, DeclarationMessage
-from schemas.messages.envelope import EnvelopInfo
+from schemas.messages.declaration import DEC_NAMESPACE, DeclarationMessage
+from schemas.messages.envelope import EnvelopInfo, PocketInfo
 from schemas.messages.gate_pass import GatePassUpload
 from schemas.messages.receipts import (
     Inv201Receipt,
@@ -45,11 +65,11 @@ from schemas.messages.receipts import (
 from schemas.messages.responses import (
     CommonResponeMessage,
     DecImportResponse,
-    DecResult,
     DecResultMessage,
 )
 
 XMLDSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#"
+DXP_NAMESPACE = "http://www.chinaport.gov.cn/dxp"
 
 CustomsMessage = (
     BondedListUpload
@@ -86,6 +106,11 @@ class MessageKind:
         """Answers from customs may carry elements we do not use: skip them, keep the
         file. What we or a filer upload must be exactly what the model knows."""
         return self.layout is not Layout.UPLOAD and self.type is not MessageType.DEC_MESSAGE
+
+    @property
+    def empty_elements(self) -> bool:
+        """Customs writes every element of a receipt, empty ones as ``<rmk></rmk>``."""
+        return False  # MERGE: receipts' XSDs accept empty elements -> Layout.RECEIPT
 
 
 KINDS: tuple[MessageKind, ...] = (
@@ -126,56 +151,112 @@ def message_type_of(message: CustomsMessage) -> MessageType:
     return kind_of(message).type
 
 
-# --- writing --------------------------------------------------------------------------
+# --- documents: a file read whole ----------------------------------------------------------
+
+_ENVELOPE_KEYS = frozenset({"EnvelopInfo", "PocketInfo"})
+_META_STYLE = "@style"  # the envelope style of an enveloped message
+_META_OBJECT_ID = "@ObjectId"  # Signature/Object/@Id
+_META_NAMESPACE = "@xmlns"  # a root message's namespace where it is not the usual one
+_META_ROOT = "@root"  # DEC_RESULT written without its DEC_DATA wrapper
 
 
-def to_element(message: CustomsMessage) -> etree._Element:
-    """The message as an lxml tree, exactly as customs expects it."""
-    kind = kind_of(message)
-    if kind.layout is Layout.ROOT:
-        namespace = kind.namespace
-        tag = f"{{{namespace}}}{kind.element}" if namespace else kind.element
-        root = etree.Element(tag, nsmap={None: namespace} if namespace else None)
-        if isinstance(message, DeclarationMessage):
-            root.set("version", message.version)
-        if isinstance(message, DecResultMessage) and not message.wrapped:
-            root = etree.Element("DEC_RESULT")
-            write_fields(root, message.result, None, path="DEC_RESULT")
-            return root
-        write_fields(root, message, namespace, path=kind.element)
-        return root
-    style: EnvelopeStyle = getattr(message, "style")  # noqa: B009 - enveloped kinds only
-    envelope: EnvelopInfo = getattr(message, "envelope")  # noqa: B009
-    namespace = XMLDSIG_NAMESPACE if style is EnvelopeStyle.XMLDSIG else None
+@dataclass(frozen=True)
+class Transport:
+    """The wrapper a message came in (``DxpMsg`` or ``ImportMessage``), kept to write it
+    back: its elements as a text tree, the payload's place marked."""
 
-    def q(name: str) -> str:
-        return f"{{{namespace}}}{name}" if namespace else name
+    wrapper: str
+    tree: Tree
 
-    if namespace:
-        root = etree.Element(q("Signature"), nsmap={None: namespace})
-        package = etree.SubElement(etree.SubElement(root, q("Object")), q("Package"))
-    else:
-        root = package = etree.Element("Package")
-    write_fields(
-        etree.SubElement(package, q("EnvelopInfo")), envelope, namespace, path="EnvelopInfo"
-    )
-    business = etree.SubElement(etree.SubElement(package, q("DataInfo")), q("BussinessData"))
-    # Paths in refusals start at the message element: InvtMessage/InvtListType[2]/DclQty.
-    write_fields(business, message, namespace, exclude=frozenset({"envelope"}), path="")
-    return root
+    def as_json(self) -> dict[str, Any]:
+        return {"wrapper": self.wrapper, "elements": self.tree}
 
 
-def serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+@dataclass
+class Document:
+    """A customs message read whole: every element's text, where each was, what is off."""
+
+    kind: MessageKind
+    tree: Tree
+    reading: Reading
+    transport: Transport | None = None
+    source: str | None = None
+    _message: Any = field(default=None, repr=False)
+
+    @property
+    def findings(self) -> list[Finding]:
+        """What breaks a rule, and (for uploads) what bondflow does not know."""
+        self.message_or_none()
+        return [
+            finding
+            for finding in self.reading.findings
+            if not (finding.unknown and self.kind.lenient)
+        ]
+
+    def message_or_none(self) -> CustomsMessage | None:
+        if self._message is None and not getattr(self, "_tried", False):
+            self._tried = True
+            self._message = to_model(
+                self.tree, self.kind.model, self.reading, given=_given(self.kind, self.tree)
+            )
+            _check_message_type(self)
+        return self._message  # type: ignore[no-any-return]
+
+    def message(self) -> CustomsMessage:
+        """The typed message; refuses with the first finding (and how many more)."""
+        message = self.message_or_none()
+        findings = self.findings
+        if self.kind.lenient:
+            findings = [finding for finding in findings if finding.fatal or message is None]
+        if message is not None and not findings:
+            return message
+        first, more = findings[0], len(findings) - 1
+        raise first.error(self.source, more)
+
+    def as_json(self) -> dict[str, Any]:
+        """What ``bondflow xml inspect`` prints and ``bondflow xml render`` reads."""
+        findings = self.findings
+        out: dict[str, Any] = {"message_type": self.kind.type.value}
+        if self.transport is not None:
+            out["transport"] = self.transport.as_json()
+        out["document"] = self.tree
+        out["findings"] = (
+            [
+                {**finding.as_json(), **({"unknown": True} if finding.unknown else {})}
+                for finding in self.reading.findings
+            ]
+            if findings or self.reading.findings
+            else []
+        )
+        return out
 
 
-def render(message: CustomsMessage, *, validate: bool = True) -> bytes:
-    """The message's bytes; checked against the project's XSD first unless told not to."""
-    kind = kind_of(message)
-    root = to_element(message)
-    if validate:
-        check_against_schema(root, kind.type)
-    return serialize(root)
+def _given(kind: MessageKind, tree: Mapping[str, Any]) -> dict[str, Any]:
+    """Model fields that are not elements: the envelope style, DecMessage's version."""
+    given: dict[str, Any] = {}
+    fields = kind.model.model_fields
+    if "style" in fields and _META_STYLE in tree:
+        given["style"] = tree[_META_STYLE]
+    if "version" in fields and kind.layout is Layout.ROOT:
+        given["version"] = tree.get("@version")
+    if "wrapped" in fields:
+        given["wrapped"] = tree.get(_META_ROOT) != "DEC_RESULT"
+    return given
+
+
+def _check_message_type(document: Document) -> None:
+    envelope = document.tree.get("EnvelopInfo")
+    if not isinstance(envelope, Mapping):
+        return
+    stated = envelope.get("message_type")
+    if isinstance(stated, str) and stated.strip() and stated.strip() != document.kind.type.value:
+        where = "EnvelopInfo/message_type"
+        document.reading.note(
+            where,
+            document.reading.line_of(where),
+            f"EnvelopInfo says {stated.strip()} but BussinessData holds {document.kind.type}",
+            fatal=True,
+        )
 
 
 # --- reading --------------------------------------------------------------------------
@@ -184,8 +265,149 @@ def render(message: CustomsMessage, *, validate: bool = True) -> bytes:
 def parse(
     data: bytes, *, source: str | None = None, limits: ParseLimits = DEFAULT_LIMITS
 ) -> CustomsMessage:
-    """Read any supported message from untrusted bytes."""
-    return from_element(parse_untrusted(data, source=source, limits=limits), source=source)
+    """Read any supported message from untrusted bytes (refused on a finding)."""
+    return read_document(data, source=source, limits=limits).message()
+
+
+def read_document(
+    data: bytes, *, source: str | None = None, limits: ParseLimits = DEFAULT_LIMITS
+) -> Document:
+    """Read any supported message from untrusted bytes, whole, without refusing values."""
+    return document_of(
+        parse_untrusted(data, source=source, limits=limits), source=source, limits=limits
+    )
+
+
+def from_element(root: etree._Element, *, source: str | None = None) -> CustomsMessage:
+    return document_of(root, source=source).message()
+
+
+def document_of(
+    root: etree._Element, *, source: str | None = None, limits: ParseLimits = DEFAULT_LIMITS
+) -> Document:
+    """Read a parsed document: unwrap a transport wrapper, find the message, read it."""
+    transport: Transport | None = None
+    name = local_name(root)
+    if name == "DxpMsg":
+        root, transport = _unwrap_dxp(root, source, limits)
+    elif name == "ImportMessage":
+        root, transport = _unwrap_import_message(root, source)
+    kind = detect_with_source(root, source)
+    reading = Reading()
+    if kind.layout is Layout.ROOT:
+        tree = _read_root(root, kind, reading)
+    else:
+        tree = _read_enveloped(root, kind, reading, source)
+    return Document(kind, tree, reading, transport, source)
+
+
+def _read_root(root: etree._Element, kind: MessageKind, reading: Reading) -> Tree:
+    name = local_name(root)
+    tag = root.tag
+    assert isinstance(tag, str)
+    namespace = tag[1:].partition("}")[0] if tag.startswith("{") else ""
+    reading.lines[name] = root.sourceline or 0
+    if name == "DEC_RESULT":  # sent without DEC_DATA too
+        tree: Tree = {_META_ROOT: "DEC_RESULT"}
+        tree["DEC_RESULT"] = read_tree(root, _dec_result_model(), "DEC_RESULT", reading)
+        return tree
+    tree = read_tree(root, kind.model, kind.element, reading)
+    if namespace != (kind.namespace or ""):
+        tree = {_META_NAMESPACE: namespace, **tree}
+    # DecMessage's version: lower-case in every public instance, "Version" in one
+    # writer; any value is kept as it came (REAL-FORMATS 6).
+    version = root.get("version", root.get("Version"))
+    if version is not None:
+        tree = {"@version": version, **tree}
+    return tree
+
+
+def _dec_result_model() -> builtins.type[BaseModel]:
+    plan = next(p for p in plan_of(DecResultMessage) if p.element == "DEC_RESULT")
+    assert plan.model is not None
+    return plan.model
+
+
+def _read_enveloped(
+    root: etree._Element, kind: MessageKind, reading: Reading, source: str | None
+) -> Tree:
+    package, style = _package_of(root, source)
+    tree: Tree = {_META_STYLE: style.value}
+    if style is EnvelopeStyle.XMLDSIG:
+        parts: Tree = {}
+        for child in child_elements(root):
+            if local_name(child) != "Object":
+                parts[local_name(child)] = _generic_of(child)
+        if parts:
+            tree["Signature"] = parts
+        signed_object = _find_path(root, ("Object",), "Signature", source)
+        object_id = signed_object.get("Id", signed_object.get("ID"))
+        if object_id is not None:
+            tree[_META_OBJECT_ID] = object_id
+    prefix = {
+        EnvelopeStyle.XMLDSIG: "Signature/Object/Package",
+    }.get(style, "Package")
+    envelope_element = _find_path(package, ("EnvelopInfo",), prefix, source)
+    reading.lines["EnvelopInfo"] = envelope_element.sourceline or 0
+    tree["EnvelopInfo"] = read_tree(envelope_element, EnvelopInfo, "EnvelopInfo", reading)
+    data_info = _find_path(package, ("DataInfo",), prefix, source)
+    pockets = [child for child in child_elements(data_info) if local_name(child) == "PocketInfo"]
+    if pockets:
+        reading.lines["PocketInfo"] = pockets[0].sourceline or 0
+        tree["PocketInfo"] = read_tree(pockets[0], PocketInfo, "PocketInfo", reading)
+    business = _find_path(package, ("DataInfo", "BussinessData"), prefix, source)
+    # Paths start at the message element: InvtMessage/InvtListType[2]/DclQty.
+    for key, value in read_tree(business, kind.model, "", reading).items():
+        if key not in _ENVELOPE_KEYS:
+            tree[key] = value
+    return tree
+
+
+def _generic_of(element: etree._Element) -> Tree:
+    kept = generic(element)  # the same keeping as unknown elements
+    return kept if isinstance(kept, dict) else {"#text": kept}
+
+
+def _unwrap_dxp(
+    root: etree._Element, source: str | None, limits: ParseLimits
+) -> tuple[etree._Element, Transport]:
+    """DxpMsg: the payload is the base64 text of ``Data`` (REAL-FORMATS 7.4)."""
+    data = [child for child in child_elements(root) if local_name(child) == "Data"]
+    if len(data) != 1:
+        raise XmlMessageError(
+            f"expected one Data element, found {len(data)}",
+            path="DxpMsg/Data",
+            line=root.sourceline,
+            source=source,
+        )
+    text = "".join((data[0].text or "").split())
+    try:
+        payload = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise XmlMessageError(
+            "Data is not base64", path="DxpMsg/Data", line=data[0].sourceline, source=source
+        ) from None
+    inner_source = f"{source} (DxpMsg/Data)" if source else "DxpMsg/Data"
+    inner = parse_untrusted(payload, source=inner_source, limits=limits)
+    return inner, Transport("DxpMsg", _generic_of(root) | {"Data": ""})
+
+
+def _unwrap_import_message(
+    root: etree._Element, source: str | None
+) -> tuple[etree._Element, Transport]:
+    """ImportMessage: SWImpHead, then SWImpData holding the message (REAL-FORMATS 6)."""
+    holder = _find_path(root, ("SWImpData",), "ImportMessage", source)
+    inner = child_elements(holder)
+    if len(inner) != 1:
+        raise XmlMessageError(
+            f"expected one message in SWImpData, found {len(inner)}",
+            path="ImportMessage/SWImpData",
+            line=holder.sourceline,
+            source=source,
+        )
+    kept = _generic_of(root)
+    kept["SWImpData"] = {}
+    return inner[0], Transport("ImportMessage", kept)
 
 
 def detect(root: etree._Element) -> MessageKind:
@@ -207,48 +429,6 @@ def detect(root: etree._Element) -> MessageKind:
     )
 
 
-def from_element(root: etree._Element, *, source: str | None = None) -> CustomsMessage:
-    kind = detect_with_source(root, source)
-    if kind.layout is Layout.ROOT:
-        if kind.type is MessageType.DEC_MESSAGE:
-            version = root.get("version")
-            if version != DEC_VERSION:
-                raise XmlMessageError(
-                    f"DecMessage version {version!r} is not supported (only {DEC_VERSION})",
-                    path="DecMessage/@version",
-                    line=root.sourceline,
-                    source=source,
-                )
-        if local_name(root) == "DEC_RESULT":
-            result = read_model(root, DecResult, "DEC_RESULT", source, lenient=True)
-            return DecResultMessage(wrapped=False, result=result)
-        message: Any = read_model(root, kind.model, kind.element, source, lenient=kind.lenient)
-        return message  # type: ignore[no-any-return]
-    package, style = _package_of(root, source)
-    prefix = "Signature/Object/Package" if style is EnvelopeStyle.XMLDSIG else "Package"
-    envelope_element = _find_path(package, ("EnvelopInfo",), prefix, source)
-    envelope = read_model(
-        envelope_element, EnvelopInfo, "EnvelopInfo", source, lenient=kind.lenient
-    )
-    if envelope.message_type is not kind.type:
-        raise XmlMessageError(
-            f"EnvelopInfo says {envelope.message_type} but BussinessData holds {kind.type}",
-            path="EnvelopInfo/message_type",
-            line=envelope_element.sourceline,
-            source=source,
-        )
-    business = _find_path(package, ("DataInfo", "BussinessData"), prefix, source)
-    parsed: Any = read_model(
-        business,
-        kind.model,
-        "",  # paths start at the message element: InvtMessage/InvtListType[2]/DclQty
-        source,
-        given={"style": style, "envelope": envelope},
-        lenient=kind.lenient,
-    )
-    return parsed  # type: ignore[no-any-return]
-
-
 def detect_with_source(root: etree._Element, source: str | None) -> MessageKind:
     try:
         return detect(root)
@@ -260,6 +440,10 @@ def detect_with_source(root: etree._Element, source: str | None) -> MessageKind:
 def _package_of(root: etree._Element, source: str | None) -> tuple[etree._Element, EnvelopeStyle]:
     name = local_name(root)
     if name == "Package":
+        tag = root.tag
+        assert isinstance(tag, str)
+        if tag.startswith(f"{{{XMLDSIG_NAMESPACE}}}"):
+            return root, EnvelopeStyle.XMLDSIG_PACKAGE
         return root, EnvelopeStyle.BARE
     if name == "Signature":
         signed_object = _find_path(root, ("Object",), "Signature", source)
@@ -267,7 +451,8 @@ def _package_of(root: etree._Element, source: str | None) -> tuple[etree._Elemen
         return package, EnvelopeStyle.XMLDSIG
     raise UnsupportedMessage(
         f"{name} is not a customs message bondflow knows"
-        f" (expected Signature, Package or one of {', '.join(sorted(_BY_ROOT_ELEMENT))})",
+        " (expected Signature, Package, DxpMsg, ImportMessage or one of"
+        f" {', '.join(sorted(_BY_ROOT_ELEMENT))})",
         path=name,
         line=root.sourceline,
         source=source,
@@ -291,3 +476,151 @@ def _find_path(
             )
         current = found[0]
     return current
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def document_tree(message: CustomsMessage) -> Tree:
+    """The text tree of a typed message, with the metadata the writer needs."""
+    kind = kind_of(message)
+    if kind.layout is Layout.ROOT:
+        if isinstance(message, DecResultMessage) and not message.wrapped:
+            return {_META_ROOT: "DEC_RESULT", **tree_of(message)}
+        tree = tree_of(message, path=kind.element)
+        version = getattr(message, "version", None)
+        if isinstance(message, DeclarationMessage) and version is not None:
+            tree = {"@version": version, **tree}
+        return tree
+    style: EnvelopeStyle = getattr(message, "style")  # noqa: B009 - enveloped kinds only
+    return {_META_STYLE: style.value, **tree_of(message, empty_elements=kind.empty_elements)}
+
+
+def element_of(kind: MessageKind, tree: Mapping[str, Any]) -> etree._Element:
+    """The XML of a text tree of ``kind``'s message."""
+    if kind.layout is Layout.ROOT:
+        namespace = tree.get(_META_NAMESPACE, kind.namespace) or None
+        if tree.get(_META_ROOT) == "DEC_RESULT":
+            root = etree.Element("DEC_RESULT")
+            write_tree(root, tree.get("DEC_RESULT", {}), _dec_result_model(), _plain)
+            return root
+        qualify = _qualifier(namespace)
+        root = etree.Element(qualify(kind.element), nsmap={None: namespace} if namespace else None)
+        version = tree.get("@version")
+        if isinstance(version, str):
+            root.set("version", version)
+        write_tree(root, tree, kind.model, qualify)
+        return root
+    style = EnvelopeStyle(tree.get(_META_STYLE, EnvelopeStyle.XMLDSIG.value))
+    namespace = None if style is EnvelopeStyle.BARE else XMLDSIG_NAMESPACE
+    q = _qualifier(namespace)
+    nsmap = {None: namespace} if namespace else None
+    if style is EnvelopeStyle.XMLDSIG:
+        root = etree.Element(q("Signature"), nsmap=nsmap)
+        signature = tree.get("Signature")
+        if isinstance(signature, Mapping):
+            write_tree(root, signature, _Nothing, q)
+        signed_object = etree.SubElement(root, q("Object"))
+        object_id = tree.get(_META_OBJECT_ID)
+        if isinstance(object_id, str):
+            signed_object.set("Id", object_id)
+        package = etree.SubElement(signed_object, q("Package"))
+    else:
+        root = package = etree.Element(q("Package"), nsmap=nsmap)
+    envelope = etree.SubElement(package, q("EnvelopInfo"))
+    write_tree(envelope, tree.get("EnvelopInfo", {}), EnvelopInfo, q, path="EnvelopInfo")
+    data_info = etree.SubElement(package, q("DataInfo"))
+    pocket = tree.get("PocketInfo")
+    if isinstance(pocket, Mapping):
+        write_tree(etree.SubElement(data_info, q("PocketInfo")), pocket, PocketInfo, q)
+    business = etree.SubElement(data_info, q("BussinessData"))
+    body = {key: value for key, value in tree.items() if key not in ("Signature",)}
+    write_tree(business, body, kind.model, q, skip=_ENVELOPE_KEYS)
+    return root
+
+
+class _Nothing(BaseModel):
+    """A model with no elements: everything in the tree is written as it came."""
+
+
+def _plain(name: str) -> str:
+    return name
+
+
+def _qualifier(namespace: str | None) -> Any:
+    if namespace:
+        return lambda name: f"{{{namespace}}}{name}"
+    return _plain
+
+
+def to_element(message: CustomsMessage) -> etree._Element:
+    """The message as an lxml tree, exactly as customs expects it."""
+    return element_of(kind_of(message), document_tree(message))
+
+
+def serialize(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def render(message: CustomsMessage, *, validate: bool = True) -> bytes:
+    """The message's bytes; checked against the project's XSD first unless told not to."""
+    kind = kind_of(message)
+    root = to_element(message)
+    if validate:
+        check_against_schema(root, kind.type)
+    return serialize(root)
+
+
+def render_document(document: Document) -> bytes:
+    """A document read earlier (or its JSON from ``inspect``) written back: every
+    element it had, in the canonical order, each text as it was; inside its transport
+    wrapper if it came in one. Refused on a finding, as an upload would be."""
+    document.message()
+    root = element_of(document.kind, document.tree)
+    if not document.kind.lenient:
+        check_against_schema(root, document.kind.type)
+    if document.transport is not None:
+        root = _wrap(document.transport, root)
+    return serialize(root)
+
+
+def document_from_json(data: Any, kind: MessageKind) -> Document:
+    """A `Document` from the JSON ``inspect`` printed (``{"document": ..., "transport": ...}``)."""
+    if not isinstance(data, Mapping):
+        raise XmlMessageError("the JSON must be an object")
+    tree = data.get("document", data)
+    if not isinstance(tree, Mapping):
+        raise XmlMessageError("document must be an object", path="document")
+    transport = data.get("transport")
+    wrapped = None
+    if isinstance(transport, Mapping):
+        wrapper, elements = transport.get("wrapper"), transport.get("elements")
+        if wrapper not in ("DxpMsg", "ImportMessage") or not isinstance(elements, Mapping):
+            raise XmlMessageError(
+                "transport must be {wrapper: DxpMsg or ImportMessage, elements: {...}}",
+                path="transport",
+            )
+        wrapped = Transport(str(wrapper), dict(elements))
+    return Document(kind, dict(tree), Reading(), wrapped)
+
+
+def _wrap(transport: Transport, payload: etree._Element) -> etree._Element:
+    if transport.wrapper == "DxpMsg":
+        root = etree.Element(f"{{{DXP_NAMESPACE}}}DxpMsg", nsmap={None: DXP_NAMESPACE})
+        for key, value in transport.tree.items():
+            if key.startswith("@"):
+                root.set(key[1:], str(value))
+        q = _qualifier(DXP_NAMESPACE)
+        elements = {key: value for key, value in transport.tree.items() if not key.startswith("@")}
+        elements["Data"] = base64.b64encode(serialize(payload)).decode("ascii")
+        write_tree(root, elements, _Nothing, q)
+        return root
+    root = etree.Element("ImportMessage")
+    for key, value in transport.tree.items():
+        if key.startswith("@"):
+            continue
+        if key == "SWImpData":
+            etree.SubElement(root, "SWImpData").append(payload)
+        else:
+            write_tree(root, {key: value}, _Nothing, _plain)
+    return root

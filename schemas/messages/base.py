@@ -39,7 +39,8 @@ def el(
 
 
 class EnvelopeStyle(StrEnum):
-    """How a Package is wrapped: both occur in real receipts, so both round-trip."""
+    """How a Package is wrapped: all three occur in real files, so all three round-trip."""
 
     XMLDSIG = "xmldsig"  # <Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><Object><Package>
-    BARE = "bare"  # <Package> with no namespace
+    BARE = "bare"  # <Package> with no namespace (SAS22x receipts)
+    XMLDSIG_PACKAGE = "xmldsig-package"  # <Package xmlns="...xmldsig#"> (INV20x receipts)

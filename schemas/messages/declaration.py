@@ -8,7 +8,7 @@ element name of the price-influence confirmations.
 
 from __future__ import annotations
 
-from typing import Annotated, Final, Literal, Self
+from typing import Annotated, Final, Self
 
 from pydantic import StringConstraints, model_validator
 
@@ -41,7 +41,7 @@ from schemas.messages.fields import (
 )
 
 DEC_NAMESPACE = "http://www.chinaport.gov.cn/dec"
-DEC_VERSION: Final = "4.8"
+DEC_VERSION: Final = "3.1"  # what every public instance carries (REAL-FORMATS 6)
 
 Short = Annotated[str, StringConstraints(min_length=1, max_length=32)]
 Mark = Annotated[str, StringConstraints(pattern=r"^[123]$")]
@@ -200,7 +200,7 @@ class DecSign(MessageModel):
 class DeclarationMessage(MessageModel):
     """DecMessage (version 4.8) as a whole."""
 
-    version: Literal["4.8"] = DEC_VERSION
+    version: str | None = DEC_VERSION  # the root attribute, any value real files carry
     head: DecHead = el("DecHead")
     lines: Annotated[tuple[DecList, ...], Wrapped("DecList")] = el("DecLists", min_length=1)
     containers: Annotated[tuple[DecContainer, ...], Wrapped("Container")] = el("DecContainers", ())

@@ -387,8 +387,8 @@ def test_inv201_gb18030_receipt_reads_its_chinese_reason() -> None:
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")  # the file really is GB18030, as its declaration says
     receipt = load("INV201_manual_review_gb18030.xml", Inv201Receipt)
-    # a Package in the xmldsig namespace without the Signature wrapper is still bare
-    assert receipt.style is EnvelopeStyle.BARE
+    # a Package in the xmldsig namespace without the Signature wrapper, as INV20x come
+    assert receipt.style is EnvelopeStyle.XMLDSIG_PACKAGE
     assert receipt.body.review is ReviewResult.MANUAL_REVIEW
     assert receipt.body.result.rmk == "转人工审核"
     assert receipt.body.result.tms_cnt == 1
