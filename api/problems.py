@@ -213,12 +213,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BondflowError)
     async def _domain(request: Request, error: BondflowError) -> JSONResponse:
         line = getattr(error, "line", None)  # an uploaded document's refusal names its line
+        problems = getattr(error, "problems", ())  # and every other problem in it
         return problem_response(
             error.status,
             error.code.replace("_", " "),
             f"line {line}: {error.reason}" if line else error.reason,
             code=error.code,
             field=error.field,
+            errors=[dict(problem) for problem in problems] if len(problems) > 1 else None,
             extra={"line": line} if line else None,
         )
 

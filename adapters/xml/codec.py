@@ -210,8 +210,7 @@ class Document:
             findings = [finding for finding in findings if finding.fatal or message is None]
         if message is not None and not findings:
             return message
-        first, more = findings[0], len(findings) - 1
-        raise first.error(self.source, more)
+        raise findings[0].error(self.source, tuple(findings[1:]))
 
     def as_json(self) -> dict[str, Any]:
         """What ``bondflow xml inspect`` prints and ``bondflow xml render`` reads."""
@@ -578,10 +577,28 @@ def render_document(document: Document) -> bytes:
     document.message()
     root = element_of(document.kind, document.tree)
     if not document.kind.lenient:
-        check_against_schema(root, document.kind.type)
+        # Real files write absent values as empty elements (<SeqNo/>); they are kept
+        # as written, and what they say (nothing) is checked against our schema.
+        check_against_schema(
+            element_of(document.kind, _without_empty(document.tree)), document.kind.type
+        )
     if document.transport is not None:
         root = _wrap(document.transport, root)
     return serialize(root)
+
+
+def _without_empty(tree: Mapping[str, Any]) -> Tree:
+    kept: Tree = {}
+    for key, value in tree.items():
+        if isinstance(value, Mapping):
+            kept[key] = _without_empty(value)
+        elif isinstance(value, list):
+            kept[key] = [
+                _without_empty(item) if isinstance(item, Mapping) else item for item in value
+            ]
+        elif not (isinstance(value, str) and not value.strip()) or key.startswith("@"):
+            kept[key] = value
+    return kept
 
 
 def document_from_json(data: Any, kind: MessageKind) -> Document:

@@ -22,12 +22,15 @@ class XmlMessageError(BondflowError):
         path: str | None = None,
         line: int | None = None,
         source: str | None = None,
+        problems: tuple[dict[str, object], ...] = (),
     ) -> None:
         # No element to name (a DOCTYPE, a syntax error, the size): the document itself.
         super().__init__(reason, field=path or "document")
         self.path = path
         self.line = line
         self.source = source
+        # Every problem found in the document ({field, line, reason}), the first above.
+        self.problems = problems
 
     def __str__(self) -> str:
         where = [part for part in (self.source, f"line {self.line}" if self.line else None) if part]

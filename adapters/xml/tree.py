@@ -53,11 +53,19 @@ class Finding:
     def as_json(self) -> dict[str, Any]:
         return {"element": self.path, "line": self.line, "reason": self.reason}
 
-    def error(self, source: str | None = None, more: int = 0) -> XmlMessageError:
+    def error(self, source: str | None = None, others: tuple[Finding, ...] = ()) -> XmlMessageError:
+        """This finding as a refusal; ``others`` are the rest found in the same document."""
         reason = self.reason
+        more = len(others)
         if more:
             reason = f"{reason} (and {more} more problem{'s' if more > 1 else ''})"
-        return XmlMessageError(reason, path=self.path or None, line=self.line, source=source)
+        problems: tuple[dict[str, object], ...] = tuple(
+            {"field": finding.path or "document", "line": finding.line, "reason": finding.reason}
+            for finding in (self, *others)
+        )
+        return XmlMessageError(
+            reason, path=self.path or None, line=self.line, source=source, problems=problems
+        )
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """`bondflow xml`: read, check and write customs messages from the command line.
 
-``inspect`` prints any supported message as JSON; ``render`` takes that JSON back
-to XML, so inspect -> render -> inspect gives the same document.
+``inspect`` prints any supported message whole as JSON (every element's text, the
+transport wrapper it came in, and what in it breaks a rule); ``render`` takes that
+JSON back to XML, so inspect -> render -> inspect gives the same document.
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
-from pydantic import ValidationError
+from rich.markup import escape
 
-from adapters.xml.codec import BY_TYPE, CustomsMessage, from_element, kind_of, render
+from adapters.xml.codec import (
+    BY_TYPE,
+    Document,
+    document_from_json,
+    document_of,
+    render_document,
+)
 from adapters.xml.errors import XmlMessageError
 from adapters.xml.safe import read_untrusted_file
-from adapters.xml.xsd import check_against_schema
-from bondflow.cli.context import console, fail, load_settings
+from bondflow.cli.context import console, err_console, fail, load_settings
 from codetables.checks import code_problems
 from codetables.tables import CodeTables
 from schemas.messages.bonded_list import BondedListUpload
@@ -31,31 +36,37 @@ from schemas.messages.gate_pass import GatePassUpload
 app = typer.Typer(help="Customs messages: inspect, validate, render.", no_args_is_help=True)
 
 
-def _read(file: Path) -> tuple[Any, CustomsMessage]:
+def _read(file: Path) -> Document:
     if not file.is_file():
         fail(f"{file}: no such file")
     try:
-        root = read_untrusted_file(file)
-        return root, from_element(root, source=str(file))
+        return document_of(read_untrusted_file(file), source=str(file))
     except XmlMessageError as error:
         fail(str(error))
     except OSError as error:
         fail(f"{file}: cannot be read: {error.strerror or error}")
 
 
-def as_json(message: CustomsMessage) -> dict[str, Any]:
-    """The JSON `inspect` prints and `render` reads."""
-    return {
-        "message_type": kind_of(message).type.value,
-        "document": message.model_dump(mode="json"),
-    }
+def _where(file: Path, line: int | None) -> str:
+    return f"{file}:{line}" if line else str(file)
 
 
 @app.command()
 def inspect(file: Path = typer.Argument(..., help="An XML message file.")) -> None:
-    """Parse any supported message and print it as JSON with its message type."""
-    _, message = _read(file)
-    sys.stdout.write(json.dumps(as_json(message), ensure_ascii=False, indent=2) + "\n")
+    """Print any supported message as JSON: its type, every element and its findings.
+
+    A value that breaks a rule does not stop the reading: it is listed under
+    "findings" (and on stderr as FILE:LINE: element: reason); `validate` refuses it."""
+    document = _read(file)
+    printed = document.as_json()
+    sys.stdout.write(json.dumps(printed, ensure_ascii=False, indent=2) + "\n")
+    for finding in document.reading.findings:
+        kind = "note" if finding.unknown and document.kind.lenient else "finding"
+        err_console.print(
+            f"{kind}: {_where(file, finding.line)}: {finding.path or 'document'}: {finding.reason}",
+            highlight=False,
+            markup=False,
+        )
 
 
 @app.command()
@@ -65,16 +76,15 @@ def validate(
         None, help="Check codes against the tables in force on this day (default: today)."
     ),
 ) -> None:
-    """Check a message: it parses into the model, meets the project's XSD as written,
-    and (for uploads) uses only codes in force."""
-    root, message = _read(file)
-    kind = kind_of(message)
-    try:
-        check_against_schema(root, kind.type, source=str(file))
-    except XmlMessageError as error:
-        fail(str(error))
-    problems: list[str] = []
-    if isinstance(message, BondedListUpload | GatePassUpload | DeclarationMessage):
+    """Check a message: every rule of its model, (for uploads) only codes in force on
+    the day, and that bondflow writes it back valid against its own XSD."""
+    document = _read(file)
+    problems = [
+        f"{_where(file, finding.line)}: {finding.path or 'document'}: {finding.reason}"
+        for finding in document.findings
+    ]
+    message = document.message_or_none()
+    if not problems and isinstance(message, BondedListUpload | GatePassUpload | DeclarationMessage):
         settings = load_settings()
         try:
             day = dt.date.fromisoformat(on) if on else dt.datetime.now(DOCUMENT_ZONE).date()
@@ -82,14 +92,20 @@ def validate(
             fail(f"--on: {on!r} is not a date (yyyy-mm-dd)")
         tables = CodeTables.load(settings.code_tables_dir)
         problems = [
-            f"{file}: {problem.field}: {problem.reason}"
+            f"{_where(file, document.reading.line_of(problem.field))}: {problem.field}:"
+            f" {problem.reason}"
             for problem in code_problems(message, tables, on=day)
         ]
+    if not problems:
+        try:
+            render_document(document)
+        except XmlMessageError as error:
+            problems = [f"{_where(file, error.line)}: {error.path or 'document'}: {error.reason}"]
     if problems:
         for problem in problems:
-            console.print(f"[bold red]error:[/] {problem}", highlight=False)
+            console.print(f"[bold red]error:[/] {escape(problem)}", highlight=False)
         raise typer.Exit(2)
-    console.print(f"{file}: valid {kind.type.value}", highlight=False)
+    console.print(f"{file}: valid {document.kind.type.value}", highlight=False)
 
 
 def _json_line(text: str, position: int) -> int:
@@ -123,16 +139,10 @@ def render_command(
         stated = data.get("message_type")
         if stated is not None and stated != kind.type.value:
             fail(f"{json_file}: message_type is {stated}, not {kind.type.value}")
-        data = data["document"]
     try:
-        message: Any = kind.model.model_validate(data)
-        payload = render(message)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(document)"
-        fail(f"{json_file}: {where}: {first['msg']}")
+        payload = render_document(document_from_json(data, kind))
     except XmlMessageError as error:
-        fail(f"{json_file}: {error}")
+        fail(f"{json_file}: {error.path or 'document'}: {error.reason}")
     if out is None:
         sys.stdout.buffer.write(payload)
     else:

@@ -78,10 +78,11 @@ def test_inspect_prints_the_message_type_and_exact_numbers(workdir: Path) -> Non
 
     printed = json.loads(result.stdout)
     assert printed["message_type"] == "INV101"
-    line = printed["document"]["message"]["lines"][0]
-    assert line["dcl_uprc_amt"] == "0.8125"  # text, never a float
-    assert line["dcl_total_amt"] == "9750.00"
-    assert printed["document"]["message"]["head"]["rmk"].startswith("中欧班列")
+    assert printed["findings"] == []
+    line = printed["document"]["InvtMessage"]["InvtListType"][0]
+    assert line["DclUprcAmt"] == "0.8125"  # text as written, never a float
+    assert line["DclTotalAmt"] == "9750.00"
+    assert printed["document"]["InvtMessage"]["InvtHeadType"]["Rmk"].startswith("中欧班列")
 
 
 @pytest.mark.parametrize(
@@ -97,7 +98,9 @@ def test_inspect_refuses_a_hostile_file_naming_it(workdir: Path, hostile: str, s
     assert says in result.output
 
 
-def test_inspect_names_the_file_line_and_element_of_a_bad_value(workdir: Path) -> None:
+def test_inspect_shows_a_bad_value_and_names_its_file_line_and_element(workdir: Path) -> None:
+    """Given a list whose quantity has 6 places, inspect still prints the whole list
+    (the value as written) and lists the broken rule with its element and line."""
     text = render(messages.bonded_list()).decode("utf-8")
     broken = text.replace("<DclQty>12000</DclQty>", "<DclQty>12000.123456</DclQty>", 1)
     (workdir / "bad.xml").write_text(broken, encoding="utf-8")
@@ -107,11 +110,18 @@ def test_inspect_names_the_file_line_and_element_of_a_bad_value(workdir: Path) -
 
     result = runner.invoke(app, ["xml", "inspect", "bad.xml"])
 
-    assert result.exit_code == 2
-    assert "bad.xml" in result.output
-    assert f"line {line + 1}" in result.output
-    assert "InvtListType[1]/DclQty" in result.output
-    assert "5 decimal places" in result.output
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed["document"]["InvtMessage"]["InvtListType"][0]["DclQty"] == "12000.123456"
+    [finding] = printed["findings"]
+    assert finding["element"] == "InvtMessage/InvtListType[1]/DclQty"
+    assert finding["line"] == line + 1
+    assert "5 decimal places" in finding["reason"]
+    assert f"bad.xml:{line + 1}: InvtMessage/InvtListType[1]/DclQty" in result.output
+
+    refused = runner.invoke(app, ["xml", "validate", "bad.xml"])
+    assert refused.exit_code == 2
+    assert f"bad.xml:{line + 1}: InvtMessage/InvtListType[1]/DclQty" in refused.output
 
 
 def test_validate_accepts_a_good_list_and_names_the_table_of_a_bad_code(workdir: Path) -> None:
@@ -132,19 +142,25 @@ def test_validate_accepts_a_good_list_and_names_the_table_of_a_bad_code(workdir:
     assert "InvtHeadType/SupvModecd" in bad.output
 
 
-def test_validate_checks_the_schema_as_written(workdir: Path) -> None:
+def test_validate_accepts_either_real_element_order(workdir: Path) -> None:
+    """Real clients write SysId before or after OperCusRegCode (REAL-FORMATS 8): given
+    the other order, validate accepts the list and an unknown element is refused."""
     text = render(messages.bonded_list()).decode("utf-8")
-    # The model reads any element order; the XSD does not.
     moved = text.replace("<SysId>Z8</SysId>", "").replace(
         "</InvtMessage>", "<SysId>Z8</SysId></InvtMessage>"
     )
     (workdir / "order.xml").write_text(moved, encoding="utf-8")
+    (workdir / "unknown.xml").write_text(
+        text.replace("<SysId>Z8</SysId>", "<SysId>Z8</SysId><Extra>1</Extra>"), encoding="utf-8"
+    )
 
-    result = runner.invoke(app, ["xml", "validate", "order.xml"])
+    accepted = runner.invoke(app, ["xml", "validate", "order.xml", "--on", "2026-11-28"])
+    refused = runner.invoke(app, ["xml", "validate", "unknown.xml", "--on", "2026-11-28"])
 
-    assert result.exit_code == 2
-    assert "order.xml" in result.output
-    assert "SysId" in result.output
+    assert accepted.exit_code == 0, accepted.output
+    assert refused.exit_code == 2
+    assert "unknown.xml" in refused.output
+    assert "InvtMessage/Extra: unexpected element Extra in InvtMessage" in refused.output
 
 
 def test_render_names_the_line_of_broken_json_and_the_field_of_a_bad_value(
@@ -155,16 +171,13 @@ def test_render_names_the_line_of_broken_json_and_the_field_of_a_bad_value(
     assert broken.exit_code == 2
     assert "broken.json:3" in broken.output
 
-    document = json.loads(
-        json.dumps(
-            {"message_type": "INV101", "document": messages.bonded_list().model_dump(mode="json")}
-        )
-    )
-    document["document"]["message"]["lines"][0]["dcl_qty"] = "1.1234567"
+    (workdir / "list.xml").write_bytes(render(messages.bonded_list()))
+    document = json.loads(runner.invoke(app, ["xml", "inspect", "list.xml"]).stdout)
+    document["document"]["InvtMessage"]["InvtListType"][0]["DclQty"] = "1.1234567"
     (workdir / "bad.json").write_text(json.dumps(document), "utf-8")
     bad = runner.invoke(app, ["xml", "render", "INV101", "bad.json"])
     assert bad.exit_code == 2
-    assert "message.lines.0.dcl_qty" in bad.output
+    assert "InvtMessage/InvtListType[1]/DclQty" in bad.output
 
     wrong = runner.invoke(app, ["xml", "render", "SAS121", "bad.json"])
     assert wrong.exit_code == 2
