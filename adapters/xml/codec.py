@@ -577,11 +577,15 @@ def render_document(document: Document) -> bytes:
     document.message()
     root = element_of(document.kind, document.tree)
     if not document.kind.lenient:
-        # Real files write absent values as empty elements (<SeqNo/>); they are kept
-        # as written, and what they say (nothing) is checked against our schema.
-        check_against_schema(
-            element_of(document.kind, _without_empty(document.tree)), document.kind.type
-        )
+        # Real files write absent values as empty elements (<SeqNo/>) and a DecMessage
+        # inside ImportMessage has no namespace; both are kept as written, and what the
+        # document says is checked against our schema in our own form.
+        meaning = {
+            key: value
+            for key, value in _without_empty(document.tree).items()
+            if key != _META_NAMESPACE
+        }
+        check_against_schema(element_of(document.kind, meaning), document.kind.type)
     if document.transport is not None:
         root = _wrap(document.transport, root)
     return serialize(root)

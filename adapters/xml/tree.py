@@ -122,6 +122,8 @@ def read_tree(element: etree._Element, model: type[BaseModel], path: str, readin
     exact, folded = lookup_of(model)
     tree: Tree = {}
     counts: dict[str, int] = {}
+    if path and element.sourceline:
+        reading.lines.setdefault(path, element.sourceline)
     for child in element.iterchildren(etree.Element):
         name = local(child.tag)
         plan = exact.get(name) or folded.get(name.lower())
