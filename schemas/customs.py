@@ -47,6 +47,23 @@ class ReceiptView(_View):
     summary: dict[str, Any]
 
 
+class ReceiptField(_View):
+    """One element of a receipt as customs sent it."""
+
+    element: str  # the element path: INV201/BondInvtBsc/bondInvtNo
+    label: str | None  # its Chinese name (保税清单编号); None for one bondflow does not know
+    value: str  # the text exactly as written ("" for an empty element)
+
+
+class ReceiptContent(_View):
+    """Every field of a receipt, in the format's order: what customs said, whole."""
+
+    id: int
+    message_type: str
+    transport: str | None  # DxpMsg or ImportMessage when it came wrapped
+    fields: list[ReceiptField]
+
+
 class ReceiptStatus(StrEnum):
     RECORDED = "recorded"  # new: recorded and to be delivered
     DUPLICATE = "duplicate"  # the same receipt was recorded before (same bytes or same key)

@@ -153,7 +153,7 @@ def message_type_of(message: CustomsMessage) -> MessageType:
 
 # --- documents: a file read whole ----------------------------------------------------------
 
-_ENVELOPE_KEYS = frozenset({"EnvelopInfo", "PocketInfo"})
+ENVELOPE_KEYS = frozenset({"EnvelopInfo", "PocketInfo"})
 _META_STYLE = "@style"  # the envelope style of an enveloped message
 _META_OBJECT_ID = "@ObjectId"  # Signature/Object/@Id
 _META_NAMESPACE = "@xmlns"  # a root message's namespace where it is not the usual one
@@ -357,7 +357,7 @@ def _read_enveloped(
     business = _find_path(package, ("DataInfo", "BussinessData"), prefix, source)
     # Paths start at the message element: InvtMessage/InvtListType[2]/DclQty.
     for key, value in read_tree(business, kind.model, "", reading).items():
-        if key not in _ENVELOPE_KEYS:
+        if key not in ENVELOPE_KEYS:
             tree[key] = value
     return tree
 
@@ -534,7 +534,7 @@ def element_of(kind: MessageKind, tree: Mapping[str, Any]) -> etree._Element:
         write_tree(etree.SubElement(data_info, q("PocketInfo")), pocket, PocketInfo, q)
     business = etree.SubElement(data_info, q("BussinessData"))
     body = {key: value for key, value in tree.items() if key not in ("Signature",)}
-    write_tree(business, body, kind.model, q, skip=_ENVELOPE_KEYS)
+    write_tree(business, body, kind.model, q, skip=ENVELOPE_KEYS)
     return root
 
 

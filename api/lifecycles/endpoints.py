@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from access import Principal
 from adapters.xml.codec import parse
+from adapters.xml.labels import receipt_content
 from api.dependencies import Actor, CurrentPrincipal, Filer, ServicesDep
 from api.lifecycles.schemas import (
     CorrectionIn,
@@ -34,7 +35,7 @@ from lifecycles.from_xml import (
 )
 from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView
-from schemas.customs import DeliveredReceipt, DocumentView, SubmissionView
+from schemas.customs import DeliveredReceipt, DocumentView, ReceiptContent, SubmissionView
 from schemas.errors import NotFound
 from schemas.lifecycle import (
     Correction,
@@ -241,6 +242,21 @@ def download_receipt(
             return Response(
                 services.records.receipt_payload(receipt_id), media_type="application/xml"
             )
+    raise NotFound(f"no receipt {receipt_id} of {workflow_id}", field="receipt_id")
+
+
+@router.get("/{workflow_id}/receipts/{receipt_id}/fields", response_model=ReceiptContent)
+def receipt_fields(
+    workflow_id: WorkflowId,
+    receipt_id: Annotated[int, Path(ge=1, le=2**62)],
+    principal: CurrentPrincipal,
+    services: ServicesDep,
+) -> ReceiptContent:
+    """Every field of a receipt as customs sent it, each with its Chinese name."""
+    documents = _documents(services, principal, workflow_id)
+    for document_id in documents:
+        if any(r.id == receipt_id for r in services.records.receipts(document_id)):
+            return receipt_content(receipt_id, services.records.receipt_payload(receipt_id))
     raise NotFound(f"no receipt {receipt_id} of {workflow_id}", field="receipt_id")
 
 

@@ -26,11 +26,12 @@ from fastapi import APIRouter, Body, Depends, Path, Query
 from starlette.concurrency import run_in_threadpool
 
 from access import Principal
+from adapters.xml.labels import receipt_content
 from api.dependencies import Admin, CurrentPrincipal, ServicesDep, forbidden
 from api.pagination import Page, Paging
 from api.receipts.schemas import DismissIn, RedeliverIn
 from schemas.access import UserRole
-from schemas.customs import UNDELIVERED, DeliveryState, ReceiptDelivery
+from schemas.customs import UNDELIVERED, DeliveryState, ReceiptContent, ReceiptDelivery
 from schemas.wording import with_article
 
 router = APIRouter(prefix="/receipts", tags=["receipts"])
@@ -74,6 +75,14 @@ def get_delivery(
 ) -> ReceiptDelivery:
     """One receipt, its document and its delivery."""
     return services.records.deliveries.get(receipt_id)
+
+
+@router.get("/{receipt_id}/fields", response_model=ReceiptContent)
+def get_fields(
+    receipt_id: ReceiptId, principal: LiaisonOrAdmin, services: ServicesDep
+) -> ReceiptContent:
+    """Every field of the receipt as customs sent it, each with its Chinese name."""
+    return receipt_content(receipt_id, services.records.receipt_payload(receipt_id))
 
 
 @router.post("/{receipt_id}/redeliver", response_model=ReceiptDelivery)

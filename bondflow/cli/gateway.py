@@ -27,6 +27,7 @@ from adapters.simulator.behaviour import DEFAULT_SEED, SimulatorBehaviour
 from adapters.simulator.service import CustomsSimulator
 from adapters.xml.codec import from_element
 from adapters.xml.errors import XmlMessageError
+from adapters.xml.labels import receipt_content
 from adapters.xml.safe import read_untrusted_file
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from bondflow.settings import Settings
@@ -151,6 +152,23 @@ def receipts(
             row.file_name,
             row.delivery.state.value,
         )
+    console.print(table)
+
+
+@app.command()
+def receipt(receipt_id: int = typer.Argument(..., help="The receipt's id (see receipts).")) -> None:
+    """Every field of one receipt as customs sent it, each with its Chinese name."""
+    settings = load_settings()
+    with reporting():
+        records = CustomsRecords(open_database(settings))
+        content = receipt_content(receipt_id, records.receipt_payload(receipt_id))
+    wrapper = f" (in {content.transport})" if content.transport else ""
+    console.print(f"receipt {content.id}: {content.message_type}{wrapper}", highlight=False)
+    table = Table(title_justify="left")
+    for column in ("element", "中文", "value"):
+        table.add_column(column)
+    for item in content.fields:
+        table.add_row(item.element, item.label or "-", item.value)
     console.print(table)
 
 

@@ -320,3 +320,31 @@ async def test_refusals_name_their_field(api: Api, tmp_path: Path, clock: Clock)
     bad_state = await api.get("liaison", "/receipts", params={"state": "lost"})
     assert (bad_state.status_code, bad_state.json()["field"]) == (422, "state[0]")
     assert CustomsRecords(api.db).deliveries.get(second).delivery.state is DeliveryState.PARKED
+
+
+async def test_a_receipt_is_shown_whole_with_the_chinese_name_of_every_field(
+    api: Api, tmp_path: Path, clock: Clock
+) -> None:
+    """Given a receipt customs sent, liaison staff see every field of it as customs
+    wrote it, each with its Chinese name, in the format's order; filers are refused
+    here and read their own lifecycle's receipts instead."""
+    _watcher, (first, _second) = _parked_receipts(api, tmp_path, clock)
+
+    shown = await api.get("liaison", f"/receipts/{first}/fields")
+
+    assert shown.status_code == 200, shown.text
+    body = shown.json()
+    assert (body["id"], body["message_type"], body["transport"]) == (first, "INV201", None)
+    fields = {item["element"]: item for item in body["fields"]}
+    assert fields["EnvelopInfo/message_type"] == {
+        "element": "EnvelopInfo/message_type",
+        "label": "报文类型",
+        "value": "INV201",
+    }
+    assert fields["INV201/HdeApprResult/manageResult"]["value"] == "Y"
+    elements = [item["element"] for item in body["fields"]]
+    assert elements.index("EnvelopInfo/message_type") < elements.index(
+        "INV201/HdeApprResult/manageResult"
+    )
+    refused = await api.get("solar-filer", f"/receipts/{first}/fields")
+    assert refused.status_code == 403
