@@ -141,12 +141,12 @@ NOT_YET: dict[str, str] = {
         " passCollectWt, wtError, passTime); the model expects PassportBsc/PassportGate"
     ),
     "DecMessage_export_alpha_country_currency.xml": (
-        "DecMessage 4.8 writes countries (DEU, CHN) and currencies (USD) as 3-letter"
+        "DecMessage writes countries (DEU, CHN) and currencies (USD) as 3-letter"
         " codes; Country and Currency accept only 3 digits"
     ),
     "DecMessage_head_decl_trn_rel_and_cop.xml": (
-        "DecHead has no DeclTrnRel (报关/转关关系标志) nor CopCode/CopName/CopCodeScc"
-        " (录入单位), which 4.8 declarations carry"
+        "the root says version 4.8 and the codec still reads only 3.1; its DecHead"
+        " (DeclTrnRel, CopCode, CopName, CopCodeScc) is read since the complete model"
     ),
 }
 """Samples that follow the real format where the models cannot follow yet: why each fails."""
@@ -480,7 +480,7 @@ def test_sas224_releases_after_inspection_with_the_reason() -> None:
 def test_decmessage_is_an_export_filing_list_from_the_bonded_list() -> None:
     message = load("DecMessage_export_filing_list_default_ns.xml", DeclarationMessage)
     head = message.head
-    assert message.version == "4.8"
+    assert message.version == "3.1"
     assert head.ie_flag is ImpExp.EXPORT
     assert (head.trade_mode, head.traf_mode, head.trans_mode) == ("5015", "3", "3")
     assert (head.manual_no, head.trade_code, head.trade_name) == (BOOK, MAKER_CODE, MAKER_NAME)
