@@ -20,6 +20,7 @@ from pydantic_settings import (
 
 from adapters.simulator.behaviour import DEFAULT_SEED, HumanPaths, Rate
 from customs.delivery_policy import RetryPolicy
+from schemas.messages.declaration import DEFAULT_DEC_VERSION
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -64,6 +65,15 @@ class Settings(BaseSettings):
         default=0.0, description="share of vehicles held at the gate for their weight (0 to 1)"
     )
     simulator_seed: int = Field(default=DEFAULT_SEED, description="same seed, same answers")
+    dec_message_version: str = Field(
+        default=DEFAULT_DEC_VERSION,
+        min_length=1,
+        max_length=16,
+        description=(
+            "the version attribute written on DecMessage (报关单) roots; 3.1 is what every"
+            " public instance says"
+        ),
+    )
 
     # Delivering receipts to their lifecycles: a failed delivery is tried again after
     # first_delay, doubling up to max_delay; at the attempts or the age bound the

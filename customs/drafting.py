@@ -34,6 +34,14 @@ from schemas.messages.codes import (
     MessageType,
     RelatedDocumentKind,
 )
+from schemas.messages.declaration import (
+    DEFAULT_DEC_VERSION,
+    DecFreeTxt,
+    DecHead,
+    DeclarationMessage,
+    DecList,
+    DecSign,
+)
 from schemas.messages.envelope import EnvelopInfo
 from schemas.messages.gate_pass import (
     GatePassUpload,
@@ -427,3 +435,127 @@ def lines_items(
     draft: TransferDraft, items: Mapping[int, ItemFacts], outbound: bool
 ) -> list[ItemFacts]:
     return [items[line.from_item_no if outbound else line.to_item_no] for line in draft.lines]
+
+
+# --- the declaration a bonded list generates ------------------------------------------
+
+PAPERLESS: str = "M"
+"""EntryType M, 通关无纸化: what real clients write on a declaration they send."""
+
+ORDINARY_DECLARATION: str = "0"
+"""DeclTrnRel 0, 一般报关单 (1 would be a transit declaration filed in advance)."""
+
+STAGED: str = "G"
+"""DecSign OperType G: the declaration is imported into the client for a declarant to
+send (暂存), as real clients write it."""
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The person who enters and signs a declaration: IC card number and name."""
+
+    ic_card_no: str
+    name: str
+
+
+def declaration(
+    upload: BondedListUpload,
+    *,
+    client_seq_no: str,
+    operator: Operator,
+    trans_mode: str,
+    packages: int,
+    wrap_type: str,
+    promises: str,
+    business_items: str | None = None,
+    voyage_no: str | None = None,
+    version: str | None = DEFAULT_DEC_VERSION,
+) -> DeclarationMessage:
+    """The DecMessage of the declaration (or filing list) a bonded list generates.
+
+    Head and lines come from the list: its enterprises (the owner of the book is the
+    trading and the consuming party, the list's declarant declares and enters), its
+    customs, book, supervision and transport modes, and each line's goods, prices and
+    quantities. The filer adds what a list does not say: 成交方式 (``trans_mode``), 件数
+    and 包装种类, 承诺事项 (``promises``: one digit per confirmation, PromiseItmes) and
+    the 业务事项 codes ticked on the form (``business_items``, DecHead Type: none unless
+    given). ``version`` is the root's attribute: the deployment's
+    ``Settings.dec_message_version`` (3.1 unless set), None to write none.
+    """
+    head = upload.message.head
+    lines = upload.message.lines
+    gross = sum((line.gross_wt or Decimal(0) for line in lines), Decimal(0))
+    net = sum((line.net_wt or Decimal(0) for line in lines), Decimal(0))
+    country = head.stship_trsarv_natcd
+    dec_head = DecHead(
+        seq_no=None,
+        ie_flag=head.impexp_markcd,
+        agent_code=head.dcl_etpsno,
+        agent_name=head.dcl_etps_nm,
+        custom_master=head.dcl_plc_cuscd,
+        gross_wet=gross,
+        ie_port=head.impexp_portcd,
+        manual_no=head.putrec_no,
+        net_wt=net,
+        note_s=head.rmk,
+        owner_code=head.rcvgd_etpsno,
+        owner_name=head.rcvgd_etps_nm,
+        pack_no=packages,
+        trade_code=head.bizop_etpsno,
+        trade_country=country,
+        trade_mode=head.supv_modecd,
+        trade_name=head.bizop_etps_nm,
+        traf_mode=head.trsp_modecd,
+        trans_mode=trans_mode,
+        wrap_type=wrap_type,
+        cop_name=head.input_name,
+        cop_code=head.input_code,
+        entry_type=PAPERLESS,
+        typist_no=operator.ic_card_no,
+        inputer_name=operator.name,
+        decl_trn_rel=ORDINARY_DECLARATION,
+        cop_code_scc=head.input_credit_code,
+        owner_code_scc=head.rvsngd_etps_sccd,
+        agent_code_scc=head.dcl_etps_sccd,
+        trade_co_scc=head.bizop_etps_sccd,
+        promise_itmes=promises,
+        trade_area_code=country,
+        declare_name=operator.name,
+        type=business_items,
+    )
+    goods = tuple(
+        DecList(
+            code_ts=line.gdecd,
+            contr_item=line.putrec_seqno,
+            decl_price=line.dcl_uprc_amt,
+            duty_mode=line.lvyrlf_modecd,
+            g_model=line.gds_spcf_model_desc or line.gds_nm,
+            g_name=line.gds_nm,
+            g_no=line.gds_seqno,
+            origin_country=line.natcd,
+            trade_curr=line.dcl_currcd,
+            decl_total=line.dcl_total_amt,
+            g_qty=line.dcl_qty,
+            first_qty=line.lawf_qty,
+            second_qty=line.secd_lawf_qty,
+            g_unit=line.dcl_unitcd,
+            first_unit=line.lawf_unitcd,
+            second_unit=line.secd_lawf_unitcd,
+            destination_country=line.destination_natcd or "142",  # into China's zone
+        )
+        for line in lines
+    )
+    return DeclarationMessage(
+        version=version,
+        head=dec_head,
+        lines=goods,
+        sign=DecSign(
+            oper_type=STAGED,
+            ic_code=operator.ic_card_no,
+            cop_code=head.dcl_etpsno,
+            oper_name=operator.name,
+            client_seq_no=client_seq_no,
+            bill_seq_no=head.bond_invt_no,
+        ),
+        free_text=DecFreeTxt(bon_no=head.putrec_no, voy_no=voyage_no),
+    )

@@ -18,7 +18,7 @@ class MessageType(StrEnum):
     SAS221 = "SAS221"  # 核放单审核回执
     SAS223 = "SAS223"  # 核放单过卡回执
     SAS224 = "SAS224"  # 核放单查验处置回执
-    DEC_MESSAGE = "DecMessage"  # 报关单/备案清单 4.8
+    DEC_MESSAGE = "DecMessage"  # 报关单/备案清单 (single window, version 3.1)
     DEC_IMPORT_RESPONSE = "DecImportResponse"  # 报关单导入回执
     DEC_RESULT = "DEC_RESULT"  # 报关单状态回执
     COMMON_RESPONSE = "CommonResponeMessage"  # 客户端导入结果 (sic)

@@ -28,6 +28,7 @@ from schemas.messages.codes import (
 )
 from schemas.messages.declaration import (
     DecContainer,
+    DecCopPromise,
     DecFreeTxt,
     DecHead,
     DeclarationMessage,
@@ -236,6 +237,12 @@ def declaration(lines: int = 3, *, client_seq_no: str = "SOLARDEC0000000001") ->
         traf_name="中欧班列X8157",
         trans_mode="3",
         goods_place="西宁综合保税区光伏产业园",
+        cop_code=AGENT_CODE,
+        cop_name=AGENT_NAME,
+        cop_code_scc=AGENT_SCC,
+        typist_no="2100090037154",
+        inputer_name="马晓燕",
+        decl_trn_rel="0",
     )
     goods = tuple(
         DecList(
@@ -266,6 +273,7 @@ def declaration(lines: int = 3, *, client_seq_no: str = "SOLARDEC0000000001") ->
         containers=(DecContainer(container_id="TGHU1234567", container_md="45", goods_no="1"),),
         licenses=(DecLicenseDocu(docu_code="a", cert_code="QD960126E000000321"),),
         free_text=DecFreeTxt(voy_no="X8157", bon_no=BOOK),
+        cop_promises=(DecCopPromise(declaratio_material_code="102053"),),
         sign=DecSign(
             oper_type="G",
             ic_code="2100090037154",

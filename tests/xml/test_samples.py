@@ -110,6 +110,8 @@ EXPECTED: dict[str, type[BaseModel]] = {
     "DecMessage_export_filing_list_prefixed.xml": DeclarationMessage,
     "DecMessage_export_alpha_country_currency.xml": DeclarationMessage,
     "DecMessage_head_decl_trn_rel_and_cop.xml": DeclarationMessage,
+    "DecMessage_2019_client_order_cdata.xml": DeclarationMessage,
+    "DecMessage_2018_template_order_trade_code_scc.xml": DeclarationMessage,
     "DecImportResponse_accepted.xml": DecImportResponse,
     "DecImportResponse_refused.xml": DecImportResponse,
     "DEC_RESULT_P_released.xml": DecResultMessage,
@@ -141,12 +143,8 @@ NOT_YET: dict[str, str] = {
         " passCollectWt, wtError, passTime); the model expects PassportBsc/PassportGate"
     ),
     "DecMessage_export_alpha_country_currency.xml": (
-        "DecMessage 4.8 writes countries (DEU, CHN) and currencies (USD) as 3-letter"
+        "DecMessage writes countries (DEU, CHN) and currencies (USD) as 3-letter"
         " codes; Country and Currency accept only 3 digits"
-    ),
-    "DecMessage_head_decl_trn_rel_and_cop.xml": (
-        "DecHead has no DeclTrnRel (报关/转关关系标志) nor CopCode/CopName/CopCodeScc"
-        " (录入单位), which 4.8 declarations carry"
     ),
 }
 """Samples that follow the real format where the models cannot follow yet: why each fails."""
@@ -480,7 +478,7 @@ def test_sas224_releases_after_inspection_with_the_reason() -> None:
 def test_decmessage_is_an_export_filing_list_from_the_bonded_list() -> None:
     message = load("DecMessage_export_filing_list_default_ns.xml", DeclarationMessage)
     head = message.head
-    assert message.version == "4.8"
+    assert message.version == "3.1"
     assert head.ie_flag is ImpExp.EXPORT
     assert (head.trade_mode, head.traf_mode, head.trans_mode) == ("5015", "3", "3")
     assert (head.manual_no, head.trade_code, head.trade_name) == (BOOK, MAKER_CODE, MAKER_NAME)
