@@ -33,7 +33,7 @@ from schemas.messages.fields import (
     UpToPlaces,
     Wrapped,
 )
-from schemas.quantities import places_of, plain
+from schemas.quantities import places_of
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -89,7 +89,16 @@ def _fixed(places: int) -> Scalar:
     return Scalar(to_text, _decimal_from_text)
 
 
-_FREE_DECIMAL = Scalar(plain, _decimal_from_text)
+def _free_decimal_text(value: Decimal) -> str:
+    # The same text as schemas.quantities.plain (no exponent, no trailing zeros), without
+    # normalising first: this runs for every quantity and weight of a document.
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+_FREE_DECIMAL = Scalar(_free_decimal_text, _decimal_from_text)
 
 
 def _compact_date_from_text(text: str) -> date:
@@ -144,8 +153,11 @@ _TIMES = {
 }
 
 
+_WHOLE = re.compile(r"-?[0-9]{1,18}", re.ASCII)
+
+
 def _int_from_text(text: str) -> int:
-    if not re.fullmatch(r"-?[0-9]{1,18}", text):
+    if not _WHOLE.fullmatch(text):
         raise ValueError(f"{text!r} is not a whole number")
     return int(text)
 

@@ -542,14 +542,22 @@ class _Nothing(BaseModel):
     """A model with no elements: everything in the tree is written as it came."""
 
 
-def _plain(name: str) -> str:
-    return name
+class _Qualifier:
+    """Element names in one namespace (or none); `namespace` keys the writer's caches."""
+
+    def __init__(self, namespace: str | None) -> None:
+        self.namespace = namespace
+        self._prefix = f"{{{namespace}}}" if namespace else ""
+
+    def __call__(self, name: str) -> str:
+        return self._prefix + name
 
 
-def _qualifier(namespace: str | None) -> Any:
-    if namespace:
-        return lambda name: f"{{{namespace}}}{name}"
-    return _plain
+def _qualifier(namespace: str | None) -> _Qualifier:
+    return _Qualifier(namespace)
+
+
+_plain = _Qualifier(None)
 
 
 def to_element(message: CustomsMessage) -> etree._Element:

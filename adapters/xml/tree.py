@@ -70,10 +70,15 @@ class Finding:
 
 @dataclass
 class Reading:
-    """What reading a document found: the tree, where each element was, what is off."""
+    """What reading a document found: where each element was, and what is off.
+
+    Lines are found when asked (a finding needs one), not recorded for every element:
+    each block's element is kept, and a leaf's line is its element's under that block.
+    """
 
     lines: dict[str, int] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    blocks: dict[str, tuple[etree._Element, type[BaseModel]]] = field(default_factory=dict)
 
     def note(
         self,
@@ -90,9 +95,31 @@ class Reading:
         """The line of ``path`` or of its nearest ancestor that has one."""
         while path:
             line = self.lines.get(path)
-            if line is not None:
+            if line is None:
+                line = self._leaf_line(path)
+            if line:
                 return line
             path = path.rpartition("/")[0]
+        return None
+
+    def _leaf_line(self, path: str) -> int | None:
+        block = self.blocks.get(path)
+        if block is not None:
+            return block[0].sourceline
+        parent, _, name = path.rpartition("/")
+        held = self.blocks.get(parent)
+        if held is None:
+            return None
+        element, model = held
+        name, _, index = name.partition("[")
+        wanted = int(index.rstrip("]")) if index else 1
+        seen = 0
+        for child in element.iterchildren(etree.Element):
+            plan = plan_for_tag(model, child.tag)
+            if (plan.element if plan is not None else local(child.tag)) == name:
+                seen += 1
+                if seen == wanted:
+                    return child.sourceline
         return None
 
 
@@ -117,51 +144,70 @@ def text_of(element: etree._Element) -> str:
     return text
 
 
+_TAG_PLANS: dict[type[BaseModel], dict[str, FieldPlan]] = {}
+
+
+def plan_for_tag(model: type[BaseModel], tag: object) -> FieldPlan | None:
+    """The field an element of ``model`` is, by its tag as parsed (namespace and all):
+    the alias or another known spelling, then ignoring case. Hits are remembered per
+    tag (a document's tags repeat thousands of times); misses are not, so a hostile
+    file cannot grow the cache."""
+    assert isinstance(tag, str)
+    cache = _TAG_PLANS.setdefault(model, {})
+    plan = cache.get(tag)
+    if plan is None:
+        exact, folded = lookup_of(model)
+        name = tag.rpartition("}")[2]
+        plan = exact.get(name) or folded.get(name.lower())
+        if plan is not None:
+            cache[tag] = plan
+    return plan
+
+
 def read_tree(element: etree._Element, model: type[BaseModel], path: str, reading: Reading) -> Tree:
     """The children of ``element`` as a text tree of ``model``; see the module docstring."""
-    exact, folded = lookup_of(model)
     tree: Tree = {}
-    counts: dict[str, int] = {}
-    if path and element.sourceline:
-        reading.lines.setdefault(path, element.sourceline)
+    reading.blocks[path] = (element, model)
+    known = _TAG_PLANS.get(model) or {}
     for child in element.iterchildren(etree.Element):
-        name = local(child.tag)
-        plan = exact.get(name) or folded.get(name.lower())
+        plan = known.get(child.tag) or plan_for_tag(model, child.tag)  # type: ignore[arg-type]
         if plan is None:
-            _read_unknown(child, name, path, tree, counts, reading, local(element.tag))
+            _read_unknown(child, local(child.tag), path, tree, reading, local(element.tag))
             continue
         key = plan.element
-        counts[key] = counts.get(key, 0) + 1
-        line = child.sourceline
-        if plan.repeated:
-            assert plan.model is not None
-            if plan.wrapper_item is not None:
-                child_path = join(path, key)
-                reading.lines[child_path] = line or 0
-                if counts[key] > 1:
-                    reading.note(child_path, line, f"{key} appears more than once")
-                    continue
-                tree[key] = _read_wrapped(child, plan, child_path, reading)
+        if plan.scalar is not None:
+            if key in tree:
+                reading.note(join(path, key), child.sourceline, f"{key} appears more than once")
+            elif not len(child):
+                tree[key] = child.text or ""
+            elif any(True for _ in child.iterchildren(etree.Element)):
+                reading.note(
+                    join(path, key), child.sourceline, f"{key} holds elements, not a value"
+                )
+                tree[key] = generic(child)
             else:
-                child_path = f"{join(path, key)}[{counts[key]}]"
-                reading.lines[child_path] = line or 0
-                if counts[key] == 1:
-                    reading.lines[join(path, key)] = line or 0
-                tree.setdefault(key, []).append(read_tree(child, plan.model, child_path, reading))
+                tree[key] = text_of(child)  # comments inside: the text around them
+            continue
+        assert plan.model is not None
+        if plan.repeated and plan.wrapper_item is None:
+            items = tree.setdefault(key, [])
+            items.append(
+                read_tree(child, plan.model, f"{join(path, key)}[{len(items) + 1}]", reading)
+            )
             continue
         child_path = join(path, key)
-        if counts[key] > 1:
-            reading.note(child_path, line, f"{key} appears more than once")
-            continue
-        reading.lines[child_path] = line or 0
-        if plan.model is not None:
-            tree[key] = read_tree(child, plan.model, child_path, reading)
-        elif len(child) and any(True for _ in child.iterchildren(etree.Element)):
-            reading.note(child_path, line, f"{key} holds elements, not a value")
-            tree[key] = generic(child)
+        if key in tree:
+            reading.note(child_path, child.sourceline, f"{key} appears more than once")
+        elif plan.repeated:
+            reading.blocks[child_path] = (child, _Wrapper)
+            tree[key] = _read_wrapped(child, plan, child_path, reading)
         else:
-            tree[key] = text_of(child)
+            tree[key] = read_tree(child, plan.model, child_path, reading)
     return tree
+
+
+class _Wrapper(BaseModel):
+    """A container's element (DecLists): its items are found by their own paths."""
 
 
 def _read_wrapped(
@@ -182,7 +228,6 @@ def _read_wrapped(
             )
             continue
         item_path = f"{path}/{plan.wrapper_item}[{len(items) + 1}]"
-        reading.lines[item_path] = item.sourceline or 0
         items.append(read_tree(item, plan.model, item_path, reading))
     return items
 
@@ -192,12 +237,12 @@ def _read_unknown(
     name: str,
     path: str,
     tree: Tree,
-    counts: dict[str, int],
     reading: Reading,
     parent: str,
 ) -> None:
-    counts[name] = counts.get(name, 0) + 1
-    child_path = join(path, name) if counts[name] == 1 else f"{join(path, name)}[{counts[name]}]"
+    existing = tree.get(name)
+    count = 1 if existing is None else (len(existing) + 1 if isinstance(existing, list) else 2)
+    child_path = join(path, name) if count == 1 else f"{join(path, name)}[{count}]"
     reading.lines[child_path] = child.sourceline or 0
     reading.note(
         child_path, child.sourceline, f"unexpected element {name} in {parent}", unknown=True
@@ -271,13 +316,30 @@ def _typed_values(
     tree: Mapping[str, Any], model: type[BaseModel], path: str, reading: Reading
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    get = tree.get
     for plan in plan_of(model):
-        if plan.element not in tree:
+        raw = get(plan.element)
+        if raw is None:
             continue
-        raw = tree[plan.element]
+        scalar = plan.scalar
+        if scalar is not None:
+            if type(raw) is not str:
+                if not isinstance(raw, Mapping):  # a Mapping "holds elements": noted on reading
+                    where = join(path, plan.element)
+                    reading.note(where, reading.line_of(where), "must be text")
+                continue
+            text = raw.strip()
+            if not text:
+                continue  # an empty element (<Rmk/>) is the same as an absent one
+            try:
+                values[plan.name] = scalar.from_text(text)
+            except ValueError as error:
+                where = join(path, plan.element)
+                reading.note(where, reading.line_of(where), str(error))
+            continue
+        assert plan.model is not None
         where = join(path, plan.element)
         if plan.repeated:
-            assert plan.model is not None
             items = raw if isinstance(raw, list) else [raw]
             base = join(where, plan.wrapper_item) if plan.wrapper_item else where
             converted = []
@@ -290,27 +352,12 @@ def _typed_values(
                     continue
                 converted.append(_typed_values(item, plan.model, item_path, reading))
             values[plan.name] = converted
-        elif plan.model is not None:
-            if not isinstance(raw, Mapping):
-                reading.note(
-                    where, reading.line_of(where), f"{plan.element} holds a value, not elements"
-                )
-                continue
+        elif isinstance(raw, Mapping):
             values[plan.name] = _typed_values(raw, plan.model, where, reading)
         else:
-            assert plan.scalar is not None
-            if not isinstance(raw, str):
-                if isinstance(raw, Mapping):
-                    continue  # "holds elements": noted when read
-                reading.note(where, reading.line_of(where), "must be text")
-                continue
-            text = raw.strip()
-            if not text:
-                continue  # an empty element (<Rmk/>) is the same as an absent one
-            try:
-                values[plan.name] = plan.scalar.from_text(text)
-            except ValueError as error:
-                reading.note(where, reading.line_of(where), str(error))
+            reading.note(
+                where, reading.line_of(where), f"{plan.element} holds a value, not elements"
+            )
     return values
 
 
@@ -359,30 +406,32 @@ def tree_of(message: BaseModel, *, empty_elements: bool = False, path: str = "")
     tree: Tree = {}
     for plan in plan_of(type(message)):
         value = getattr(message, plan.name)
-        where = join(path, plan.element)
         if value is None:
             if empty_elements and plan.scalar is not None:
                 tree[plan.element] = ""
             continue
-        if plan.repeated:
+        scalar = plan.scalar
+        if scalar is not None:
+            if value == ():  # an empty joined list (rltNo)
+                if empty_elements:
+                    tree[plan.element] = ""
+                continue
+            try:
+                tree[plan.element] = scalar.to_text(value)
+            except ValueError as error:
+                raise XmlMessageError(str(error), path=join(path, plan.element)) from None
+        elif plan.repeated:
             if value or (plan.wrapper_item is not None and empty_elements):
+                where = join(path, plan.element)
                 base = join(where, plan.wrapper_item) if plan.wrapper_item else where
                 tree[plan.element] = [
                     tree_of(item, empty_elements=empty_elements, path=f"{base}[{index}]")
                     for index, item in enumerate(value, start=1)
                 ]
-        elif plan.model is not None:
-            tree[plan.element] = tree_of(value, empty_elements=empty_elements, path=where)
         else:
-            assert plan.scalar is not None
-            if isinstance(value, tuple) and not value:
-                if empty_elements:
-                    tree[plan.element] = ""
-                continue
-            try:
-                tree[plan.element] = plan.scalar.to_text(value)
-            except ValueError as error:
-                raise XmlMessageError(str(error), path=where) from None
+            tree[plan.element] = tree_of(
+                value, empty_elements=empty_elements, path=join(path, plan.element)
+            )
     return tree
 
 
@@ -400,43 +449,63 @@ def write_tree(
 ) -> None:
     """Append ``tree``'s elements to ``parent``: the model's in its order, then any the
     model does not know (kept from the file they were read from), as they were."""
-    known: set[str] = set(skip)
-    for plan in plan_of(model):
-        known.add(plan.element)
-        if plan.element in skip or plan.element not in tree:
+    sub = etree.SubElement
+    for plan, tag, item_tag in _tags(model, qualify):
+        value = tree.get(plan.element)
+        if value is None or plan.element in skip:
             continue
-        value = tree[plan.element]
+        if plan.scalar is not None:
+            if type(value) is not str:
+                value = _as_text(value, join(path, plan.element))
+            sub(parent, tag).text = value
+            continue
+        assert plan.model is not None
         where = join(path, plan.element)
         if plan.repeated:
-            assert plan.model is not None
-            holder, item_name = parent, plan.element
+            holder = parent
+            base = where
             if plan.wrapper_item is not None:
-                holder = etree.SubElement(parent, qualify(plan.element))
-                item_name = plan.wrapper_item
+                holder = sub(parent, tag)
+                base = join(where, plan.wrapper_item)
             for index, item in enumerate(_as_list(value), start=1):
-                item_path = f"{join(where, item_name) if plan.wrapper_item else where}[{index}]"
+                item_path = f"{base}[{index}]"
                 write_tree(
-                    etree.SubElement(holder, qualify(item_name)),
+                    sub(holder, item_tag),
                     _as_tree(item, item_path),
                     plan.model,
                     qualify,
                     path=item_path,
                 )
-        elif plan.model is not None:
-            write_tree(
-                etree.SubElement(parent, qualify(plan.element)),
-                _as_tree(value, where),
-                plan.model,
-                qualify,
-                path=where,
-            )
         else:
-            etree.SubElement(parent, qualify(plan.element)).text = _as_text(value, where)
-    for key, value in tree.items():
-        if key in known or key.startswith("@") or key == "#text":
-            continue
-        for item in _as_list(value):
-            _write_generic(parent, key, item, qualify, join(path, key))
+            write_tree(sub(parent, tag), _as_tree(value, where), plan.model, qualify, path=where)
+    if not _known_only(tree, model):
+        known = {plan.element for plan in plan_of(model)} | skip
+        for key, value in tree.items():
+            if key in known or key.startswith("@") or key == "#text":
+                continue
+            for item in _as_list(value):
+                _write_generic(parent, key, item, qualify, join(path, key))
+
+
+_TAGS: dict[tuple[type[BaseModel], Any], tuple[tuple[FieldPlan, str, str], ...]] = {}
+
+
+def _tags(model: type[BaseModel], qualify: Qualify) -> tuple[tuple[FieldPlan, str, str], ...]:
+    """Each field's plan with its element's and its items' qualified tags, computed once."""
+    key = (model, getattr(qualify, "namespace", qualify))
+    found = _TAGS.get(key)
+    if found is None:
+        found = tuple(
+            (plan, qualify(plan.element), qualify(plan.wrapper_item or plan.element))
+            for plan in plan_of(model)
+        )
+        _TAGS[key] = found
+    return found
+
+
+def _known_only(tree: Mapping[str, Any], model: type[BaseModel]) -> bool:
+    exact, _ = lookup_of(model)
+    return all(key in exact for key in tree)
 
 
 def _write_generic(
