@@ -140,10 +140,6 @@ NOT_YET: dict[str, str] = {
         "real SAS221/SAS223/SAS224 echo the gate pass as SasPassportBsc (with rltNo,"
         " passCollectWt, wtError, passTime); the model expects PassportBsc/PassportGate"
     ),
-    "DecMessage_export_alpha_country_currency.xml": (
-        "DecMessage 4.8 writes countries (DEU, CHN) and currencies (USD) as 3-letter"
-        " codes; Country and Currency accept only 3 digits"
-    ),
     "DecMessage_head_decl_trn_rel_and_cop.xml": (
         "DecHead has no DeclTrnRel (报关/转关关系标志) nor CopCode/CopName/CopCodeScc"
         " (录入单位), which 4.8 declarations carry"
