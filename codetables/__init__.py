@@ -7,9 +7,16 @@ the first letter of a book number) change with time, so each entry carries an
 effective-from date and an optional effective-to date. The tables are
 CSV files in ``codetables/data`` (see its README.md); a deployment may load its own
 edited copy with ``CodeTables.load(directory)``.
+
+Countries and currencies have two code systems, the customs numeric codes (142, 502) and
+the single window's letter codes since the 2018 reform (CHN, USD): each has its table
+(``country`` and ``country_letter``...) and a dated correspondence between them
+(``codetables/data/correspondence``); :mod:`codetables.systems` converts and compares.
 """
 
+from codetables.correspondence import AmbiguousCode, CodePair, Correspondence
 from codetables.tables import (
+    LETTER_TABLES,
     TABLE_SPECS,
     CodeEntry,
     CodeTable,
@@ -22,11 +29,15 @@ from codetables.tables import (
 )
 
 __all__ = [
+    "LETTER_TABLES",
     "TABLE_SPECS",
+    "AmbiguousCode",
     "CodeEntry",
+    "CodePair",
     "CodeTable",
     "CodeTableFileError",
     "CodeTables",
+    "Correspondence",
     "TableSpec",
     "UnknownCode",
     "UnknownCodeTable",

@@ -3,7 +3,9 @@
 A message is checked against the tables in force on a day (the declaration day):
 each problem names the table, the code and the element path, so a filer and the
 simulated customs say the same thing, e.g. ``InvtMessage/InvtListType[2]/DclUnitcd:
-unit: code 999 is not in the table``.
+unit: code 999 is not in the table``. A country or currency written in letters (CHN,
+USD) is checked against its letter table (``country_letter``, ``currency_letter``), in
+digits against the numeric one: real files write both (:mod:`codetables.systems`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from codetables.systems import table_for
 from codetables.tables import CodeTables, UnknownCode
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.declaration import DeclarationMessage
@@ -103,8 +106,8 @@ def _fields(message: Checked) -> Iterator[tuple[str, str, str]]:
     for prefix, part, fields in groups:
         for table, element, attribute in fields:
             code = getattr(part, attribute)
-            if code is not None:
-                yield table, str(code), f"{prefix}/{element}"
+            if code is not None:  # a letter code against the letter table (CHN: country_letter)
+                yield table_for(table, str(code)), str(code), f"{prefix}/{element}"
         for element, attribute in _BOOKS:
             book_no = getattr(part, attribute, None)
             if book_no is not None:  # the type letter of a book number (备案号)

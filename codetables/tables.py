@@ -27,15 +27,18 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from codetables.correspondence import Correspondence, read_correspondence
 from codetables.dated_csv import (
-    DataFileError,
     PeriodsByKey,
     describe_period,
     overlap,
     parse_period,
     read_rows,
 )
-from schemas.errors import BondflowError
+from codetables.errors import CodeTableFileError as CodeTableFileError  # re-exported
+from codetables.errors import UnknownCode as UnknownCode
+from codetables.errors import UnknownCodeTable as UnknownCodeTable
+from codetables.errors import check_day
 
 COLUMNS: Final = ("code", "name_zh", "name_en", "effective_from", "effective_to", "note")
 _PLAIN = re.compile(r"[!-~]+")  # printable ASCII without spaces
@@ -59,6 +62,14 @@ def _spec(name: str, title_zh: str, title_en: str, pattern: str, form: str) -> T
     return TableSpec(name=name, title_zh=title_zh, title_en=title_en, pattern=pattern, form=form)
 
 
+#: The tables of one thing in two code systems, numeric and letter (新旧代码), and the folder
+#: of their correspondences: ``correspondence/country.csv`` pairs ``country`` and
+#: ``country_letter`` (see :mod:`codetables.correspondence`).
+LETTER_TABLES: Final[Mapping[str, str]] = MappingProxyType(
+    {"country": "country_letter", "currency": "currency_letter"}
+)
+CORRESPONDENCE_FOLDER: Final = "correspondence"
+
 #: Every table bondflow knows, keyed by name (= the CSV file's stem). A data folder must
 #: hold exactly these files; a new table needs a line here first.
 TABLE_SPECS: Final[Mapping[str, TableSpec]] = MappingProxyType(
@@ -71,7 +82,21 @@ TABLE_SPECS: Final[Mapping[str, TableSpec]] = MappingProxyType(
             ),
             _spec("unit", "计量单位", "unit of measure", r"[0-9]{3}", "3 digits"),
             _spec("currency", "币制", "currency", r"[0-9]{3}", "3 digits"),
+            _spec(
+                "currency_letter",
+                "货币(字母代码)",
+                "currency (letter code)",
+                r"[A-Z]{3}",
+                "3 capitals",
+            ),
             _spec("country", "国别(地区)", "country or region", r"[0-9]{3}", "3 digits"),
+            _spec(
+                "country_letter",
+                "国别(地区)(字母代码)",
+                "country or region (letter code)",
+                r"[A-Z]{3}",
+                "3 capitals",
+            ),
             _spec("customs_district", "关区代码", "customs district", r"[0-9]{4}", "4 digits"),
             _spec("duty_treatment", "征免方式", "duty treatment", r"[0-9]", "1 digit"),
             _spec("channel", "报关单通道/状态", "declaration channel", r"[A-Z]", "1 capital"),
@@ -80,47 +105,6 @@ TABLE_SPECS: Final[Mapping[str, TableSpec]] = MappingProxyType(
         )
     }
 )
-
-
-# --- errors ---------------------------------------------------------------------------
-
-
-class UnknownCode(BondflowError):
-    """A code that is not in the table, or not in force on the day asked about."""
-
-    code = "unknown_code"
-    status = 422
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        table: str,
-        code_value: str,
-        on: dt.date,
-        field: str | None = None,
-    ) -> None:
-        super().__init__(reason, field=field)
-        self.table = table
-        self.code_value = code_value
-        self.on = on
-
-
-class UnknownCodeTable(BondflowError):
-    """A table name that is not loaded: a programming or deployment mistake."""
-
-    code = "unknown_code_table"
-    status = 500
-
-    def __init__(self, table: str, known: Iterable[str]) -> None:
-        super().__init__(f"no code table named {table!r} (known: {', '.join(sorted(known))})")
-        self.table = table
-
-
-class CodeTableFileError(DataFileError):
-    """A code table file that cannot be used."""
-
-    code = "code_table_file_error"
 
 
 # --- entries and tables ------------------------------------------------------------------
@@ -140,7 +124,7 @@ class CodeEntry:
 
     def in_force(self, on: dt.date) -> bool:
         """True on the days ``effective_from <= on < effective_to``."""
-        _check_day(on)
+        check_day(on)
         return self.effective_from <= on and (self.effective_to is None or on < self.effective_to)
 
     @property
@@ -150,13 +134,6 @@ class CodeEntry:
 
     def period(self) -> str:
         return describe_period(self)
-
-
-def _check_day(on: object) -> None:
-    # A datetime is a date, but comparing one with a date raises TypeError deep inside; and
-    # which day an instant falls on depends on the time zone, which only the caller knows.
-    if isinstance(on, dt.datetime) or not isinstance(on, dt.date):
-        raise TypeError(f"pass the day as a datetime.date, not {type(on).__name__}")
 
 
 class CodeTable:
@@ -198,7 +175,7 @@ class CodeTable:
 
     def lookup(self, code: str, on: dt.date) -> CodeEntry | None:
         """The entry of ``code`` in force on ``on``, or None."""
-        _check_day(on)
+        check_day(on)
         for entry in self._by_code.get(code, ()):
             if entry.in_force(on):
                 return entry
@@ -230,7 +207,7 @@ class CodeTable:
 
     def codes_in_force(self, on: dt.date) -> frozenset[str]:
         """Every code with an entry in force on ``on``."""
-        _check_day(on)
+        check_day(on)
         return frozenset(entry.code for entry in self.entries if entry.in_force(on))
 
     def codes(self) -> frozenset[str]:
@@ -241,12 +218,19 @@ class CodeTable:
 class CodeTables:
     """All the code tables, loaded from one data folder."""
 
-    def __init__(self, tables: Iterable[CodeTable], *, source: str = "") -> None:
+    def __init__(
+        self,
+        tables: Iterable[CodeTable],
+        *,
+        correspondences: Iterable[Correspondence] = (),
+        source: str = "",
+    ) -> None:
         self._tables: dict[str, CodeTable] = {}
         for table in tables:
             if table.name in self._tables:
                 raise ValueError(f"two tables named {table.name}")
             self._tables[table.name] = table
+        self._correspondences = {pairs.numeric_table: pairs for pairs in correspondences}
         self.source = source
 
     @classmethod
@@ -283,10 +267,28 @@ class CodeTables:
                 None,
                 "missing table file(s) " + ", ".join(f"{name}.csv" for name in missing),
             )
-        return cls(
-            (_read_table(TABLE_SPECS[name], found[name]) for name in TABLE_SPECS),
-            source=str(folder),
-        )
+        tables = [_read_table(TABLE_SPECS[name], found[name]) for name in TABLE_SPECS]
+        by_name = {table.name: table for table in tables}
+        pairs_folder = folder.joinpath(CORRESPONDENCE_FOLDER)
+        correspondences = []
+        for numeric, letter in LETTER_TABLES.items():
+            file = pairs_folder.joinpath(f"{numeric}.csv")
+            if not file.is_file():
+                raise CodeTableFileError(
+                    str(folder),
+                    None,
+                    f"missing correspondence file {CORRESPONDENCE_FOLDER}/{numeric}.csv",
+                )
+            correspondences.append(
+                read_correspondence(
+                    numeric,
+                    letter,
+                    file,
+                    numeric_codes=by_name[numeric].codes(),
+                    letter_codes=by_name[letter].codes(),
+                )
+            )
+        return cls(tables, correspondences=correspondences, source=str(folder))
 
     def __getitem__(self, name: str) -> CodeTable:
         try:
@@ -302,6 +304,16 @@ class CodeTables:
 
     def names(self) -> tuple[str, ...]:
         return tuple(self._tables)
+
+    def correspondence(self, numeric_table: str) -> Correspondence:
+        """The pairs between ``numeric_table`` (``country``) and its letter table."""
+        try:
+            return self._correspondences[numeric_table]
+        except KeyError:
+            raise UnknownCodeTable(
+                f"{numeric_table} correspondence",
+                (f"{name} correspondence" for name in self._correspondences),
+            ) from None
 
     def require(self, table: str, code: str, on: dt.date, *, field: str | None = None) -> CodeEntry:
         """Shorthand for ``tables[table].require(code, on, field=field)``."""

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from codetables.systems import CHINA, written_like
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
 from schemas.lifecycle import (
@@ -174,7 +175,7 @@ def entry_list(
             line.unit_price,
             line.currency,
             origin=line.origin_country,
-            destination=_destination(draft),
+            destination=_destination(draft, line.origin_country, at.date()),
             gross=line.gross_weight,
             net=line.net_weight,
             # 照章征税 for goods sold into China; 全免 for bonded goods in and out.
@@ -214,7 +215,10 @@ def entry_list(
         # 1 import declaration (a domestic sale is an import into China), 4 outbound and
         # 3 inbound filing list.
         dec_type=None if linked else "1" if domestic else "4" if outbound else "3",
-        stship_trsarv_natcd=_destination(draft) or _departure(draft),
+        stship_trsarv_natcd=(
+            _destination(draft, draft.lines[0].origin_country, at.date())
+            or _departure(draft, at.date())
+        ),
         invt_type="0",
         dcl_typecd=kind,
         invt_dcl_time=at.date(),
@@ -233,17 +237,23 @@ def entry_list(
     )
 
 
-def _destination(draft: Draft) -> str | None:
+def _china(like: str, on: dt.date) -> str:
+    """中国 (the domestic market) in the code system of ``like``, a country or currency code
+    of the same document: 142 beside numeric codes, CHN beside letter codes."""
+    return written_like("country", CHINA, like, on)
+
+
+def _destination(draft: Draft, like: str, on: dt.date) -> str | None:
     if isinstance(draft, ExportDraft):
         return draft.destination_country
     if isinstance(draft, DomesticSaleDraft):
-        return "142"  # China
+        return _china(like, on)
     return None
 
 
-def _departure(draft: Draft) -> str:
-    if isinstance(draft, SecondLineEntryDraft):
-        return "142"  # from China's domestic market
+def _departure(draft: Draft, on: dt.date) -> str:
+    if isinstance(draft, SecondLineEntryDraft):  # from China's domestic market
+        return _china(draft.lines[0].origin_country, on)
     assert isinstance(draft, EntryDraft)
     return draft.departure_country
 
@@ -377,7 +387,7 @@ def transfer_list(
             line.quantity,
             line.unit_price,
             line.currency,
-            origin="142",
+            origin=_china(line.currency, at.date()),  # goods already in the zone
             duty_mode="3",
         )
         for number, line in enumerate(draft.lines, start=1)
@@ -413,7 +423,7 @@ def transfer_list(
         supv_modecd=draft.supervision_mode,
         trsp_modecd="9",  # 其他: the goods do not cross a gate
         dclcus_flag=DeclarationFlag.NOT_DECLARED,
-        stship_trsarv_natcd="142",
+        stship_trsarv_natcd=_china(draft.lines[0].currency, at.date()),
         invt_type="6",  # 区内流转
         dcl_typecd=kind,
         invt_dcl_time=at.date(),

@@ -149,8 +149,11 @@ def _code(pattern: str) -> StringConstraints:
     return StringConstraints(pattern=pattern)
 
 
-Country = Annotated[str, _code(r"^[0-9]{3}$")]
-Currency = Annotated[str, _code(r"^[0-9]{3}$")]
+# Countries (国别(地区)) and currencies (币制) are written in two systems: the customs numeric
+# codes (142 China, 502 USA / US dollar) and, in the single window since the 2018 reform, the
+# ISO letter codes (CHN, USD). Real files carry both (codetables.systems converts them).
+Country = Annotated[str, _code(r"^([0-9]{3}|[A-Z]{3})$")]
+Currency = Annotated[str, _code(r"^([0-9]{3}|[A-Z]{3})$")]
 Unit = Annotated[str, _code(r"^[0-9]{3}$")]
 SupervisionMode = Annotated[str, _code(r"^[0-9]{4}$")]
 TransportMode = Annotated[str, _code(r"^[0-9A-Z]$")]

@@ -142,10 +142,6 @@ NOT_YET: dict[str, str] = {
         "real SAS221/SAS223/SAS224 echo the gate pass as SasPassportBsc (with rltNo,"
         " passCollectWt, wtError, passTime); the model expects PassportBsc/PassportGate"
     ),
-    "DecMessage_export_alpha_country_currency.xml": (
-        "DecMessage writes countries (DEU, CHN) and currencies (USD) as 3-letter"
-        " codes; Country and Currency accept only 3 digits"
-    ),
 }
 """Samples that follow the real format where the models cannot follow yet: why each fails."""
 
