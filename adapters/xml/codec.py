@@ -578,13 +578,16 @@ def render(message: CustomsMessage, *, validate: bool = True) -> bytes:
     return serialize(root)
 
 
-def render_document(document: Document) -> bytes:
+def render_document(document: Document, *, check: bool = True) -> bytes:
     """A document read earlier (or its JSON from ``inspect``) written back: every
     element it had, in the canonical order, each text as it was; inside its transport
-    wrapper if it came in one. Refused on a finding, as an upload would be."""
-    document.message()
+    wrapper if it came in one. Refused on a finding, as an upload would be, unless
+    ``check`` is off: then it is written as read, findings and all (a faithful copy
+    of a real file, e.g. to show a partner what bondflow read)."""
+    if check:
+        document.message()
     root = element_of(document.kind, document.tree)
-    if not document.kind.lenient:
+    if check and not document.kind.lenient:
         # Real files write absent values as empty elements (<SeqNo/>) and a DecMessage
         # inside ImportMessage has no namespace; both are kept as written, and what the
         # document says is checked against our schema in our own form.
@@ -647,6 +650,7 @@ def _wrap(transport: Transport, payload: etree._Element) -> etree._Element:
     root = etree.Element("ImportMessage")
     for key, value in transport.tree.items():
         if key.startswith("@"):
+            root.set(key[1:], str(value))
             continue
         if key == "SWImpData":
             etree.SubElement(root, "SWImpData").append(payload)

@@ -257,7 +257,8 @@ def _read_unknown(
 
 def generic(element: etree._Element) -> str | Tree:
     """An element the model does not know, kept whole: text, attributes and children."""
-    attributes = {f"@{local(key)}": value for key, value in element.attrib.items()}
+    # A namespaced attribute keeps its namespace ({uri}name), so it is written back so.
+    attributes = {f"@{key}": value for key, value in element.attrib.items()}
     children = list(element.iterchildren(etree.Element))
     if not children and not attributes:
         return text_of(element)

@@ -119,6 +119,11 @@ def render_command(
     ),
     json_file: Path = typer.Argument(..., help="JSON as `bondflow xml inspect` prints it."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
+    as_read: bool = typer.Option(
+        False,
+        "--as-read",
+        help="Write the document as it was read, findings and all, without checking it.",
+    ),
 ) -> None:
     """Write a message as XML from JSON (checked against the XSD first)."""
     try:
@@ -140,7 +145,7 @@ def render_command(
         if stated is not None and stated != kind.type.value:
             fail(f"{json_file}: message_type is {stated}, not {kind.type.value}")
     try:
-        payload = render_document(document_from_json(data, kind))
+        payload = render_document(document_from_json(data, kind), check=not as_read)
     except XmlMessageError as error:
         fail(f"{json_file}: {error.path or 'document'}: {error.reason}")
     if out is None:
