@@ -35,6 +35,10 @@ class SimulatorBehaviour(BaseModel):
     receipt_delay_seconds: float = Field(0.0, ge=0)
     # Share of receipts written inside the xmldsig wrapper (the rest as a bare Package).
     xmldsig_share: Rate = 0.5
+    # Share of declaration receipts (DecImportResponse, DEC_RESULT) delivered inside the
+    # DXP transport envelope (DxpMsg, payload in base64), as the single window's DXP
+    # node hands them on; the rest as the bare message.
+    dxp_share: Rate = 0.3
     customs_sender_id: str = "DXPEDCCEB0000002"
 
     @classmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -20,10 +21,12 @@ from pathlib import Path
 from adapters.gateway.files import move_atomically, write_atomically
 from adapters.gateway.folders import ExchangeFolders
 from adapters.simulator.behaviour import SimulatorBehaviour
-from adapters.simulator.office import CustomsOffice
+from adapters.simulator.office import CustomsOffice, Planned
 from adapters.simulator.state import SimulatorState
-from adapters.xml.codec import render
+from adapters.xml.codec import dxp_envelope, render, wrap
 from codetables.tables import CodeTables, default_tables
+from schemas.messages.fields import DOCUMENT_ZONE
+from schemas.messages.responses import DecImportResponse, DecResultMessage
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +103,7 @@ class CustomsSimulator:
             due_ns = int(base_ns * 1e9) + planned.step * delay_ns + order * _ORDER_NS
             target = self.scheduled / planned.file_name
             # Every receipt the simulator writes passes the project's own XSD first.
-            write_atomically(target, render(planned.message), self.folders.staging)
+            write_atomically(target, self._bytes_of(planned), self.folders.staging)
             os.utime(target, ns=(due_ns, due_ns))
         state.answered.append(path.name)
         if not reply.accepted:
@@ -109,6 +112,25 @@ class CustomsSimulator:
         move_atomically(path, self.folders.sentbox if reply.accepted else self.folders.failbox)
         log.info("answered %s with %d files", path.name, len(reply.planned))
         return Answered(path.name, reply.accepted, tuple(p.file_name for p in reply.planned))
+
+    def _bytes_of(self, planned: Planned) -> bytes:
+        """The receipt's file: a declaration receipt, for a seeded share, inside DxpMsg."""
+        payload = render(planned.message)
+        if not isinstance(planned.message, DecImportResponse | DecResultMessage):
+            return payload
+        draw = hashlib.sha256(f"{self.behaviour.seed}:dxp:{planned.file_name}".encode()).digest()
+        if int.from_bytes(draw[:8], "big") / 2**64 >= self.behaviour.dxp_share:
+            return payload
+        is_status = isinstance(planned.message, DecResultMessage)
+        envelope = dxp_envelope(
+            message_id=draw[8:24].hex(),
+            sender_id=self.behaviour.customs_sender_id,
+            receiver_id="DXPENT0000960001",
+            created_at=self.clock().astimezone(DOCUMENT_ZONE).isoformat(timespec="milliseconds"),
+            message_type="DECCUS001" if is_status else "DECCUSSH1",
+            file_name=planned.file_name,
+        )
+        return wrap(envelope, payload)
 
     def release_due(self) -> list[str]:
         """Move receipts whose time has come into the InBox, in customs' order."""

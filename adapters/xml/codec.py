@@ -636,6 +636,41 @@ def document_from_json(data: Any, kind: MessageKind) -> Document:
     return Document(kind, dict(tree), Reading(), wrapped)
 
 
+def dxp_envelope(
+    *,
+    message_id: str,
+    sender_id: str,
+    receiver_id: str,
+    created_at: str,
+    message_type: str,
+    file_name: str,
+) -> Transport:
+    """The DXP transport envelope as the single window writes it around a declaration
+    receipt (REAL-FORMATS 7.4): TransInfo, the base64 Data, AddInfo. ``message_type``
+    is DXP's (DECCUSSH1 for an import response, DECCUS001 for a status receipt)."""
+    return Transport(
+        "DxpMsg",
+        {
+            "@ver": "1.0",
+            "@Id": "ID01",
+            "TransInfo": {
+                "CopMsgId": message_id,
+                "SenderId": sender_id,
+                "ReceiverIds": {"ReceiverId": receiver_id},
+                "CreatTime": created_at,
+                "MsgType": message_type,
+            },
+            "Data": "",
+            "AddInfo": {"FileName": file_name, "IcCard": "1"},
+        },
+    )
+
+
+def wrap(transport: Transport, payload: bytes) -> bytes:
+    """``payload`` (a rendered message) inside a transport wrapper, as bytes."""
+    return serialize(_wrap(transport, etree.fromstring(payload)))
+
+
 def _wrap(transport: Transport, payload: etree._Element) -> etree._Element:
     if transport.wrapper == "DxpMsg":
         root = etree.Element(f"{{{DXP_NAMESPACE}}}DxpMsg", nsmap={None: DXP_NAMESPACE})
