@@ -70,6 +70,7 @@ from schemas.messages.responses import (
 
 XMLDSIG_NAMESPACE = "http://www.w3.org/2000/09/xmldsig#"
 DXP_NAMESPACE = "http://www.chinaport.gov.cn/dxp"
+C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 
 CustomsMessage = (
     BondedListUpload
@@ -492,7 +493,28 @@ def document_tree(message: CustomsMessage) -> Tree:
             tree = {"@version": version, **tree}
         return tree
     style: EnvelopeStyle = getattr(message, "style")  # noqa: B009 - enveloped kinds only
-    return {_META_STYLE: style.value, **tree_of(message, empty_elements=kind.empty_elements)}
+    tree = {_META_STYLE: style.value, **tree_of(message, empty_elements=kind.empty_elements)}
+    if style is EnvelopeStyle.XMLDSIG and kind.layout is Layout.UPLOAD:
+        tree["Signature"] = unsigned_signature()
+    return tree
+
+
+def unsigned_signature() -> Tree:
+    """The signature parts as real senders write them before the single-window client
+    signs the file with the IC card: the algorithms, and empty values (loop, bee)."""
+    return {
+        "SignedInfo": {
+            "CanonicalizationMethod": {"@Algorithm": C14N, "#text": ""},
+            "SignatureMethod": {"@Algorithm": f"{XMLDSIG_NAMESPACE}rsa-sha1", "#text": ""},
+            "Reference": {
+                "@URI": "String",
+                "DigestMethod": {"@Algorithm": f"{XMLDSIG_NAMESPACE}sha1", "#text": ""},
+                "DigestValue": "",
+            },
+        },
+        "SignatureValue": "",
+        "KeyInfo": {"KeyName": ""},
+    }
 
 
 def element_of(kind: MessageKind, tree: Mapping[str, Any]) -> etree._Element:

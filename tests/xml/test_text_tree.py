@@ -239,3 +239,16 @@ def test_a_declaration_inside_importmessage_without_its_namespace_is_read() -> N
     assert document.transport.wrapper == "ImportMessage"
     again = codec.read_document(codec.render_document(document))
     assert again.as_json() == document.as_json()
+
+
+def test_an_upload_is_written_with_the_signature_parts_real_senders_write() -> None:
+    """The single-window client signs an INV101 on import; before that, real senders
+    write SignedInfo with the algorithms and empty values, then Object/Package."""
+    root = etree.fromstring(listing())
+
+    names = [etree.QName(child).localname for child in root]
+    assert names == ["SignedInfo", "SignatureValue", "KeyInfo", "Object"]
+    method = root.find("{*}SignedInfo/{*}SignatureMethod")
+    assert method is not None
+    assert method.get("Algorithm") == "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+    assert codec.parse(etree.tostring(root)) == messages.bonded_list()
