@@ -4,6 +4,7 @@ a document that is not one, or is hostile, is refused with the reason and the li
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -92,6 +93,18 @@ async def test_an_upload_that_is_not_a_list_or_is_hostile_is_refused_with_the_li
     assert refused.status_code == 422, refused.text
     assert refused.json()["line"] > 1
     assert refused.json()["field"]  # the element, or the document for a syntax error
+
+    # Every problem of the file is listed, each with its element and line.
+    two = inv101(live, draft, tmp_path).replace(b"<GdsMtno>", b"<Extra>1</Extra><GdsMtno>", 1)
+    two = re.sub(rb"<DclQty>[^<]*</DclQty>", b"<DclQty>1.1234567</DclQty>", two, count=1)
+    refused = await live.post("solar-filer", "/lifecycles/xml", params=extras(draft), content=two)
+    assert refused.status_code == 422, refused.text
+    problems = refused.json()["errors"]
+    assert [problem["field"] for problem in problems] == [
+        "InvtMessage/InvtListType[1]/Extra",
+        "InvtMessage/InvtListType[1]/DclQty",
+    ]
+    assert all(problem["line"] > 1 for problem in problems)
 
     no_arrival = {k: v for k, v in extras(draft).items() if k != "arrival_date"}
     body = inv101(live, draft, tmp_path)
