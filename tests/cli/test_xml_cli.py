@@ -134,9 +134,9 @@ def test_validate_accepts_a_good_list_and_names_the_table_of_a_bad_code(workdir:
 
 def test_validate_checks_the_schema_as_written(workdir: Path) -> None:
     text = render(messages.bonded_list()).decode("utf-8")
-    # The model reads any element order; the XSD does not.
+    # The model reads any element order; the XSD does not (SysId comes last).
     moved = text.replace("<SysId>Z8</SysId>", "").replace(
-        "</InvtMessage>", "<SysId>Z8</SysId></InvtMessage>"
+        "<InvtMessage>", "<InvtMessage><SysId>Z8</SysId>"
     )
     (workdir / "order.xml").write_text(moved, encoding="utf-8")
 
