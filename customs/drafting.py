@@ -212,16 +212,20 @@ def entry_list(
         dclcus_flag=DeclarationFlag.DECLARED,
         dclcus_typecd=DeclarationRoute.LINKED if linked else DeclarationRoute.GENERATED,
         gen_dec_flag="2" if linked else "1",
-        # 1 import declaration (a domestic sale is an import into China), 4 outbound and
-        # 3 inbound filing list.
-        dec_type=None if linked else "1" if domestic else "4" if outbound else "3",
+        dec_type=_declaration_type(draft, outbound=outbound),
         stship_trsarv_natcd=(
             _destination(draft, draft.lines[0].origin_country, at.date())
             or _departure(draft, at.date())
         ),
         invt_type="0",
         dcl_typecd=kind,
+        input_time=at.date(),
         invt_dcl_time=at.date(),
+        # 对应报关: the declarant of the list also files the declaration it generates.
+        corr_entry_dcl_etps_sccd=None if linked else declarant.credit_code,
+        corr_entry_dcl_etps_no=None if linked else declarant.customs_code,
+        corr_entry_dcl_etps_nm=None if linked else declarant.name,
+        rlt_entry_no=draft.linked_entry_id if isinstance(draft, SecondLineEntryDraft) else None,
         rmk=remark or _remark(draft),
     )
     name = f"INV101_{draft.inner_no}_c{change_count}_{kind.value}"
@@ -235,6 +239,18 @@ def entry_list(
         ),
         declare_flag=DeclareFlag.DECLARE,
     )
+
+
+def _declaration_type(draft: Draft, *, outbound: bool) -> str:
+    """DecType (报关单类型): 1 import and 2 export declaration, 3 inbound and 4 outbound
+    filing list. A domestic sale is an import into China; a second-line entry's linked
+    declaration says itself whether it is an import or an export (the 9th digit of its
+    number, 1 or 0)."""
+    if isinstance(draft, SecondLineEntryDraft):
+        return "1" if draft.linked_entry_id[8] == "1" else "2"
+    if isinstance(draft, DomesticSaleDraft):
+        return "1"
+    return "4" if outbound else "3"
 
 
 def _china(like: str, on: dt.date) -> str:
@@ -311,6 +327,8 @@ def entry_gate_pass(
         total_wt=total,
         total_gross_wt=gross,
         total_net_wt=net,
+        dcl_er_conc=declarant.name,
+        dcl_time=at.strftime("%Y%m%d"),
         dcl_etpsno=declarant.customs_code,
         dcl_etps_nm=declarant.name,
         dcl_etps_sccd=declarant.credit_code,
@@ -426,6 +444,8 @@ def transfer_list(
         stship_trsarv_natcd=_china(draft.lines[0].currency, at.date()),
         invt_type="6",  # 区内流转
         dcl_typecd=kind,
+        gen_dec_flag="2",  # no declaration: the goods stay in the zone
+        input_time=at.date(),
         invt_dcl_time=at.date(),
         rmk=f"区内流转 {book.book_no} {'转出至' if outbound else '转入自'} {partner.book_no}",
     )

@@ -28,7 +28,7 @@ from schemas.lifecycle import (
     Vehicle,
 )
 from schemas.messages.bonded_list import BondedListUpload
-from schemas.messages.codes import ImpExp
+from schemas.messages.codes import DeclarationKind, ImpExp
 from schemas.messages.declaration import DeclarationMessage
 
 LIST_HEAD = "InvtMessage/InvtHeadType"
@@ -128,6 +128,12 @@ def draft_from_list(
     upload: BondedListUpload, extras: ListExtras, *, filed_by: str
 ) -> EntryDraft | ExportDraft:
     head = upload.message.head
+    if head.dcl_typecd is not DeclarationKind.FILE:
+        raise NotAFiling(
+            f"DclTypecd {head.dcl_typecd.value}: a change or deletion of a list is not a new"
+            " filing; file the list itself (1) and act on its lifecycle",
+            field=f"{LIST_HEAD}/DclTypecd",
+        )
     if head.invt_type != "0":
         raise NotAFiling(
             f"InvtType {head.invt_type}: only ordinary lists (0) are filed by upload",

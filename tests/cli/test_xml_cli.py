@@ -147,7 +147,7 @@ def test_validate_accepts_either_real_element_order(workdir: Path) -> None:
     the other order, validate accepts the list and an unknown element is refused."""
     text = render(messages.bonded_list()).decode("utf-8")
     moved = text.replace("<SysId>Z8</SysId>", "").replace(
-        "</InvtMessage>", "<SysId>Z8</SysId></InvtMessage>"
+        "<InvtMessage>", "<InvtMessage><SysId>Z8</SysId>"
     )
     (workdir / "order.xml").write_text(moved, encoding="utf-8")
     (workdir / "unknown.xml").write_text(

@@ -164,6 +164,7 @@ def _field(annotation: Any, metadata: list[Any], required: bool) -> st.SearchStr
 def _fix_invt_head(values: dict[str, Any]) -> dict[str, Any]:
     if values.get("dclcus_flag") is not None and values["dclcus_flag"].value == "1":
         values["dclcus_typecd"] = values.get("dclcus_typecd") or "2"
+        values["dec_type"] = values.get("dec_type") or "3"
     return values
 
 
@@ -188,7 +189,11 @@ def _renumber(field: str, number: str) -> Callable[[dict[str, Any]], dict[str, A
 
 
 def _fix_passport_head(values: dict[str, Any]) -> dict[str, Any]:
-    tare = values["vehicle_wt"] + values["vehicle_frame_wt"] + (values.get("container_wt") or 0)
+    tare = (
+        values["vehicle_wt"]
+        + (values.get("vehicle_frame_wt") or 0)
+        + (values.get("container_wt") or 0)
+    )
     values["total_wt"] = tare + values["total_gross_wt"]
     values["total_net_wt"] = min(values["total_net_wt"], values["total_gross_wt"])
     return values

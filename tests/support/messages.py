@@ -167,6 +167,7 @@ def gate_pass(*, list_no: str = "QD960126I000000123") -> GatePassUpload:
         total_wt=Decimal("18161.5"),
         total_gross_wt=Decimal("361.5"),
         total_net_wt=Decimal("289.5"),
+        dcl_er_conc=AGENT_NAME,
         dcl_etpsno=AGENT_CODE,
         dcl_etps_nm=AGENT_NAME,
         dcl_etps_sccd=AGENT_SCC,

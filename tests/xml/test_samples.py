@@ -124,12 +124,6 @@ EXPECTED: dict[str, type[BaseModel]] = {
 """Every sample file and the model it must parse into."""
 
 NOT_YET: dict[str, str] = {
-    "INV101_corr_entry_declarant_and_empty_spec_fields.xml": (
-        "InvtHeadType has no CorrEntryDclEtpsSccd/CorrEntryDclEtpsNo/CorrEntryDclEtpsNm"
-        " (required by the spec when DclcusTypecd is 2) nor EntryNo, RltEntryNo, ApplyNo,"
-        " ListType; InvtListType has no ClyMarkcd, WtSfVal, FstSfVal, SecdSfVal,"
-        " ApplyTbSeqno, Param1; unknown elements are refused even when empty"
-    ),
     "INV202_create_date_reason_bare.xml": (
         "a real InvApprResult carries createDate and reason, not manageDate (required"
         " by the model), rmk or changeTimes"
@@ -235,7 +229,7 @@ def test_inv101_import_is_a_declared_first_line_entry_of_three_lines() -> None:
     assert (head.supv_modecd, head.trsp_modecd, head.stship_trsarv_natcd) == ("5015", "3", "304")
     assert head.dclcus_typecd is DeclarationRoute.GENERATED
     assert (head.gen_dec_flag, head.dec_type) == ("1", "3")
-    assert head.vrfded_markcd is DeductionMark.NOT_DEDUCTED
+    assert head.vrfded_markcd is DeductionMark.NOT_DEDUCTED  # <VrfdedMarkcd>0</VrfdedMarkcd>
     assert head.invt_dcl_time == date(2026, 11, 28)
     assert head.rmk == "中欧班列（杜伊斯堡—西宁）回程 X8024，铁路运单 CIM 24112800731"
     assert [line.gds_seqno for line in upload.message.lines] == [1, 2, 3]
@@ -327,6 +321,7 @@ def test_sas121_total_weight_is_vehicle_and_frame_and_goods() -> None:
     head, lines = message.head, message.lines
     assert head.container_wt is None  # <ContainerWt></ContainerWt>: no container on the truck
     assert head.container_no is None
+    assert head.vehicle_frame_wt is not None
     assert head.total_wt == head.vehicle_wt + head.vehicle_frame_wt + head.total_gross_wt
     assert head.total_wt == Decimal("18256.5")
     assert sum(line.gross_wt for line in lines) == head.total_gross_wt
@@ -661,6 +656,7 @@ INV101_TWO_LINES = """<?xml version="1.0" encoding="UTF-8"?>
               <StshipTrsarvNatcd>304</StshipTrsarvNatcd>
               <InvtType>0</InvtType>
               <DclTypecd>1</DclTypecd>
+              <GenDecFlag>2</GenDecFlag>
             </InvtHeadType>
             <InvtListType>
               <GdsSeqno>1</GdsSeqno>

@@ -48,8 +48,15 @@ from adapters.xml.xsd import (
 )
 from schemas.identifiers import Identifier
 from schemas.messages.base import EnvelopeStyle
-from schemas.messages.bonded_list import BondedListUpload, InvtHead, InvtLine, InvtMessage
-from schemas.messages.codes import BindingKind, DealFlag, MessageType
+from schemas.messages.bonded_list import (
+    BondedListUpload,
+    InvtDecHead,
+    InvtDecLine,
+    InvtHead,
+    InvtLine,
+    InvtMessage,
+)
+from schemas.messages.codes import BindingKind, DealFlag, DeductionMark, MessageType
 from schemas.messages.declaration import (
     DecContainer,
     DecCopLimit,
@@ -119,8 +126,20 @@ def in_style(message: M, style: EnvelopeStyle) -> M:
     return message.model_copy(update={"style": style})
 
 
+def every_text(model_type: type[M], **values: Any) -> M:
+    """``model_type`` with ``values`` and every other element it keeps as plain text
+    filled with a one-character code (it fits every published maximum)."""
+    kept = {
+        name: "1"
+        for name, info in model_type.model_fields.items()
+        if name not in values and not info.is_required() and info.default is None
+    }
+    return model_type.model_validate({**kept, **values})
+
+
 def complete_bonded_list() -> BondedListUpload:
-    """INV101 with every optional element of the head and of the first line filled in."""
+    """INV101 with every optional element of the head and of the first line filled in,
+    and the declaration the list generates (InvtDecHeadType, InvtDecListType)."""
     sample = messages.bonded_list(lines=2)
     head = filled(
         sample.message.head,
@@ -132,20 +151,61 @@ def complete_bonded_list() -> BondedListUpload:
         rlt_putrec_no="T96012600002",
         entry_stucd="0",
         input_time=date(2026, 11, 27),
+        entry_dcl_time="20261128",
+        entry_no=receipts.ENTRY_ID,
+        corr_entry_dcl_etps_sccd=messages.AGENT_SCC,
+        corr_entry_dcl_etps_no=messages.AGENT_CODE,
+        corr_entry_dcl_etps_nm=messages.AGENT_NAME,
+        rlt_entry_no=receipts.ENTRY_ID,
+        rlt_entry_bizop_etps_sccd=messages.MAKER_SCC,
+        rlt_entry_bizop_etpsno=messages.MAKER_CODE,
+        rlt_entry_bizop_etps_nm=messages.MAKER_NAME,
+        rlt_entry_rvsngd_etps_sccd=messages.MAKER_SCC,
+        rlt_entry_rcvgd_etpsno=messages.MAKER_CODE,
+        rlt_entry_rcvgd_etps_nm=messages.MAKER_NAME,
+        rlt_entry_dcl_etps_sccd=messages.AGENT_SCC,
+        rlt_entry_dcl_etpsno=messages.AGENT_CODE,
+        rlt_entry_dcl_etps_nm=messages.AGENT_NAME,
+        apply_no="S960126A0001",
+        list_type="A",
+        prevd_time="20261128",
+        formal_vrfded_time="20261129",
+        invt_iochkpt_stucd="0",
+        vrfded_markcd=DeductionMark.NOT_DEDUCTED,
+        list_stat="0",
+        passport_used_type_cd="1",
+        need_entry_modified="0",
+        levy_bl_amt="9750.00",
+        add_time="2026-11-27 16:02:11",
     )
     first = filled(
         sample.message.lines[0],
         seq_no=receipts.LIST_SEQ_NO,
         destination_natcd="142",
+        usd_stat_total_amt="1364.25",
+        wt_sf_val="0.00804",
+        fst_sf_val="1",
+        secd_sf_val="0.00804",
+        use_cd="11",
         ucns_verno="0",
-        entry_gds_seqno=1,
+        cly_markcd="0",
+        entry_gds_seqno="1",
+        apply_tb_seqno="1",
         modf_markcd="1",
+        param1="2",
         rmk="单价按合同更正",
+        add_time="2026-11-27 16:02:11",
     )
     return filled(
         sample,
         envelope=filled(sample.envelope, business_id="SOLAR-IN-0001", ic_card="2100090037154"),
-        message=filled(sample.message, head=head, lines=(first, sample.message.lines[1])),
+        message=filled(
+            sample.message,
+            head=head,
+            lines=(first, sample.message.lines[1]),
+            dec_head=every_text(InvtDecHead, dec_type="3", type="ML"),
+            dec_lines=(every_text(InvtDecLine, gds_nm="单晶硅光伏电池片"),),
+        ),
     )
 
 
@@ -163,13 +223,22 @@ def complete_gate_pass() -> GatePassUpload:
         vehicle_frame_no="LZZ5BLSJ8KD123456",
         container_type="45G1",
         dcl_er_conc="马晓燕 0971-5551234",
+        dcl_time="20261128",
         rmk="中欧班列 X8024 到站转关",
+        col1="1",
+        col2="备用",
+        col3="备用",
+        col4="备用",
     )
     first = filled(
         sample.message.lines[0],
         seq_no="960120261000045678",
         passport_no=receipts.PASS_NO,
         rmk="第一托",
+        col1="1",
+        col2="备用",
+        col3="备用",
+        col4="备用",
     )
     documents = tuple(
         filled(document, seq_no="960120261000045678", passport_no=receipts.PASS_NO)
@@ -477,7 +546,7 @@ def test_an_unknown_element_is_refused() -> None:
         (f"{HEAD}/DclTypecd", "7"),
         (f"{HEAD}/ImpexpMarkcd", "X"),
         (f"{HEAD}/DclcusFlag", "0"),
-        (f"{HEAD}/VrfdedMarkcd", "4"),
+        (f"{HEAD}/GenDecFlag", "3"),
         (f"{HEAD}/SupvModecd", "501"),
         (f"{HEAD}/PutrecNo", "h96012600001"),
         (f"{HEAD}/BizopEtpsno", "960134600"),
@@ -681,6 +750,8 @@ MIRRORS: dict[type[BaseModel], tuple[str, str | None]] = {
     InvtMessage: ("INV101.xsd", "InvtMessage"),
     InvtHead: ("INV101.xsd", "InvtHead"),
     InvtLine: ("INV101.xsd", "InvtLine"),
+    InvtDecHead: ("INV101.xsd", "InvtDecHead"),
+    InvtDecLine: ("INV101.xsd", "InvtDecLine"),
     GatePassUpload: ("SAS121.xsd", "Sas121BussinessData"),
     PassPortMessage: ("SAS121.xsd", "PassPortMessage"),
     PassportHead: ("SAS121.xsd", "PassportHead"),
