@@ -197,8 +197,15 @@ class Document:
     def message_or_none(self) -> CustomsMessage | None:
         if self._message is None and not getattr(self, "_tried", False):
             self._tried = True
+            root_path = self.kind.element if self.kind.layout is Layout.ROOT else ""
+            if self.tree.get(_META_ROOT) == "DEC_RESULT":
+                root_path = ""  # the tree holds DEC_RESULT itself
             self._message = to_model(
-                self.tree, self.kind.model, self.reading, given=_given(self.kind, self.tree)
+                self.tree,
+                self.kind.model,
+                self.reading,
+                path=root_path,
+                given=_given(self.kind, self.tree),
             )
             _check_message_type(self)
         return self._message  # type: ignore[no-any-return]

@@ -306,7 +306,11 @@ def to_model(
             where = _path_of(model, problem["loc"], path)
             if where in converted:
                 continue  # its text could not be read: already said, not also "required"
-            reading.note(where, reading.line_of(where), plain_reason(problem["msg"]))
+            if problem["type"] == "missing":
+                reason = f"required element {where.rpartition('/')[2]} is missing or empty"
+            else:
+                reason = plain_reason(problem["msg"])
+            reading.note(where, reading.line_of(where), reason)
         return None
     if len(reading.findings) > before:
         return None

@@ -270,7 +270,7 @@ class DecList(MessageModel):
     contr_item: SeqNumber | None = el("ContrItem", None, zh="备案序号")  # 新贸序号
     decl_price: UnitPrice = el("DeclPrice", zh="申报单价")
     duty_mode: Digit = el("DutyMode", zh="征减免税方式")
-    factor: Text | None = el("Factor", None)
+    factor: Rate | None = el("Factor", None, zh="比例因子")  # a number: 0.000 in real files
     g_model: Name = el("GModel", zh="规格型号")
     g_name: Name = el("GName", zh="商品名称")
     g_no: SeqNumber = el("GNo", zh="商品序号")
