@@ -35,7 +35,7 @@ class SimulatorBehaviour(BaseModel):
     receipt_delay_seconds: float = Field(0.0, ge=0)
     # Share of receipts written inside the xmldsig wrapper (the rest as a bare Package).
     xmldsig_share: Rate = 0.5
-    customs_sender_id: str = "DXPEDCCEB0000002"
+    customs_sender_id: str = "CUS0000"  # real receipts' sender_id
 
     @classmethod
     def always_approve(cls, seed: int = 1) -> SimulatorBehaviour:

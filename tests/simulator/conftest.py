@@ -56,9 +56,9 @@ class Clock:
 def result_of(message: CustomsMessage) -> str:
     """The one code a receipt turns on: DealFlag, manageResult, ResponseCode or CHANNEL."""
     if isinstance(message, CommonResponeMessage):
-        return message.deal_flag.value
+        return message.deal_flag or ""
     if isinstance(message, DecImportResponse):
-        return message.response_code
+        return message.response_code or ""
     if isinstance(
         message,
         Inv201Receipt
@@ -68,9 +68,10 @@ def result_of(message: CustomsMessage) -> str:
         | Sas223Receipt
         | Sas224Receipt,
     ):
-        return message.body.result.manage_result
+        result = message.body.result
+        return (result.manage_result if result else None) or ""
     if isinstance(message, DecResultMessage):
-        return message.result.channel
+        return message.result.channel or ""
     raise AssertionError(f"{type(message).__name__} is not an answer from customs")
 
 
