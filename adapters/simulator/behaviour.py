@@ -36,6 +36,9 @@ class SimulatorBehaviour(BaseModel):
     # Share of receipts written inside the xmldsig wrapper (the rest as a bare Package).
     xmldsig_share: Rate = 0.5
     customs_sender_id: str = "CUS0000"  # real receipts' sender_id
+    # Share of INV211 receipts that carry a result block (HdeApprResult): real ones
+    # carry none, some producers add one; both must work.
+    posting_result_share: Rate = 0.5
 
     @classmethod
     def always_approve(cls, seed: int = 1) -> SimulatorBehaviour:

@@ -573,7 +573,8 @@ class CustomsOffice:
                     at=self._at(step),
                     # Real INV211s carry no result block; some producers add one. Its
                     # own draw: the other decisions of a seed stay as they were.
-                    with_result=self._rng("INV211-result", record.inner_no).random() < 0.5,
+                    with_result=self._rng("INV211-result", record.inner_no).random()
+                    < self.behaviour.posting_result_share,
                 ),
                 step,
             )

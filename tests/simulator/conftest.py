@@ -54,7 +54,8 @@ class Clock:
 
 
 def result_of(message: CustomsMessage) -> str:
-    """The one code a receipt turns on: DealFlag, manageResult, ResponseCode or CHANNEL."""
+    """The one code a receipt turns on: DealFlag, manageResult, ResponseCode or CHANNEL
+    ("" for a receipt without one: a real INV211 has no result block)."""
     if isinstance(message, CommonResponeMessage):
         return message.deal_flag or ""
     if isinstance(message, DecImportResponse):
@@ -86,7 +87,7 @@ class Received:
     @property
     def summary(self) -> str:
         """``INV201 Y``, ``DEC_RESULT P``, ``CommonResponeMessage 0``..."""
-        return f"{message_type_of(self.message).value} {result_of(self.message)}"
+        return f"{message_type_of(self.message).value} {result_of(self.message) or '-'}"
 
 
 class Exchange:
@@ -188,7 +189,8 @@ def make_exchange(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterat
             database = create_database(f"sqlite:///{database_file}")
             opened.append(database)
             records = CustomsRecords(database, clock=clock)
-        return Exchange(root, clock, behaviour or SimulatorBehaviour.always_approve(), records)
+        real = SimulatorBehaviour.always_approve().model_copy(update={"posting_result_share": 0})
+        return Exchange(root, clock, behaviour or real, records)
 
     yield make
     for database in opened:
