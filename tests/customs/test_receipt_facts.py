@@ -47,8 +47,8 @@ from tests.support import receipts
 from tests.support.messages import envelope
 
 
-def beijing(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=DOCUMENT_ZONE)
+def beijing(year: int, month: int, day: int, hour: int, minute: int, second: int) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=DOCUMENT_ZONE)
 
 
 def result(**values: str) -> HdeApprResult:
