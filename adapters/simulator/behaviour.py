@@ -35,11 +35,14 @@ class SimulatorBehaviour(BaseModel):
     receipt_delay_seconds: float = Field(0.0, ge=0)
     # Share of receipts written inside the xmldsig wrapper (the rest as a bare Package).
     xmldsig_share: Rate = 0.5
+    customs_sender_id: str = "CUS0000"  # real receipts' sender_id
+    # Share of INV211 receipts that carry a result block (HdeApprResult): real ones
+    # carry none, some producers add one; both must work.
+    posting_result_share: Rate = 0.5
     # Share of declaration receipts (DecImportResponse, DEC_RESULT) delivered inside the
     # DXP transport envelope (DxpMsg, payload in base64), as the single window's DXP
     # node hands them on; the rest as the bare message.
     dxp_share: Rate = 0.3
-    customs_sender_id: str = "DXPEDCCEB0000002"
 
     @classmethod
     def always_approve(cls, seed: int = 1) -> SimulatorBehaviour:

@@ -48,22 +48,31 @@ from rules.gate_weight import DEFAULT_TOLERANCE
 from schemas.messages.base import EnvelopeStyle
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import (
+    DeclarationChannel,
     DeclarationKind,
     DeclarationRoute,
     DeclareFlag,
     GatePassKind,
+    GatePassStatus,
     ImpExp,
     MessageType,
     RelatedDocumentKind,
+    ReviewResult,
 )
 from schemas.messages.declaration import DeclarationMessage
 from schemas.messages.envelope import EnvelopInfo
 from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.messages.gate_pass import GatePassUpload
+from schemas.messages.receipts import BondInvtBsc, BondInvtDt, SasPassportBsc
 
 #: A held vehicle's scale reading is over the declared total by this share of it
 #: (at least 1 kg): twice the zone's usual tolerance, so the engine holds it.
 HELD_WEIGHT_SHARE: Final = 2 * DEFAULT_TOLERANCE
+
+#: The gate's ID (卡口ID) the simulated gate writes into passID.
+GATE_ID = "960101"
+
+_RETURNS = (DeclarationChannel.RETURNED, DeclarationChannel.RETURNED_FOR_CORRECTION)
 
 RANDOM_RETURN_REASONS = (
     "第{line}项商品申报单价与同期进口价格差异较大，请核实后重新申报",
@@ -149,14 +158,15 @@ class CustomsOffice:
         return EnvelopeStyle.XMLDSIG if wrapped else EnvelopeStyle.BARE
 
     def _envelope(
-        self, message_type: MessageType, file_name: str, receiver: str, step: int
+        self, message_type: MessageType, receiver: str, step: int, business_id: str | None = None
     ) -> EnvelopInfo:
         return build.envelope(
             message_type,
-            file_name=file_name,
+            serial=self.state.next("message"),
             sender_id=self.behaviour.customs_sender_id,
             receiver_id=receiver,
             at=self._at(step),
+            business_id=business_id,
         )
 
     def _year(self) -> str:
@@ -199,7 +209,7 @@ class CustomsOffice:
             message_type: MessageType, step: int, make: Callable[[EnvelopInfo], CustomsMessage]
         ) -> None:
             name = f"{message_type.value}_{base}_{self._tag}_{step:02d}.xml"
-            envelope = self._envelope(message_type, name, sender, step)
+            envelope = self._envelope(message_type, sender, step)
             reply.planned.append(Planned(name, make(envelope), step))
 
         reply.planned.append(
@@ -214,56 +224,72 @@ class CustomsOffice:
 
         def review(
             step: int,
-            result: str,
+            result: ReviewResult,
             status: str | None,
             deduction: str | None,
             reasons: tuple[str, ...] = (),
         ) -> None:
             style = self._style(rng)
+            # Stored (Y) says only that; the others echo the list as customs holds it,
+            # an approval with its lines.
+            echo: BondInvtBsc | None = None
+            lines: tuple[BondInvtDt, ...] = ()
+            if status is not None and deduction is not None:
+                echo = build.list_head(
+                    upload,
+                    seq_no=known.seq_no,
+                    list_no=known.list_no,
+                    status=status,
+                    deduction=deduction,
+                    prededucted_at=self._at(step) if deduction == "1" else None,
+                )
+            if echo is not None and result is ReviewResult.APPROVED:
+                lines = build.list_lines(upload, list_no=known.list_no)
+                known.head_echo = echo.model_dump()
+                known.lines_echo = [line.model_dump() for line in lines]
             plan(
                 MessageType.INV201,
                 step,
                 lambda envelope: build.list_review(
                     envelope,
                     style,
-                    inner_no=inner,
                     seq_no=known.seq_no,
                     list_no=known.list_no,
                     change_count=head.chg_tms_cnt,
                     result=result,
-                    list_status=status,
-                    deduction=deduction,
+                    head=echo,
+                    lines=lines,
                     at=self._at(step),
                     reasons=reasons,
                 ),
             )
 
-        review(1, "Y", "1", None)
+        review(1, ReviewResult.STORED, None, None)
         if upload.declare_flag is DeclareFlag.SAVE:
             return reply  # 暂存: stored, not declared
         if problems:
             known.status = "returned"
-            review(2, "3", "2", None, tuple(problems))
+            review(2, ReviewResult.RETURNED, "2", "0", tuple(problems))
             return reply
         if head.dcl_typecd is DeclarationKind.DELETE:
             known.status = "deleted"
-            review(2, "1", "3", None)
+            review(2, ReviewResult.APPROVED, "3", "0")
             return reply
         step = 2
         if rng.random() < self.behaviour.return_rate:
             known.status = "returned"
             line = rng.randint(1, len(upload.message.lines))
             reason = rng.choice(RANDOM_RETURN_REASONS).format(line=line)
-            review(step, "3", "2", None, (reason,))
+            review(step, ReviewResult.RETURNED, "2", "0", (reason,))
             return reply
         if rng.random() < self.behaviour.manual_review_rate:
-            review(step, "2", "1", None)
+            review(step, ReviewResult.MANUAL_REVIEW, "1", "0")
             step += 1
         if known.list_no is None:
             known.list_no = self._numbered("QD", head.dcl_plc_cuscd, known.ie)
         known.status = "approved"
         # An outbound list is pre-deducted on approval; an inbound one waits for the gate.
-        review(step, "1", "0", "1" if known.ie == "E" else "0")
+        review(step, ReviewResult.APPROVED, "0", "1" if known.ie == "E" else "0")
         step += 1
         if known.generates_declaration and head.dclcus_flag.value == "1":
             self._generated_declaration(reply, upload, known, rng, step)
@@ -312,7 +338,7 @@ class CustomsOffice:
         self.state.declarations[declaration.seq_no] = declaration
         style = self._style(rng)
         name = f"INV202_{known.inner_no}_c{head.chg_tms_cnt}_{self._tag}_{step:02d}.xml"
-        envelope = self._envelope(MessageType.INV202, name, known.sender_id, step)
+        envelope = self._envelope(MessageType.INV202, known.sender_id, step, known.list_no)
         reply.planned.append(
             Planned(
                 name,
@@ -322,18 +348,18 @@ class CustomsOffice:
                     seq_no=known.seq_no,
                     list_no=known.list_no,
                     declaration_seq_no=declaration.seq_no,
-                    change_count=head.chg_tms_cnt,
                     at=self._at(step),
                 ),
                 step,
             )
         )
-        channels = ["L"]
+        channels = [DeclarationChannel.STORED]
         if rng.random() < self.behaviour.inspection_rate:
-            channels += ["C", "S"]
+            channels += [DeclarationChannel.INSPECTION_NOTICE, DeclarationChannel.INSPECTING]
         if head.dec_type == "1" and head.impexp_markcd is ImpExp.EXPORT:
-            channels.append("T")  # an import into China (domestic sale): duties payable
-        channels.append("P")
+            # an import into China (domestic sale): duties payable
+            channels.append(DeclarationChannel.DUTIES_PAYABLE)
+        channels.append(DeclarationChannel.RELEASED)
         self._channels(reply, declaration, district, channels, step + 1)
 
     def _channels(
@@ -341,27 +367,27 @@ class CustomsOffice:
         reply: Reply,
         declaration: DeclarationRecord,
         district: str,
-        channels: list[str],
+        channels: list[DeclarationChannel],
         first_step: int,
         reasons: tuple[str, ...] = (),
     ) -> None:
         for offset, channel in enumerate(channels):
             step = first_step + offset
-            if channel == "L" and declaration.entry_id is None:
+            if channel is DeclarationChannel.STORED and declaration.entry_id is None:
                 flag = "1" if declaration.ie == "I" else "0"
                 serial = self.state.next("entry:" + flag)
                 declaration.entry_id = f"{district}{self._year()}{flag}{serial:09d}"
-            declaration.status = channel
+            declaration.status = channel.value
             reply.planned.append(
                 Planned(
-                    f"DEC_RESULT_{declaration.seq_no}_{self._tag}_{channel}.xml",
+                    f"DEC_RESULT_{declaration.seq_no}_{self._tag}_{channel.value}.xml",
                     build.declaration_status(
                         seq_no=declaration.seq_no,
                         entry_id=declaration.entry_id,
                         channel=channel,
                         at=self._at(step),
                         port=district,
-                        reasons=reasons if channel in ("E", "Z") else (),
+                        reasons=reasons if channel in _RETURNS else (),
                     ),
                     step,
                 )
@@ -414,15 +440,34 @@ class CustomsOffice:
             known.returned_once = True
             reasons.append(f"车辆{head.vehicle_no}与卡口备案信息不符，请核实车牌号及车辆自重")
 
-        def review(result: str, status: str | None, reasons: tuple[str, ...] = ()) -> None:
+        def echo(
+            status: GatePassStatus | None,
+            passed_at: dt.datetime | None = None,
+            measured: Decimal | None = None,
+        ) -> SasPassportBsc:
+            return build.pass_head(
+                upload,
+                seq_no=known.seq_no,
+                pass_no=known.pass_no,
+                status=status,
+                applied_at=self._at(0),
+                passed_at=passed_at,
+                measured=measured,
+                gate_id=GATE_ID if passed_at else "",
+            )
+
+        def review(
+            result: ReviewResult, status: GatePassStatus | None, reasons: tuple[str, ...] = ()
+        ) -> None:
             name = name_of(MessageType.SAS221, 1)
             receipt = build.pass_review(
-                self._envelope(MessageType.SAS221, name, sender, 1),
+                self._envelope(MessageType.SAS221, sender, 1),
                 self._style(rng),
-                inner_no=inner,
+                seq_no=known.seq_no,
                 pass_no=known.pass_no,
                 result=result,
-                status=status,
+                head=echo(status),
+                lines=build.pass_lines(upload, pass_no=known.pass_no),
                 at=self._at(1),
                 reasons=reasons,
             )
@@ -430,12 +475,12 @@ class CustomsOffice:
 
         if reasons:
             known.status = "returned"
-            review("3", None, tuple(reasons))
+            review(ReviewResult.RETURNED, None, tuple(reasons))
             return reply
         if known.pass_no is None:
             known.pass_no = self._numbered("HF", head.master_cuscd, head.io_typecd.value)
         known.status = "approved"
-        review("1", "1")
+        review(ReviewResult.APPROVED, GatePassStatus.APPROVED)
         step = 2
         if rng.random() < self.behaviour.gate_inspection_rate:
             name = name_of(MessageType.SAS224, step)
@@ -443,10 +488,11 @@ class CustomsOffice:
                 Planned(
                     name,
                     build.gate_inspection(
-                        self._envelope(MessageType.SAS224, name, sender, step),
+                        self._envelope(MessageType.SAS224, sender, step),
                         self._style(rng),
-                        inner_no=inner,
+                        seq_no=known.seq_no,
                         pass_no=known.pass_no,
+                        head=echo(GatePassStatus.APPROVED),
                         at=self._at(step),
                     ),
                     step,
@@ -460,21 +506,17 @@ class CustomsOffice:
             and self._rng("SAS121-scale", inner).random() < self.behaviour.weight_hold_rate
         ):
             measured = self._held(head.total_wt)
-        list_numbers = tuple(number for number, _ in bound)
         name = name_of(MessageType.SAS223, step)
         known.status = "passed"
         reply.planned.append(
             Planned(
                 name,
                 build.gate_passage(
-                    self._envelope(MessageType.SAS223, name, sender, step),
+                    self._envelope(MessageType.SAS223, sender, step),
                     self._style(rng),
-                    inner_no=inner,
+                    seq_no=known.seq_no,
                     pass_no=known.pass_no,
-                    vehicle_no=head.vehicle_no,
-                    io=head.io_typecd,
-                    measured=measured,
-                    list_numbers=list_numbers,
+                    head=echo(GatePassStatus.THROUGH_GATE, self._at(step), measured),
                     at=self._at(step),
                 ),
                 step,
@@ -522,22 +564,26 @@ class CustomsOffice:
             Planned(
                 name,
                 build.list_posted(
-                    self._envelope(MessageType.INV211, name, record.sender_id, step),
+                    self._envelope(MessageType.INV211, record.sender_id, step),
                     self._style(rng),
-                    inner_no=record.inner_no,
                     seq_no=record.seq_no,
-                    list_no=record.list_no,
                     change_count=record.change_count,
+                    head=BondInvtBsc.model_validate(record.head_echo),
+                    lines=tuple(BondInvtDt.model_validate(line) for line in record.lines_echo),
                     at=self._at(step),
+                    # Real INV211s carry no result block; some producers add one. Its
+                    # own draw: the other decisions of a seed stay as they were.
+                    with_result=self._rng("INV211-result", record.inner_no).random()
+                    < self.behaviour.posting_result_share,
                 ),
                 step,
             )
         )
         if record.ie == "E" and record.declaration_seq_no is not None:
             declaration = self.state.declarations.get(record.declaration_seq_no)
-            if declaration is not None and declaration.status == "P":
+            if declaration is not None and declaration.status == DeclarationChannel.RELEASED:
                 district = record.list_no[2:6]
-                self._channels(reply, declaration, district, ["R"], step + 1)
+                self._channels(reply, declaration, district, [DeclarationChannel.CLOSED], step + 1)
 
     # --- DecMessage -----------------------------------------------------------------
 
@@ -578,23 +624,26 @@ class CustomsOffice:
             if total_differs(line.decl_price, line.g_qty, line.decl_total):
                 reasons.append(f"第{line.g_no}项商品申报总价与单价×数量不符")
         if reasons:
-            self._channels(reply, existing, district, ["E"], 1, tuple(reasons))
+            self._channels(
+                reply, existing, district, [DeclarationChannel.RETURNED], 1, tuple(reasons)
+            )
             return reply
         if rng.random() < self.behaviour.return_rate:
             line_no = rng.randint(1, len(message.lines))
             reason = rng.choice(RANDOM_RETURN_REASONS).format(line=line_no)
-            self._channels(reply, existing, district, ["L", "Z"], 1, (reason,))
+            returned = [DeclarationChannel.STORED, DeclarationChannel.RETURNED_FOR_CORRECTION]
+            self._channels(reply, existing, district, returned, 1, (reason,))
             return reply
-        channels = ["L", "G"]
+        channels = [DeclarationChannel.STORED, DeclarationChannel.CLEARED_FOR_PAYMENT]
         if rng.random() < self.behaviour.inspection_rate:
-            channels += ["C", "S"]
+            channels += [DeclarationChannel.INSPECTION_NOTICE, DeclarationChannel.INSPECTING]
         dutiable = message.head.ie_flag is ImpExp.IMPORT and any(
             line.duty_mode == "1" for line in message.lines
         )
         if dutiable:
-            channels.append("T")
-        channels.append("P")
+            channels.append(DeclarationChannel.DUTIES_PAYABLE)
+        channels.append(DeclarationChannel.RELEASED)
         if message.head.ie_flag is ImpExp.EXPORT:
-            channels.append("R")
+            channels.append(DeclarationChannel.CLOSED)
         self._channels(reply, existing, district, channels, 1)
         return reply

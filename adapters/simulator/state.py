@@ -27,6 +27,10 @@ class ListRecord:
     list_no: str | None = None
     declaration_seq_no: str | None = None
     generates_declaration: bool = False
+    # What customs holds of the list once approved (BondInvtBsc and BondInvtDt as
+    # element texts), echoed again when it is posted (INV211).
+    head_echo: dict[str, str | None] = field(default_factory=dict)
+    lines_echo: list[dict[str, str | None]] = field(default_factory=list)
 
 
 @dataclass

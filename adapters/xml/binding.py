@@ -31,6 +31,7 @@ from schemas.messages.fields import (
     Joined,
     TimeStyle,
     UpToPlaces,
+    WhenSet,
     Wrapped,
 )
 from schemas.quantities import places_of
@@ -63,6 +64,7 @@ class FieldPlan:
     wrapper_item: str | None = None  # items live in <element><wrapper_item/>...</element>
     scalar: Scalar | None = None
     also: tuple[str, ...] = ()  # other spellings real producers write (AlsoRead)
+    when_set: bool = False  # never written empty (WhenSet)
 
 
 # --- scalar formats -------------------------------------------------------------------
@@ -254,6 +256,7 @@ def plan_of(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
                     required=required and not optional,
                     scalar=scalar,
                     also=also,
+                    when_set=any(isinstance(mark, WhenSet) for mark in marks),
                 )
             )
     return tuple(plans)

@@ -61,6 +61,7 @@ from schemas.messages.receipts import (
     Sas221Receipt,
     Sas223Receipt,
     Sas224Receipt,
+    Sas253Receipt,
 )
 from schemas.messages.responses import (
     CommonResponeMessage,
@@ -82,6 +83,7 @@ CustomsMessage = (
     | Sas221Receipt
     | Sas223Receipt
     | Sas224Receipt
+    | Sas253Receipt
     | CommonResponeMessage
     | DecImportResponse
     | DecResultMessage
@@ -111,7 +113,7 @@ class MessageKind:
     @property
     def empty_elements(self) -> bool:
         """Customs writes every element of a receipt, empty ones as ``<rmk></rmk>``."""
-        return False  # MERGE: receipts' XSDs accept empty elements -> Layout.RECEIPT
+        return self.layout is Layout.RECEIPT
 
 
 KINDS: tuple[MessageKind, ...] = (
@@ -123,6 +125,7 @@ KINDS: tuple[MessageKind, ...] = (
     MessageKind(MessageType.SAS221, Sas221Receipt, Layout.RECEIPT, "SAS221"),
     MessageKind(MessageType.SAS223, Sas223Receipt, Layout.RECEIPT, "SAS223"),
     MessageKind(MessageType.SAS224, Sas224Receipt, Layout.RECEIPT, "SAS224"),
+    MessageKind(MessageType.SAS253, Sas253Receipt, Layout.RECEIPT, "SAS253"),
     MessageKind(
         MessageType.DEC_MESSAGE, DeclarationMessage, Layout.ROOT, "DecMessage", DEC_NAMESPACE
     ),

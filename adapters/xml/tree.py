@@ -306,8 +306,14 @@ def to_model(
             where = _path_of(model, problem["loc"], path)
             if where in converted:
                 continue  # its text could not be read: already said, not also "required"
+            element = where.rpartition("/")[2]
             if problem["type"] == "missing":
-                reason = f"required element {where.rpartition('/')[2]} is missing or empty"
+                reason = f"required element {element} is missing or empty"
+            elif problem["type"] == "string_pattern_mismatch":
+                label = _label_at(model, problem["loc"])
+                named = f"{element} ({label})" if label else element
+                pattern = (problem.get("ctx") or {}).get("pattern", "")
+                reason = f"{problem['input']!r} does not have the form of {named}: {pattern}"
             else:
                 reason = plain_reason(problem["msg"])
             reading.note(where, reading.line_of(where), reason)
@@ -390,6 +396,21 @@ def _path_of(model: type[BaseModel], loc: tuple[int | str, ...], base: str) -> s
     return "/".join(parts)
 
 
+def _label_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> str | None:
+    """The Chinese name of the field at a pydantic error location, if it has one."""
+    current: type[BaseModel] | None = model
+    label = None
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        plan = _plan_named(current, str(part))
+        if plan is None:
+            return None
+        label = current.model_fields[plan.name].description
+        current = plan.model
+    return label
+
+
 def _plan_named(model: type[BaseModel], name: str) -> FieldPlan | None:
     for plan in plan_of(model):
         if plan.name == name or plan.element == name:
@@ -412,7 +433,7 @@ def tree_of(message: BaseModel, *, empty_elements: bool = False, path: str = "")
     for plan in plan_of(type(message)):
         value = getattr(message, plan.name)
         if value is None:
-            if empty_elements and plan.scalar is not None:
+            if empty_elements and plan.scalar is not None and not plan.when_set:
                 tree[plan.element] = ""
             continue
         scalar = plan.scalar

@@ -18,6 +18,7 @@ class MessageType(StrEnum):
     SAS221 = "SAS221"  # 核放单审核回执
     SAS223 = "SAS223"  # 核放单过卡回执
     SAS224 = "SAS224"  # 核放单查验处置回执
+    SAS253 = "SAS253"  # 两步申报核放单过卡回执
     DEC_MESSAGE = "DecMessage"  # 报关单/备案清单 (single window, version 3.1)
     DEC_IMPORT_RESPONSE = "DecImportResponse"  # 报关单导入回执
     DEC_RESULT = "DEC_RESULT"  # 报关单状态回执
@@ -125,13 +126,15 @@ class RelatedDocumentKind(StrEnum):
 
 
 class GatePassStatus(StrEnum):
-    """Stucd: 核放单状态."""
+    """Stucd: 核放单状态 (gxcb's SAS221/SAS251 models)."""
 
-    APPLIED = "0"
-    APPROVED = "1"
-    THROUGH_GATE = "2"
-    DELETED = "5"
-    VOIDED = "6"
+    APPLIED = "0"  # 已申请
+    APPROVED = "1"  # 已审批
+    THROUGH_GATE = "2"  # 已过卡 (one gate)
+    THROUGH_FIRST_GATE = "3"  # 已过一卡 (two gates)
+    THROUGH_SECOND_GATE = "4"  # 已过二卡 (two gates)
+    DELETED = "5"  # 已删除
+    VOIDED = "6"  # 已作废
 
 
 class GateResult(StrEnum):
@@ -142,7 +145,40 @@ class GateResult(StrEnum):
 
 
 class DealFlag(StrEnum):
-    """CommonResponeMessage DealFlag: did the client import the file."""
+    """CommonResponeMessage DealFlag: did the client import the file (0 imported;
+    any other value, -1 in real files, is a failure)."""
 
     OK = "0"
     FAILED = "-1"
+
+
+class GenerationResult(StrEnum):
+    """INV202 InvApprResult/manageResult: 报关单生成结果."""
+
+    GENERATED = "1"  # 生成成功
+    FAILED = "2"  # 生成失败
+
+
+class ImportResponseCode(StrEnum):
+    """DecImportResponse ResponseCode: 0 imported, 1 refused (real files)."""
+
+    ACCEPTED = "0"
+    REFUSED = "1"
+
+
+class DeclarationChannel(StrEnum):
+    """DEC_RESULT CHANNEL: 报关单处理结果 (REAL-FORMATS.md 7.2 and the codes the
+    simulator and lifecycles use)."""
+
+    DECLARED = "7"  # 直接申报成功 (no ENTRY_ID yet)
+    STORED = "L"  # 海关入库成功
+    RETURNED = "E"  # 退单
+    CLEARED_FOR_PAYMENT = "G"  # 审结
+    DUTIES_PAYABLE = "T"  # 缴款通知
+    INSPECTION_NOTICE = "C"  # 查验通知
+    INSPECTING = "S"  # 查验中
+    GUARANTEE_RELEASE = "K"  # 担保放行 (a 2024 literal)
+    RELEASED = "P"  # 放行
+    CLOSED = "R"  # 结关
+    DELETED = "D"  # 删单
+    RETURNED_FOR_CORRECTION = "Z"  # 退回修改

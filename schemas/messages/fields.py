@@ -72,6 +72,15 @@ class AlsoRead:
 
 
 @dataclass(frozen=True)
+class WhenSet:
+    """Written only with a value, even where customs writes every other element empty:
+    an element the HDE schema declares but real receipts leave out (col2-col4)."""
+
+
+SchemaOnlyText = Annotated[str, WhenSet()]
+
+
+@dataclass(frozen=True)
 class Joined:
     """Several values in one element's text, joined by a separator.
 

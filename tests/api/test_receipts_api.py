@@ -26,6 +26,7 @@ from customs.delivery_policy import DeliveryUnavailable, RetryPolicy
 from customs.routing import Answer
 from customs.service import CustomsRecords
 from schemas.customs import DeliveryState, ReceiptView
+from schemas.messages.codes import DeclarationChannel
 from schemas.messages.fields import DOCUMENT_ZONE
 from tests.api.conftest import Api, until_stage
 from tests.gateway.conftest import Clock
@@ -101,9 +102,9 @@ def _drop_closing_notice(zone: Zone, workflow_id: str) -> str:
     notice = build.declaration_status(
         seq_no=document.declaration_seq_no,
         entry_id=document.entry_id,
-        channel="R",
+        channel=DeclarationChannel.CLOSED,
         at=dt.datetime.now(DOCUMENT_ZONE).replace(microsecond=0),
-        port=earlier.summary["result"]["decl_port"],
+        port=earlier.summary["result"]["custom_master"],
     )
     name = f"DEC_RESULT_{document.declaration_seq_no}_late_R.xml"
     hidden = zone.folders.inbox / f".{name}"

@@ -20,7 +20,7 @@ from customs.routing import Answer, Number
 from customs.service import CustomsRecords
 from schemas.customs import ReceiptView
 from schemas.messages.base import EnvelopeStyle
-from schemas.messages.codes import MessageType
+from schemas.messages.codes import MessageType, ReviewResult
 from tests.gateway.conftest import Clock
 from tests.support import messages
 
@@ -63,23 +63,32 @@ def review(
     sent: dt.datetime | None = None,
     inner: str = INNER,
 ) -> CustomsMessage:
+    """An INV201 as customs writes it: customs' pre-entry number in etpsPreentNo and
+    the list's head (with the enterprise's own number) echoed in BondInvtBsc."""
     envelope = build.envelope(
         MessageType.INV201,
-        file_name=f"INV201_{inner}_{result}.xml",
-        sender_id="DXPEDCCEB0000002",
+        serial=1,
+        sender_id="CUS0000",
         receiver_id="DXPENT0000460001",
         at=sent or at,
     )
+    seq_no = SEQ_NO if inner == INNER else "960120269999999999"
+    approved = result == ReviewResult.APPROVED
+    head = build.list_head(
+        messages.bonded_list(),
+        seq_no=seq_no,
+        list_no=list_no if approved else None,
+        status="0" if approved else "1",
+        deduction="0",
+    ).model_copy(update={"etps_inner_invt_no": inner})
     return build.list_review(
         envelope,
         style,
-        inner_no=inner,
-        seq_no=SEQ_NO,
-        list_no=list_no if result == "1" else None,
+        seq_no=seq_no,
+        list_no=list_no if approved else None,
         change_count=0,
-        result=result,
-        list_status="0" if result == "1" else "1",
-        deduction=None,
+        result=ReviewResult(result),
+        head=head,
         at=at,
     )
 

@@ -54,11 +54,12 @@ class Clock:
 
 
 def result_of(message: CustomsMessage) -> str:
-    """The one code a receipt turns on: DealFlag, manageResult, ResponseCode or CHANNEL."""
+    """The one code a receipt turns on: DealFlag, manageResult, ResponseCode or CHANNEL
+    ("" for a receipt without one: a real INV211 has no result block)."""
     if isinstance(message, CommonResponeMessage):
-        return message.deal_flag.value
+        return message.deal_flag or ""
     if isinstance(message, DecImportResponse):
-        return message.response_code
+        return message.response_code or ""
     if isinstance(
         message,
         Inv201Receipt
@@ -68,9 +69,10 @@ def result_of(message: CustomsMessage) -> str:
         | Sas223Receipt
         | Sas224Receipt,
     ):
-        return message.body.result.manage_result
+        result = message.body.result
+        return (result.manage_result if result else None) or ""
     if isinstance(message, DecResultMessage):
-        return message.result.channel
+        return message.result.channel or ""
     raise AssertionError(f"{type(message).__name__} is not an answer from customs")
 
 
@@ -85,7 +87,7 @@ class Received:
     @property
     def summary(self) -> str:
         """``INV201 Y``, ``DEC_RESULT P``, ``CommonResponeMessage 0``..."""
-        return f"{message_type_of(self.message).value} {result_of(self.message)}"
+        return f"{message_type_of(self.message).value} {result_of(self.message) or '-'}"
 
 
 class Exchange:
@@ -187,7 +189,8 @@ def make_exchange(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterat
             database = create_database(f"sqlite:///{database_file}")
             opened.append(database)
             records = CustomsRecords(database, clock=clock)
-        return Exchange(root, clock, behaviour or SimulatorBehaviour.always_approve(), records)
+        real = SimulatorBehaviour.always_approve().model_copy(update={"posting_result_share": 0})
+        return Exchange(root, clock, behaviour or real, records)
 
     yield make
     for database in opened:

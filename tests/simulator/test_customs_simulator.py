@@ -29,6 +29,7 @@ from adapters.xml.binding import local_name
 from adapters.xml.codec import message_type_of, render
 from adapters.xml.safe import parse_untrusted
 from adapters.xml.xsd import check_against_schema
+from customs import receipt_facts as facts
 from customs.routing import Number
 from customs.service import CustomsRecords
 from rules.gate_weight import DEFAULT_TOLERANCE, check_weight
@@ -108,8 +109,16 @@ def approved_list_no(received: Iterable[Received]) -> str:
     return list_no
 
 
+def measured(passage: Sas223Receipt) -> Decimal:
+    """What the gate's scale read, as bondflow draws it from the SAS223."""
+    (head,) = passage.body.passes
+    weight = facts.measured_weight(head)
+    assert weight is not None
+    return weight
+
+
 def notes(review: Inv201Receipt | Sas221Receipt) -> list[str]:
-    return [check.note for check in review.body.checks]
+    return [check.note for check in review.body.checks if check.note is not None]
 
 
 def names_in(folder: Path) -> list[str]:
@@ -214,9 +223,14 @@ def without_element(payload: bytes, name: str) -> bytes:
 
 
 def behaviour(**changes: Any) -> SimulatorBehaviour:
-    """Always approve, except for what the test changes."""
+    """Always approve and post with the real INV211 (no result block), except for what
+    the test changes."""
     return SimulatorBehaviour.model_validate(
-        {**SimulatorBehaviour.always_approve().model_dump(), **changes}
+        {
+            **SimulatorBehaviour.always_approve().model_dump(),
+            "posting_result_share": 0,
+            **changes,
+        }
     )
 
 
@@ -243,23 +257,30 @@ def test_a_valid_list_is_stored_approved_and_its_generated_declaration_released(
     assert [item.name for item in exchange.inbox()] == [item.name for item in received]
     assert received[0].name == f"Successed_{sent}"
     imported = one(received, CommonResponeMessage)
-    assert imported.deal_flag is DealFlag.OK
+    assert imported.deal_flag == DealFlag.OK
     assert imported.etps_preent_no == "SOLAR-IN-0001"
     assert imported.seq_no is not None
     assert PRE_ENTRY_NO.match(imported.seq_no)
 
-    stored = one(received, Inv201Receipt, "Y")
-    assert stored.body.list_state is not None
-    assert stored.body.list_state.seq_no == imported.seq_no
+    # customs' receipts carry its pre-entry number where the enterprise's would be
+    stored = one(received, Inv201Receipt, "Y").body.result
+    assert stored is not None
+    assert stored.etps_preent_no == imported.seq_no
 
     list_no = approved_list_no(received)
     assert LIST_NO.match(list_no), list_no
     approval = one(received, Inv201Receipt, "1")
+    assert approval.body.result is not None
     assert approval.body.result.business_id == list_no
     assert approval.body.list_state is not None
-    assert approval.body.list_state.invt_stucd is ListStatus.APPROVED
+    assert approval.body.list_state.invt_stucd == ListStatus.APPROVED
+    # an approval echoes the list as customs holds it: its head and every line
+    assert approval.body.list_state.etps_inner_invt_no == "SOLAR-IN-0001"
+    assert len(approval.body.lines) == len(messages.bonded_list().message.lines)
 
     generated = one(received, Inv202Receipt).body.result
+    assert generated is not None
+    assert generated.create_date is not None
     assert (generated.inv_preent_no, generated.business_id) == (imported.seq_no, list_no)
     assert generated.entry_seq_no is not None
 
@@ -298,7 +319,7 @@ def test_a_unit_code_not_in_the_code_tables_is_stored_then_returned_naming_path_
         for note in notes(returned)
     ), notes(returned)
     assert returned.body.list_state is not None
-    assert returned.body.list_state.invt_stucd is ListStatus.RETURNED
+    assert returned.body.list_state.invt_stucd == ListStatus.RETURNED
     assert returned.body.list_state.bond_invt_no is None
 
 
@@ -347,7 +368,7 @@ def test_garbage_bytes_get_a_failed_import_result_and_go_to_failbox(
 
     assert [item.name for item in received] == [f"Failed_{name}"]
     refusal = one(received, CommonResponeMessage)
-    assert refusal.deal_flag is DealFlag.FAILED
+    assert refusal.deal_flag == DealFlag.FAILED
     assert refusal.check_info is not None
     assert "解析失败" in refusal.check_info
     assert names_in(exchange.folders.failbox) == [name]
@@ -367,7 +388,7 @@ def test_well_formed_xml_missing_a_required_element_is_refused_naming_it(
 
     assert [item.name for item in received] == [f"Failed_{name}"]
     refusal = one(received, CommonResponeMessage)
-    assert refusal.deal_flag is DealFlag.FAILED
+    assert refusal.deal_flag == DealFlag.FAILED
     assert refusal.check_info is not None
     assert "InvtMessage/InvtHeadType/PutrecNo" in refusal.check_info
     assert names_in(exchange.folders.failbox) == [name]
@@ -382,7 +403,7 @@ def test_a_receipt_put_into_the_outbox_is_refused_as_not_an_upload(
     received = exchange.run()
 
     refusal = one(received, CommonResponeMessage)
-    assert refusal.deal_flag is DealFlag.FAILED
+    assert refusal.deal_flag == DealFlag.FAILED
     assert refusal.check_info is not None
     assert "INV201" in refusal.check_info
     assert names_in(exchange.folders.failbox) == [name]
@@ -443,7 +464,7 @@ def test_a_valid_list_drawn_for_return_gets_a_realistic_chinese_reason(
         template.format(line=line) for template in RANDOM_RETURN_REASONS for line in (1, 2, 3)
     }
     assert returned.body.list_state is not None
-    assert returned.body.list_state.invt_stucd is ListStatus.RETURNED
+    assert returned.body.list_state.invt_stucd == ListStatus.RETURNED
 
 
 def test_an_inspected_declaration_gets_c_and_s_before_release(
@@ -529,24 +550,34 @@ def test_a_gate_pass_for_an_approved_list_is_approved_weighed_and_posts_the_list
         "CommonResponeMessage 0",
         "SAS221 1",
         "SAS223 1",
-        "INV211 1",
+        "INV211 -",
     ]
     review = one(received, Sas221Receipt, "1").body
-    assert review.pass_state is not None
-    pass_no = review.pass_state.passport_no
+    (pass_head,) = review.passes
+    pass_no = pass_head.passport_no
     assert pass_no is not None
     assert PASS_NO.match(pass_no), pass_no
+    # every element real receipts carry is written, the empty ones as <x></x>
+    written = next(item for item in received if isinstance(item.message, Sas221Receipt))
+    (echoed,) = parse_untrusted(written.payload).xpath("//*[local-name()='SasPassportBsc']")
+    assert len(echoed) == 38
+    assert b"<containerNo></containerNo>" in written.payload
 
-    gate = one(received, Sas223Receipt).body.gate
-    assert gate.passport_no == pass_no
-    assert gate.rlt_no == (list_no,)
-    assert gate.vehicle_no == upload.message.head.vehicle_no
-    assert gate.total_wt == upload.message.head.total_wt  # no noise: the exact reading
+    gate = one(received, Sas223Receipt).body
+    (head,) = gate.passes
+    passage = facts.gate_passage_of(gate.result, head)
+    assert passage.pass_no == pass_no
+    assert passage.list_numbers == (list_no,)
+    assert head.vehicle_no == upload.message.head.vehicle_no
+    # no noise: the exact reading
+    assert passage.measured_weight == upload.message.head.total_wt
 
     posted = one(received, Inv211Receipt).body
-    assert posted.result.etps_preent_no == "SOLAR-IN-0001"
+    assert posted.list_state is not None
+    assert posted.list_state.etps_inner_invt_no == "SOLAR-IN-0001"
     assert posted.list_state.bond_invt_no == list_no
-    assert posted.list_state.vrfded_markcd is DeductionMark.DEDUCTED
+    assert posted.list_state.vrfded_markcd == DeductionMark.DEDUCTED
+    assert len(posted.warehouse_lines) == len(messages.bonded_list().message.lines)
 
 
 def test_the_gate_scale_reads_within_the_weight_noise(make_exchange: ExchangeFactory) -> None:
@@ -560,7 +591,7 @@ def test_the_gate_scale_reads_within_the_weight_noise(make_exchange: ExchangeFac
         _, list_no = file_an_approved_list(exchange)
         # When the vehicle crosses the gate
         exchange.submit(messages.gate_pass(list_no=list_no))
-        readings.append(one(exchange.run(), Sas223Receipt).body.gate.total_wt)
+        readings.append(measured(one(exchange.run(), Sas223Receipt)))
 
     # Then every reading is within 20 kg of the declared total weight, and not all exact
     assert all(abs(reading - declared) <= Decimal("20") for reading in readings), readings
@@ -581,10 +612,10 @@ def test_a_weight_hold_reads_the_scale_beyond_the_tolerance(
 
     # Then it still goes through, but the scale reads outside the zone's usual tolerance,
     # so the engine holds it for the liaison
-    assert summaries(received) == ["CommonResponeMessage 0", "SAS221 1", "SAS223 1", "INV211 1"]
-    measured = one(received, Sas223Receipt).body.gate.total_wt
-    assert measured > declared
-    assert not check_weight(declared, measured, DEFAULT_TOLERANCE).within
+    assert summaries(received) == ["CommonResponeMessage 0", "SAS221 1", "SAS223 1", "INV211 -"]
+    reading = measured(one(received, Sas223Receipt))
+    assert reading > declared
+    assert not check_weight(declared, reading, DEFAULT_TOLERANCE).within
 
 
 def test_a_vehicle_not_held_reads_the_scale_as_without_holds(
@@ -603,7 +634,7 @@ def test_a_vehicle_not_held_reads_the_scale_as_without_holds(
             )
             _, list_no = file_an_approved_list(exchange)
             exchange.submit(messages.gate_pass(list_no=list_no))
-            readings.append(one(exchange.run(), Sas223Receipt).body.gate.total_wt)
+            readings.append(measured(one(exchange.run(), Sas223Receipt)))
         without, with_holds = readings
         if with_holds == without:
             same += 1
@@ -634,12 +665,13 @@ def test_a_gate_inspection_adds_sas224_before_sas223(make_exchange: ExchangeFact
 
     received = exchange.run()
 
+    # the disposal carries the code of the one real SAS224 found (3), and the pass
     assert summaries(received) == [
         "CommonResponeMessage 0",
         "SAS221 1",
-        "SAS224 1",
+        "SAS224 3",
         "SAS223 1",
-        "INV211 1",
+        "INV211 -",
     ]
 
 
@@ -662,7 +694,7 @@ def test_a_gate_pass_returned_for_its_vehicle_is_approved_when_filed_again(
         "CommonResponeMessage 0",
         "SAS221 1",
         "SAS223 1",
-        "INV211 1",
+        "INV211 -",
     ]
 
 
@@ -681,8 +713,10 @@ def test_an_export_list_is_closed_after_its_vehicle_leaves(
     assert EXPORT_LIST_NO.match(list_no), list_no
     approval = one(listed, Inv201Receipt, "1").body.list_state
     assert approval is not None
-    assert approval.vrfded_markcd is DeductionMark.PRE_DEDUCTED
-    declaration_no = one(listed, Inv202Receipt).body.result.entry_seq_no
+    assert approval.vrfded_markcd == DeductionMark.PRE_DEDUCTED
+    generated = one(listed, Inv202Receipt).body.result
+    assert generated is not None
+    declaration_no = generated.entry_seq_no
     entry_id = channel(listed, "L").result.entry_id
 
     # When the vehicle taking it to the railhead leaves on a gate pass bound to it
@@ -695,7 +729,7 @@ def test_an_export_list_is_closed_after_its_vehicle_leaves(
         "CommonResponeMessage 0",
         "SAS221 1",
         "SAS223 1",
-        "INV211 1",
+        "INV211 -",
         "DEC_RESULT R",
     ]
     closed = channel(received, "R").result
@@ -732,8 +766,9 @@ def test_a_corrected_list_with_the_next_change_count_keeps_its_seq_no_and_is_app
     assert one(received, CommonResponeMessage).seq_no == seq_no
     approval = one(received, Inv201Receipt, "1")
     assert approval.body.list_state is not None
-    assert approval.body.list_state.seq_no == seq_no
-    assert approval.body.result.tms_cnt == 1
+    assert approval.body.list_state.invt_preent_no == seq_no
+    assert approval.body.result is not None
+    assert approval.body.result.tms_cnt == "1"
     assert LIST_NO.match(approved_list_no(received))
 
 
@@ -1005,7 +1040,7 @@ def test_the_receipt_watcher_records_every_receipt_against_its_document(
         ("INV202", "1"),
         ("DEC_RESULT", "L"),
         ("DEC_RESULT", "P"),
-        ("INV211", "1"),
+        ("INV211", None),
     ]
     assert [(r.message_type, r.result) for r in records.receipts(gate_pass.id)] == [
         ("CommonResponeMessage", "0"),
@@ -1016,14 +1051,34 @@ def test_the_receipt_watcher_records_every_receipt_against_its_document(
     # And the documents learned the numbers customs gave them
     assert bonded_list.pre_entry_no == one(listed, CommonResponeMessage).seq_no
     assert bonded_list.business_no == approved_list_no(listed)
-    assert bonded_list.declaration_seq_no == one(listed, Inv202Receipt).body.result.entry_seq_no
+    generated = one(listed, Inv202Receipt).body.result
+    assert generated is not None
+    assert bonded_list.declaration_seq_no == generated.entry_seq_no
     assert bonded_list.entry_id == channel(listed, "L").result.entry_id
     assert bonded_list.entry_id is not None
-    pass_state = one(passed, Sas221Receipt).body.pass_state
-    assert pass_state is not None
+    (pass_state,) = one(passed, Sas221Receipt).body.passes
     assert gate_pass.business_no == pass_state.passport_no
     assert gate_pass.pre_entry_no == one(passed, CommonResponeMessage).seq_no
 
     # And nothing is left in the InBox, nothing was quarantined
     assert names_in(exchange.folders.inbox) == []
     assert names_in(exchange.folders.quarantine) == []
+
+
+def test_some_producers_add_a_result_block_to_the_posting_receipt(
+    make_exchange: ExchangeFactory,
+) -> None:
+    # Given customs that writes INV211 with a result block, as some producers do
+    exchange = make_exchange(behaviour(posting_result_share=1))
+    _, list_no = file_an_approved_list(exchange)
+
+    # When the vehicle passes the gate and the list is posted
+    exchange.submit(messages.gate_pass(list_no=list_no))
+    posted = one(exchange.run(), Inv211Receipt).body
+
+    # Then the receipt says 1 and still echoes the posted head and its book lines
+    assert posted.result is not None
+    assert posted.result.manage_result == "1"
+    assert posted.list_state is not None
+    assert posted.list_state.bond_invt_no == list_no
+    assert posted.warehouse_lines

@@ -38,7 +38,6 @@ from schemas.messages.fields import (
     UpToPlaces,
 )
 from schemas.messages.gate_pass import PassportHead, PassPortMessage
-from schemas.messages.receipts import PassportGate
 
 # Text that XML 1.0 carries and that survives stripping: no control characters, no
 # surrogates or unassigned points (U+FFFE/FFFF), no CR (a parser turns it into LF).
@@ -218,10 +217,6 @@ def _fix_dec_head(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _fix_gate(values: dict[str, Any]) -> dict[str, Any]:
-    return values
-
-
 FIXUPS: dict[type[BaseModel], Callable[[dict[str, Any]], dict[str, Any]]] = {
     InvtHead: _fix_invt_head,
     InvtLine: _pair("secd_lawf_unitcd", "secd_lawf_qty"),
@@ -231,7 +226,6 @@ FIXUPS: dict[type[BaseModel], Callable[[dict[str, Any]], dict[str, Any]]] = {
     DecHead: _fix_dec_head,
     DecList: _pair("second_qty", "second_unit"),
     DeclarationMessage: _renumber("lines", "g_no"),
-    PassportGate: _fix_gate,
 }
 
 

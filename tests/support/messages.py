@@ -294,16 +294,20 @@ def review_receipt(
         envelope=envelope(MessageType.INV201, "INV201_solar_0001.xml"),
         body=Inv201(
             result=HdeApprResult(
-                etps_preent_no="SOLAR-IN-0001",
+                etps_preent_no="960120261000012345",
                 business_id="QD960126I000000123",
-                tms_cnt=0,
-                typecd="INV201",
+                tms_cnt="0",
+                typecd="1",
                 manage_result=result,
-                manage_date=datetime(2026, 11, 28, 11, 5, 9, tzinfo=DOCUMENT_ZONE),
+                manage_date="2026-11-28 11:05:09",
                 rmk="退单",
             ),
-            list_state=BondInvtBsc(seq_no="960120261000012345", invt_stucd="2"),
             checks=(CheckInfo(note="第2项商品申报单价与历史价格差异较大，请核实"),),
+            list_state=BondInvtBsc(
+                invt_preent_no="960120261000012345",
+                etps_inner_invt_no="SOLAR-IN-0001",
+                invt_stucd="2",
+            ),
         ),
     )
 
@@ -313,5 +317,5 @@ def import_result(deal_flag: DealFlag = DealFlag.OK) -> CommonResponeMessage:
         seq_no="960120261000012345",
         etps_preent_no="SOLAR-IN-0001",
         check_info="导入成功" if deal_flag is DealFlag.OK else "报文格式错误",
-        deal_flag=deal_flag,
+        deal_flag=deal_flag.value,
     )

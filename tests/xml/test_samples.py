@@ -26,17 +26,20 @@ from pydantic import BaseModel
 
 from adapters.xml import codec
 from adapters.xml.errors import UnsupportedMessage, XmlMessageError
+from customs import receipt_facts as facts
 from schemas.messages.base import EnvelopeStyle
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import (
     BindingKind,
     DealFlag,
+    DeclarationChannel,
     DeclarationRoute,
     DeclareFlag,
     DeductionMark,
     GatePassKind,
     GatePassStatus,
     GateResult,
+    GenerationResult,
     ImpExp,
     ListStatus,
     MaterialOrProduct,
@@ -123,20 +126,7 @@ EXPECTED: dict[str, type[BaseModel]] = {
 }
 """Every sample file and the model it must parse into."""
 
-NOT_YET: dict[str, str] = {
-    "INV202_create_date_reason_bare.xml": (
-        "a real InvApprResult carries createDate and reason, not manageDate (required"
-        " by the model), rmk or changeTimes"
-    ),
-    "INV211_bws_dt_without_result_bare.xml": (
-        "a real INV211 has no HdeApprResult (required by Inv211); it echoes the full"
-        " BondInvtBsc and the posted book lines (BwsDt for a logistics book)"
-    ),
-    "SAS223_sas_passport_bsc_bare.xml": (
-        "real SAS221/SAS223/SAS224 echo the gate pass as SasPassportBsc (with rltNo,"
-        " passCollectWt, wtError, passTime); the model expects PassportBsc/PassportGate"
-    ),
-}
+NOT_YET: dict[str, str] = {}
 """Samples that follow the real format where the models cannot follow yet: why each fails."""
 
 
@@ -333,42 +323,66 @@ def test_sas121_total_weight_is_vehicle_and_frame_and_goods() -> None:
 
 def test_inv201_stored_receipt_says_y_with_its_note() -> None:
     receipt = load("INV201_stored_Y_bare.xml", Inv201Receipt)
+    result = receipt.body.result
     assert receipt.style is EnvelopeStyle.BARE
-    assert receipt.body.review is ReviewResult.STORED
-    assert receipt.body.result.rmk is None  # <rmk/>
-    assert receipt.body.result.typecd == "1"
+    assert result is not None
+    assert facts.review_of(result) is ReviewResult.STORED
+    assert result.rmk is None  # <rmk/>
+    assert result.typecd == "1"
     assert receipt.body.list_state is None
     assert [check.note for check in receipt.body.checks] == ["报文入库成功"]
     # the receipt's etpsPreentNo carries the pre-entry number customs gave the list
-    assert receipt.body.result.etps_preent_no == LIST_SEQ_NO
+    assert result.etps_preent_no == LIST_SEQ_NO
     assert receipt.envelope.send_time == beijing(2026, 11, 28, 10, 31, 22)
 
 
 def test_inv201_approved_receipt_in_the_xmldsig_wrapper() -> None:
     receipt = load("INV201_approved_xmldsig.xml", Inv201Receipt)
+    result = receipt.body.result
     assert receipt.style is EnvelopeStyle.XMLDSIG
-    assert receipt.body.review is ReviewResult.APPROVED
-    assert receipt.body.result.manage_date == beijing(2026, 11, 28, 11, 5, 7)
-    assert receipt.body.result.rmk is None  # <rmk></rmk>
+    assert facts.review_of(result) is ReviewResult.APPROVED
+    assert result is not None
+    assert facts.customs_time(result.manage_date) == beijing(2026, 11, 28, 11, 5, 7)
+    assert result.rmk is None  # <rmk></rmk>
     assert receipt.body.checks == ()
     state = receipt.body.list_state
     assert state is not None
-    assert (state.seq_no, state.bond_invt_no) == (LIST_SEQ_NO, IMPORT_LIST)
-    assert state.invt_stucd is ListStatus.APPROVED
-    assert state.vrfded_markcd is DeductionMark.NOT_DEDUCTED
+    assert (state.invt_preent_no, state.bond_invt_no) == (LIST_SEQ_NO, IMPORT_LIST)
+    assert facts.code_in(ListStatus, state.invt_stucd) is ListStatus.APPROVED
+    assert facts.code_in(DeductionMark, state.vrfded_markcd) is DeductionMark.NOT_DEDUCTED
+
+
+def test_inv201_full_echo_keeps_every_head_and_line_element() -> None:
+    receipt = load("INV201_approved_full_list_echo_bare.xml", Inv201Receipt)
+    head = receipt.body.list_state
+    assert head is not None
+    assert head.etps_inner_invt_no == "QHGF-I-20261128-0001"
+    assert (head.passport_used_typecd, head.dcl_typecd) == ("1", "1")
+    assert head.need_entry_modified is None  # <needEntryModified></needEntryModified>
+    (line,) = receipt.body.lines
+    assert (line.gds_seqno, line.gds_mtno, line.destination_natcd) == ("1", "CELL-M10-182", "142")
+    assert (line.usd_stat_total_amt, line.modf_markcd) == ("10579.38", "3")
+    numbers = facts.list_numbers_of(receipt.body.result, head)
+    assert (numbers.inner_no, numbers.pre_entry_no, numbers.list_no) == (
+        "QHGF-I-20261128-0001",
+        LIST_SEQ_NO,
+        IMPORT_LIST,
+    )
 
 
 def test_inv201_returned_keeps_both_reasons_in_order() -> None:
     receipt = load("INV201_returned_bare.xml", Inv201Receipt)
-    assert receipt.body.review is ReviewResult.RETURNED
-    assert receipt.body.result.rmk == "退单"
-    assert receipt.body.result.business_id == SECOND_IMPORT_LIST
+    result = receipt.body.result
+    assert result is not None
+    assert facts.review_of(result) is ReviewResult.RETURNED
+    assert result.rmk == "退单"
+    assert result.business_id == SECOND_IMPORT_LIST
     assert receipt.body.list_state is not None
-    assert receipt.body.list_state.invt_stucd is ListStatus.RETURNED
-    assert [check.note for check in receipt.body.checks] == [
+    assert receipt.body.list_state.invt_stucd == ListStatus.RETURNED
+    assert facts.reasons_of(receipt.body.checks, result.rmk) == (
         "第1项商品“钢化镀膜光伏玻璃”申报单价与同期进口均价偏差超过30%，请核实后重新申报。",
         "随附单证缺少中欧班列铁路运单（CIM）扫描件，请补充上传。",
-    ]
+    )
 
 
 def test_inv201_gb18030_receipt_reads_its_chinese_reason() -> None:
@@ -376,24 +390,27 @@ def test_inv201_gb18030_receipt_reads_its_chinese_reason() -> None:
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")  # the file really is GB18030, as its declaration says
     receipt = load("INV201_manual_review_gb18030.xml", Inv201Receipt)
+    result = receipt.body.result
     # a Package in the xmldsig namespace without the Signature wrapper, as INV20x come
     assert receipt.style is EnvelopeStyle.XMLDSIG_PACKAGE
-    assert receipt.body.review is ReviewResult.MANUAL_REVIEW
-    assert receipt.body.result.rmk == "转人工审核"
-    assert receipt.body.result.tms_cnt == 1
+    assert facts.review_of(result) is ReviewResult.MANUAL_REVIEW
+    assert result is not None
+    assert result.rmk == "转人工审核"
+    assert facts.change_count_of(result, receipt.body.list_state) == 1
     assert [check.note for check in receipt.body.checks] == [
         "命中风险布控参数（光伏玻璃·价格类），已转人工审核，请留意后续回执。"
     ]
     assert receipt.body.list_state is not None
-    assert receipt.body.list_state.invt_stucd is ListStatus.DECLARED
+    assert receipt.body.list_state.invt_stucd == ListStatus.DECLARED
 
 
 def test_inv201_pre_deducted_receipt_has_a_review_result() -> None:
     receipt = load("INV201_prededucted_4_bare.xml", Inv201Receipt)
+    assert receipt.body.result is not None
     assert receipt.body.result.manage_result == "4"
     assert receipt.body.list_state is not None
-    assert receipt.body.list_state.vrfded_markcd is DeductionMark.PRE_DEDUCTED
-    assert receipt.body.review in set(ReviewResult)
+    assert receipt.body.list_state.vrfded_markcd == DeductionMark.PRE_DEDUCTED
+    assert facts.review_of(receipt.body.result) is ReviewResult.PRE_DEDUCTED
 
 
 # --- INV202, INV211 -------------------------------------------------------------------
@@ -402,22 +419,53 @@ def test_inv201_pre_deducted_receipt_has_a_review_result() -> None:
 def test_inv202_names_the_generated_filing_list() -> None:
     receipt = load("INV202_declaration_generated_xmldsig.xml", Inv202Receipt)
     result = receipt.body.result
+    assert result is not None
     assert receipt.envelope.business_id == IMPORT_LIST  # business_id before message_id
     assert (result.inv_preent_no, result.business_id) == (LIST_SEQ_NO, IMPORT_LIST)
     assert result.entry_seq_no == "I20260001000056789"
-    assert (result.change_times, result.manage_result) == (0, "1")
-    assert result.rmk == "已生成进境备案清单，请在单一窗口货物申报中查看并申报"
+    assert facts.generation_of(result) is GenerationResult.GENERATED
+    assert result.reason == "已生成进境备案清单，请在单一窗口货物申报中查看并申报"
+
+
+def test_inv202_real_shape_has_create_date_and_an_empty_reason() -> None:
+    receipt = load("INV202_create_date_reason_bare.xml", Inv202Receipt)
+    result = receipt.body.result
+    assert result is not None
+    assert receipt.envelope.sender_id == "DXPEDCINVT000001"
+    assert facts.customs_time(result.create_date) == beijing(2026, 11, 28, 11, 6, 2)
+    assert result.reason is None  # <reason></reason>
+    assert facts.generation_of(result) is GenerationResult.GENERATED
 
 
 def test_inv211_signed_receipt_skips_the_signature_and_says_deducted() -> None:
     """SignedInfo, SignatureValue and KeyInfo before Object are not part of the message."""
     receipt = load("INV211_posted_signed_xmldsig.xml", Inv211Receipt)
     assert receipt.style is EnvelopeStyle.XMLDSIG
+    assert receipt.body.result is not None
     assert receipt.body.result.rmk == "核注清单已记账"
     state = receipt.body.list_state
+    assert state is not None
     assert state.bond_invt_no == IMPORT_LIST
-    assert state.vrfded_markcd is DeductionMark.DEDUCTED
+    assert state.vrfded_markcd == DeductionMark.DEDUCTED
     assert state.entry_stucd == "1"
+
+
+def test_inv211_without_a_result_carries_the_head_and_the_warehouse_lines() -> None:
+    receipt = load("INV211_bws_dt_without_result_bare.xml", Inv211Receipt)
+    assert receipt.body.result is None
+    head = receipt.body.list_state
+    assert head is not None
+    numbers = facts.list_numbers_of(None, head)
+    assert (numbers.inner_no, numbers.list_no) == ("QHLL-I-20261129-0012", "QD960126I000000130")
+    assert facts.customs_time(head.formal_vrfded_time) == beijing(2026, 12, 1, 7, 41, 3)
+    (line,) = receipt.body.warehouse_lines
+    assert (line.bws_no, line.gds_seqno, line.in_qty, line.invt_g_no) == (
+        "T96012600002",
+        "37",
+        "1200",
+        "1",
+    )
+    assert line.in_secd_lawf_qty is None  # <inSecdLawfQty></inSecdLawfQty>
 
 
 # --- SAS22x ---------------------------------------------------------------------------
@@ -425,42 +473,60 @@ def test_inv211_signed_receipt_skips_the_signature_and_says_deducted() -> None:
 
 def test_sas221_approves_the_gate_pass() -> None:
     receipt = load("SAS221_approved_bare.xml", Sas221Receipt)
-    assert receipt.body.review is ReviewResult.APPROVED
-    assert receipt.body.result.business_id == GATE_PASS
-    assert receipt.body.pass_state is not None
-    assert receipt.body.pass_state.passport_no == GATE_PASS
-    assert receipt.body.pass_state.stucd is GatePassStatus.APPROVED
+    result = receipt.body.result
+    assert facts.review_of(result) is ReviewResult.APPROVED
+    assert result is not None
+    assert result.business_id == GATE_PASS
+    (head,) = receipt.body.passes
+    assert head.passport_no == GATE_PASS
+    assert facts.code_in(GatePassStatus, head.stucd) is GatePassStatus.APPROVED
 
 
 def test_sas223_measured_weight_and_the_two_lists_it_carried() -> None:
     receipt = load("SAS223_passed_two_lists_xmldsig.xml", Sas223Receipt)
-    gate = receipt.body.gate
-    assert receipt.body.passage is GateResult.PASSED
+    assert receipt.body.result is not None
     assert receipt.body.result.typecd is None  # <typecd/>
-    assert gate.total_wt == Decimal("18240.5")
-    assert gate.rlt_no == (IMPORT_LIST, SECOND_IMPORT_LIST)
-    assert (gate.passport_no, gate.vehicle_no, gate.io_typecd) == (
-        GATE_PASS,
-        "青AD2468",
-        ImpExp.IMPORT,
-    )
-    assert gate.pass_time == beijing(2026, 11, 30, 9, 31, 58)
+    (head,) = receipt.body.passes
+    passage = facts.gate_passage_of(receipt.body.result, head)
+    assert passage.outcome is GateResult.PASSED
+    assert passage.passed
+    assert passage.measured_weight == Decimal("18240.5")  # passCollectWt, not totalWt
+    assert passage.list_numbers == (IMPORT_LIST, SECOND_IMPORT_LIST)
+    assert (passage.pass_no, head.vehicle_no, head.io_typecd) == (GATE_PASS, "青AD2468", "I")
+    assert passage.passed_at == beijing(2026, 11, 30, 9, 31, 58)
+    assert head.pass_id == "960101"
 
 
 def test_sas223_measured_weight_is_within_five_percent_of_the_declared() -> None:
     declared = load("SAS121_one_vehicle_two_lists_xmldsig.xml", GatePassUpload).message.head
-    measured = load("SAS223_passed_two_lists_xmldsig.xml", Sas223Receipt).body.gate.total_wt
+    (head,) = load("SAS223_passed_two_lists_xmldsig.xml", Sas223Receipt).body.passes
+    measured = facts.measured_weight(head)
+    assert measured is not None
     assert abs(measured - declared.total_wt) / declared.total_wt < Decimal("0.05")
 
 
-def test_sas224_releases_after_inspection_with_the_reason() -> None:
+def test_sas223_real_shape_echoes_the_whole_pass() -> None:
+    receipt = load("SAS223_sas_passport_bsc_bare.xml", Sas223Receipt)
+    (head,) = receipt.body.passes
+    passage = facts.gate_passage_of(receipt.body.result, head)
+    assert passage.pass_no == "Z9601I261130000000000045"
+    assert passage.pass_status is GatePassStatus.THROUGH_GATE
+    assert passage.measured_weight == Decimal("18240.5")
+    assert passage.list_numbers == (IMPORT_LIST, SECOND_IMPORT_LIST)
+    assert (head.pass_id, head.secd_pass_id, head.col1) == ("960101", None, None)
+    assert head.sas_passport_preent_no == "960120261000023456"
+
+
+def test_sas224_keeps_the_disposal_and_the_pass() -> None:
     receipt = load("SAS224_released_after_inspection_bare.xml", Sas224Receipt)
-    assert receipt.body.result.manage_result == "1"
-    assert receipt.body.result.business_id == "HF960126E000000052"
-    assert receipt.body.result.rmk is None
-    assert [check.note for check in receipt.body.checks] == [
-        "卡口查验完毕：冷链集装箱内牦牛肉制品与申报相符，准予放行。"
-    ]
+    result = receipt.body.result
+    assert result is not None
+    assert result.manage_result == "1"
+    assert result.business_id == "HF960126E000000052"
+    assert result.rmk is None
+    (head,) = receipt.body.passes
+    assert head.rmk == "卡口查验完毕：冷链集装箱内牦牛肉制品与申报相符，准予放行。"
+    assert facts.measured_weight(head) is None  # the scale collected nothing (0)
 
 
 # --- DecMessage -----------------------------------------------------------------------
@@ -548,7 +614,7 @@ def test_prefixed_decmessage_parses_like_a_default_namespace_one() -> None:
 
 def test_dec_import_response_accepted_gives_the_declaration_its_seq_no() -> None:
     response = load("DecImportResponse_accepted.xml", DecImportResponse)
-    assert response.accepted
+    assert facts.import_accepted(response)
     assert (response.client_seq_no, response.seq_no) == (
         "QHGFDEC20261203001",
         "E20260001000061234",
@@ -559,7 +625,7 @@ def test_dec_import_response_accepted_gives_the_declaration_its_seq_no() -> None
 
 def test_dec_import_response_refused_says_why() -> None:
     response = load("DecImportResponse_refused.xml", DecImportResponse)
-    assert not response.accepted
+    assert not facts.import_accepted(response)
     assert response.response_code == "1"
     assert response.seq_no is None  # <SeqNo/>
     assert response.error_message == (
@@ -570,14 +636,14 @@ def test_dec_import_response_refused_says_why() -> None:
 def test_dec_result_channel_p_is_released() -> None:
     message = load("DEC_RESULT_P_released.xml", DecResultMessage)
     result = message.result
-    assert result.channel == "P"
+    assert facts.channel_of(result) is DeclarationChannel.RELEASED
     assert (result.cus_ciq_no, result.entry_id) == ("E20260001000061234", ENTRY_ID)
-    assert result.notice_date == beijing(2026, 12, 3, 15, 20, 11)
+    assert facts.customs_time(result.notice_date) == beijing(2026, 12, 3, 15, 20, 11)
     assert result.note == "海关已放行"
     assert (result.bonded_no, result.voyage_no, result.traf_mode) == (BOOK, "X8157", "3")
-    assert (result.pack_no, result.gross_wt) == (62, Decimal("31420.8"))
+    assert (result.pack_no, result.gross_wt) == ("62", "31420.8")
     assert result.i_e_date is None
-    assert result.d_date == date(2026, 12, 3)
+    assert facts.customs_time(result.d_date) == beijing(2026, 12, 3, 0, 0, 0)
     assert message.info == "E20260001000061234：海关已放行，请办理货物装车出区手续"
 
 
@@ -590,20 +656,20 @@ def test_dec_result_channel_c_gbk_notice_reads_correctly() -> None:
     assert message.result.note == "查验通知：请于2026年11月30日到西宁综保区查验场地配合海关查验"
     assert message.result.entry_id == "960120261000098766"
     assert message.result.customs_field is None  # <CUSTOMS_FIELD/>
-    assert message.result.i_e_date == date(2026, 11, 28)
+    assert facts.customs_time(message.result.i_e_date) == beijing(2026, 11, 28, 0, 0, 0)
     assert message.info == "查验通知"
 
 
 def test_common_response_successed_deal_flag_0() -> None:
     response = load("CommonResponeMessage_Successed_INV101_DealFlag0.xml", CommonResponeMessage)
-    assert response.deal_flag is DealFlag.OK
+    assert facts.deal_flag_of(response) is DealFlag.OK
     assert (response.seq_no, response.etps_preent_no) == (LIST_SEQ_NO, "QHGF-I-20261128-0001")
     assert response.check_info == "保税核注清单申报服务调用成功"
 
 
 def test_common_response_failed_deal_flag_minus_1_keeps_the_whole_reason() -> None:
     response = load("CommonResponeMessage_Failed_SAS121_DealFlag-1.xml", CommonResponeMessage)
-    assert response.deal_flag is DealFlag.FAILED
+    assert facts.deal_flag_of(response) is DealFlag.FAILED
     assert response.seq_no is None  # <SeqNo></SeqNo>
     assert response.check_info is not None
     assert response.check_info.startswith("报文类型为SAS121,\n")

@@ -157,14 +157,14 @@ def test_an_upload_with_a_broken_value_is_shown_whole_and_refused_with_every_pro
 
 def test_a_receipt_keeps_what_bondflow_does_not_know_and_is_still_read() -> None:
     receipt = codec.render(messages.review_receipt()).decode()
-    extended = receipt.replace("</INV201>", "<SasCentDclStock><x>1</x></SasCentDclStock></INV201>")
+    extended = receipt.replace("</INV201>", "<FutureBlock><x>1</x></FutureBlock></INV201>")
 
     document = codec.read_document(extended.encode())
 
     assert document.message() == codec.parse(receipt.encode())
-    assert document.tree["INV201"]["SasCentDclStock"] == {"x": "1"}
+    assert document.tree["INV201"]["FutureBlock"] == {"x": "1"}
     assert document.findings == []  # customs may send more than we use
-    assert "SasCentDclStock" in codec.render_document(document).decode()
+    assert "FutureBlock" in codec.render_document(document).decode()
 
 
 def test_inspect_render_inspect_is_the_identity_on_the_text_tree() -> None:
