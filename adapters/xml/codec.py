@@ -45,6 +45,7 @@ from adapters.xml.tree import (
     read_tree,
     to_model,
     tree_of,
+    write_model,
     write_tree,
 )
 from adapters.xml.xsd import check_against_schema
@@ -491,19 +492,23 @@ def _find_path(
 # --- writing --------------------------------------------------------------------------
 
 
-def document_tree(message: CustomsMessage) -> Tree:
-    """The text tree of a typed message, with the metadata the writer needs."""
+def document_tree(message: CustomsMessage, *, shallow: bool = False) -> Tree:
+    """The text tree of a typed message, with the metadata the writer needs
+    (``shallow``: its blocks kept as models, for `to_element`)."""
     kind = kind_of(message)
     if kind.layout is Layout.ROOT:
         if isinstance(message, DecResultMessage) and not message.wrapped:
             return {_META_ROOT: "DEC_RESULT", **tree_of(message)}
-        tree = tree_of(message, path=kind.element)
+        tree = tree_of(message, path=kind.element, shallow=shallow)
         version = getattr(message, "version", None)
         if isinstance(message, DeclarationMessage) and version is not None:
             tree = {"@version": version, **tree}
         return tree
     style: EnvelopeStyle = getattr(message, "style")  # noqa: B009 - enveloped kinds only
-    tree = {_META_STYLE: style.value, **tree_of(message, empty_elements=kind.empty_elements)}
+    tree = {
+        _META_STYLE: style.value,
+        **tree_of(message, empty_elements=kind.empty_elements, shallow=shallow),
+    }
     if style is EnvelopeStyle.XMLDSIG and kind.layout is Layout.UPLOAD:
         tree["Signature"] = unsigned_signature()
     return tree
@@ -528,7 +533,7 @@ def unsigned_signature() -> Tree:
 
 
 def element_of(kind: MessageKind, tree: Mapping[str, Any]) -> etree._Element:
-    """The XML of a text tree of ``kind``'s message."""
+    """The XML of a text tree of ``kind``'s message (its blocks may be models)."""
     if kind.layout is Layout.ROOT:
         namespace = tree.get(_META_NAMESPACE, kind.namespace) or None
         if tree.get(_META_ROOT) == "DEC_RESULT":
@@ -540,7 +545,7 @@ def element_of(kind: MessageKind, tree: Mapping[str, Any]) -> etree._Element:
         version = tree.get("@version")
         if isinstance(version, str):
             root.set("version", version)
-        write_tree(root, tree, kind.model, qualify)
+        write_tree(root, tree, kind.model, qualify, path=kind.element)
         return root
     style = EnvelopeStyle(tree.get(_META_STYLE, EnvelopeStyle.XMLDSIG.value))
     namespace = None if style is EnvelopeStyle.BARE else XMLDSIG_NAMESPACE
@@ -558,15 +563,21 @@ def element_of(kind: MessageKind, tree: Mapping[str, Any]) -> etree._Element:
         package = etree.SubElement(signed_object, q("Package"))
     else:
         root = package = etree.Element(q("Package"), nsmap=nsmap)
-    envelope = etree.SubElement(package, q("EnvelopInfo"))
-    write_tree(envelope, tree.get("EnvelopInfo", {}), EnvelopInfo, q, path="EnvelopInfo")
+    envelope_element = etree.SubElement(package, q("EnvelopInfo"))
+    envelope = tree.get("EnvelopInfo", {})
+    if isinstance(envelope, BaseModel):
+        write_model(envelope_element, envelope, q, path="EnvelopInfo")
+    else:
+        write_tree(envelope_element, envelope, EnvelopInfo, q, path="EnvelopInfo")
     data_info = etree.SubElement(package, q("DataInfo"))
     pocket = tree.get("PocketInfo")
     if isinstance(pocket, Mapping):
         write_tree(etree.SubElement(data_info, q("PocketInfo")), pocket, PocketInfo, q)
     business = etree.SubElement(data_info, q("BussinessData"))
     body = {key: value for key, value in tree.items() if key not in ("Signature",)}
-    write_tree(business, body, kind.model, q, skip=ENVELOPE_KEYS)
+    write_tree(
+        business, body, kind.model, q, skip=ENVELOPE_KEYS, empty_elements=kind.empty_elements
+    )
     return root
 
 
@@ -594,7 +605,7 @@ _plain = _Qualifier(None)
 
 def to_element(message: CustomsMessage) -> etree._Element:
     """The message as an lxml tree, exactly as customs expects it."""
-    return element_of(kind_of(message), document_tree(message))
+    return element_of(kind_of(message), document_tree(message, shallow=True))
 
 
 def serialize(root: etree._Element) -> bytes:
