@@ -84,7 +84,10 @@ def _fixed(places: int) -> Scalar:
     def to_text(value: Decimal) -> str:
         # "f" formatting would round a value with more places: refuse it instead (the
         # model refuses them too; this guards values built around the model).
-        if places_of(value) > places:
+        exponent = value.as_tuple().exponent
+        # As written with at most `places` places (the usual case), nothing to round;
+        # otherwise trailing zeros may still make it fit (1.23000 for 4 places).
+        if not (isinstance(exponent, int) and exponent >= -places) and places_of(value) > places:
             raise ValueError(f"{value} has more than {places} decimal places")
         return format(value, f".{places}f")
 

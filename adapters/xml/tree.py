@@ -327,11 +327,12 @@ def _typed_values(
     tree: Mapping[str, Any], model: type[BaseModel], path: str, reading: Reading
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    get = tree.get
-    for plan in plan_of(model):
-        raw = get(plan.element)
-        if raw is None:
-            continue
+    exact = lookup_of(model)[0]
+    # Only the elements the tree has (a declaration line fills 20 of its 48).
+    for key, raw in tree.items():
+        plan = exact.get(key)
+        if plan is None or raw is None:
+            continue  # an unknown element (noted when read) or an @attribute
         scalar = plan.scalar
         if scalar is not None:
             if type(raw) is not str:
@@ -502,7 +503,11 @@ def write_tree(
             if plan.wrapper_item is not None:
                 holder = sub(parent, tag)
                 base = join(where, plan.wrapper_item)
-            for index, item in enumerate(_as_list(value), start=1):
+            items = _as_list(value)
+            if not empty_elements and items and all(isinstance(i, BaseModel) for i in items):
+                write_models(holder, item_tag, items, qualify, base)
+                continue
+            for index, item in enumerate(items, start=1):
                 item_path = f"{base}[{index}]"
                 if isinstance(item, BaseModel):
                     write_model(sub(holder, item_tag), item, qualify, empty_elements, item_path)
@@ -590,6 +595,26 @@ def write_model(
     out.append("</_>")
     holder = etree.fromstring("".join(out), _OWN_TEXT)
     parent.extend(list(holder))
+
+
+def write_models(
+    parent: etree._Element,
+    item_tag: str,
+    items: Sequence[BaseModel],
+    qualify: Qualify,
+    base: str,
+) -> None:
+    """Append one ``item_tag`` element per model, all written as one text (see
+    `write_model`); ``base`` is their path for refusals (``DecLists/DecList``)."""
+    namespace = getattr(qualify, "namespace", None)
+    name = item_tag.rpartition("}")[2]
+    out = [f'<_ xmlns="{namespace}">' if namespace else "<_>"]
+    for index, item in enumerate(items, start=1):
+        out.append(f"<{name}>")
+        _model_text(item, out, f"{base}[{index}]")
+        out.append(f"</{name}>")
+    out.append("</_>")
+    parent.extend(list(etree.fromstring("".join(out), _OWN_TEXT)))
 
 
 # Text bondflow wrote itself from validated models: no DTD, no entities, no network.
