@@ -247,7 +247,11 @@ def _read_unknown(
     reading.note(
         child_path, child.sourceline, f"unexpected element {name} in {parent}", unknown=True
     )
-    value = generic(child)
+    _put(tree, name, generic(child))
+
+
+def _put(tree: Tree, name: str, value: Any) -> None:
+    """Keep ``value`` under ``name``; a name seen again makes a list, in file order."""
     if name in tree:
         existing = tree[name]
         tree[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
@@ -267,13 +271,7 @@ def generic(element: etree._Element) -> str | Tree:
     if text.strip() or not children:
         tree["#text"] = text
     for child in children:
-        name = local(child.tag)
-        value = generic(child)
-        if name in tree:
-            existing = tree[name]
-            tree[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
-        else:
-            tree[name] = value
+        _put(tree, local(child.tag), generic(child))
     return tree
 
 

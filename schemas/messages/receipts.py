@@ -110,51 +110,6 @@ class BondInvtBsc(MessageModel):
     dcl_typecd: Text | None = el("dclTypecd", None, zh="申报类型代码")
 
 
-class BondInvtDt(MessageModel):
-    """保税清单表体: one goods line as customs holds it (39 elements, real order of the
-    2024 INV201 receipt; the 2017 XSD has the first 37)."""
-
-    bond_invt_no: Text | None = el("bondInvtNo", None, zh="保税清单编号")
-    chg_tms_cnt: Text | None = el("chgTmsCnt", None, zh="变更次数")
-    gds_seqno: Text | None = el("gdsSeqno", None, zh="商品序号")
-    putrec_seqno: Text | None = el("putrecSeqno", None, zh="备案序号")
-    gds_mtno: Text | None = el("gdsMtno", None, zh="商品料号")
-    gdecd: Text | None = el("gdecd", None, zh="商品编码")
-    gds_nm: Text | None = el("gdsNm", None, zh="商品名称")
-    gds_spcf_model_desc: Text | None = el("gdsSpcfModelDesc", None, zh="商品规格型号描述")
-    dcl_unitcd: Text | None = el("dclUnitcd", None, zh="申报计量单位")
-    lawf_unitcd: Text | None = el("lawfUnitcd", None, zh="法定计量单位")
-    secd_lawf_unitcd: Text | None = el("secdLawfUnitcd", None, zh="法定第二计量")
-    natcd: Text | None = el("natcd", None, zh="国别代码")
-    dcl_uprc_amt: Text | None = el("dclUprcAmt", None, zh="申报单价金额")
-    dcl_total_amt: Text | None = el("dclTotalAmt", None, zh="申报总金额")
-    usd_stat_total_amt: Text | None = el("usdStatTotalAmt", None, zh="美元统计总金额")
-    dcl_currcd: Text | None = el("dclCurrcd", None, zh="申报币制代码")
-    lawf_qty: Text | None = el("lawfQty", None, zh="法定数量")
-    secd_lawf_qty: Text | None = el("secdLawfQty", None, zh="第二法定数量")
-    wt_sf_val: Text | None = el("wtSfVal", None, zh="重量比例因子值")
-    fst_sf_val: Text | None = el("fstSfVal", None, zh="第一比例因子")
-    secd_sf_val: Text | None = el("secdSfVal", None, zh="第二比例因子")
-    dcl_qty: Text | None = el("dclQty", None, zh="申报数量")
-    gross_wt: Text | None = el("grossWt", None, zh="毛重量")
-    net_wt: Text | None = el("netWt", None, zh="净重量")
-    use_cd: Text | None = el("useCd", None, zh="用途代码")
-    lvyrlf_modecd: Text | None = el("lvyrlfModecd", None, zh="征减免方式代码")
-    ucns_verno: Text | None = el("ucnsVerno", None, zh="账册备案单耗明细版本号")
-    entry_gds_seqno: Text | None = el("entryGdsSeqno", None, zh="报关单商品序号")
-    apply_tb_seqno: Text | None = el("applyTbSeqno", None, zh="申请表序号")
-    cly_markcd: Text | None = el("clyMarkcd", None, zh="归类标记代码")
-    rmk: Text | None = el("rmk", None, zh="备注")
-    actl_pass_qty: Text | None = el("actlPassQty", None, zh="实际过卡数量")
-    passport_used_qty: Text | None = el("passportUsedQty", None, zh="核放单已用数量")
-    param1: Text | None = el("param1", None, zh="备用1")
-    param2: Text | None = el("param2", None, zh="备用2")
-    param3: Text | None = el("param3", None, zh="备用3")
-    param4: Text | None = el("param4", None, zh="备用4")
-    destination_natcd: Text | None = el("destinationNatcd", None, zh="最终目的国")
-    modf_markcd: Text | None = el("modfMarkcd", None, zh="修改标记代码")
-
-
 class BondInvtDtSimple(MessageModel):
     """保税清单表体(简): BondInvtDt without destinationNatcd and modfMarkcd (37 elements,
     bssp XSD only; no real instance found)."""
@@ -196,6 +151,14 @@ class BondInvtDtSimple(MessageModel):
     param2: Text | None = el("param2", None, zh="备用2")
     param3: Text | None = el("param3", None, zh="备用3")
     param4: Text | None = el("param4", None, zh="备用4")
+
+
+class BondInvtDt(BondInvtDtSimple):
+    """保税清单表体: one goods line as customs holds it (39 elements, real order of the
+    2024 INV201 receipt: the 37 of the 2017 XSD, then these two)."""
+
+    destination_natcd: Text | None = el("destinationNatcd", None, zh="最终目的国")
+    modf_markcd: Text | None = el("modfMarkcd", None, zh="修改标记代码")
 
 
 class SasCentDclStock(MessageModel):
