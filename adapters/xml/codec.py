@@ -605,7 +605,19 @@ _plain = _Qualifier(None)
 
 def to_element(message: CustomsMessage) -> etree._Element:
     """The message as an lxml tree, exactly as customs expects it."""
-    return element_of(kind_of(message), document_tree(message, shallow=True))
+    kind = kind_of(message)
+    if kind.layout is Layout.ROOT and not isinstance(message, DecResultMessage):
+        # A document-element message is written in one piece (one text, one parse).
+        qualify = _qualifier(kind.namespace)
+        root = etree.Element(
+            qualify(kind.element), nsmap={None: kind.namespace} if kind.namespace else None
+        )
+        version = getattr(message, "version", None)
+        if isinstance(message, DeclarationMessage) and version is not None:
+            root.set("version", version)
+        write_model(root, message, qualify, path=kind.element)
+        return root
+    return element_of(kind, document_tree(message, shallow=True))
 
 
 def serialize(root: etree._Element) -> bytes:
