@@ -70,16 +70,6 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def time_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    yield env
-    await env.shutdown()
-
-
 def entry_draft(inner_no: str, *, arrival_days_ago: int = 2) -> EntryDraft:
     """Cells and glass for the module maker, off a China-Europe return train."""
     today = dt.datetime.now(DOCUMENT_ZONE).date()

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from temporalio import activity
-from temporalio.api.testservice.v1 import UnlockTimeSkippingRequest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
@@ -100,6 +99,20 @@ async def submit_transfer_list(data: TransferSideInput) -> Submitted:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
+async def time_server() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping test server of each test's own. Shared, it skipped time for the
+    earlier tests' workflows too (a 14-day deadline's daily fee timers, escalations)
+    and now and then timed out a sleep on a busy machine; its own, it skips over this
+    test's timers only, and an update never meets another test's workflow."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
 async def worker(time_server: WorkflowEnvironment) -> AsyncIterator[str]:
     task_queue = f"timers-{uuid.uuid4().hex[:8]}"
     async with Worker(
@@ -139,6 +152,14 @@ async def _eventually(
     return status
 
 
+async def _filed(handle: WorkflowHandle[Any, Any]) -> None:
+    """Wait until the list is with customs, before skipping time: skipped while the
+    filing's workflow task is still running, it expires that task and the clock runs
+    ahead of the workflow (the flaky "sleep timed out" and missing escalations)."""
+    status = await _eventually(handle, lambda status: status.stage is Stage.AWAITING_REVIEW)
+    assert status.stage is Stage.AWAITING_REVIEW
+
+
 def _fee(status: LifecycleStatus) -> LateFeeView:
     assert status.late_fee is not None, "an entry always shows its deadline and fee"
     return status.late_fee
@@ -147,8 +168,12 @@ def _fee(status: LifecycleStatus) -> LateFeeView:
 async def _signed_off(env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any]) -> None:
     """Sign off once the draft has been checked (an earlier sign-off is refused).
 
-    The update goes through a plain client: the environment's own client would hold
-    time skipping locked while it waits for the update's result."""
+    The update goes through a plain client, so that waiting for its result does not
+    touch the test server's time-skipping lock. Time skipping stays locked (the clock
+    runs at its own pace) until the test sleeps: unlocking it here let the server
+    skip to the next timer while the test still looked (an escalation before its
+    time), and the sleep's own unlock then failed ("Application error processing
+    RPC")."""
     for _ in range(200):
         if (await _status(handle)).stage is Stage.AWAITING_SIGN_OFF:
             break
@@ -170,7 +195,6 @@ async def _signed_off(env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any]
             if error.status is not RPCStatusCode.NOT_FOUND or attempt == 4:
                 raise
             await asyncio.sleep(0.2)
-    await env.client.test_service.unlock_time_skipping(UnlockTimeSkippingRequest())
 
 
 async def test_past_the_14_day_deadline_a_late_fee_accrues_daily_on_the_cif(
@@ -202,6 +226,7 @@ async def test_a_declaration_in_time_owes_no_fee_however_long_customs_takes(
     draft = entry_draft("IN-ONTIME-1", arrival_days_ago=1)
     handle = await _start(time_server, worker, draft, EntryPolicy())
     await _signed_off(time_server, handle)
+    await _filed(handle)
 
     await time_server.sleep(dt.timedelta(days=10))
     status = await _status(handle)
@@ -220,6 +245,7 @@ async def test_a_receipt_that_does_not_come_in_time_escalates_to_the_liaison(
     policy = EntryPolicy(receipt_timeout=dt.timedelta(hours=4))
     handle = await _start(time_server, worker, draft, policy)
     await _signed_off(time_server, handle)
+    await _filed(handle)
 
     await time_server.sleep(dt.timedelta(hours=3))
     assert not (await _status(handle)).escalated
@@ -232,24 +258,11 @@ async def test_a_receipt_that_does_not_come_in_time_escalates_to_the_liaison(
     assert any("escalated to the liaison" in entry.note for entry in status.timeline)
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def own_time_server() -> AsyncIterator[WorkflowEnvironment]:
-    """A test server of its own: after other tests' workflows, the shared one answers
-    this test's update with "update ... not found" (seen every run, not understood)."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    yield env
-    await env.shutdown()
-
-
 async def test_a_transfer_list_customs_does_not_review_in_time_escalates_to_the_liaison(
-    own_time_server: WorkflowEnvironment,
+    time_server: WorkflowEnvironment,
 ) -> None:
     """Given a transfer's out list filed and a receipt timeout of 2 hours, when 3 hours
     pass without a review, then the transfer waits for the liaison, escalated."""
-    time_server = own_time_server
     async with Worker(
         time_server.client,
         task_queue="timers-transfer",
@@ -271,6 +284,7 @@ async def _escalates(time_server: WorkflowEnvironment, worker: str) -> None:
         task_queue=worker,
     )
     await _signed_off(time_server, handle)
+    await _filed(handle)
 
     await time_server.sleep(dt.timedelta(hours=3))
     status = await _eventually(handle, lambda status: status.escalated)
