@@ -131,7 +131,11 @@ KINDS: tuple[MessageKind, ...] = (
         MessageType.DEC_MESSAGE, DeclarationMessage, Layout.ROOT, "DecMessage", DEC_NAMESPACE
     ),
     MessageKind(
-        MessageType.DEC_IMPORT_RESPONSE, DecImportResponse, Layout.ROOT, "DecImportResponse"
+        MessageType.DEC_IMPORT_RESPONSE,
+        DecImportResponse,
+        Layout.ROOT,
+        "DecImportResponse",
+        DEC_NAMESPACE,  # as real ones come (REAL-FORMATS 7.1)
     ),
     MessageKind(MessageType.DEC_RESULT, DecResultMessage, Layout.ROOT, "DEC_DATA"),
     MessageKind(
