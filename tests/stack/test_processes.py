@@ -49,7 +49,9 @@ def test_a_child_that_ignores_sigterm_is_killed_with_its_group(tmp_path: Path) -
     children.stop_all(timeout=0.5)
     assert time.monotonic() - started < 5
     assert child.killed
-    assert not group_alive(child.pid)
+    # SIGKILL is sent to the whole group; its members die as the kernel gets to them
+    # (on a busy machine, a moment after the call returns).
+    wait_until(lambda: not group_alive(child.pid))
     wait_until(lambda: not pid_alive(grandchild))
     assert not child.pid_file.path.exists()
 
