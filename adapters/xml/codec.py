@@ -43,6 +43,7 @@ from adapters.xml.tree import (
     Tree,
     generic,
     read_tree,
+    set_attribute,
     to_model,
     tree_of,
     write_model,
@@ -191,6 +192,7 @@ class Document:
     transport: Transport | None = None
     source: str | None = None
     _message: Any = field(default=None, repr=False)
+    _read: bool = field(default=False, repr=False)  # the typed reading was tried
 
     @property
     def findings(self) -> list[Finding]:
@@ -203,8 +205,8 @@ class Document:
         ]
 
     def message_or_none(self) -> CustomsMessage | None:
-        if self._message is None and not getattr(self, "_tried", False):
-            self._tried = True
+        if not self._read:
+            self._read = True
             root_path = self.kind.element if self.kind.layout is Layout.ROOT else ""
             if self.tree.get(_META_ROOT) == "DEC_RESULT":
                 root_path = ""  # the tree holds DEC_RESULT itself
@@ -230,19 +232,15 @@ class Document:
 
     def as_json(self) -> dict[str, Any]:
         """What ``bondflow xml inspect`` prints and ``bondflow xml render`` reads."""
-        findings = self.findings
+        self.message_or_none()  # the typed reading adds its findings
         out: dict[str, Any] = {"message_type": self.kind.type.value}
         if self.transport is not None:
             out["transport"] = self.transport.as_json()
         out["document"] = self.tree
-        out["findings"] = (
-            [
-                {**finding.as_json(), **({"unknown": True} if finding.unknown else {})}
-                for finding in self.reading.findings
-            ]
-            if findings or self.reading.findings
-            else []
-        )
+        out["findings"] = [
+            {**finding.as_json(), **({"unknown": True} if finding.unknown else {})}
+            for finding in self.reading.findings
+        ]
         return out
 
 
@@ -359,9 +357,7 @@ def _read_enveloped(
         object_id = signed_object.get("Id", signed_object.get("ID"))
         if object_id is not None:
             tree[_META_OBJECT_ID] = object_id
-    prefix = {
-        EnvelopeStyle.XMLDSIG: "Signature/Object/Package",
-    }.get(style, "Package")
+    prefix = "Signature/Object/Package" if style is EnvelopeStyle.XMLDSIG else "Package"
     envelope_element = _find_path(package, ("EnvelopInfo",), prefix, source)
     reading.lines["EnvelopInfo"] = envelope_element.sourceline or 0
     tree["EnvelopInfo"] = read_tree(envelope_element, EnvelopInfo, "EnvelopInfo", reading)
@@ -551,7 +547,7 @@ def element_of(kind: MessageKind, tree: Mapping[str, Any]) -> etree._Element:
             root.set("version", version)
         write_tree(root, tree, kind.model, qualify, path=kind.element)
         return root
-    style = EnvelopeStyle(tree.get(_META_STYLE, EnvelopeStyle.XMLDSIG.value))
+    style = _style_of(tree)
     namespace = None if style is EnvelopeStyle.BARE else XMLDSIG_NAMESPACE
     q = _qualifier(namespace)
     nsmap = {None: namespace} if namespace else None
@@ -583,6 +579,17 @@ def element_of(kind: MessageKind, tree: Mapping[str, Any]) -> etree._Element:
         business, body, kind.model, q, skip=ENVELOPE_KEYS, empty_elements=kind.empty_elements
     )
     return root
+
+
+def _style_of(tree: Mapping[str, Any]) -> EnvelopeStyle:
+    stated = tree.get(_META_STYLE, EnvelopeStyle.XMLDSIG.value)
+    try:
+        return EnvelopeStyle(stated)
+    except ValueError:
+        known = ", ".join(style.value for style in EnvelopeStyle)
+        raise XmlMessageError(
+            f"{stated!r} is not an envelope style (one of {known})", path=_META_STYLE
+        ) from None
 
 
 class _Nothing(BaseModel):
@@ -735,7 +742,7 @@ def _wrap(transport: Transport, payload: etree._Element) -> etree._Element:
         root = etree.Element(f"{{{DXP_NAMESPACE}}}DxpMsg", nsmap={None: DXP_NAMESPACE})
         for key, value in transport.tree.items():
             if key.startswith("@"):
-                root.set(key[1:], str(value))
+                set_attribute(root, key[1:], str(value), f"transport/{key}")
         q = _qualifier(DXP_NAMESPACE)
         elements = {key: value for key, value in transport.tree.items() if not key.startswith("@")}
         elements["Data"] = base64.b64encode(serialize(payload)).decode("ascii")
@@ -744,7 +751,7 @@ def _wrap(transport: Transport, payload: etree._Element) -> etree._Element:
     root = etree.Element("ImportMessage")
     for key, value in transport.tree.items():
         if key.startswith("@"):
-            root.set(key[1:], str(value))
+            set_attribute(root, key[1:], str(value), f"transport/{key}")
             continue
         if key == "SWImpData":
             etree.SubElement(root, "SWImpData").append(payload)

@@ -306,6 +306,15 @@ def to_model(
             if where in converted:
                 continue  # its text could not be read: already said, not also "required"
             element = where.rpartition("/")[2]
+            loc = problem["loc"]
+            if given and loc and str(loc[0]) in given:
+                # Not an element: the envelope style or a root attribute, named as such.
+                reading.note(
+                    join(path, f"@{loc[0]}"),
+                    None,
+                    f"{problem['input']!r}: {plain_reason(problem['msg'])}",
+                )
+                continue
             if problem["type"] == "missing":
                 reason = f"required element {element} is missing or empty"
             elif problem["type"] == "string_pattern_mismatch":
@@ -555,19 +564,37 @@ def _known_only(tree: Mapping[str, Any], model: type[BaseModel]) -> bool:
 def _write_generic(
     parent: etree._Element, name: str, value: Any, qualify: Qualify, path: str
 ) -> None:
-    element = etree.SubElement(parent, qualify(name))
+    element = named_element(parent, qualify(name), path)
     if isinstance(value, str):
         element.text = value
         return
     tree = _as_tree(value, path)
     for key, item in tree.items():
         if key.startswith("@"):
-            element.set(key[1:], _as_text(item, f"{path}/{key}"))
+            set_attribute(element, key[1:], _as_text(item, f"{path}/{key}"), f"{path}/{key}")
         elif key == "#text":
             element.text = _as_text(item, path)
         else:
             for part in _as_list(item):
                 _write_generic(element, key, part, qualify, join(path, key))
+
+
+def named_element(parent: etree._Element, tag: str, path: str) -> etree._Element:
+    """A child element named by the tree (a kept unknown element, a wrapper's part): a
+    name that is no XML name is refused with its path, as any other bad input is."""
+    try:
+        return etree.SubElement(parent, tag)
+    except ValueError:
+        raise XmlMessageError(
+            f"{tag.rpartition('}')[2]!r} is not an XML element name", path=path
+        ) from None
+
+
+def set_attribute(element: etree._Element, name: str, value: str, path: str) -> None:
+    try:
+        element.set(name, value)
+    except ValueError:
+        raise XmlMessageError(f"{name!r} is not an XML attribute name", path=path) from None
 
 
 def write_model(

@@ -228,3 +228,30 @@ def test_submit_simulate_and_watch_from_the_command_line(workdir: Path) -> None:
     missing = runner.invoke(app, ["gateway", "receipts", "NO-SUCH-DOC"])
     assert missing.exit_code == 2
     assert "NO-SUCH-DOC" in missing.output
+
+
+@pytest.mark.parametrize("as_read", [[], ["--as-read"]], ids=["checked", "as-read"])
+def test_render_refuses_a_json_document_no_xml_can_hold_naming_where(
+    workdir: Path, as_read: list[str]
+) -> None:
+    """Given an inspected receipt edited by hand into something XML cannot carry (an
+    element name with a space, an envelope style that does not exist), render refuses
+    it naming the place, checked or written as read, and writes nothing."""
+    inspected = runner.invoke(app, ["xml", "inspect", str(SAMPLES / "INV201_returned_bare.xml")])
+    document = json.loads(inspected.stdout)
+    document["document"]["INV201"]["bad name"] = "x"
+    (workdir / "name.json").write_text(json.dumps(document), "utf-8")
+    document = json.loads(inspected.stdout)
+    document["document"]["@style"] = "bogus"
+    (workdir / "style.json").write_text(json.dumps(document), "utf-8")
+
+    name = runner.invoke(app, ["xml", "render", "INV201", "name.json", "-o", "n.xml", *as_read])
+    style = runner.invoke(app, ["xml", "render", "INV201", "style.json", "-o", "s.xml", *as_read])
+
+    assert name.exit_code == 2
+    assert "INV201/bad name" in name.output
+    assert "not an XML element name" in name.output
+    assert style.exit_code == 2
+    assert "bogus" in style.output
+    assert not (workdir / "n.xml").exists()
+    assert not (workdir / "s.xml").exists()
