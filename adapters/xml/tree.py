@@ -151,8 +151,9 @@ _TAG_PLANS: dict[type[BaseModel], dict[str, FieldPlan]] = {}
 def plan_for_tag(model: type[BaseModel], tag: object) -> FieldPlan | None:
     """The field an element of ``model`` is, by its tag as parsed (namespace and all):
     the alias or another known spelling, then ignoring case. Hits are remembered per
-    tag (a document's tags repeat thousands of times); misses are not, so a hostile
-    file cannot grow the cache."""
+    tag (a document's tags repeat thousands of times); misses are not, and a model
+    remembers at most a few spellings in a few namespaces per field, so files with
+    ever new namespaces cannot grow the cache without bound in a long-running watcher."""
     assert isinstance(tag, str)
     cache = _TAG_PLANS.setdefault(model, {})
     plan = cache.get(tag)
@@ -160,9 +161,12 @@ def plan_for_tag(model: type[BaseModel], tag: object) -> FieldPlan | None:
         exact, folded = lookup_of(model)
         name = tag.rpartition("}")[2]
         plan = exact.get(name) or folded.get(name.lower())
-        if plan is not None:
+        if plan is not None and len(cache) < _TAGS_PER_MODEL * max(1, len(plan_of(model))):
             cache[tag] = plan
     return plan
+
+
+_TAGS_PER_MODEL = 8  # spellings x namespaces remembered per field (real files use 1-3)
 
 
 def read_tree(element: etree._Element, model: type[BaseModel], path: str, reading: Reading) -> Tree:

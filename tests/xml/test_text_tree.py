@@ -252,3 +252,14 @@ def test_an_upload_is_written_with_the_signature_parts_real_senders_write() -> N
     assert method is not None
     assert method.get("Algorithm") == "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
     assert codec.parse(etree.tostring(root)) == messages.bonded_list()
+
+
+def test_files_with_ever_new_namespaces_do_not_grow_what_the_reader_remembers() -> None:
+    """A watcher reads files for months: a thousand files, each with its own namespace
+    on a known element, leave a bounded memory of tags behind."""
+    from adapters.xml.tree import _TAG_PLANS
+
+    for number in range(1000):
+        read(f'<H xmlns:x="urn:n{number}"><x:RltEntryRcvgdEtpsno>A</x:RltEntryRcvgdEtpsno></H>')
+
+    assert len(_TAG_PLANS[Head]) <= 8 * 3
