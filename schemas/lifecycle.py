@@ -504,6 +504,10 @@ class ValidationReport(_Model):
     enterprise_code: str | None = None  # the book's owner (经营企业)
     taxes: TaxAssessment | None = None  # domestic sales: both elective-duty bills
 
+    def described(self) -> str:
+        """The problems as one line for the timeline."""
+        return "; ".join(self.problems)
+
 
 # --- activity inputs and outputs: one model each ------------------------------------
 
@@ -515,6 +519,10 @@ class LifecyclePolicy(_Model):
     weight_tolerance: Annotated[Decimal, Field(ge=0, lt=1)] = Decimal("0.05")
     late_fee_daily_rate: Annotated[Decimal, Field(ge=0, lt=1)] = Decimal("0.0005")
     late_fee_minimum: Amount = Decimal("50")
+    # How long one activity attempt may run before it is retried elsewhere: short
+    # enough that work lost with a crashed worker resumes within seconds, long enough
+    # for a 1,000-line list on a slow database. Tests of crashes use seconds.
+    activity_timeout: dt.timedelta = dt.timedelta(seconds=30)
 
 
 EntryPolicy = LifecyclePolicy
