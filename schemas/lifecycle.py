@@ -532,6 +532,7 @@ class WorkOrderInput(_Model):
     draft: WorkOrderDraft
     norm_tolerance: Annotated[Decimal, Field(ge=0, lt=1)] = Decimal("0.02")
     indexed: bool = True
+    policy: LifecyclePolicy = LifecyclePolicy()
 
 
 class WorkOrderCheckInput(_Model):
@@ -577,6 +578,19 @@ class DomesticSaleInput(_Model):
     draft: DomesticSaleDraft
     policy: LifecyclePolicy = LifecyclePolicy()
     indexed: bool = True
+
+
+class ValidateInput(_Model):
+    """A list's draft checked against its book on the business day the workflow
+    names (its own clock, Beijing date): a retry after midnight checks the same day."""
+
+    draft: ListDraft
+    on: dt.date
+
+
+class TransferValidateInput(_Model):
+    draft: TransferDraft
+    on: dt.date
 
 
 class ReserveInput(_Model):
