@@ -27,7 +27,7 @@ from typing import Any, ClassVar, TypeVar
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from rules.gate_weight import check_weight
+    from rules.gate_weight import check_weight, declared_gross_weight
     from rules.late_fees import declaration_deadline, late_fee
     from schemas.lifecycle import (
         Correction,
@@ -311,7 +311,7 @@ class BondedListLifecycle(SignedOff):
         assert passage is not None
         assert passage.measured_weight is not None
         self._measured = passage.measured_weight
-        declared = self._declared_weight()
+        declared = declared_gross_weight(self.draft.vehicle, self.draft.lines)
         check = check_weight(declared, passage.measured_weight, self.policy.weight_tolerance)
         if not check.within:
             self._note(
@@ -729,11 +729,6 @@ class BondedListLifecycle(SignedOff):
 
     def _today(self) -> dt.date:
         return workflow.now().astimezone(DOCUMENT_ZONE).date()
-
-    def _declared_weight(self) -> Decimal:
-        vehicle = self.draft.vehicle
-        gross = sum((line.gross_weight for line in self.draft.lines), Decimal(0))
-        return vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
 
     def _indexed(self) -> bool:
         return self._input is None or self._input.indexed

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from customs.drafting import transfer_inner_no
+    from rules.inner_numbers import transfer_inner_no
     from schemas.lifecycle import (
         EntryResult,
         Lifecycle,
