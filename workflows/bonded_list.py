@@ -63,7 +63,7 @@ with workflow.unsafe.imports_passed_through():
         WeightDecision,
     )
     from schemas.messages.fields import DOCUMENT_ZONE
-    from workflows.steps import ListSteps
+    from workflows.steps import ListSteps, Step
 
 from workflows.record import Cancelled, Checked, Details, Record, SignedOff, refused
 
@@ -365,19 +365,8 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
             ),
         )
 
-    async def _resolve(self, reservation: str, *, post: bool, reason: str) -> str:
-        return await self._run(
-            self.STEPS.resolve,
-            ResolveInput(
-                workflow_id=workflow.info().workflow_id,
-                reservation_client_id=reservation,
-                post=post,
-                at=workflow.now(),
-                actor="bondflow",
-                reason=reason,
-                document_no=self.draft.inner_no,
-            ),
-        )
+    def _resolve_step(self) -> Step[ResolveInput, str]:
+        return self.STEPS.resolve
 
     async def _file_list(self, *, delete: bool = False) -> None:
         self._set(Stage.DECLARING)
@@ -575,13 +564,10 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
             charged=fee.charged,
         )
 
-    def _identity(self) -> tuple[str, str, str | None]:
+    def _identity(self) -> tuple[str, str, str | None, str]:
         draft = self.draft
-        return (
-            draft.book_no,
-            self._r.numbers.get("list_no", draft.inner_no),
-            draft.declarant_code,
-        )
+        number = self._r.numbers.get("list_no", draft.inner_no)
+        return draft.book_no, number, draft.declarant_code, draft.inner_no
 
     def _due(self) -> dt.datetime | None:
         if not self.DEADLINE or not isinstance(self.draft, EntryDraft):

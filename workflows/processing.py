@@ -100,8 +100,9 @@ class WorkOrderWorkflow(LifecycleRecord[WorkOrderDraft, WorkOrderCorrection, Wor
     def _correction_note(self, correction: WorkOrderCorrection) -> tuple[Stage, str]:
         return Stage.VALIDATING, correction.reason
 
-    def _identity(self) -> tuple[str, str, str | None]:
-        return self.draft.book_no, self.draft.work_order_no, None
+    def _identity(self) -> tuple[str, str, str | None, str]:
+        number = self.draft.work_order_no
+        return self.draft.book_no, number, None, number
 
     # --- people -----------------------------------------------------------------------
 

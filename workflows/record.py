@@ -32,6 +32,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from schemas.ledger import LineageInput
     from schemas.lifecycle import (
         Decision,
         EntryResult,
@@ -203,12 +204,10 @@ class LifecycleRecord(Generic[D, C, I_]):
             posted_transaction=self._r.posting,
         )
 
-    def _resolve_input(self, reservation: str, *, post: bool, reason: str) -> ResolveInput:
-        raise NotImplementedError
-
-    def _identity(self) -> tuple[str, str, str | None]:
+    def _identity(self) -> tuple[str, str, str | None, str]:
         """(the book, the document number to find it by, the enterprise while the
-        check has not named the book's owner: None to leave it unset)."""
+        check has not named the book's owner: None to leave it unset, the document
+        the ledger records the movements under)."""
         raise NotImplementedError
 
     def _due(self) -> dt.datetime | None:
@@ -262,7 +261,7 @@ class LifecycleRecord(Generic[D, C, I_]):
     def _search_values(self) -> list[Any]:
         """Every record's search attributes: who and what (enterprise, book, number,
         status, lifecycle) and what the work queue filters and sorts by."""
-        book, document_no, enterprise = self._identity()
+        book, document_no, enterprise, _ = self._identity()
         waiting_for = self._next_step()[1]
         values: list[Any] = [
             search.BOOK.value_set(book),
@@ -456,8 +455,28 @@ class LifecycleRecord(Generic[D, C, I_]):
         )
         return result
 
-    async def _resolve(self, reservation: str, *, post: bool, reason: str) -> str:
+    def _resolve_step(self) -> Step[ResolveInput, str]:
         raise NotImplementedError
+
+    def _lineage(self) -> tuple[LineageInput, ...]:
+        """What a posting records as lineage (a transfer's lots, lot to lot)."""
+        return ()
+
+    async def _resolve(self, reservation: str, *, post: bool, reason: str) -> str:
+        """Post or void the reservation, in full."""
+        return await self._run(
+            self._resolve_step(),
+            ResolveInput(
+                workflow_id=workflow.info().workflow_id,
+                reservation_client_id=reservation,
+                post=post,
+                at=workflow.now(),
+                actor="bondflow",
+                reason=reason,
+                document_no=self._identity()[3],
+                lineage=self._lineage() if post else (),
+            ),
+        )
 
     def _approver(self) -> str:
         """Who the stock moves on behalf of: the liaison who signed off, or the filer."""

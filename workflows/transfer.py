@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from rules import receipts
     from rules.inner_numbers import transfer_inner_no
     from rules.receipts import Review, Verdict
+    from schemas.ledger import LineageInput
     from schemas.lifecycle import (
         EntryResult,
         Lifecycle,
@@ -41,7 +42,7 @@ with workflow.unsafe.imports_passed_through():
         TransferValidateInput,
         ValidationReport,
     )
-    from workflows.steps import TRANSFER
+    from workflows.steps import TRANSFER, Step
 
 from workflows.record import Checked, Details, Record, SignedOff, refused
 
@@ -213,20 +214,11 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
                 submitted = await self._submit(side, delete=True)
                 self._system(Stage.CANCELLED, f"{side} list deletion filed: {submitted.file_name}")
 
-    async def _resolve(self, reservation: str, *, post: bool, reason: str) -> str:
-        return await self._run(
-            TRANSFER.resolve,
-            ResolveInput(
-                workflow_id=workflow.info().workflow_id,
-                reservation_client_id=reservation,
-                post=post,
-                at=workflow.now(),
-                actor="bondflow",
-                reason=reason,
-                document_no=self.draft.transfer_no,
-                lineage=self.draft.lineage() if post else (),
-            ),
-        )
+    def _resolve_step(self) -> Step[ResolveInput, str]:
+        return TRANSFER.resolve
+
+    def _lineage(self) -> tuple[LineageInput, ...]:
+        return self.draft.lineage()
 
     # --- receipts -----------------------------------------------------------------------
 
@@ -291,6 +283,7 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
             posted_transaction=self._r.posting,
         )
 
-    def _identity(self) -> tuple[str, str, str | None]:
+    def _identity(self) -> tuple[str, str, str | None, str]:
         draft = self.draft
-        return draft.from_book_no, self._r.list_numbers.get("out", draft.transfer_no), None
+        number = self._r.list_numbers.get("out", draft.transfer_no)
+        return draft.from_book_no, number, None, draft.transfer_no
