@@ -23,10 +23,6 @@ class Principal:
         return any(code in self.enterprises for code in enterprise_codes if code)
 
     @property
-    def reads_only(self) -> bool:
-        return self.role is UserRole.AUDITOR
-
-    @property
     def lifecycle_role(self) -> Role | None:
         """The role the workflows know this principal by when it acts."""
         return {UserRole.FILER: Role.FILER, UserRole.LIAISON: Role.LIAISON}.get(self.role)

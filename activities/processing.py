@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-
-from temporalio import activity
 
 from activities.dependencies import Dependencies
 from ledger import LedgerQueries
@@ -47,7 +44,6 @@ class ProcessingActivities:
     def _items(self, book_no: str) -> dict[int, Any]:
         return {item.item_no: item for item in self.deps.masterdata.items(book_no)}
 
-    @activity.defn(name="processing.check")
     def check(self, data: WorkOrderCheckInput) -> WorkOrderCheck:
         """The materials used against the norms in force on the day of the run, the
         lots' available stock, and that every item is registered."""
@@ -128,7 +124,6 @@ class ProcessingActivities:
     def _outputs(draft: WorkOrderDraft) -> list[OutputLot]:
         return [draft.finished, *([draft.defective] if draft.defective else []), *draft.offcuts]
 
-    @activity.defn(name="processing.post")
     def post(self, data: WorkOrderPostInput) -> str:
         """One linked posting: materials into processing, outputs out of it, with the
         lineage of every output lot back to the material lots (exactly once)."""
@@ -213,9 +208,6 @@ class ProcessingActivities:
                 if use.item_no == offcut.from_material:
                     links.append(_link(book, offcut.lot_no, use.lot_no, use.quantity))
         return links
-
-    def all(self) -> list[Callable[..., Any]]:
-        return [self.check, self.post]
 
 
 def _link(book_no: str, output: str, input_: str, quantity: Decimal) -> LineageInput:

@@ -9,14 +9,12 @@ giving lot, which is how a trace crosses from one enterprise's book to the other
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from temporalio import activity
-
+from activities.bonded_list import item_facts
 from activities.dependencies import Dependencies
-from activities.entry import EntryActivities, item_facts
+from activities.reservations import resolve_reservation
 from customs.drafting import BookFacts, Party, transfer_list
 from ledger import LedgerQueries
 from ledger.keys import stock_key
@@ -36,6 +34,7 @@ from schemas.lifecycle import (
     TransferDraft,
     TransferReserveInput,
     TransferSideInput,
+    TransferValidateInput,
     ValidationReport,
 )
 from schemas.masterdata import LotIn
@@ -45,7 +44,6 @@ from schemas.messages.codes import DeclarationKind
 class TransferActivities:
     def __init__(self, deps: Dependencies) -> None:
         self.deps = deps
-        self._lists = EntryActivities(deps)
 
     def _book(self, book_no: str) -> tuple[BookFacts, dict[int, Any]]:
         md = self.deps.masterdata
@@ -58,8 +56,15 @@ class TransferActivities:
         )
         return facts, {item.item_no: item for item in md.items(book_no)}
 
-    @activity.defn(name="transfer.validate")
-    def validate(self, draft: TransferDraft) -> ValidationReport:
+    def validate(self, data: TransferValidateInput | TransferDraft) -> ValidationReport:
+        """Both books: two enterprises, the same items (unit, HS code) on both sides,
+        the giving lots' stock, the receiving locations. (Histories recorded before the
+        business day was passed send the bare draft.)"""
+        draft = data.draft if isinstance(data, TransferValidateInput) else data
+        return self._validation(draft)
+
+    def _validation(self, draft: TransferDraft) -> ValidationReport:
+        """Validation's logic, in one place for the family."""
         try:
             giving, giving_items = self._book(draft.from_book_no)
             receiving, receiving_items = self._book(draft.to_book_no)
@@ -109,7 +114,6 @@ class TransferActivities:
             enterprise_code=giving.owner.customs_code,
         )
 
-    @activity.defn(name="transfer.reserve")
     def reserve(self, data: TransferReserveInput) -> str:
         draft = data.draft
         _, giving_items = self._book(draft.from_book_no)
@@ -166,11 +170,9 @@ class TransferActivities:
         )
         return client_id
 
-    @activity.defn(name="transfer.resolve")
     def resolve(self, data: ResolveInput) -> str:
-        return self._lists.resolve(data)
+        return resolve_reservation(self.deps.ledger, data)
 
-    @activity.defn(name="transfer.submit_list")
     def submit_list(self, data: TransferSideInput) -> Submitted:
         draft = data.draft
         outbound = data.side == "out"
@@ -196,6 +198,3 @@ class TransferActivities:
         )
         submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
         return Submitted(file_name=submitted.file_name, again=submitted.again)
-
-    def all(self) -> list[Callable[..., Any]]:
-        return [self.validate, self.reserve, self.resolve, self.submit_list]

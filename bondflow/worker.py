@@ -16,12 +16,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.dependencies import Dependencies
-from activities.domestic_sale import DomesticSaleActivities
-from activities.entry import EntryActivities
-from activities.export import ExportActivities
-from activities.processing import ProcessingActivities
-from activities.second_line_entry import SecondLineEntryActivities
-from activities.transfer import TransferActivities
+from activities.registry import all_activities
 from adapters.db.engine import create_database
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
@@ -66,14 +61,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[
-            *EntryActivities(deps).all(),
-            *ExportActivities(deps).all(),
-            *DomesticSaleActivities(deps).all(),
-            *SecondLineEntryActivities(deps).all(),
-            *TransferActivities(deps).all(),
-            *ProcessingActivities(deps).all(),
-        ],
+        activities=all_activities(deps),
         activity_executor=executor,
         interceptors=[RefusalsAreFinal()],
         max_concurrent_activities=executor._max_workers,

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from codetables.systems import CHINA, written_like
 from rules.declared_values import expected_total
+from rules.gate_weight import declared_gross_weight, goods_gross_weight
+from rules.inner_numbers import TransferSide, transfer_inner_no
 from rules.units import legal_quantities
 from schemas.lifecycle import (
     DomesticSaleDraft,
@@ -298,10 +300,10 @@ def entry_gate_pass(
 ) -> GatePassUpload:
     """The SAS121 for the vehicle carrying an entry or exit: one list, one vehicle."""
     owner = book.owner
-    gross = sum((line.gross_weight for line in draft.lines), Decimal(0))
+    gross = goods_gross_weight(draft.lines)
     net = sum((line.net_weight for line in draft.lines), Decimal(0))
     vehicle = draft.vehicle
-    total = vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
+    total = declared_gross_weight(vehicle, draft.lines)
     head = PassportHead(
         passport_typecd=(
             GatePassKind.SECOND_LINE
@@ -366,21 +368,10 @@ def entry_gate_pass(
     )
 
 
-def declared_gross_total(draft: Draft) -> Decimal:
-    """What the gate scale should read: vehicle, frame, container and goods."""
-    vehicle = draft.vehicle
-    gross = sum((line.gross_weight for line in draft.lines), Decimal(0))
-    return vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
-
-
-def transfer_inner_no(transfer_no: str, side: str) -> str:
-    return f"{transfer_no}-{side.upper()}"
-
-
 def transfer_list(
     draft: TransferDraft,
     *,
-    side: str,
+    side: TransferSide,
     book: BookFacts,
     partner: BookFacts,
     declarant: Party,

@@ -37,7 +37,7 @@ from demo.postings import (
     movement,
     post_reservation,
 )
-from demo.work_order import MODULES_MADE, work_order_request
+from demo.work_order import work_order_request
 from ledger import Ledger
 from masterdata import MasterData
 from schemas.codes import DocumentType
@@ -60,7 +60,6 @@ HONEY_IN, HERBS_IN, HONEY_SOLD = Decimal(18000), Decimal(2500), Decimal(6000)
 EXPORTED = Decimal(2000)  # at USD 56.10 a module
 SOLD_DOMESTICALLY = Decimal(150)  # at CNY 412.50 a module
 PENDING_EXPORT = Decimal(100)
-MODULES_LEFT = MODULES_MADE - EXPORTED - SOLD_DOMESTICALLY  # posted; 100 of them reserved
 
 
 def post_history(md: MasterData, ledger: Ledger) -> None:

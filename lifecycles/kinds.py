@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from schemas.codes import CustomsStatus, OutsideKind
 from schemas.lifecycle import (
     DomesticSaleDraft,
     DomesticSaleInput,
@@ -24,6 +25,7 @@ from schemas.lifecycle import (
     WorkOrderDraft,
     WorkOrderInput,
 )
+from schemas.list_policy import Direction, ListActivityPolicy
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Kind:
     prefix: str  # of the workflow id: <prefix>-<business number>
     draft: type[BaseModel]
     start_input: Callable[[Any], BaseModel]
+    # How a bonded list's activities do their steps (None: a family of its own).
+    activities: ListActivityPolicy | None
 
     def number_field(self, draft: Any) -> str:
         """The draft's field holding its business number (refusals name it)."""
@@ -71,6 +75,15 @@ KINDS: dict[Lifecycle, Kind] = {
             "entry",
             EntryDraft,
             lambda d: EntryInput(draft=d),
+            ListActivityPolicy(
+                prefix="entry",
+                direction=Direction.IN,
+                outside=OutsideKind.ABROAD,
+                status=CustomsStatus.BONDED,
+                checks_stock=False,
+                assesses_taxes=False,
+                reserve_reason="first-line entry {inner_no}: goods declared, awaiting the gate",
+            ),
         ),
         Kind(
             Lifecycle.SECOND_LINE_ENTRY,
@@ -78,14 +91,47 @@ KINDS: dict[Lifecycle, Kind] = {
             "second-line-entry",
             SecondLineEntryDraft,
             lambda d: SecondLineEntryInput(draft=d),
+            ListActivityPolicy(
+                prefix="second_line_entry",
+                direction=Direction.IN,
+                outside=OutsideKind.DOMESTIC,
+                status=CustomsStatus.NON_BONDED,
+                checks_stock=False,
+                assesses_taxes=False,
+                reserve_reason="second-line entry {inner_no}: domestic goods, awaiting the gate",
+            ),
         ),
-        Kind(Lifecycle.EXPORT, "Export", "export", ExportDraft, lambda d: ExportInput(draft=d)),
+        Kind(
+            Lifecycle.EXPORT,
+            "Export",
+            "export",
+            ExportDraft,
+            lambda d: ExportInput(draft=d),
+            ListActivityPolicy(
+                prefix="export",
+                direction=Direction.OUT,
+                outside=OutsideKind.ABROAD,
+                status=CustomsStatus.BONDED,
+                checks_stock=True,
+                assesses_taxes=False,
+                reserve_reason="{inner_no}: goods declared for export",
+            ),
+        ),
         Kind(
             Lifecycle.DOMESTIC_SALE,
             "DomesticSale",
             "domestic-sale",
             DomesticSaleDraft,
             lambda d: DomesticSaleInput(draft=d),
+            ListActivityPolicy(
+                prefix="domestic_sale",
+                direction=Direction.OUT,
+                outside=OutsideKind.DOMESTIC,
+                status=CustomsStatus.BONDED,
+                checks_stock=True,
+                assesses_taxes=True,
+                reserve_reason="{inner_no}: goods sold into China",
+            ),
         ),
         Kind(
             Lifecycle.PROCESSING,
@@ -93,6 +139,7 @@ KINDS: dict[Lifecycle, Kind] = {
             "work-order",
             WorkOrderDraft,
             lambda d: WorkOrderInput(draft=d),
+            None,
         ),
         Kind(
             Lifecycle.TRANSFER,
@@ -100,6 +147,7 @@ KINDS: dict[Lifecycle, Kind] = {
             "transfer",
             TransferDraft,
             lambda d: TransferInput(draft=d),
+            None,
         ),
     )
 }

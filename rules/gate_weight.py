@@ -15,16 +15,54 @@ tolerance is a share below 1 with at most 6 places. Negative weights are refused
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Final, Protocol
 
 from rules.taxes import RATE_PLACES, exact_decimal
 from schemas.quantities import QUANTITY_PLACES, places_of
 
 #: The default share of the declared weight that the weighed weight may differ by.
 DEFAULT_TOLERANCE: Final = Decimal("0.05")
+
+
+class WeighedVehicle(Protocol):
+    """The vehicle as a gate pass declares it (kg): its own weight (车自重), the
+    frame's (车架重) and the container's (集装箱重)."""
+
+    @property
+    def vehicle_weight(self) -> Decimal: ...
+    @property
+    def frame_weight(self) -> Decimal: ...
+    @property
+    def container_weight(self) -> Decimal: ...
+
+
+class GrossLine(Protocol):
+    """A line of goods with its gross weight (毛重, kg)."""
+
+    @property
+    def gross_weight(self) -> Decimal: ...
+
+
+def goods_gross_weight(lines: Iterable[GrossLine]) -> Decimal:
+    """The goods' gross weight: the sum of the lines' (总毛重)."""
+    return sum((line.gross_weight for line in lines), Decimal(0))
+
+
+def declared_gross_weight(vehicle: WeighedVehicle, lines: Iterable[GrossLine]) -> Decimal:
+    """What the gate scale should read (总重量): vehicle, frame, container and goods.
+
+    One rule: the gate pass declares it (``customs.drafting``) and the gate compares
+    the scale with it (``workflows``)."""
+    return (
+        vehicle.vehicle_weight
+        + vehicle.frame_weight
+        + vehicle.container_weight
+        + goods_gross_weight(lines)
+    )
 
 
 class WeightError(ValueError):

@@ -164,24 +164,6 @@ class ResolveRequest(_Audited):
         return self.model_dump(mode="json", exclude={"lineage"} if not self.lineage else None)
 
 
-class AccountView(_Model):
-    account_id: int
-    key: str
-    kind: str
-    book_no: str
-    item_no: int
-    lot_no: str | None
-    location: str | None
-    status: str | None
-    posted: Decimal
-    pending_out: Decimal
-    pending_in: Decimal
-
-    @property
-    def available(self) -> Decimal:
-        return self.posted - self.pending_out
-
-
 class MovementView(_Model):
     movement_id: int
     leg_no: int

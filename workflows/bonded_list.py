@@ -8,10 +8,12 @@ the result) -> released -> gate pass (SAS121) -> passage, the scale against the
 declared weight (a mismatch holds the vehicle for the liaison) -> INV211 posted ->
 the reservation is posted -> (exports) closed (结关) when the train has left.
 
-The workflows (``first_line_entry``, ``export``) are this class with a name, their
-activities and their few differences as class attributes.
+The workflows (``first_line_entry``, ``export``...) are this class with a name, their
+steps (``workflows.steps``) and their few differences as class attributes; what every
+lifecycle shares (the correction loop, compensation, status, search attributes) is
+the core in ``workflows.record``, what customs' receipts mean is ``rules.receipts``.
 
-Deterministic and thin: no I/O here, only activities (by name), timers, updates,
+Deterministic and thin: no I/O here, only activities (typed steps), timers, updates,
 signals and queries. Receipts may arrive twice or out of order: they are kept by
 id and every decision is derived from the set, so neither changes the outcome.
 """
@@ -21,17 +23,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from rules.gate_weight import check_weight
+    from rules import receipts
+    from rules.gate_weight import check_weight, declared_gross_weight
     from rules.late_fees import declaration_deadline, late_fee
+    from rules.receipts import Verdict
     from schemas.lifecycle import (
         Correction,
-        Decision,
         DomesticSaleDraft,
         DomesticSaleInput,
         EntryDraft,
@@ -41,8 +45,6 @@ with workflow.unsafe.imports_passed_through():
         ExportInput,
         InspectionResult,
         LateFeeView,
-        Lifecycle,
-        LifecyclePolicy,
         LifecycleStatus,
         PaymentConfirmation,
         ReceiptSignal,
@@ -54,19 +56,17 @@ with workflow.unsafe.imports_passed_through():
         Stage,
         SubmitGatePassInput,
         SubmitListInput,
-        Submitted,
         TaxAssessment,
-        TimelineEntry,
+        ValidateInput,
         ValidationReport,
         VehicleCorrection,
         WeightDecision,
     )
     from schemas.messages.fields import DOCUMENT_ZONE
-    from workflows import search
+    from workflows.steps import ListSteps, Step
 
-from workflows.record import Cancelled, SignedOff, refused
+from workflows.record import Cancelled, Checked, Details, Record, SignedOff, refused
 
-T = TypeVar("T")
 Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 Input = EntryInput | ExportInput | DomesticSaleInput | SecondLineEntryInput
 
@@ -92,10 +92,27 @@ NEXT_STEP = {
     Stage.COMPLETED: ("nothing: the goods are bonded stock", None),
     Stage.CANCELLED: ("nothing: cancelled, the reservation voided", None),
 }
-APPROVED = {"1", "4", "5"}
 
 
-class BondedListLifecycle(SignedOff):
+@dataclass
+class ListRecord(Record[Draft, Correction]):
+    """A bonded list's state: the core's, plus its filing, numbers and decisions."""
+
+    change_count: int = 0  # ChgTmsCnt of the current filing
+    cif: Decimal = Decimal("0.00")
+    taxes: TaxAssessment | None = None
+    declared_on: dt.date | None = None
+    numbers: dict[str, str] = field(default_factory=dict)  # customs' numbers, by name
+    measured: Decimal | None = None
+    first_receipt_id: int = 0  # receipts before the current filing are history
+    filed: bool = False  # a list is with customs: cancelling must ask for its deletion
+    inspection: InspectionResult | None = None
+    weight_decision: WeightDecision | None = None
+    vehicle: VehicleCorrection | None = None
+    paid: PaymentConfirmation | None = None
+
+
+class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
     """Not a workflow by itself: subclasses name it and set the class attributes."""
 
     NEXT_STEP = NEXT_STEP
@@ -108,8 +125,8 @@ class BondedListLifecycle(SignedOff):
             Stage.GATE_PASS_RETURNED,
         }
     )
-    ACTIVITIES: ClassVar[str]  # the activity name prefix: "entry", "export"
-    LIFECYCLE: ClassVar[Lifecycle]
+    CANCELLED_REASON = "entry cancelled"
+    STEPS: ClassVar[ListSteps]  # the activities: list_steps("entry"), ...
     DEADLINE: ClassVar[bool] = False  # the 14-day declaration deadline applies
     CLOSES: ClassVar[bool] = False  # wait for 结关 (DEC_RESULT R) after posting
     PAYS: ClassVar[bool] = False  # duties and taxes are paid before release
@@ -120,143 +137,76 @@ class BondedListLifecycle(SignedOff):
     POSTED: ClassVar[str] = "the goods are bonded stock"
 
     def __init__(self) -> None:
-        self._draft: Draft | None = None
+        self._r: ListRecord = ListRecord()
         self._input: Input | None = None
-        self._stage = Stage.VALIDATING
-        self._timeline: list[TimelineEntry] = []
-        self._receipts: dict[int, ReceiptSignal] = {}
-        self._change_count = 0
-        self._cif = Decimal("0.00")
-        self._declared_on: dt.date | None = None
-        self._escalated = False
-        self._numbers: dict[str, str] = {}
-        self._measured: Decimal | None = None
-        self._reservation: str | None = None
-        self._posting: str | None = None
-        # Pending decisions from people (set by updates, consumed by the run).
-        self._signed_off: Decision | None = None
-        self._returned_by_liaison: Decision | None = None
-        self._correction: Correction | None = None
-        self._cancel: Decision | None = None
-        self._inspection: InspectionResult | None = None
-        self._weight_decision: WeightDecision | None = None
-        self._vehicle: VehicleCorrection | None = None
-        self._first_receipt_id = 0  # receipts before the current filing are history
-        self._returned_reasons: tuple[str, ...] = ()
-        self._filed = False  # a list is with customs: cancelling must ask for its deletion
-        self._enterprise: str | None = None
-        self._taxes: TaxAssessment | None = None
-        self._paid: PaymentConfirmation | None = None
 
     # --- the run --------------------------------------------------------------------
 
-    async def _lifecycle(self, data: Input) -> EntryResult:
-        self._input = data
-        self._draft = data.draft
-        self._upsert()
-        self._note(Stage.VALIDATING, data.draft.filed_by, Role.FILER, "draft filed")
-        deadline_watch = asyncio.create_task(self._watch_deadline()) if self.DEADLINE else None
-        try:
-            await self._prepare()
-            await self._declare()
-            await self._release()
-            await self._through_the_gate()
-        except Cancelled:
-            await self._compensate()
-        if deadline_watch is not None:
-            deadline_watch.cancel()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return EntryResult(
-            workflow_id=workflow.info().workflow_id,
-            stage=self._stage,
-            list_no=self._numbers.get("list_no"),
-            pass_no=self._numbers.get("pass_no"),
-            posted_transaction=self._posting,
-        )
+    async def _list_lifecycle(self, data: Input) -> EntryResult:
+        return await self._lifecycle(data, data.draft, "draft filed")
 
-    async def _prepare(self) -> None:
-        """Validate and get the liaison's sign-off, as often as corrections need."""
-        while True:
-            self._set(Stage.VALIDATING)
-            report = await self._activity(
-                f"{self.ACTIVITIES}.validate", self.draft, ValidationReport
-            )
-            self._cif = report.cif_cny
-            self._taxes = report.taxes
-            if report.enterprise_code and report.enterprise_code != self._enterprise:
-                self._enterprise = report.enterprise_code
-                self._upsert()
-            if not report.ok:
-                self._note(
-                    Stage.RETURNED,
-                    "bondflow",
-                    Role.SYSTEM,
-                    "the draft does not fit the book: " + "; ".join(report.problems),
-                )
-                await self._await_correction()
-                continue
-            self._note(Stage.AWAITING_SIGN_OFF, "bondflow", Role.SYSTEM, "draft fits the book")
-            await self._wait(
-                lambda: bool(self._signed_off or self._returned_by_liaison or self._cancel)
-            )
-            self._check_cancel()
-            if self._returned_by_liaison is not None:
-                decision, self._returned_by_liaison = self._returned_by_liaison, None
-                self._note(Stage.RETURNED, decision.actor, decision.role, decision.reason)
-                await self._await_correction()
-                continue
-            assert self._signed_off is not None
-            return
+    def _watches(self) -> list[Any]:
+        return [asyncio.create_task(self._watch_deadline())] if self.DEADLINE else []
+
+    async def _check(self) -> Checked:
+        report = await self._validate()
+        self._learn_enterprise(report.enterprise_code)
+        if not report.ok:
+            return Checked(problems=f"the draft does not fit the book: {report.described()}")
+        return Checked(sign_off=(Stage.AWAITING_SIGN_OFF, "draft fits the book"))
+
+    async def _validate(self) -> ValidationReport:
+        report = await self._run(
+            self.STEPS.validate, ValidateInput(draft=self.draft, on=self._today())
+        )
+        self._r.cif = report.cif_cny
+        self._r.taxes = report.taxes
+        return report
+
+    async def _carry_out(self) -> None:
+        await self._declare()
+        await self._release()
+        await self._through_the_gate()
 
     async def _declare(self) -> None:
         """Reserve, file the list and follow its review until it is approved."""
-        self._set(Stage.RESERVING)
-        while (reservation := await self._reserved(self._reserve())) is None:
-            # The stock went to another document since the check: back to the filer,
-            # then checked and signed off again.
-            await self._await_correction()
-            await self._prepare()
-            self._set(Stage.RESERVING)
-        self._reservation = reservation
+        await self._reserve_held(self._reserve)
         while True:
             await self._file_list()
-            outcome = await self._await_review()
-            if outcome == "approved":
+            if await self._await_review() is Verdict.APPROVED:
                 return
             # Returned by customs: the filer corrects (ChgTmsCnt + 1) or cancels.
             await self._await_correction()
             # Running lifecycles were recorded with two older paths; their histories
             # carry no marker (or only the older one) and replay as they ran.
             if workflow.patched("release-before-correcting"):
-                await self._replace_reservation()
+                await self._replace_reservation(
+                    self._reserve, self._corrected_fits, reason="released for the corrected list"
+                )
             else:
                 await self._replace_reservation_v1()
 
-    async def _replace_reservation(self) -> None:
-        """The corrected list is checked and reserved in place of the first: the first
-        reservation is voided before, so an exit's goods are not held twice (a
-        returned export of 120 of 150 modules could never be corrected otherwise)."""
-        previous = self._reservation
-        assert previous is not None
-        self._reservation = None
-        await self._resolve(previous, post=False, reason="released for the corrected list")
-        self._change_count += 1
-        while True:
-            await self._validate_correction()
-            self._set(Stage.RESERVING)
-            self._reservation = await self._reserved(self._reserve())
-            if self._reservation is not None:
-                return
-            await self._await_correction()
+    async def _corrected_fits(self) -> bool:
+        report = await self._validate()
+        if not report.ok:
+            self._system(
+                Stage.RETURNED,
+                f"the corrected draft does not fit the book: {report.described()}",
+            )
+        return report.ok
+
+    def _count_correction(self) -> None:
+        self._r.change_count += 1
 
     async def _replace_reservation_v1(self) -> None:
         if workflow.patched("validate-corrections"):
-            await self._validate_correction()
-        previous = self._reservation
+            while not await self._corrected_fits():
+                await self._await_correction()
+        previous = self._r.reservation
         assert previous is not None
-        self._change_count += 1
+        self._r.change_count += 1
         self._set(Stage.RESERVING)
-        self._reservation = await self._reserve()
+        self._r.reservation = await self._reserve()
         await self._resolve(previous, post=False, reason="replaced by the corrected list")
 
     async def _release(self) -> None:
@@ -264,16 +214,16 @@ class BondedListLifecycle(SignedOff):
         if not self.GENERATES_DECLARATION:
             return
         while True:
-            channel = self._latest_channel()
-            if self.PAYS and channel in ("T", "P") and self._paid is None and self._owes():
+            found = receipts.clearance(self._r.receipts.values(), now=workflow.now())
+            if self.PAYS and found.duties_payable and self._r.paid is None and self._owes():
                 self._note(
                     Stage.AWAITING_PAYMENT,
                     "customs",
                     Role.CUSTOMS,
                     f"duties payable: {self._owed()} CNY",
                 )
-                await self._wait(lambda: self._paid is not None)
-                paid = self._paid
+                await self._wait(lambda: self._r.paid is not None)
+                paid = self._r.paid
                 assert paid is not None
                 self._note(
                     Stage.AWAITING_RELEASE,
@@ -282,37 +232,40 @@ class BondedListLifecycle(SignedOff):
                     f"paid {paid.amount} CNY, reference {paid.reference}",
                 )
                 continue
-            if channel == "P":
+            if found.released:
                 self._note(Stage.AWAITING_RELEASE, "customs", Role.CUSTOMS, "released (P)")
                 return
-            if channel in ("E", "Z", "D"):
+            if found.ended:
+                assert found.channel is not None
                 self._note(
-                    Stage.CANCELLED, "customs", Role.CUSTOMS, f"declaration ended ({channel})"
+                    Stage.CANCELLED,
+                    "customs",
+                    Role.CUSTOMS,
+                    f"declaration ended ({found.channel.value})",
                 )
-                self._filed = channel != "D"  # deleted by customs: nothing left to delete
+                self._r.filed = not found.deleted  # nothing left to delete
                 raise Cancelled
-            if channel in ("C", "S") and self._inspection is None:
+            if found.inspection and self._r.inspection is None:
                 self._set(Stage.INSPECTION)
-                await self._wait(lambda: self._inspection is not None or self._cancel is not None)
+                await self._wait(
+                    lambda: self._r.inspection is not None or self._r.cancel is not None
+                )
                 self._check_cancel()
-                result = self._inspection
+                result = self._r.inspection
                 assert result is not None
                 self._note(Stage.INSPECTION, result.actor, result.role, result.reason)
                 if not result.passed:
                     raise Cancelled
                 continue
             self._set(Stage.AWAITING_RELEASE)
-            await self._await_customs(self._more_receipts_than(len(self._receipts)))
+            await self._await_customs(self._more_receipts_than(len(self._r.receipts)))
 
     async def _through_the_gate(self) -> None:
-        list_no = self._numbers["list_no"]
-        await self._file_gate_pass(list_no)
-        passage = self._receipt("SAS223")
-        assert passage is not None
-        assert passage.measured_weight is not None
-        self._measured = passage.measured_weight
-        declared = self._declared_weight()
-        check = check_weight(declared, passage.measured_weight, self.policy.weight_tolerance)
+        list_no = self._r.numbers["list_no"]
+        measured = await self._file_gate_pass(list_no)
+        self._r.measured = measured
+        declared = declared_gross_weight(self.draft.vehicle, self.draft.lines)
+        check = check_weight(declared, measured, self.policy.weight_tolerance)
         if not check.within:
             self._note(
                 Stage.WEIGHT_HOLD,
@@ -321,57 +274,56 @@ class BondedListLifecycle(SignedOff):
                 f"scale read {check.measured} kg, declared {check.declared} kg"
                 f" (difference {check.difference}, allowed {check.allowed})",
             )
-            await self._wait(lambda: self._weight_decision is not None)
-            decision = self._weight_decision
+            await self._wait(lambda: self._r.weight_decision is not None)
+            decision = self._r.weight_decision
             assert decision is not None
             self._note(Stage.WEIGHT_HOLD, decision.actor, decision.role, decision.reason)
             if not decision.accept:
                 raise Cancelled
         self._set(Stage.AWAITING_GATE)
-        await self._await_customs(lambda: self._receipt("INV211") is not None)
+        await self._await_customs(lambda: receipts.posted(self._r.receipts.values()))
         self._set(Stage.POSTING)
-        assert self._reservation is not None
-        self._posting = await self._resolve(
-            self._reservation, post=True, reason=f"through the gate, list {list_no} posted"
+        assert self._r.reservation is not None
+        self._r.posting = await self._resolve(
+            self._r.reservation, post=True, reason=f"through the gate, list {list_no} posted"
         )
         if not self.CLOSES:
-            self._note(Stage.COMPLETED, "bondflow", Role.SYSTEM, f"stock posted: {self.POSTED}")
+            self._system(Stage.COMPLETED, f"stock posted: {self.POSTED}")
             return
-        self._note(Stage.AWAITING_DEPARTURE, "bondflow", Role.SYSTEM, "stock posted: gone abroad")
-        await self._await_customs(self._closed)
+        self._system(Stage.AWAITING_DEPARTURE, "stock posted: gone abroad")
+        await self._await_customs(lambda: receipts.closed(self._r.receipts.values()))
         self._note(Stage.COMPLETED, "customs", Role.CUSTOMS, "closed (结关): the train has left")
 
-    async def _file_gate_pass(self, list_no: str) -> None:
-        """File the SAS121 until the vehicle passes; a returned pass (SAS221 3) waits
-        for the filer's corrected vehicle and is filed again."""
+    async def _file_gate_pass(self, list_no: str) -> Decimal:
+        """File the SAS121 until the vehicle passes (the scale's reading); a returned
+        pass (SAS221 3) waits for the filer's corrected vehicle and is filed again."""
         while True:
             # Receipts of an earlier filing of the pass are history (as for the list).
-            first = max(self._receipts, default=0) + 1
-            submitted = await self._activity(
-                f"{self.ACTIVITIES}.submit_gate_pass",
+            first = self._since()
+            submitted = await self._run(
+                self.STEPS.submit_gate_pass,
                 SubmitGatePassInput(
                     workflow_id=workflow.info().workflow_id,
                     draft=self.draft,
                     list_no=list_no,
                     at=workflow.now(),
                 ),
-                Submitted,
             )
-            self._note(
-                Stage.AWAITING_GATE, "bondflow", Role.SYSTEM, f"gate pass {submitted.file_name}"
-            )
-            await self._await_customs(self._passed_or_returned(first))
-            if self._receipt("SAS223") is not None:
-                return
-            reasons = "; ".join(self._pass_return_reasons(first)) or "returned without a reason"
+            self._system(Stage.AWAITING_GATE, f"gate pass {submitted.file_name}")
+            await self._await_customs(self._pass_decided(first))
+            found = self._gate_pass(first)
+            if found.passed:
+                assert found.measured_weight is not None
+                return found.measured_weight
+            reasons = "; ".join(found.reasons) or "returned without a reason"
             self._note(
                 Stage.GATE_PASS_RETURNED, "customs", Role.CUSTOMS, f"gate pass returned: {reasons}"
             )
-            await self._wait(lambda: self._vehicle is not None or self._cancel is not None)
+            await self._wait(lambda: self._r.vehicle is not None or self._r.cancel is not None)
             self._check_cancel()
-            correction, self._vehicle = self._vehicle, None
+            correction, self._r.vehicle = self._r.vehicle, None
             assert correction is not None
-            self._draft = self.draft.model_copy(update={"vehicle": correction.vehicle})
+            self._r.draft = self.draft.model_copy(update={"vehicle": correction.vehicle})
             self._note(
                 Stage.GATE_PASS_RETURNED,
                 correction.actor,
@@ -379,167 +331,84 @@ class BondedListLifecycle(SignedOff):
                 f"vehicle {correction.vehicle.vehicle_no}: {correction.reason}",
             )
 
-    def _passed_or_returned(self, since: int) -> Callable[[], bool]:
-        return lambda: self._receipt("SAS223") is not None or bool(self._pass_returns(since))
+    def _pass_decided(self, since: int) -> Callable[[], bool]:
+        return lambda: self._gate_pass(since).passed or self._gate_pass(since).returned
 
-    def _pass_returns(self, since: int) -> list[ReceiptSignal]:
-        return [
-            r
-            for r in self._receipts.values()
-            if r.message_type == "SAS221" and r.result == "3" and r.receipt_id >= since
-        ]
-
-    def _pass_return_reasons(self, since: int) -> tuple[str, ...]:
-        return max(self._pass_returns(since), key=lambda r: r.receipt_id).reasons
+    def _gate_pass(self, since: int) -> receipts.GatePass:
+        return receipts.gate_pass(self._r.receipts.values(), since=since)
 
     def _owes(self) -> bool:
-        return self._taxes is not None and self._taxes.payable.total > 0
+        return self._r.taxes is not None and self._r.taxes.payable.total > 0
 
     def _owed(self) -> Decimal:
-        assert self._taxes is not None
-        return self._taxes.payable.total
+        assert self._r.taxes is not None
+        return self._r.taxes.payable.total
 
-    def _closed(self) -> bool:
-        return any(
-            r.message_type == "DEC_RESULT" and r.result == "R" for r in self._receipts.values()
-        )
-
-    async def _compensate(self) -> None:
-        """No path leaves stock reserved: ask customs to delete a filed list, void what
-        was reserved, then end."""
-        if self._filed:
+    async def _delete_filed(self) -> None:
+        if self._r.filed:
             await self._file_list(delete=True)
-        if self._reservation is not None and self._posting is None:
-            await self._resolve(self._reservation, post=False, reason="entry cancelled")
-            self._reservation = None
-        self._set(Stage.CANCELLED)
+
+    def _filed(self) -> bool:
+        return self._r.filed
 
     # --- steps ----------------------------------------------------------------------
 
     async def _reserve(self) -> str:
-        return await self._activity(
-            f"{self.ACTIVITIES}.reserve",
+        return await self._run(
+            self.STEPS.reserve,
             ReserveInput(
                 workflow_id=workflow.info().workflow_id,
                 draft=self.draft,
-                change_count=self._change_count,
+                change_count=self._r.change_count,
                 at=workflow.now(),
-                actor=self._signed_off.actor if self._signed_off else self.draft.filed_by,
+                actor=self._approver(),
             ),
-            str,
         )
 
-    async def _resolve(self, reservation: str, *, post: bool, reason: str) -> str:
-        return await self._activity(
-            f"{self.ACTIVITIES}.resolve",
-            ResolveInput(
-                workflow_id=workflow.info().workflow_id,
-                reservation_client_id=reservation,
-                post=post,
-                at=workflow.now(),
-                actor="bondflow",
-                reason=reason,
-                document_no=self.draft.inner_no,
-            ),
-            str,
-        )
+    def _resolve_step(self) -> Step[ResolveInput, str]:
+        return self.STEPS.resolve
 
     async def _file_list(self, *, delete: bool = False) -> None:
         self._set(Stage.DECLARING)
-        self._first_receipt_id = max(self._receipts, default=0) + 1 if not delete else 0
-        submitted = await self._activity(
-            f"{self.ACTIVITIES}.submit_list",
+        self._r.first_receipt_id = self._since() if not delete else 0
+        submitted = await self._run(
+            self.STEPS.submit_list,
             SubmitListInput(
                 workflow_id=workflow.info().workflow_id,
                 draft=self.draft,
-                change_count=self._change_count,
+                change_count=self._r.change_count,
                 delete=delete,
                 at=workflow.now(),
-                seq_no=self._numbers.get("pre_entry_no"),
-                list_no=self._numbers.get("list_no"),
+                seq_no=self._r.numbers.get("pre_entry_no"),
+                list_no=self._r.numbers.get("list_no"),
             ),
-            Submitted,
         )
-        self._filed = not delete
-        if self._declared_on is None and not delete:
-            self._declared_on = self._today()
-        verb = "deletion filed" if delete else f"list filed (ChgTmsCnt {self._change_count})"
-        self._note(Stage.AWAITING_REVIEW, "bondflow", Role.SYSTEM, f"{verb}: {submitted.file_name}")
+        self._r.filed = not delete
+        if self._r.declared_on is None and not delete:
+            self._r.declared_on = self._today()
+        verb = "deletion filed" if delete else f"list filed (ChgTmsCnt {self._r.change_count})"
+        self._system(Stage.AWAITING_REVIEW, f"{verb}: {submitted.file_name}")
 
-    async def _await_review(self) -> str:
-        """'approved' or 'returned', from the receipts of the current filing."""
+    async def _await_review(self) -> Verdict:
+        """Approved or returned, from the receipts of the current filing."""
         while True:
-            verdict = self._review_verdict()
-            if verdict == "returned":
-                reasons = "; ".join(self._returned_reasons)
+            found = receipts.review(
+                self._r.receipts.values(),
+                since=self._r.first_receipt_id,
+                change_count=self._r.change_count,
+                now=workflow.now(),
+            )
+            if found.verdict is Verdict.RETURNED:
+                reasons = "; ".join(found.reasons)
                 self._note(Stage.RETURNED, "customs", Role.CUSTOMS, f"returned: {reasons}")
-                return verdict
-            if verdict == "approved":
-                number = self._numbers.get("list_no", "?")
+                return found.verdict
+            if found.verdict is Verdict.APPROVED:
+                number = self._r.numbers.get("list_no", "?")
                 self._note(Stage.AWAITING_RELEASE, "customs", Role.CUSTOMS, f"approved: {number}")
-                return verdict
-            if verdict == "manual" and self._stage is not Stage.MANUAL_REVIEW:
+                return found.verdict
+            if found.verdict is Verdict.MANUAL and self._r.stage is not Stage.MANUAL_REVIEW:
                 self._note(Stage.MANUAL_REVIEW, "customs", Role.CUSTOMS, "to manual review")
-            await self._await_customs(self._more_receipts_than(len(self._receipts)))
-
-    def _review_verdict(self) -> str:
-        reviews = sorted(
-            (
-                r
-                for r in self._receipts.values()
-                if r.receipt_id >= self._first_receipt_id
-                and (
-                    (r.message_type == "INV201" and r.change_count in (None, self._change_count))
-                    or (r.message_type == "CommonResponeMessage" and r.result == "-1")
-                )
-            ),
-            key=lambda r: (r.business_time or workflow.now(), r.receipt_id),
-        )
-        verdict = "pending"
-        for review in reviews:
-            if review.message_type == "CommonResponeMessage":
-                verdict = "returned"
-                self._returned_reasons = review.reasons or ("the client refused the file",)
-            elif review.result in APPROVED:
-                verdict = "approved"
-            elif review.result == "3":
-                verdict = "returned"
-                self._returned_reasons = review.reasons or ("returned without a reason",)
-            elif review.result == "2":
-                verdict = "manual"
-        return verdict
-
-    async def _validate_correction(self) -> None:
-        while True:
-            report = await self._activity(
-                f"{self.ACTIVITIES}.validate", self.draft, ValidationReport
-            )
-            self._cif = report.cif_cny
-            self._taxes = report.taxes
-            if report.ok:
-                return
-            problems = "; ".join(report.problems)
-            self._note(
-                Stage.RETURNED,
-                "bondflow",
-                Role.SYSTEM,
-                f"the corrected draft does not fit the book: {problems}",
-            )
-            await self._await_correction()
-
-    async def _await_correction(self) -> None:
-        self._set(Stage.RETURNED)
-        await self._wait(lambda: self._correction is not None or self._cancel is not None)
-        self._check_cancel()
-        correction = self._correction
-        assert correction is not None
-        self._correction = None
-        self._draft = correction.draft
-        # Corrected before it was ever filed: the liaison signs the new draft off.
-        self._signed_off = self._signed_off if self._filed else None
-        self._note(
-            Stage.RETURNED, correction.actor, correction.role, f"corrected: {correction.reason}"
-        )
+            await self._await_customs(self._more_receipts_than(len(self._r.receipts)))
 
     # --- waiting --------------------------------------------------------------------
 
@@ -553,16 +422,14 @@ class BondedListLifecycle(SignedOff):
         delay = accrues_from - workflow.now()
         if delay > dt.timedelta(0):
             await workflow.sleep(delay)
-        if self._declared_on is None:
-            self._note(
-                self._stage,
-                "bondflow",
-                Role.SYSTEM,
+        if self._r.declared_on is None:
+            self._system(
+                self._r.stage,
                 f"declaration deadline {deadline} passed: a late fee accrues daily on the CIF",
             )
         # Wake at each Beijing midnight until the list is filed, so the fee on the
         # document (computed at the workflow's own time) is today's.
-        while self._declared_on is None:
+        while self._r.declared_on is None:
             midnight = dt.datetime.combine(
                 self._today() + dt.timedelta(days=1), dt.time(0, 0), tzinfo=DOCUMENT_ZONE
             )
@@ -570,31 +437,22 @@ class BondedListLifecycle(SignedOff):
 
     # --- people: updates with validators ---------------------------------------------
 
-    @workflow.update(name="return_draft")
-    def return_draft(self, decision: Decision) -> LifecycleStatus:
-        self._returned_by_liaison = decision
-        return self.status()
-
-    @return_draft.validator
-    def _can_return(self, decision: Decision) -> None:
-        self._require(decision.role, {Role.LIAISON}, "return the draft", {Stage.AWAITING_SIGN_OFF})
-
     @workflow.update(name="correct")
     def correct(self, correction: Correction) -> LifecycleStatus:
-        self._correction = correction
+        self._r.correction = correction
         return self.status()
 
     @correct.validator
     def _can_correct(self, correction: Correction) -> None:
-        self._require(correction.role, {Role.FILER}, "correct", {Stage.RETURNED})
+        self._require_correction(correction)
         if correction.draft.inner_no != self.draft.inner_no:
             raise refused("draft.inner_no", f"a correction keeps the number {self.draft.inner_no}")
-        if self._reservation is not None and correction.draft.book_no != self.draft.book_no:
+        if self._r.reservation is not None and correction.draft.book_no != self.draft.book_no:
             raise refused("draft.book_no", "a declared list keeps its book")
 
     @workflow.update(name="record_inspection")
     def record_inspection(self, result: InspectionResult) -> LifecycleStatus:
-        self._inspection = result
+        self._r.inspection = result
         return self.status()
 
     @record_inspection.validator
@@ -603,7 +461,7 @@ class BondedListLifecycle(SignedOff):
 
     @workflow.update(name="confirm_payment")
     def confirm_payment(self, payment: PaymentConfirmation) -> LifecycleStatus:
-        self._paid = payment
+        self._r.paid = payment
         return self.status()
 
     @confirm_payment.validator
@@ -616,7 +474,7 @@ class BondedListLifecycle(SignedOff):
 
     @workflow.update(name="correct_vehicle")
     def correct_vehicle(self, correction: VehicleCorrection) -> LifecycleStatus:
-        self._vehicle = correction
+        self._r.vehicle = correction
         return self.status()
 
     @correct_vehicle.validator
@@ -631,7 +489,7 @@ class BondedListLifecycle(SignedOff):
 
     @workflow.update(name="decide_weight")
     def decide_weight(self, decision: WeightDecision) -> LifecycleStatus:
-        self._weight_decision = decision
+        self._r.weight_decision = decision
         return self.status()
 
     @decide_weight.validator
@@ -646,63 +504,54 @@ class BondedListLifecycle(SignedOff):
             return
         for name in ("pre_entry_no", "list_no", "pass_no", "declaration_seq_no", "entry_id"):
             value = getattr(signal, name)
-            if value and name not in self._numbers:
-                self._numbers[name] = value
+            if value and name not in self._r.numbers:
+                self._r.numbers[name] = value
                 if name == "list_no":
                     self._upsert()
 
     def _more_receipts_than(self, count: int) -> Callable[[], bool]:
-        return lambda: len(self._receipts) > count
+        return lambda: len(self._r.receipts) > count
 
-    def _receipt(self, message_type: str) -> ReceiptSignal | None:
-        found = [r for r in self._receipts.values() if r.message_type == message_type]
-        return max(found, key=lambda r: r.receipt_id) if found else None
+    # --- the status -----------------------------------------------------------------
 
-    def _latest_channel(self) -> str | None:
-        channels = sorted(
-            (r for r in self._receipts.values() if r.message_type == "DEC_RESULT"),
-            key=lambda r: (r.business_time or workflow.now(), r.receipt_id),
-        )
-        # Release wins over a late inspection notice: customs only releases after it.
-        if any(r.result == "P" for r in channels):
-            return "P"
-        return channels[-1].result if channels else None
+    def _next_step(self) -> tuple[str, Role | None]:
+        next_step, waiting_for = super()._next_step()
+        if self._r.stage is Stage.COMPLETED:
+            return f"nothing: {self.POSTED}", waiting_for
+        return next_step, waiting_for
 
-    # --- the query ------------------------------------------------------------------
-
-    @workflow.query(name="status")
-    def status(self) -> LifecycleStatus:
-        next_step, waiting_for = self._next_step()
-        if self._stage is Stage.COMPLETED:
-            next_step = f"nothing: {self.POSTED}"
-        return LifecycleStatus(
-            workflow_id=workflow.info().workflow_id,
-            lifecycle=self.LIFECYCLE,
-            stage=self._stage,
-            next_step=next_step,
-            waiting_for=waiting_for,
-            change_count=self._change_count,
-            escalated=self._escalated,
-            pre_entry_no=self._numbers.get("pre_entry_no"),
-            list_no=self._numbers.get("list_no"),
-            pass_no=self._numbers.get("pass_no"),
-            declaration_seq_no=self._numbers.get("declaration_seq_no"),
-            entry_id=self._numbers.get("entry_id"),
-            cif_cny=self._cif,
+    def _details(self) -> Details:
+        numbers = self._r.numbers
+        return Details(
+            change_count=self._r.change_count,
+            pre_entry_no=numbers.get("pre_entry_no"),
+            list_no=numbers.get("list_no"),
+            pass_no=numbers.get("pass_no"),
+            declaration_seq_no=numbers.get("declaration_seq_no"),
+            entry_id=numbers.get("entry_id"),
+            cif_cny=self._r.cif,
             late_fee=self._late_fee(),
-            measured_weight=self._measured,
-            timeline=tuple(self._timeline),
-            taxes=self._taxes,
-            paid=self._paid,
+            measured_weight=self._r.measured,
+            taxes=self._r.taxes,
+            paid=self._r.paid,
+        )
+
+    def _result(self) -> EntryResult:
+        return EntryResult(
+            workflow_id=workflow.info().workflow_id,
+            stage=self._r.stage,
+            list_no=self._r.numbers.get("list_no"),
+            pass_no=self._r.numbers.get("pass_no"),
+            posted_transaction=self._r.posting,
         )
 
     def _late_fee(self) -> LateFeeView | None:
         if not isinstance(self.draft, EntryDraft):
             return None
         arrival = self.draft.arrival_date
-        on = self._declared_on or self._today()
+        on = self._r.declared_on or self._today()
         fee = late_fee(
-            self._cif,
+            self._r.cif,
             arrival,
             max(on, arrival),
             daily_rate=self.policy.late_fee_daily_rate,
@@ -715,38 +564,13 @@ class BondedListLifecycle(SignedOff):
             charged=fee.charged,
         )
 
-    # --- helpers --------------------------------------------------------------------
-
-    @property
-    def draft(self) -> Draft:
-        assert self._draft is not None
-        return self._draft
-
-    @property
-    def policy(self) -> LifecyclePolicy:
-        assert self._input is not None
-        return self._input.policy
-
-    def _today(self) -> dt.date:
-        return workflow.now().astimezone(DOCUMENT_ZONE).date()
-
-    def _declared_weight(self) -> Decimal:
-        vehicle = self.draft.vehicle
-        gross = sum((line.gross_weight for line in self.draft.lines), Decimal(0))
-        return vehicle.vehicle_weight + vehicle.frame_weight + vehicle.container_weight + gross
-
-    def _indexed(self) -> bool:
-        return self._input is None or self._input.indexed
-
-    def _search_values(self) -> list[Any]:
+    def _identity(self) -> tuple[str, str, str | None, str]:
         draft = self.draft
-        return [
-            search.ENTERPRISE.value_set(self._enterprise or draft.declarant_code),
-            search.BOOK.value_set(draft.book_no),
-            search.DOCUMENT_NO.value_set(self._numbers.get("list_no", draft.inner_no)),
-            search.STATUS.value_set(self._stage.value),
-            search.LIFECYCLE.value_set(self.LIFECYCLE.value),
-        ]
+        number = self._r.numbers.get("list_no", draft.inner_no)
+        return draft.book_no, number, draft.declarant_code, draft.inner_no
 
-    def _receipt_timeout(self) -> dt.timedelta:
-        return self.policy.receipt_timeout
+    def _due(self) -> dt.datetime | None:
+        if not self.DEADLINE or not isinstance(self.draft, EntryDraft):
+            return None
+        deadline = declaration_deadline(self.draft.arrival_date)
+        return dt.datetime.combine(deadline, dt.time(0, 0), tzinfo=DOCUMENT_ZONE)

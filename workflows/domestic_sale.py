@@ -17,15 +17,16 @@ with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import DomesticSaleInput, EntryResult, Lifecycle
 
 from workflows.bonded_list import BondedListLifecycle
+from workflows.steps import list_steps
 
 
 @workflow.defn(name="DomesticSale")
 class DomesticSaleWorkflow(BondedListLifecycle):
-    ACTIVITIES = "domestic_sale"
+    STEPS = list_steps("domestic_sale")
     POSTED = "the goods are cleared into the domestic market, duties paid"
     LIFECYCLE = Lifecycle.DOMESTIC_SALE
     PAYS = True
 
     @workflow.run
     async def run(self, data: DomesticSaleInput) -> EntryResult:
-        return await self._lifecycle(data)
+        return await self._list_lifecycle(data)

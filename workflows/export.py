@@ -14,15 +14,16 @@ with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import EntryResult, ExportInput, Lifecycle
 
 from workflows.bonded_list import BondedListLifecycle
+from workflows.steps import list_steps
 
 
 @workflow.defn(name="Export")
 class ExportWorkflow(BondedListLifecycle):
-    ACTIVITIES = "export"
+    STEPS = list_steps("export")
     POSTED = "the goods have left for abroad"
     LIFECYCLE = Lifecycle.EXPORT
     CLOSES = True
 
     @workflow.run
     async def run(self, data: ExportInput) -> EntryResult:
-        return await self._lifecycle(data)
+        return await self._list_lifecycle(data)

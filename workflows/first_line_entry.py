@@ -14,14 +14,15 @@ with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import EntryInput, EntryResult, Lifecycle
 
 from workflows.bonded_list import BondedListLifecycle
+from workflows.steps import list_steps
 
 
 @workflow.defn(name="FirstLineEntry")
 class FirstLineEntryWorkflow(BondedListLifecycle):
-    ACTIVITIES = "entry"
+    STEPS = list_steps("entry")
     LIFECYCLE = Lifecycle.FIRST_LINE_ENTRY
     DEADLINE = True
 
     @workflow.run
     async def run(self, data: EntryInput) -> EntryResult:
-        return await self._lifecycle(data)
+        return await self._list_lifecycle(data)

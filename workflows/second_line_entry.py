@@ -14,15 +14,16 @@ with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import EntryResult, Lifecycle, SecondLineEntryInput
 
 from workflows.bonded_list import BondedListLifecycle
+from workflows.steps import list_steps
 
 
 @workflow.defn(name="SecondLineEntry")
 class SecondLineEntryWorkflow(BondedListLifecycle):
-    ACTIVITIES = "second_line_entry"
+    STEPS = list_steps("second_line_entry")
     POSTED = "the goods are zone stock, not bonded"
     LIFECYCLE = Lifecycle.SECOND_LINE_ENTRY
     GENERATES_DECLARATION = False
 
     @workflow.run
     async def run(self, data: SecondLineEntryInput) -> EntryResult:
-        return await self._lifecycle(data)
+        return await self._list_lifecycle(data)

@@ -14,14 +14,17 @@ No gate: the goods stay in the zone.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from customs.drafting import transfer_inner_no
+    from rules import receipts
+    from rules.inner_numbers import transfer_inner_no
+    from rules.receipts import Review, Verdict
+    from schemas.ledger import LineageInput
     from schemas.lifecycle import (
         EntryResult,
         Lifecycle,
@@ -31,21 +34,20 @@ with workflow.unsafe.imports_passed_through():
         Role,
         Stage,
         Submitted,
-        TimelineEntry,
         TransferCorrection,
         TransferDraft,
         TransferInput,
         TransferReserveInput,
         TransferSideInput,
+        TransferValidateInput,
         ValidationReport,
     )
-    from workflows import search
+    from workflows.steps import TRANSFER, Step
 
-from workflows.record import Cancelled, SignedOff, refused
+from workflows.record import Checked, Details, Record, SignedOff, refused
 
 Side = Literal["out", "in"]
 SIDES: tuple[Side, Side] = ("out", "in")
-APPROVED = {"1", "4", "5"}
 
 NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
     Stage.VALIDATING: ("checking both books", Role.SYSTEM),
@@ -62,86 +64,59 @@ NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
 RECEIVING_FIELDS = {"to_item_no", "to_lot_no", "to_location"}
 
 
+@dataclass
+class TransferRecord(Record[TransferDraft, TransferCorrection]):
+    """A transfer's state: the core's, plus each side's list."""
+
+    list_numbers: dict[str, str] = field(default_factory=dict)  # approved lists, by side
+    filed: set[str] = field(default_factory=set)  # sides customs has: a cancel deletes them
+    changes: dict[str, int] = field(default_factory=lambda: {"out": 0, "in": 0})  # ChgTmsCnt
+    corrections: int = 0  # corrections after a return (one reservation each)
+
+
 @workflow.defn(name="Transfer")
-class TransferWorkflow(SignedOff):
+class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInput]):
     LIFECYCLE = Lifecycle.TRANSFER
     NEXT_STEP = NEXT_STEP
     CANCELLABLE = frozenset({Stage.VALIDATING, Stage.RETURNED, Stage.AWAITING_SIGN_OFF})
+    CANCELLED_REASON = "transfer cancelled"
 
     def __init__(self) -> None:
+        self._r: TransferRecord = TransferRecord()
         self._input: TransferInput | None = None
-        self._draft: TransferDraft | None = None
-        self._stage = Stage.VALIDATING
-        self._timeline: list[TimelineEntry] = []
-        self._receipts: dict[int, ReceiptSignal] = {}
-        self._list_numbers: dict[str, str] = {}
-        self._enterprise: str | None = None
-        self._signed_off = None
-        self._correction: TransferCorrection | None = None
-        self._cancel = None
-        self._escalated = False
-        self._reservation: str | None = None
-        self._posting: str | None = None
-        self._filed: set[str] = set()  # sides customs has: a cancellation deletes them
-        self._changes: dict[str, int] = {"out": 0, "in": 0}  # ChgTmsCnt per side
-        self._corrections = 0  # corrections after a return (one reservation each)
 
     @workflow.run
     async def run(self, data: TransferInput) -> EntryResult:
-        self._input = data
-        self._draft = data.draft
-        self._upsert()
-        self._note(Stage.VALIDATING, data.draft.filed_by, Role.FILER, "transfer filed")
-        try:
-            await self._prepare()
-            self._set(Stage.RESERVING)
-            while (reservation := await self._reserved(self._reserve())) is None:
-                await self._await_correction()
-                await self._prepare()
-                self._set(Stage.RESERVING)
-            self._reservation = reservation
-            await self._file_both()
-            self._set(Stage.POSTING)
-            self._posting = await self._resolve(
-                self._reservation, post=True, reason="both lists approved"
-            )
-            self._note(Stage.COMPLETED, "bondflow", Role.SYSTEM, "both books posted")
-        except Cancelled:
-            await self._compensate()
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return EntryResult(
-            workflow_id=workflow.info().workflow_id,
-            stage=self._stage,
-            list_no=self._list_numbers.get("out"),
-            pass_no=None,
-            posted_transaction=self._posting,
-        )
+        return await self._lifecycle(data, data.draft, "transfer filed")
 
-    async def _prepare(self) -> None:
-        """Validate both books and get the liaison's sign-off."""
-        while True:
-            report = await self._validate()
-            if not report.ok:
-                self._note(Stage.RETURNED, "bondflow", Role.SYSTEM, "; ".join(report.problems))
-                await self._await_correction()
-                continue
-            self._note(Stage.AWAITING_SIGN_OFF, "bondflow", Role.SYSTEM, "both books fit")
-            await self._wait(lambda: bool(self._signed_off or self._cancel))
-            self._check_cancel()
-            return
+    async def _check(self) -> Checked:
+        report = await self._validate()
+        if not report.ok:
+            return Checked(problems=report.described())
+        return Checked(sign_off=(Stage.AWAITING_SIGN_OFF, "both books fit"))
 
     async def _validate(self) -> ValidationReport:
         self._set(Stage.VALIDATING)
-        report = await self._activity("transfer.validate", self.draft, ValidationReport)
-        if report.enterprise_code and report.enterprise_code != self._enterprise:
-            self._enterprise = report.enterprise_code
-            self._upsert()
+        report = await self._run(
+            TRANSFER.validate, TransferValidateInput(draft=self.draft, on=self._today())
+        )
+        self._learn_enterprise(report.enterprise_code)
         return report
+
+    async def _carry_out(self) -> None:
+        await self._reserve_held(self._reserve)
+        await self._file_both()
+        self._set(Stage.POSTING)
+        assert self._r.reservation is not None
+        self._r.posting = await self._resolve(
+            self._r.reservation, post=True, reason="both lists approved"
+        )
+        self._system(Stage.COMPLETED, "both books posted")
 
     async def _file_both(self) -> None:
         """The out list, then the in list naming it, until customs approved both."""
         while True:
-            if "out" not in self._list_numbers and not await self._file_and_wait("out"):
+            if "out" not in self._r.list_numbers and not await self._file_and_wait("out"):
                 await self._correct_after_return("out")
                 continue
             if not await self._file_and_wait("in"):
@@ -151,13 +126,11 @@ class TransferWorkflow(SignedOff):
 
     async def _file_and_wait(self, side: Side) -> bool:
         """File one side's list and wait for its review: True when approved."""
-        since = max(self._receipts, default=0) + 1  # earlier filings' receipts are history
+        since = self._since()  # earlier filings' receipts are history
         submitted = await self._submit(side)
-        self._note(
+        self._system(
             Stage.AWAITING_REVIEW,
-            "bondflow",
-            Role.SYSTEM,
-            f"{side} list filed (ChgTmsCnt {self._changes[side]}): {submitted.file_name}",
+            f"{side} list filed (ChgTmsCnt {self._r.changes[side]}): {submitted.file_name}",
         )
         condition = self._reviewed(side, since)
         # Transfers recorded before escalation existed waited without a timer.
@@ -165,168 +138,118 @@ class TransferWorkflow(SignedOff):
             await self._await_customs(condition)
         else:
             await self._wait(condition)
-        verdict = self._verdict(side, since)
-        assert verdict is not None
-        if verdict.result not in APPROVED:
-            reasons = "; ".join(verdict.reasons) or "returned without a reason"
+        found = self._review(side, since)
+        if found.verdict is Verdict.RETURNED:
+            reasons = "; ".join(found.reasons) or "returned without a reason"
             self._note(Stage.RETURNED, "customs", Role.CUSTOMS, f"{side} list returned: {reasons}")
             return False
-        assert verdict.list_no is not None
-        self._list_numbers[side] = verdict.list_no
+        assert found.list_no is not None
+        self._r.list_numbers[side] = found.list_no
         self._note(
-            Stage.AWAITING_REVIEW,
-            "customs",
-            Role.CUSTOMS,
-            f"{side} list approved: {verdict.list_no}",
+            Stage.AWAITING_REVIEW, "customs", Role.CUSTOMS, f"{side} list approved: {found.list_no}"
         )
         return True
 
     async def _submit(self, side: Side, *, delete: bool = False) -> Submitted:
         self._set(Stage.DECLARING)
-        submitted = await self._activity(
-            "transfer.submit_list",
+        submitted = await self._run(
+            TRANSFER.submit_list,
             TransferSideInput(
                 workflow_id=workflow.info().workflow_id,
                 draft=self.draft,
                 side=side,
                 at=workflow.now(),
-                related_list_no=self._list_numbers.get("out") if side == "in" else None,
-                change_count=self._changes[side],
+                related_list_no=self._r.list_numbers.get("out") if side == "in" else None,
+                change_count=self._r.changes[side],
                 delete=delete,
-                seq_no=self._pre_entry_no(side),
-                list_no=self._list_numbers.get(side),
+                seq_no=receipts.first_pre_entry_no(
+                    self._r.receipts.values(), transfer_inner_no(self.draft.transfer_no, side)
+                ),
+                list_no=self._r.list_numbers.get(side),
             ),
-            Submitted,
         )
         if delete:
-            self._filed.discard(side)
+            self._r.filed.discard(side)
         else:
-            self._filed.add(side)
+            self._r.filed.add(side)
         return submitted
 
     async def _correct_after_return(self, side: Side) -> None:
-        """The filer's correction replaces the reservation: the first is voided before
-        the corrected transfer is checked, so the giving lots are not held twice. The
+        """The filer's correction replaces the reservation (the core's rule); the
         returned side is filed again with ChgTmsCnt + 1."""
         await self._await_correction()
-        self._changes[side] += 1
-        previous = self._reservation
-        assert previous is not None
-        self._reservation = None
-        await self._resolve(previous, post=False, reason="released for the corrected transfer")
-        self._corrections += 1
-        while True:
-            report = await self._validate()
-            if report.ok:
-                self._set(Stage.RESERVING)
-                self._reservation = await self._reserved(self._reserve())
-                if self._reservation is not None:
-                    return
-            else:
-                self._note(Stage.RETURNED, "bondflow", Role.SYSTEM, "; ".join(report.problems))
-            await self._await_correction()
-
-    async def _await_correction(self) -> None:
-        self._set(Stage.RETURNED)
-        await self._wait(lambda: bool(self._correction or self._cancel))
-        self._check_cancel()
-        correction = self._correction
-        assert correction is not None
-        self._correction, self._draft = None, correction.draft
-        if not self._filed:
-            self._signed_off = None  # a draft customs never saw is signed off again
-        self._note(
-            Stage.RETURNED, correction.actor, correction.role, f"corrected: {correction.reason}"
+        self._r.changes[side] += 1
+        await self._replace_reservation(
+            self._reserve, self._corrected_fits, reason="released for the corrected transfer"
         )
 
+    async def _corrected_fits(self) -> bool:
+        report = await self._validate()
+        if not report.ok:
+            self._system(Stage.RETURNED, report.described())
+        return report.ok
+
+    def _count_correction(self) -> None:
+        self._r.corrections += 1
+
+    def _filed(self) -> bool:
+        return bool(self._r.filed)
+
     async def _reserve(self) -> str:
-        return await self._activity(
-            "transfer.reserve",
+        return await self._run(
+            TRANSFER.reserve,
             TransferReserveInput(
                 workflow_id=workflow.info().workflow_id,
                 draft=self.draft,
                 at=workflow.now(),
-                actor=self._signed_off.actor if self._signed_off else self.draft.filed_by,
-                change_count=self._corrections,
+                actor=self._approver(),
+                change_count=self._r.corrections,
             ),
-            str,
         )
 
-    async def _compensate(self) -> None:
-        """Ask customs to delete every side it has, void the reservation, end."""
+    async def _delete_filed(self) -> None:
+        """Ask customs to delete every side it has."""
         for side in SIDES:
-            if side in self._filed:
+            if side in self._r.filed:
                 submitted = await self._submit(side, delete=True)
-                self._note(
-                    Stage.CANCELLED,
-                    "bondflow",
-                    Role.SYSTEM,
-                    f"{side} list deletion filed: {submitted.file_name}",
-                )
-        if self._reservation is not None and self._posting is None:
-            await self._resolve(self._reservation, post=False, reason="transfer cancelled")
-            self._reservation = None
-        self._set(Stage.CANCELLED)
+                self._system(Stage.CANCELLED, f"{side} list deletion filed: {submitted.file_name}")
 
-    async def _resolve(self, reservation: str, *, post: bool, reason: str) -> str:
-        return await self._activity(
-            "transfer.resolve",
-            ResolveInput(
-                workflow_id=workflow.info().workflow_id,
-                reservation_client_id=reservation,
-                post=post,
-                at=workflow.now(),
-                actor="bondflow",
-                reason=reason,
-                document_no=self.draft.transfer_no,
-                lineage=self.draft.lineage() if post else (),
-            ),
-            str,
-        )
+    def _resolve_step(self) -> Step[ResolveInput, str]:
+        return TRANSFER.resolve
+
+    def _lineage(self) -> tuple[LineageInput, ...]:
+        return self.draft.lineage()
 
     # --- receipts -----------------------------------------------------------------------
 
     def _reviewed(self, side: Side, since: int) -> Callable[[], bool]:
-        return lambda: self._verdict(side, since) is not None
+        return lambda: self._review(side, since).verdict is not Verdict.PENDING
 
-    def _verdict(self, side: Side, since: int) -> ReceiptSignal | None:
+    def _review(self, side: Side, since: int) -> Review:
         """The latest final review (approved or returned) of one side's current filing."""
-        inner = transfer_inner_no(self.draft.transfer_no, side)
-        finals = [
-            r
-            for r in self._receipts.values()
-            if r.inner_no == inner
-            and r.receipt_id >= since
-            and r.message_type == "INV201"
-            and r.change_count in (None, self._changes[side])
-            and (r.result in APPROVED or r.result == "3")
-        ]
-        if not finals:
-            return None
-        return max(finals, key=lambda r: (r.business_time or workflow.now(), r.receipt_id))
-
-    def _pre_entry_no(self, side: Side) -> str | None:
-        inner = transfer_inner_no(self.draft.transfer_no, side)
-        for receipt in sorted(self._receipts.values(), key=lambda r: r.receipt_id):
-            if receipt.inner_no == inner and receipt.pre_entry_no:
-                return receipt.pre_entry_no
-        return None
+        return receipts.side_review(
+            self._r.receipts.values(),
+            inner_no=transfer_inner_no(self.draft.transfer_no, side),
+            since=since,
+            change_count=self._r.changes[side],
+            now=workflow.now(),
+        )
 
     # --- people and customs -----------------------------------------------------------
 
     @workflow.update(name="correct")
     def correct(self, correction: TransferCorrection) -> LifecycleStatus:
-        self._correction = correction
+        self._r.correction = correction
         return self.status()
 
     @correct.validator
     def _can_correct(self, correction: TransferCorrection) -> None:
-        self._require(correction.role, {Role.FILER}, "correct", {Stage.RETURNED})
+        self._require_correction(correction)
         new, old = correction.draft, self.draft
         for name in ("transfer_no", "from_book_no", "to_book_no"):
-            if self._filed and getattr(new, name) != getattr(old, name):
+            if self._r.filed and getattr(new, name) != getattr(old, name):
                 raise refused(f"draft.{name}", f"a filed transfer keeps {getattr(old, name)}")
-        out_no = self._list_numbers.get("out")
+        out_no = self._r.list_numbers.get("out")
         if out_no is None:
             return
         giving = [line.model_dump(exclude=RECEIVING_FIELDS) for line in new.lines]
@@ -343,49 +266,24 @@ class TransferWorkflow(SignedOff):
             signal, f"{signal.inner_no or ''} {signal.message_type} {signal.result or ''}".strip()
         )
 
-    @workflow.query(name="status")
-    def status(self) -> LifecycleStatus:
-        next_step, waiting_for = self._next_step()
-        return LifecycleStatus(
-            workflow_id=workflow.info().workflow_id,
-            lifecycle=Lifecycle.TRANSFER,
-            stage=self._stage,
-            next_step=next_step,
-            waiting_for=waiting_for,
-            change_count=max(self._changes.values()),
-            escalated=self._escalated,
-            pre_entry_no=None,
-            list_no=self._list_numbers.get("out"),
-            pass_no=None,
-            declaration_seq_no=None,
-            entry_id=None,
-            cif_cny=0,
-            late_fee=None,
-            measured_weight=None,
-            timeline=tuple(self._timeline),
+    # --- the status -------------------------------------------------------------------
+
+    def _details(self) -> Details:
+        return Details(
+            change_count=max(self._r.changes.values()),
+            list_no=self._r.list_numbers.get("out"),
         )
 
-    # --- helpers ----------------------------------------------------------------------
+    def _result(self) -> EntryResult:
+        return EntryResult(
+            workflow_id=workflow.info().workflow_id,
+            stage=self._r.stage,
+            list_no=self._r.list_numbers.get("out"),
+            pass_no=None,
+            posted_transaction=self._r.posting,
+        )
 
-    @property
-    def draft(self) -> TransferDraft:
-        assert self._draft is not None
-        return self._draft
-
-    def _receipt_timeout(self) -> dt.timedelta:
-        assert self._input is not None
-        return self._input.policy.receipt_timeout
-
-    def _indexed(self) -> bool:
-        return self._input is not None and self._input.indexed
-
-    def _search_values(self) -> list[Any]:
-        updates: list[Any] = [
-            search.BOOK.value_set(self.draft.from_book_no),
-            search.DOCUMENT_NO.value_set(self._list_numbers.get("out", self.draft.transfer_no)),
-            search.STATUS.value_set(self._stage.value),
-            search.LIFECYCLE.value_set(Lifecycle.TRANSFER.value),
-        ]
-        if self._enterprise:
-            updates.append(search.ENTERPRISE.value_set(self._enterprise))
-        return updates
+    def _identity(self) -> tuple[str, str, str | None, str]:
+        draft = self.draft
+        number = self._r.list_numbers.get("out", draft.transfer_no)
+        return draft.from_book_no, number, None, draft.transfer_no

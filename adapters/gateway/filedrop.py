@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Protocol
 
 from adapters.gateway.files import clear_staging, write_atomically
 from adapters.gateway.folders import ExchangeFolders
@@ -27,12 +26,6 @@ class Submitted:
     file_name: str
     document: DocumentView
     again: bool  # True when this exact message had been submitted before
-
-
-class CustomsGateway(Protocol):
-    """What workflows need from the exchange: hand a document to customs, once."""
-
-    def submit(self, message: Upload, *, workflow_id: str | None = None) -> Submitted: ...
 
 
 class FileDropGateway:

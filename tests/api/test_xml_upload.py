@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 
+from activities.bonded_list import BondedListActivities
 from activities.dependencies import Dependencies
-from activities.entry import EntryActivities
 from adapters.gateway.folders import ExchangeFolders
 from adapters.xml.codec import render
 from customs.drafting import entry_list
 from demo import ids
-from schemas.lifecycle import EntryDraft
+from lifecycles.kinds import KINDS
+from schemas.lifecycle import EntryDraft, Lifecycle
+from schemas.list_policy import ListActivityPolicy
 from schemas.messages.codes import DeclarationKind
 from tests.api.conftest import Api, until_stage
 from tests.support import messages
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 def inv101(api: Api, draft: EntryDraft, tmp: Any) -> bytes:
     """The list as software outside bondflow would write it."""
     deps = Dependencies.build(api.db, ExchangeFolders.under(tmp / "x").create())
-    book, declarant, items = EntryActivities(deps)._facts(draft)
+    book, declarant, items = BondedListActivities(deps, entry_policy())._facts(draft)
     upload = entry_list(
         draft,
         book=book,
@@ -176,3 +178,9 @@ async def test_a_suppliers_declaration_is_filed_as_the_linked_second_line_entry(
         "solar-filer", "/lifecycles/xml", params=no_number, content=supplier_declaration()
     )
     assert refused.json()["field"] == "inner_no"
+
+
+def entry_policy() -> ListActivityPolicy:
+    policy = KINDS[Lifecycle.FIRST_LINE_ENTRY].activities
+    assert policy is not None
+    return policy

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from activities.bonded_list import BondedListActivities
 from activities.dependencies import Dependencies
-from activities.entry import EntryActivities
 from adapters.db.engine import Database
 from adapters.gateway.folders import ExchangeFolders
 from demo import ids, seed_demo
+from lifecycles.kinds import KINDS
 from masterdata import MasterData
 from schemas.codes import LocationKind
+from schemas.lifecycle import Lifecycle
+from schemas.list_policy import ListActivityPolicy
 from schemas.masterdata import LocationIn
 from tests.workflows.conftest import entry_draft
 
@@ -34,7 +37,9 @@ def test_an_entry_to_a_retired_or_foreign_location_is_refused_naming_the_line(
             cold_store=True,
         )
     )
-    activities = EntryActivities(Dependencies.build(db, ExchangeFolders.under(tmp_path)))
+    activities = BondedListActivities(
+        Dependencies.build(db, ExchangeFolders.under(tmp_path)), entry_policy()
+    )
     draft = entry_draft("RET-1")
     retired = draft.model_copy(
         update={"lines": (draft.lines[0].model_copy(update={"location": "XN-WH-A-09"}),)}
@@ -52,3 +57,9 @@ def test_an_entry_to_a_retired_or_foreign_location_is_refused_naming_the_line(
         f"{ids.COLD_CHAIN_CUSTOMS_CODE}, not to {ids.SOLAR_CUSTOMS_CODE} (book {ids.SOLAR_BOOK})",
     )
     assert activities.validate(draft).ok
+
+
+def entry_policy() -> ListActivityPolicy:
+    policy = KINDS[Lifecycle.FIRST_LINE_ENTRY].activities
+    assert policy is not None
+    return policy

@@ -6,6 +6,7 @@ computed exactly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
@@ -13,7 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.gate_weight import DEFAULT_TOLERANCE, WeightCheck, WeightError, check_weight
+from rules.gate_weight import (
+    DEFAULT_TOLERANCE,
+    WeightCheck,
+    WeightError,
+    check_weight,
+    declared_gross_weight,
+    goods_gross_weight,
+)
+from schemas.lifecycle import Vehicle
 
 D = Decimal
 
@@ -104,3 +113,28 @@ def test_the_check_is_exact(declared: Decimal, measured: Decimal, tolerance: Dec
     assert Fraction(check.difference) == difference
     assert Fraction(check.allowed) == allowed
     assert check.within == (abs(difference) <= allowed)
+
+
+def test_the_declared_gross_weight_is_the_vehicle_frame_container_and_goods() -> None:
+    """Given a lorry of 8,000 kg on a 1,200 kg frame with a 2,300 kg container and two
+    lines of goods, the scale should read all of them together."""
+    vehicle = Vehicle(
+        vehicle_no="青A12345",
+        vehicle_weight=Decimal("8000"),
+        frame_weight=Decimal("1200"),
+        container_weight=Decimal("2300"),
+    )
+    lines = [_Gross(Decimal("1000.5")), _Gross(Decimal("499.25"))]
+    assert goods_gross_weight(lines) == Decimal("1499.75")
+    assert declared_gross_weight(vehicle, lines) == Decimal("12999.75")
+
+
+def test_a_vehicle_without_frame_or_container_declares_itself_and_the_goods() -> None:
+    vehicle = Vehicle(vehicle_no="青A12345", vehicle_weight=Decimal("8000"))
+    assert declared_gross_weight(vehicle, [_Gross(Decimal("12.5"))]) == Decimal("8012.5")
+    assert declared_gross_weight(vehicle, []) == Decimal("8000")
+
+
+@dataclass(frozen=True)
+class _Gross:
+    gross_weight: Decimal

@@ -146,6 +146,7 @@ async def test_a_work_order_drawing_more_than_a_lot_holds_is_returned_and_can_be
         "cancel", Decision(actor="planner-zhao", role=Role.FILER, reason="wrong figures")
     )
     result = await handle.result()
+    await keep_history(handle, "work_order_cancelled")
 
     assert result.stage is Stage.CANCELLED
     assert result.posted_transaction is None

@@ -38,6 +38,8 @@ def test_there_are_histories_for_each_path() -> None:
         "entry_gate_pass_returned",
         "work_order_completed",
         "work_order_deviation_approved",
+        "work_order_cancelled",
+        "entry_escalated",
         "domestic_sale_completed",
         "second_line_entry_completed",
         "transfer_completed",
@@ -82,3 +84,10 @@ def test_each_path_of_a_correction_replays_from_its_own_marker() -> None:
 def test_transfers_recorded_before_escalation_replay_without_its_timer() -> None:
     assert "transfer-escalation" not in _patches("transfer_completed")
     assert "transfer-escalation" in _patches("transfer_in_returned_corrected")
+
+
+def test_the_escalations_upsert_is_behind_its_patch() -> None:
+    """An entry escalated on the core upserts the queue's attributes (the marker);
+    histories from before it replay without the upsert."""
+    assert "queue-attributes" in _patches("entry_escalated")
+    assert "queue-attributes" not in _patches("entry_completed")

@@ -38,10 +38,11 @@ from schemas.lifecycle import (
     SubmitGatePassInput,
     SubmitListInput,
     Submitted,
-    TransferDraft,
     TransferInput,
     TransferReserveInput,
     TransferSideInput,
+    TransferValidateInput,
+    ValidateInput,
     ValidationReport,
 )
 from schemas.messages.fields import DOCUMENT_ZONE
@@ -57,7 +58,7 @@ BIN = Path(sys.executable).parent
 
 
 @activity.defn(name="entry.validate")
-async def validate(draft: EntryDraft) -> ValidationReport:
+async def validate(data: ValidateInput) -> ValidationReport:
     return ValidationReport(ok=True, cif_cny=CIF, enterprise_code="9601346001")
 
 
@@ -84,7 +85,7 @@ async def submit_gate_pass(data: SubmitGatePassInput) -> Submitted:
 
 
 @activity.defn(name="transfer.validate")
-async def validate_transfer(draft: TransferDraft) -> ValidationReport:
+async def validate_transfer(data: TransferValidateInput) -> ValidationReport:
     return ValidationReport(ok=True, enterprise_code="9601346001")
 
 

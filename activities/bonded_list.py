@@ -1,4 +1,11 @@
-"""Activities of a first-line entry: validate, reserve, file, post or void.
+"""Activities of the bonded-list lifecycles (first-line entry, second-line entry,
+export, domestic sale): validate, reserve, resolve, file the list, file the gate pass.
+
+One class, one instance per lifecycle: its ``ListActivityPolicy`` (from the
+lifecycle's ``KINDS`` entry) says which way the goods go, to or from whom, whether
+the lots must hold them and whether duties are assessed. ``activities.registry``
+registers each instance's methods under the lifecycle's names (``entry.reserve``,
+``export.reserve``...), the names recorded histories hold.
 
 Idempotency keys are derived from the workflow id (the business id) and the step,
 never from run ids: a retried workflow means the same movements.
@@ -7,13 +14,11 @@ never from run ids: a retried workflow means the same movements.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, Inexact
-from typing import Any
-
-from temporalio import activity
 
 from activities.dependencies import Dependencies
+from activities.reservations import reservation_id, resolve_reservation
+from activities.taxes import assess, tax_remark
 from customs.drafting import (
     BookFacts,
     Draft,
@@ -22,26 +27,32 @@ from customs.drafting import (
     entry_gate_pass,
     entry_list,
 )
+from ledger import LedgerQueries
+from ledger.keys import stock_key
 from masterdata import MasterData
 from rules.declared_values import expected_total
 from rules.units import legal_quantities
-from schemas.codes import CustomsStatus, DocumentType, OutsideKind
-from schemas.errors import BondflowError
-from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, ResolveRequest, StockRef
+from schemas.codes import DocumentType
+from schemas.errors import BondflowError, NotFound
+from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, StockRef
 from schemas.lifecycle import (
+    DomesticSaleDraft,
     EntryDraft,
+    ListDraft,
     ReserveInput,
     ResolveInput,
-    SecondLineEntryDraft,
     SubmitGatePassInput,
     SubmitListInput,
     Submitted,
+    ValidateInput,
     ValidationReport,
 )
+from schemas.list_policy import Direction, ListActivityPolicy
 from schemas.masterdata import LotIn
 from schemas.messages.codes import DeclarationKind
 from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.quantities import places_of
+from tariff.rates import TariffTable
 
 
 def item_facts(md: MasterData, book_no: str) -> dict[int, ItemFacts]:
@@ -64,19 +75,20 @@ def item_facts(md: MasterData, book_no: str) -> dict[int, ItemFacts]:
     }
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(DOCUMENT_ZONE).date()
+def business_day(at: dt.datetime) -> dt.date:
+    """The Beijing date of a moment: the day documents are dated."""
+    return at.astimezone(DOCUMENT_ZONE).date()
 
 
-def reservation_id(workflow_id: str, change_count: int) -> str:
-    return f"{workflow_id}/reserve/c{change_count}"
+class BondedListActivities:
+    """Bound to the worker's dependencies and one lifecycle's policy."""
 
-
-class EntryActivities:
-    """Bound to the worker's dependencies; registered as activities by method."""
-
-    def __init__(self, deps: Dependencies) -> None:
+    def __init__(
+        self, deps: Dependencies, policy: ListActivityPolicy, tariff: TariffTable | None = None
+    ) -> None:
         self.deps = deps
+        self.policy = policy
+        self.tariff = tariff  # domestic sales: the packaged tariff unless given
 
     # --- facts ----------------------------------------------------------------------
 
@@ -93,13 +105,33 @@ class EntryActivities:
         )
         return facts, Party(declarant.customs_code, declarant.credit_code, declarant.name), items
 
-    @activity.defn(name="entry.validate")
-    def validate(self, draft: EntryDraft) -> ValidationReport:
-        """Check the draft against the book: registered items, units, lots, locations,
-        exact legal quantities; and compute the CIF value in CNY."""
-        return self._check(draft)
+    # --- validation -----------------------------------------------------------------
 
-    def _check(self, draft: Draft) -> ValidationReport:
+    def validate(self, data: ValidateInput | ListDraft) -> ValidationReport:
+        """Check the draft against the book on the workflow's business day: registered
+        items, units, lots, locations, exact legal quantities, the lots' stock for an
+        exit; the CIF value in CNY and, for a domestic sale, both tax bills. (Histories
+        recorded before the day was passed send the bare draft: today, then.)"""
+        if isinstance(data, ValidateInput):
+            return self._validation(data.draft, data.on)
+        return self._validation(data, business_day(dt.datetime.now(DOCUMENT_ZONE)))
+
+    def _validation(self, draft: Draft, on: dt.date) -> ValidationReport:
+        """Validation's logic, in one place for the family."""
+        report = self._check(draft, on)
+        if self.policy.checks_stock:
+            report = self._check_available(draft, report)
+        if self.policy.assesses_taxes:
+            assert isinstance(draft, DomesticSaleDraft)
+            try:
+                taxes = assess(self.deps.masterdata, draft, on, self.tariff)
+            except (BondflowError, ValueError) as error:
+                problems = (*report.problems, str(error))
+                return report.model_copy(update={"ok": False, "problems": problems})
+            report = report.model_copy(update={"taxes": taxes})
+        return report
+
+    def _check(self, draft: Draft, today: dt.date) -> ValidationReport:
         problems: list[str] = []
         try:
             book, _, items = self._facts(draft)
@@ -107,8 +139,8 @@ class EntryActivities:
             return ValidationReport(ok=False, problems=(str(error),))
         md = self.deps.masterdata
         first_line_entry = isinstance(draft, EntryDraft)
-        inbound = isinstance(draft, EntryDraft | SecondLineEntryDraft)
-        on = draft.arrival_date if isinstance(draft, EntryDraft) else _today()
+        inbound = self.policy.direction is Direction.IN
+        on = draft.arrival_date if isinstance(draft, EntryDraft) else today
         book_row = md.book(draft.book_no)
         if not book_row.valid_from <= on <= book_row.valid_to:
             problems.append(
@@ -158,86 +190,92 @@ class EntryActivities:
     def _item_id(self, book_no: str, item_no: int) -> int:
         return next(i.id for i in self.deps.masterdata.items(book_no) if i.item_no == item_no)
 
+    def _check_available(self, draft: Draft, report: ValidationReport) -> ValidationReport:
+        """Add a problem for every line whose lot does not hold the goods."""
+        problems = list(report.problems)
+        queries = LedgerQueries(self.deps.database)
+        for number, line in enumerate(draft.lines, start=1):
+            key = stock_key(draft.book_no, line.item_no, line.lot_no, line.location, "bonded")
+            try:
+                available = queries.balance(key).available
+            except NotFound:
+                available = Decimal(0)
+            if available < line.quantity:
+                problems.append(
+                    f"lines[{number}].quantity: lot {line.lot_no} at {line.location} holds"
+                    f" {available} available, {line.quantity} asked"
+                )
+        return report.model_copy(update={"ok": not problems, "problems": tuple(problems)})
+
     # --- stock ----------------------------------------------------------------------
 
-    @activity.defn(name="entry.reserve")
     def reserve(self, data: ReserveInput) -> str:
-        """Reserve the incoming goods (pending in, 待入库) on their lots; returns the
-        reservation's client id. Lots are created on first sight."""
-        return self._reserve_in(
-            data,
-            OutsideKind.ABROAD,
-            CustomsStatus.BONDED,
-            f"first-line entry {data.draft.inner_no}: goods declared, awaiting the gate",
-        )
-
-    def _reserve_in(
-        self, data: ReserveInput, party: OutsideKind, status: CustomsStatus, why: str
-    ) -> str:
+        """Reserve the goods, in full: pending in (待入库) on their lots, created on
+        first sight, or pending out (待出库) from them; returns the reservation's
+        client id."""
         draft = data.draft
+        policy = self.policy
         _, _, items = self._facts(draft)
+        if policy.direction is Direction.IN:
+            for line in draft.lines:
+                self.deps.masterdata.create_lot(
+                    LotIn(
+                        book_no=draft.book_no,
+                        item_no=line.item_no,
+                        lot_no=line.lot_no,
+                        origin=f"entry {draft.inner_no}",
+                    )
+                )
+        outside = OutsideRef(party=policy.outside)
+        legs = []
         for line in draft.lines:
-            self.deps.masterdata.create_lot(
-                LotIn(
+            stock = StockRef(lot_no=line.lot_no, location=line.location, status=policy.status)
+            inbound = policy.direction is Direction.IN
+            legs.append(
+                Leg(
                     book_no=draft.book_no,
                     item_no=line.item_no,
-                    lot_no=line.lot_no,
-                    origin=f"entry {draft.inner_no}",
+                    unit=items[line.item_no].declared_unit,
+                    quantity=line.quantity,
+                    source=outside if inbound else stock,
+                    destination=stock if inbound else outside,
+                    amount=expected_total(line.unit_price, line.quantity),
+                    currency=line.currency,
                 )
             )
         client_id = reservation_id(data.workflow_id, data.change_count)
-        legs = tuple(
-            Leg(
-                book_no=draft.book_no,
-                item_no=line.item_no,
-                unit=items[line.item_no].declared_unit,
-                quantity=line.quantity,
-                source=OutsideRef(party=party),
-                destination=StockRef(lot_no=line.lot_no, location=line.location, status=status),
-                amount=expected_total(line.unit_price, line.quantity),
-                currency=line.currency,
-            )
-            for line in draft.lines
-        )
         self.deps.ledger.execute(
             MovementRequest(
                 client_id=client_id,
                 operation="reserve",
                 document=DocumentRef(type=DocumentType.BONDED_LIST, number=draft.inner_no),
-                legs=legs,
+                legs=tuple(legs),
                 actor=data.actor,
-                reason=why,
+                reason=policy.reserve_why(draft.inner_no),
                 occurred_at=data.at,
             )
         )
         return client_id
 
-    @activity.defn(name="entry.resolve")
     def resolve(self, data: ResolveInput) -> str:
-        """Post (through the gate and on the book) or void (deleted, refused) a
+        """Post (through the gate and on the book) or void (deleted, refused) the
         reservation, in full; returns the resolution's client id."""
-        verb = "post" if data.post else "void"
-        client_id = f"{data.reservation_client_id}/{verb}"
-        self.deps.ledger.resolve(
-            ResolveRequest(
-                client_id=client_id,
-                operation="post_pending" if data.post else "void_pending",
-                reservation_client_id=data.reservation_client_id,
-                actor=data.actor,
-                reason=data.reason,
-                occurred_at=data.at,
-                lineage=data.lineage,
-            )
-        )
-        return client_id
+        return resolve_reservation(self.deps.ledger, data)
 
     # --- filing ---------------------------------------------------------------------
 
-    @activity.defn(name="entry.submit_list")
     def submit_list(self, data: SubmitListInput) -> Submitted:
-        book, declarant, items = self._facts(data.draft)
+        """The INV101 (a deletion with DclTypecd 3); a domestic sale's carries the tax
+        bill of the day it is filed in its remark."""
+        draft = data.draft
+        book, declarant, items = self._facts(draft)
+        remark = None
+        if self.policy.assesses_taxes:
+            assert isinstance(draft, DomesticSaleDraft)
+            taxes = assess(self.deps.masterdata, draft, business_day(data.at), self.tariff)
+            remark = tax_remark(taxes, draft.buyer)
         upload = entry_list(
-            data.draft,
+            draft,
             book=book,
             declarant=declarant,
             items=items,
@@ -246,12 +284,13 @@ class EntryActivities:
             at=data.at,
             seq_no=data.seq_no,
             list_no=data.list_no,
+            remark=remark,
         )
         submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
         return Submitted(file_name=submitted.file_name, again=submitted.again)
 
-    @activity.defn(name="entry.submit_gate_pass")
     def submit_gate_pass(self, data: SubmitGatePassInput) -> Submitted:
+        """The SAS121 for the vehicle: one list, one vehicle."""
         book, declarant, items = self._facts(data.draft)
         upload = entry_gate_pass(
             data.draft,
@@ -263,12 +302,3 @@ class EntryActivities:
         )
         submitted = self.deps.gateway.submit(upload, workflow_id=data.workflow_id)
         return Submitted(file_name=submitted.file_name, again=submitted.again)
-
-    def all(self) -> list[Callable[..., Any]]:
-        return [
-            self.validate,
-            self.reserve,
-            self.resolve,
-            self.submit_list,
-            self.submit_gate_pass,
-        ]
