@@ -100,7 +100,7 @@ class LifecycleService:
         draft = draft.model_copy(update={"filed_by": principal.name})
         # Refusals name the draft's fields (the filing route's body is the draft).
         book_no, partner_book_no = kind.books(draft)
-        book_field, partner_field = kind.book_fields(draft)
+        book_field, partner_field = kind.book_field, kind.partner_book_field
         owner = await run_in_threadpool(self._owner, principal, book_no, book_field)
         partner = None
         if partner_book_no is not None and partner_field is not None:
@@ -116,7 +116,7 @@ class LifecycleService:
             filed_by=principal.name,
             started_at=_now(),
         )
-        await run_in_threadpool(self._insert, row, kind.number_field(draft))
+        await run_in_threadpool(self._insert, row, kind.number_field)
         try:
             client = await self._client()
             await asyncio.wait_for(
@@ -137,7 +137,7 @@ class LifecycleService:
                 raise Conflict(
                     f"a workflow {row.workflow_id} exists in Temporal that bondflow did not"
                     " file here",
-                    field=kind.number_field(draft),
+                    field=kind.number_field,
                 ) from None
         except (RPCError, TimeoutError, OSError, RuntimeError) as error:
             await run_in_threadpool(self._delete, row.workflow_id)

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         TimelineEntry,
     )
     from schemas.wording import with_article
+    from workflows.next_step import next_step
 
 T = TypeVar("T")
 
@@ -120,10 +121,7 @@ class LifecycleRecord:
     def _next_step(self) -> tuple[str, Role | None]:
         """The next step and who it waits for; customs' silence past the timeout
         makes it the liaison's."""
-        next_step, waiting_for = self.NEXT_STEP[self._stage]
-        if self._escalated and waiting_for is Role.CUSTOMS:
-            return f"{next_step} (escalated: no receipt in time)", Role.LIAISON
-        return next_step, waiting_for
+        return next_step(self.NEXT_STEP, self._stage, self._escalated)
 
     def _keep(self, signal: ReceiptSignal, note: str) -> bool:
         """Keep a receipt by its id, once (a second delivery after a crash is known)."""

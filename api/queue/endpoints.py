@@ -16,23 +16,13 @@ from pydantic import BaseModel
 
 from api.dependencies import CurrentPrincipal, ServicesDep
 from api.pagination import Page, Paging, page_of
+from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView
 from schemas.access import UserRole
 from schemas.identifiers import BookNo, CustomsCode
 from schemas.lifecycle import Lifecycle, LifecycleStatus, Role, Stage
 
 router = APIRouter(prefix="/queue", tags=["work queue"])
-
-# What can be done about each stage, as the lifecycle routes that do it.
-ACTIONS: dict[Stage, tuple[str, ...]] = {
-    Stage.AWAITING_SIGN_OFF: ("sign-off", "return", "cancel"),
-    Stage.INSPECTION: ("inspection", "cancel"),
-    Stage.WEIGHT_HOLD: ("weight-decision",),
-    Stage.NORM_DEVIATION: ("deviation-approval", "return", "cancel"),
-    Stage.RETURNED: ("correction", "cancel"),
-    Stage.AWAITING_PAYMENT: ("payment",),
-    Stage.GATE_PASS_RETURNED: ("vehicle-correction", "cancel"),
-}
 
 
 class QueueItem(BaseModel):
@@ -63,7 +53,7 @@ def _item(row_view: LifecycleView, status: LifecycleStatus) -> QueueItem:
         escalated=status.escalated,
         due=status.late_fee.deadline if status.late_fee else None,
         waiting_since=since,
-        actions=ACTIONS.get(status.stage, ()),
+        actions=tuple(action.path for action in KINDS[row_view.lifecycle].offered(status.stage)),
     )
 
 
