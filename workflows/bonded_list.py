@@ -746,7 +746,15 @@ class BondedListLifecycle(SignedOff):
             search.DOCUMENT_NO.value_set(self._numbers.get("list_no", draft.inner_no)),
             search.STATUS.value_set(self._stage.value),
             search.LIFECYCLE.value_set(self.LIFECYCLE.value),
+            *self._due(),
         ]
+
+    def _due(self) -> list[Any]:
+        """The declaration deadline for the queue: its day at 00:00 in Beijing."""
+        if not self.DEADLINE or not isinstance(self.draft, EntryDraft):
+            return []
+        deadline = declaration_deadline(self.draft.arrival_date)
+        return [search.DUE.value_set(dt.datetime.combine(deadline, dt.time(0), DOCUMENT_ZONE))]
 
     def _receipt_timeout(self) -> dt.timedelta:
         return self.policy.receipt_timeout

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         TimelineEntry,
     )
     from schemas.wording import with_article
+    from workflows import search
     from workflows.next_step import next_step
 
 T = TypeVar("T")
@@ -69,7 +70,8 @@ class LifecycleRecord:
     _stage: Stage
     _timeline: list[TimelineEntry]
     _cancel: Decision | None
-    _escalated: bool
+    _escalated: bool = False
+    _stage_since: dt.datetime | None = None
     _receipts: dict[int, ReceiptSignal]
 
     def status(self) -> LifecycleStatus:
@@ -92,6 +94,7 @@ class LifecycleRecord:
     def _set(self, stage: Stage) -> None:
         if stage is not self._stage:
             self._stage = stage
+            self._stage_since = workflow.now()
             self._upsert()
 
     def _note(self, stage: Stage, actor: str, role: Role, note: str) -> None:
@@ -102,7 +105,20 @@ class LifecycleRecord:
 
     def _upsert(self) -> None:
         if self._indexed():
-            workflow.upsert_search_attributes(self._search_values())
+            workflow.upsert_search_attributes(self._search_values() + self._queue_values())
+
+    def _queue_values(self) -> list[Any]:
+        """The work queue's attributes (workflows/search.py): whom the lifecycle waits
+        for, since its last stage change, and whether customs' silence escalated it."""
+        since = self._stage_since
+        if since is None:
+            since = self._stage_since = workflow.now()
+        _, waiting_for = self._next_step()
+        return [
+            search.WAITING_FOR.value_set(waiting_for.value if waiting_for else "none"),
+            search.STAGE_SINCE.value_set(since),
+            search.ESCALATED.value_set(self._escalated),
+        ]
 
     def _require(
         self, role: Role, roles: set[Role], action: str, stages: Collection[Stage]
@@ -181,6 +197,9 @@ class LifecycleRecord:
                     Role.SYSTEM,
                     f"no receipt within {timeout}: escalated to the liaison",
                 )
+                # The queue sees it waiting for the liaison now (a new command).
+                if workflow.patched("queue-attributes"):
+                    self._upsert()
             await workflow.wait_condition(condition)
 
     def _check_cancel(self) -> None:
