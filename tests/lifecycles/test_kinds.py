@@ -9,6 +9,7 @@ from temporalio import workflow
 from bondflow.worker import WORKFLOWS
 from lifecycles.actions import ACTIONS, CANCEL, CORRECTION, RETURN, SIGN_OFF
 from lifecycles.kinds import KINDS, upload_kind
+from lifecycles.service import QueueFilter
 from schemas.lifecycle import Lifecycle, Role, Stage
 from schemas.messages.codes import ImpExp
 from tests.lifecycles.test_from_xml import with_head
@@ -86,3 +87,21 @@ def test_an_upload_files_the_lifecycle_its_message_and_direction_say() -> None:
 
 def _lifecycle(kind: object) -> Lifecycle | None:
     return getattr(kind, "lifecycle", None)
+
+
+def test_the_queue_asks_visibility_what_its_attributes_can_answer() -> None:
+    """Given a liaison's queue filtered by lifecycle, stage, escalation and book, the
+    visibility query names each attribute; a book also lets transfers through (their
+    BOOK is the giving side's, the table decides), and escalated=false is not asked
+    (a lifecycle that never upserted it has none)."""
+    wanted = QueueFilter(
+        Role.LIAISON, Lifecycle.EXPORT, Stage.INSPECTION, True, None, "H9601W104420"
+    )
+
+    assert wanted.query() == (
+        "ExecutionStatus = 'Running' AND BondflowWaitingFor = 'liaison'"
+        " AND BondflowLifecycle = 'export' AND BondflowStatus = 'inspection'"
+        " AND BondflowEscalated = true"
+        " AND (BondflowBook = 'H9601W104420' OR BondflowLifecycle = 'transfer')"
+    )
+    assert "Escalated" not in QueueFilter(Role.FILER, escalated=False).query()
