@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from demo import ids
 from tests.api.conftest import Api, entry_body, until_stage
+from tests.workflows.test_transfer import transfer
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -75,3 +77,26 @@ async def test_the_queue_shows_what_waits_for_the_liaison_most_urgent_first(live
     await until_stage(live, "liaison", ids[1], "completed")
     after = await queue_until(live, "liaison", ids, lambda found: len(found) == 1)
     assert [i["business_no"] for i in after] == [live.no("Q-NEW")]
+
+
+async def test_a_transfers_receiving_enterprise_sees_it_in_the_queue_too(live: Api) -> None:
+    """Given a transfer from the solar maker's book to the cold store's, once it waits
+    (for the liaison's sign-off, or for the filer if the check returned it), when the
+    cold store's filer asks the queue for that role, then it is there (visibility's
+    enterprise is the giving side's: the lifecycles table says who else may see it),
+    also when filtered by the cold store's enterprise or book."""
+    body = transfer(live.no("Q-TR")).model_dump(mode="json")
+    del body["filed_by"]
+    filed = await live.post("solar-filer", "/lifecycles/transfer", json=body)
+    assert filed.status_code == 201, filed.text
+    workflow_id = filed.json()["workflow_id"]
+    detail = await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off", "returned")
+    role = detail["status"]["waiting_for"]
+
+    items = await queue_until(
+        live, "cold-filer", [workflow_id], lambda found: len(found) == 1, waiting_for=role
+    )
+    assert items[0]["enterprise_code"] == ids.SOLAR_CUSTOMS_CODE
+    for narrowed in ({"enterprise": ids.COLD_CHAIN_CUSTOMS_CODE}, {"book_no": ids.COLD_CHAIN_BOOK}):
+        queue = await live.get("cold-filer", "/queue", params={"waiting_for": role, **narrowed})
+        assert [i["workflow_id"] for i in queue.json()["items"]] == [workflow_id], narrowed
