@@ -160,3 +160,41 @@ def documents_of_workflow(session: Session, workflow_id: str) -> Sequence[Custom
         .where(CustomsDocument.workflow_id == workflow_id)
         .order_by(CustomsDocument.id)
     ).all()
+
+
+def documents_page(
+    session: Session, workflow_id: str, limit: int, offset: int
+) -> tuple[Sequence[CustomsDocument], int]:
+    """One page of a lifecycle's documents (in filing order) and how many it has."""
+    of_workflow = CustomsDocument.workflow_id == workflow_id
+    total = session.scalar(select(func.count()).where(of_workflow)) or 0
+    rows = session.scalars(
+        select(CustomsDocument)
+        .where(of_workflow)
+        .order_by(CustomsDocument.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return rows, total
+
+
+def receipt_of_workflow(
+    session: Session, workflow_id: str, receipt_id: int
+) -> CustomsReceipt | None:
+    """The receipt if it answers one of the lifecycle's documents."""
+    return session.scalar(
+        select(CustomsReceipt)
+        .join(CustomsDocument, CustomsReceipt.document_id == CustomsDocument.id)
+        .where(CustomsReceipt.id == receipt_id, CustomsDocument.workflow_id == workflow_id)
+    )
+
+
+def submission_of_workflow(
+    session: Session, workflow_id: str, file_name: str
+) -> CustomsSubmission | None:
+    """The file we sent if it belongs to one of the lifecycle's documents."""
+    return session.scalar(
+        select(CustomsSubmission)
+        .join(CustomsDocument, CustomsSubmission.document_id == CustomsDocument.id)
+        .where(CustomsSubmission.file_name == file_name, CustomsDocument.workflow_id == workflow_id)
+    )

@@ -115,6 +115,14 @@ class CustomsRecords:
                 document_view(row) for row in repository.documents_of_workflow(session, workflow_id)
             ]
 
+    def documents_page(
+        self, workflow_id: str, limit: int, offset: int
+    ) -> tuple[list[DocumentView], int]:
+        """One page of a lifecycle's documents, in filing order, and how many it has."""
+        with self.db.transaction() as session:
+            rows, total = repository.documents_page(session, workflow_id, limit, offset)
+            return [document_view(row) for row in rows], total
+
     def document_by_id(self, document_id: int) -> DocumentView:
         with self.db.transaction() as session:
             row = repository.document(session, document_id)
@@ -171,6 +179,14 @@ class CustomsRecords:
             row = repository.submission_by_file(session, file_name)
             if row is None:
                 raise NotFound(f"no submission {file_name}", field="file_name")
+            return row.payload
+
+    def submission_payload_of(self, workflow_id: str, file_name: str) -> bytes:
+        """The bytes we sent for one of the lifecycle's documents, as they left."""
+        with self.db.transaction() as session:
+            row = repository.submission_of_workflow(session, workflow_id, file_name)
+            if row is None:
+                raise NotFound(f"no submission {file_name} of {workflow_id}", field="file_name")
             return row.payload
 
     def submissions(self, document_id: int) -> list[SubmissionView]:
@@ -252,6 +268,14 @@ class CustomsRecords:
     def receipts(self, document_id: int) -> list[ReceiptView]:
         with self.db.transaction() as session:
             return [receipt_view(row) for row in repository.receipts_of(session, document_id)]
+
+    def receipt_payload_of(self, workflow_id: str, receipt_id: int) -> bytes:
+        """A receipt of one of the lifecycle's documents, as it arrived (one query)."""
+        with self.db.transaction() as session:
+            row = repository.receipt_of_workflow(session, workflow_id, receipt_id)
+            if row is None:
+                raise NotFound(f"no receipt {receipt_id} of {workflow_id}", field="receipt_id")
+            return row.payload
 
     def receipt_payload(self, receipt_id: int) -> bytes:
         with self.db.transaction() as session:

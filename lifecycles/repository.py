@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -48,8 +48,30 @@ def page(
     return rows, total
 
 
-def all_in_scope(session: Session, enterprises: frozenset[str] | None) -> Sequence[LifecycleRow]:
-    rows: Sequence[LifecycleRow] = session.scalars(
-        _scoped(select(LifecycleRow), enterprises, None)
-    ).all()
+_IDS_PER_QUERY = 500  # a visibility page's ids, asked for in a few IN lists
+
+
+def among(
+    session: Session,
+    workflow_ids: Collection[str],
+    enterprises: frozenset[str] | None,
+    enterprise: str | None,
+    book_no: str | None,
+) -> list[LifecycleRow]:
+    """The rows of these workflows in scope (either side of a transfer), of the
+    enterprise and book when given (either side too)."""
+    query = _scoped(select(LifecycleRow), enterprises, None)
+    if enterprise is not None:
+        query = query.where(
+            or_(LifecycleRow.enterprise_code == enterprise, LifecycleRow.partner_code == enterprise)
+        )
+    if book_no is not None:
+        query = query.where(
+            or_(LifecycleRow.book_no == book_no, LifecycleRow.partner_book_no == book_no)
+        )
+    ids = sorted(workflow_ids)
+    rows: list[LifecycleRow] = []
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ids[start : start + _IDS_PER_QUERY]
+        rows.extend(session.scalars(query.where(LifecycleRow.workflow_id.in_(chunk))).all())
     return rows

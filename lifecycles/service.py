@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from temporalio.client import Client, WorkflowUpdateFailedError
-from temporalio.common import WorkflowIDReusePolicy
+from temporalio.common import TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
@@ -31,8 +32,10 @@ from lifecycles import repository
 from lifecycles.kinds import KINDS
 from masterdata import MasterData
 from schemas.errors import BondflowError, Conflict, NotFound
-from schemas.lifecycle import Lifecycle, LifecycleStatus, Refusal, Role
+from schemas.lifecycle import Lifecycle, LifecycleStatus, Refusal, Role, Stage
+from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.wording import with_article
+from workflows import search
 
 TEMPORAL_TIMEOUT = 10.0  # seconds: a status read or a decision never hangs the API
 
@@ -75,6 +78,73 @@ def view_of(row: LifecycleRow) -> LifecycleView:
     )
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the work queue asks for: whom it waits for, and optional filters."""
+
+    role: Role
+    lifecycle: Lifecycle | None = None
+    stage: Stage | None = None
+    escalated: bool | None = None
+    enterprise: str | None = None  # either side of a transfer
+    book_no: str | None = None  # either side of a transfer
+
+    def query(self) -> str:
+        """The visibility query: what the search attributes can answer. Escalated
+        false is left to ``Waiting`` (a lifecycle that never upserted it has none);
+        a book is narrowed here except for transfers (BOOK is the giving side's)."""
+        clauses = [
+            "ExecutionStatus = 'Running'",
+            _equals(search.WAITING_FOR.name, self.role.value),
+        ]
+        if self.lifecycle is not None:
+            clauses.append(_equals(search.LIFECYCLE.name, self.lifecycle.value))
+        if self.stage is not None:
+            clauses.append(_equals(search.STATUS.name, self.stage.value))
+        if self.escalated:
+            clauses.append(f"{search.ESCALATED.name} = true")
+        if self.book_no is not None:
+            clauses.append(
+                f"({_equals(search.BOOK.name, self.book_no)}"
+                f" OR {_equals(search.LIFECYCLE.name, Lifecycle.TRANSFER.value)})"
+            )
+        return " AND ".join(clauses)
+
+
+def _equals(attribute: str, value: str) -> str:
+    quoted = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"{attribute} = '{quoted}'"
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A lifecycle in the queue: its row and what visibility says of its wait."""
+
+    stage: Stage
+    escalated: bool
+    due: dt.date | None  # the declaration deadline (first-line entries)
+    since: dt.datetime | None  # the last stage change
+    lifecycle: LifecycleView | None = None
+
+    @classmethod
+    def of(cls, attributes: TypedSearchAttributes) -> Waiting:
+        due = attributes.get(search.DUE)
+        return cls(
+            stage=Stage(attributes.get(search.STATUS) or Stage.VALIDATING.value),
+            escalated=bool(attributes.get(search.ESCALATED)),
+            due=due.astimezone(DOCUMENT_ZONE).date() if due else None,
+            since=attributes.get(search.STAGE_SINCE),
+        )
+
+    def about(self, row: LifecycleView) -> Waiting:
+        return replace(self, lifecycle=row)
+
+    @property
+    def row(self) -> LifecycleView:
+        assert self.lifecycle is not None
+        return self.lifecycle
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -100,7 +170,7 @@ class LifecycleService:
         draft = draft.model_copy(update={"filed_by": principal.name})
         # Refusals name the draft's fields (the filing route's body is the draft).
         book_no, partner_book_no = kind.books(draft)
-        book_field, partner_field = kind.book_fields(draft)
+        book_field, partner_field = kind.book_field, kind.partner_book_field
         owner = await run_in_threadpool(self._owner, principal, book_no, book_field)
         partner = None
         if partner_book_no is not None and partner_field is not None:
@@ -116,7 +186,7 @@ class LifecycleService:
             filed_by=principal.name,
             started_at=_now(),
         )
-        await run_in_threadpool(self._insert, row, kind.number_field(draft))
+        await run_in_threadpool(self._insert, row, kind.number_field)
         try:
             client = await self._client()
             await asyncio.wait_for(
@@ -137,7 +207,7 @@ class LifecycleService:
                 raise Conflict(
                     f"a workflow {row.workflow_id} exists in Temporal that bondflow did not"
                     " file here",
-                    field=kind.number_field(draft),
+                    field=kind.number_field,
                 ) from None
         except (RPCError, TimeoutError, OSError, RuntimeError) as error:
             await run_in_threadpool(self._delete, row.workflow_id)
@@ -200,10 +270,6 @@ class LifecycleService:
             )
             return [view_of(r) for r in rows], total
 
-    def in_scope(self, principal: Principal) -> Sequence[LifecycleView]:
-        with self.db.transaction() as session:
-            return [view_of(r) for r in repository.all_in_scope(session, principal.enterprises)]
-
     async def status(self, principal: Principal, workflow_id: str) -> LifecycleStatus:
         await run_in_threadpool(self.row, principal, workflow_id)
         return await self.query(workflow_id)
@@ -221,34 +287,31 @@ class LifecycleService:
             raise Unavailable(f"Temporal did not answer for {workflow_id}: {error}") from error
         return status
 
-    async def waiting(
-        self, principal: Principal, role: Role, lifecycle: Lifecycle | None = None
-    ) -> list[tuple[LifecycleView, LifecycleStatus]]:
-        """The running lifecycles in scope that wait for someone of ``role`` (for the
-        liaison this includes what customs was escalated on), with their status."""
+    async def waiting(self, principal: Principal, wanted: QueueFilter) -> list[Waiting]:
+        """The running lifecycles in scope that wait for someone of ``wanted.role``
+        (for the liaison this includes what customs' silence escalated), from one
+        visibility query on the queue's search attributes and one read of the
+        lifecycles table (whose rows say what visibility cannot: both sides of a
+        transfer). Visibility is eventually consistent: a stage changed a moment
+        ago may still show the one before."""
         client = await self._client()
-        running: set[str] = set()
+        found: dict[str, Waiting] = {}
         try:
-            async for execution in client.list_workflows("ExecutionStatus = 'Running'"):
-                running.add(execution.id)
+            async for execution in client.list_workflows(wanted.query(), page_size=1000):
+                found[execution.id] = Waiting.of(execution.typed_search_attributes)
         except RPCError as error:
-            raise Unavailable(f"Temporal did not list the running lifecycles: {error}") from error
-        rows = [
-            row
-            for row in await run_in_threadpool(self.in_scope, principal)
-            if row.workflow_id in running and (lifecycle is None or row.lifecycle is lifecycle)
-        ]
-        limit = asyncio.Semaphore(16)
+            raise Unavailable(f"Temporal did not list the waiting lifecycles: {error}") from error
+        rows = await run_in_threadpool(self._among, principal, found, wanted)
+        return [found[row.workflow_id].about(row) for row in rows]
 
-        async def status_of(row: LifecycleView) -> tuple[LifecycleView, LifecycleStatus | None]:
-            async with limit:
-                try:
-                    return row, await self.query(row.workflow_id)
-                except Unavailable:
-                    return row, None  # finished meanwhile, or not yet started: not waiting
-
-        found = await asyncio.gather(*(status_of(row) for row in rows))
-        return [(row, status) for row, status in found if status and status.waiting_for is role]
+    def _among(
+        self, principal: Principal, workflow_ids: Collection[str], wanted: QueueFilter
+    ) -> list[LifecycleView]:
+        with self.db.transaction() as session:
+            rows = repository.among(
+                session, workflow_ids, principal.enterprises, wanted.enterprise, wanted.book_no
+            )
+            return [view_of(row) for row in rows]
 
     # --- acting -----------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.messages.fields import DOCUMENT_ZONE
     from schemas.wording import with_article
     from workflows import search
+    from workflows.next_step import next_step
     from workflows.steps import Step
 
 A = TypeVar("A")
@@ -301,10 +302,7 @@ class LifecycleRecord(Generic[D, C, I_]):
     def _next_step(self) -> tuple[str, Role | None]:
         """The next step and who it waits for; customs' silence past the timeout
         makes it the liaison's."""
-        next_step, waiting_for = self.NEXT_STEP[self._r.stage]
-        if self._r.escalated and waiting_for is Role.CUSTOMS:
-            return f"{next_step} (escalated: no receipt in time)", Role.LIAISON
-        return next_step, waiting_for
+        return next_step(self.NEXT_STEP, self._r.stage, self._r.escalated)
 
     def _keep(self, signal: ReceiptSignal, note: str) -> bool:
         """Keep a receipt by its id, once (a second delivery after a crash is known)."""

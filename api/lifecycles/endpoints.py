@@ -4,7 +4,7 @@ next step, timeline), download what went to customs and what came back, and act
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import BaseModel, create_model
@@ -14,46 +14,15 @@ from access import Principal
 from adapters.xml.codec import parse
 from adapters.xml.labels import receipt_content
 from api.dependencies import Actor, CurrentPrincipal, Filer, ServicesDep
-from api.lifecycles.schemas import (
-    CorrectionIn,
-    DecisionIn,
-    InspectionIn,
-    PaymentIn,
-    VehicleCorrectionIn,
-    WeightDecisionIn,
-)
-from api.pagination import Page, Paging, page_of
+from api.pagination import Page, Paging
 from api.problems import fields_under, under
-from api.services import Services
 from api.uploads import body_within
-from lifecycles.from_xml import (
-    ListExtras,
-    NotAFiling,
-    draft_from_declaration,
-    draft_from_list,
-    upload_path,
-)
-from lifecycles.kinds import KINDS
+from lifecycles.actions import ACTIONS, Action, CorrectionIn, described
+from lifecycles.from_xml import ListExtras, NotAFiling
+from lifecycles.kinds import KINDS, Kind, upload_kind
 from lifecycles.service import LifecycleView
 from schemas.customs import DeliveredReceipt, DocumentView, ReceiptContent, SubmissionView
-from schemas.errors import NotFound
-from schemas.lifecycle import (
-    Correction,
-    Decision,
-    EntryDraft,
-    ExportDraft,
-    InspectionResult,
-    Lifecycle,
-    LifecycleStatus,
-    PaymentConfirmation,
-    SecondLineEntryDraft,
-    TransferCorrection,
-    VehicleCorrection,
-    WeightDecision,
-    WorkOrderCorrection,
-)
-from schemas.messages.bonded_list import BondedListUpload
-from schemas.messages.declaration import DeclarationMessage
+from schemas.lifecycle import Lifecycle, LifecycleStatus
 from schemas.wording import with_article
 
 router = APIRouter(prefix="/lifecycles", tags=["lifecycles"])
@@ -136,29 +105,17 @@ async def file_bonded_list_xml(
     linked to it (give inner_no)."""
     data = await body_within(request, MAX_UPLOAD)
     message = await run_in_threadpool(parse, data, source="upload")
-    if not isinstance(message, BondedListUpload | DeclarationMessage):
+    kind = upload_kind(message)
+    if kind is None or kind.upload is None:
         raise NotAFiling(
             f"{with_article(type(message).__name__)} is not an INV101 or a DecMessage to file",
             field="document",
         )
-    declaration = isinstance(message, DeclarationMessage)
+    upload = kind.upload
     # The draft's fields are named where the upload gave them: an element or a parameter.
-    with fields_under(lambda field: upload_path(field, declaration=declaration)):
-        draft: EntryDraft | ExportDraft | SecondLineEntryDraft
-        if isinstance(message, BondedListUpload):
-            draft = draft_from_list(message, extras, filed_by=principal.name)
-        else:
-            # The zone enterprise files the list itself: it is its own declarant here.
-            draft = draft_from_declaration(
-                message, extras, declarant_code=principal.enterprise or "", filed_by=principal.name
-            )
-        if isinstance(draft, EntryDraft):
-            lifecycle = Lifecycle.FIRST_LINE_ENTRY
-        elif isinstance(draft, ExportDraft):
-            lifecycle = Lifecycle.EXPORT
-        else:
-            lifecycle = Lifecycle.SECOND_LINE_ENTRY
-        return await services.lifecycles.file(principal, lifecycle, draft)
+    with fields_under(upload.path):
+        draft = upload.read(message, extras, principal.name, principal.enterprise or "")
+        return await services.lifecycles.file(principal, kind.lifecycle, draft)
 
 
 # --- reading --------------------------------------------------------------------------
@@ -192,20 +149,16 @@ def list_documents(
     delivery to the lifecycle went (`delivery.state`: pending, delivered, after_end
     when it arrived after the lifecycle ended, parked, dismissed)."""
     services.lifecycles.row(principal, workflow_id)
-    documents = [
+    documents, total = services.records.documents_page(workflow_id, paging.limit, paging.offset)
+    items = [
         DocumentFiles(
             document=document,
             submissions=services.records.submissions(document.id),
             receipts=services.records.deliveries.of_document(document.id),
         )
-        for document in services.records.documents_of_workflow(workflow_id)
+        for document in documents
     ]
-    return page_of(documents, paging)
-
-
-def _documents(services: Services, principal: Principal, workflow_id: str) -> set[int]:
-    services.lifecycles.row(principal, workflow_id)
-    return {d.id for d in services.records.documents_of_workflow(workflow_id)}
+    return Page[DocumentFiles](items=items, total=total, limit=paging.limit, offset=paging.offset)
 
 
 XML: dict[int | str, dict[str, Any]] = {
@@ -221,11 +174,9 @@ def download_submission(
     services: ServicesDep,
 ) -> Response:
     """The XML we filed, byte for byte."""
-    documents = _documents(services, principal, workflow_id)
-    submission = services.records.submission(file_name)
-    if submission is None or submission.document_id not in documents:
-        raise NotFound(f"no submission {file_name} of {workflow_id}", field="file_name")
-    return Response(services.records.submission_payload(file_name), media_type="application/xml")
+    services.lifecycles.row(principal, workflow_id)
+    payload = services.records.submission_payload_of(workflow_id, file_name)
+    return Response(payload, media_type="application/xml")
 
 
 @router.get("/{workflow_id}/receipts/{receipt_id}", response_class=Response, responses=XML)
@@ -236,13 +187,9 @@ def download_receipt(
     services: ServicesDep,
 ) -> Response:
     """A receipt from customs, byte for byte as it arrived."""
-    documents = _documents(services, principal, workflow_id)
-    for document_id in documents:
-        if any(r.id == receipt_id for r in services.records.receipts(document_id)):
-            return Response(
-                services.records.receipt_payload(receipt_id), media_type="application/xml"
-            )
-    raise NotFound(f"no receipt {receipt_id} of {workflow_id}", field="receipt_id")
+    services.lifecycles.row(principal, workflow_id)
+    payload = services.records.receipt_payload_of(workflow_id, receipt_id)
+    return Response(payload, media_type="application/xml")
 
 
 @router.get("/{workflow_id}/receipts/{receipt_id}/fields", response_model=ReceiptContent)
@@ -253,129 +200,53 @@ def receipt_fields(
     services: ServicesDep,
 ) -> ReceiptContent:
     """Every field of a receipt as customs sent it, each with its Chinese name."""
-    documents = _documents(services, principal, workflow_id)
-    for document_id in documents:
-        if any(r.id == receipt_id for r in services.records.receipts(document_id)):
-            return receipt_content(receipt_id, services.records.receipt_payload(receipt_id))
-    raise NotFound(f"no receipt {receipt_id} of {workflow_id}", field="receipt_id")
+    services.lifecycles.row(principal, workflow_id)
+    return receipt_content(receipt_id, services.records.receipt_payload_of(workflow_id, receipt_id))
 
 
-# --- acting ---------------------------------------------------------------------------
+# --- acting: one route per action of the table (lifecycles/actions.py) ---------------
 
 
-D = TypeVar("D", bound=BaseModel)
-
-
-def _signed(principal: Principal, decision: type[D], body: BaseModel) -> D:
-    """The workflow's decision model: the body, signed with who and in which role."""
+def _decision(
+    principal: Principal, action: Action, kind: Kind | None, body: BaseModel
+) -> BaseModel:
+    """The workflow's decision: the body signed with who and in which role; for a
+    correction, the draft read as the lifecycle's own kind (its fields named inside
+    the body's ``draft``) in the lifecycle's correction model."""
     assert principal.lifecycle_role is not None
-    who = {"actor": principal.name, "role": principal.lifecycle_role}
-    return decision.model_validate(who | dict(body))
+    who: dict[str, Any] = {"actor": principal.name, "role": principal.lifecycle_role}
+    if action.decision is not None:
+        return action.decision.model_validate(who | dict(body))
+    assert kind is not None
+    assert isinstance(body, CorrectionIn)
+    with fields_under(under("draft")):
+        draft = kind.draft.model_validate({**body.draft, "filed_by": principal.name})
+    return kind.correction.model_validate(who | {"reason": body.reason, "draft": draft})
 
 
-async def _act(
-    services: Services, principal: Principal, workflow_id: str, update: str, payload: BaseModel
-) -> LifecycleStatus:
-    return await services.lifecycles.act(principal, workflow_id, update, payload)
+def _action_route(action: Action) -> None:
+    async def act(
+        workflow_id: WorkflowId, body: BaseModel, principal: Actor, services: ServicesDep
+    ) -> LifecycleStatus:
+        kind = None
+        if action.decision is None:  # the lifecycle's own model: which lifecycle is it?
+            row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
+            kind = KINDS[row.lifecycle]
+        decision = _decision(principal, action, kind, body)
+        return await services.lifecycles.act(principal, workflow_id, action.update, decision)
 
-
-@router.post("/{workflow_id}/sign-off", response_model=LifecycleStatus)
-async def sign_off(
-    workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """The liaison signs the draft off (待审批 → reserved and filed)."""
-    return await _act(
-        services, principal, workflow_id, "sign_off", _signed(principal, Decision, body)
+    # As for filing: FastAPI reads the body's model from the function itself.
+    act.__annotations__["body"] = action.body
+    router.add_api_route(
+        f"/{{workflow_id}}/{action.path}",
+        act,
+        methods=["POST"],
+        response_model=LifecycleStatus,
+        summary=action.summary,
+        description=described(action),
+        name=action.update,
     )
 
 
-@router.post("/{workflow_id}/return", response_model=LifecycleStatus)
-async def return_draft(
-    workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """The liaison returns the draft (or a work order's deviation) with a reason."""
-    return await _act(
-        services, principal, workflow_id, "return_draft", _signed(principal, Decision, body)
-    )
-
-
-@router.post("/{workflow_id}/cancel", response_model=LifecycleStatus)
-async def cancel(
-    workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """Withdraw: a filed list's deletion is asked of customs, the reservation voided."""
-    return await _act(
-        services, principal, workflow_id, "cancel", _signed(principal, Decision, body)
-    )
-
-
-@router.post("/{workflow_id}/inspection", response_model=LifecycleStatus)
-async def record_inspection(
-    workflow_id: WorkflowId, body: InspectionIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """The liaison records customs' inspection (查验) result."""
-    result = _signed(principal, InspectionResult, body)
-    return await _act(services, principal, workflow_id, "record_inspection", result)
-
-
-@router.post("/{workflow_id}/payment", response_model=LifecycleStatus)
-async def confirm_payment(
-    workflow_id: WorkflowId, body: PaymentIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """Confirm the duties and taxes were paid (the exact amount payable)."""
-    payment = _signed(principal, PaymentConfirmation, body)
-    return await _act(services, principal, workflow_id, "confirm_payment", payment)
-
-
-@router.post("/{workflow_id}/weight-decision", response_model=LifecycleStatus)
-async def decide_weight(
-    workflow_id: WorkflowId, body: WeightDecisionIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """The liaison lets a vehicle whose weight disagrees through, or refuses it."""
-    decision = _signed(principal, WeightDecision, body)
-    return await _act(services, principal, workflow_id, "decide_weight", decision)
-
-
-@router.post("/{workflow_id}/deviation-approval", response_model=LifecycleStatus)
-async def approve_deviation(
-    workflow_id: WorkflowId, body: DecisionIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """The liaison approves consumption outside the norm's tolerance, with a reason."""
-    return await _act(
-        services, principal, workflow_id, "approve_deviation", _signed(principal, Decision, body)
-    )
-
-
-@router.post("/{workflow_id}/vehicle-correction", response_model=LifecycleStatus)
-async def correct_vehicle(
-    workflow_id: WorkflowId, body: VehicleCorrectionIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """After customs returned the gate pass: the vehicle as it really is."""
-    correction = _signed(principal, VehicleCorrection, body)
-    return await _act(services, principal, workflow_id, "correct_vehicle", correction)
-
-
-@router.post("/{workflow_id}/correction", response_model=LifecycleStatus)
-async def correct(
-    workflow_id: WorkflowId, body: CorrectionIn, principal: Actor, services: ServicesDep
-) -> LifecycleStatus:
-    """The corrected draft after a return; re-declared with ChgTmsCnt + 1."""
-    row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
-    kind = KINDS[row.lifecycle]
-    with fields_under(under("draft")):  # the draft's fields, inside the body's "draft"
-        draft: Any = kind.draft.model_validate({**body.draft, "filed_by": principal.name})
-    assert principal.lifecycle_role is not None
-    who: dict[str, Any] = {
-        "actor": principal.name,
-        "role": principal.lifecycle_role,
-        "reason": body.reason,
-        "draft": draft,
-    }
-    correction: BaseModel
-    if row.lifecycle is Lifecycle.TRANSFER:
-        correction = TransferCorrection(**who)
-    elif row.lifecycle is Lifecycle.PROCESSING:
-        correction = WorkOrderCorrection(**who)
-    else:
-        correction = Correction(**who)
-    return await _act(services, principal, workflow_id, "correct", correction)
+for _action in ACTIONS:
+    _action_route(_action)

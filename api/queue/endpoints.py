@@ -16,23 +16,13 @@ from pydantic import BaseModel
 
 from api.dependencies import CurrentPrincipal, ServicesDep
 from api.pagination import Page, Paging, page_of
-from lifecycles.service import LifecycleView
+from lifecycles.kinds import KINDS
+from lifecycles.service import QueueFilter, Waiting
 from schemas.access import UserRole
 from schemas.identifiers import BookNo, CustomsCode
-from schemas.lifecycle import Lifecycle, LifecycleStatus, Role, Stage
+from schemas.lifecycle import Lifecycle, Role, Stage
 
 router = APIRouter(prefix="/queue", tags=["work queue"])
-
-# What can be done about each stage, as the lifecycle routes that do it.
-ACTIONS: dict[Stage, tuple[str, ...]] = {
-    Stage.AWAITING_SIGN_OFF: ("sign-off", "return", "cancel"),
-    Stage.INSPECTION: ("inspection", "cancel"),
-    Stage.WEIGHT_HOLD: ("weight-decision",),
-    Stage.NORM_DEVIATION: ("deviation-approval", "return", "cancel"),
-    Stage.RETURNED: ("correction", "cancel"),
-    Stage.AWAITING_PAYMENT: ("payment",),
-    Stage.GATE_PASS_RETURNED: ("vehicle-correction", "cancel"),
-}
 
 
 class QueueItem(BaseModel):
@@ -50,20 +40,21 @@ class QueueItem(BaseModel):
     actions: tuple[str, ...]
 
 
-def _item(row_view: LifecycleView, status: LifecycleStatus) -> QueueItem:
-    since = status.timeline[-1].at if status.timeline else row_view.started_at
+def _item(waiting: Waiting) -> QueueItem:
+    row = waiting.row
+    kind = KINDS[row.lifecycle]
     return QueueItem(
-        workflow_id=row_view.workflow_id,
-        lifecycle=row_view.lifecycle,
-        business_no=row_view.business_no,
-        enterprise_code=row_view.enterprise_code,
-        book_no=row_view.book_no,
-        stage=status.stage,
-        next_step=status.next_step,
-        escalated=status.escalated,
-        due=status.late_fee.deadline if status.late_fee else None,
-        waiting_since=since,
-        actions=ACTIONS.get(status.stage, ()),
+        workflow_id=row.workflow_id,
+        lifecycle=row.lifecycle,
+        business_no=row.business_no,
+        enterprise_code=row.enterprise_code,
+        book_no=row.book_no,
+        stage=waiting.stage,
+        next_step=kind.next_step(waiting.stage, waiting.escalated)[0],
+        escalated=waiting.escalated,
+        due=waiting.due,
+        waiting_since=waiting.since or row.started_at,
+        actions=tuple(action.path for action in kind.offered(waiting.stage)),
     )
 
 
@@ -84,14 +75,12 @@ async def work_queue(
     """Ordered by deadline (the earliest first; those without one after), then by how
     long each has waited."""
     role = waiting_for or (Role.FILER if principal.role is UserRole.FILER else Role.LIAISON)
-    found = await services.lifecycles.waiting(principal, role, lifecycle)
+    wanted = QueueFilter(role, lifecycle, stage, escalated, enterprise, book_no)
     items = [
-        _item(row, status)
-        for row, status in found
-        if (stage is None or status.stage is stage)
-        and (escalated is None or status.escalated is escalated)
-        and (enterprise is None or enterprise in (row.enterprise_code, row.partner_code))
-        and (book_no is None or book_no in (row.book_no, row.partner_book_no))
+        _item(waiting)
+        for waiting in await services.lifecycles.waiting(principal, wanted)
+        # Visibility lists it waiting; escalated=false includes those never marked.
+        if escalated is None or waiting.escalated is escalated
     ]
     items.sort(key=lambda i: (i.due is None, i.due or dt.date.max, i.waiting_since))
     return page_of(items, paging)

@@ -4,14 +4,17 @@ the body the caller sent, malformed JSON says where, and messages read as Englis
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
-from lifecycles.service import LifecycleView
-from schemas.lifecycle import Lifecycle, LifecycleStatus, Role, Stage
+from adapters.db.models import LifecycleRow
+from schemas.lifecycle import Lifecycle, Stage
 from tests.api.conftest import Api
+from workflows import search
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -87,48 +90,48 @@ async def test_a_lettered_book_is_found_by_the_queue_filter(
     the queue is filtered by that book, then only its lifecycle is listed; a number of
     another form is refused naming the parameter."""
     services = api.client._transport.app.state.services  # type: ignore[attr-defined]
-    found = [_waiting("entry-A", "H9601W104420"), _waiting("entry-B", "H96012600001")]
+    with api.db.transaction() as session:
+        session.add_all([_row("entry-A", "H9601W104420"), _row("entry-B", "H96012600001")])
+    listed = _Visibility(["entry-A", "entry-B"])
 
-    async def waiting(*args: object, **kwargs: object) -> list[Any]:
-        return found
+    async def client() -> _Visibility:
+        return listed
 
-    monkeypatch.setattr(services.lifecycles, "waiting", waiting)
+    monkeypatch.setattr(services.lifecycles, "_client", client)
     response = await api.get("liaison", "/queue", params={"book_no": "H9601W104420"})
     assert response.status_code == 200, response.text
     assert [i["workflow_id"] for i in response.json()["items"]] == ["entry-A"]
+    assert "BondflowBook = 'H9601W104420'" in listed.queries[-1]
     refused = await api.get("liaison", "/queue", params={"book_no": "H9601W10442"})
     _problem(refused, 422, "book_no")
 
 
-def _waiting(workflow_id: str, book_no: str) -> tuple[LifecycleView, LifecycleStatus]:
-    started = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
-    row = LifecycleView(
+class _Visibility:
+    """Temporal's visibility listing the given workflows as waiting for sign-off
+    (whatever the query: the lifecycles table narrows them)."""
+
+    def __init__(self, workflow_ids: list[str]) -> None:
+        self.workflow_ids = workflow_ids
+        self.queries: list[str] = []
+
+    async def list_workflows(self, query: str, page_size: int) -> AsyncIterator[Any]:
+        self.queries.append(query)
+        waiting = TypedSearchAttributes(
+            [SearchAttributePair(search.STATUS, Stage.AWAITING_SIGN_OFF.value)]
+        )
+        for workflow_id in self.workflow_ids:
+            yield SimpleNamespace(id=workflow_id, typed_search_attributes=waiting)
+
+
+def _row(workflow_id: str, book_no: str) -> LifecycleRow:
+    return LifecycleRow(
         workflow_id=workflow_id,
-        lifecycle=Lifecycle.FIRST_LINE_ENTRY,
+        lifecycle=Lifecycle.FIRST_LINE_ENTRY.value,
         business_no=workflow_id,
         enterprise_code="9601346001",
         book_no=book_no,
         partner_code=None,
         partner_book_no=None,
         filed_by="solar-filer",
-        started_at=started,
+        started_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
     )
-    status = LifecycleStatus(
-        workflow_id=workflow_id,
-        lifecycle=Lifecycle.FIRST_LINE_ENTRY,
-        stage=Stage.AWAITING_SIGN_OFF,
-        next_step="sign off",
-        waiting_for=Role.LIAISON,
-        change_count=0,
-        escalated=False,
-        pre_entry_no=None,
-        list_no=None,
-        pass_no=None,
-        declaration_seq_no=None,
-        entry_id=None,
-        cif_cny=Decimal("0.00"),
-        late_fee=None,
-        measured_weight=None,
-        timeline=(),
-    )
-    return row, status

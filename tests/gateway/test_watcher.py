@@ -19,6 +19,7 @@ from adapters.xml.codec import CustomsMessage, render
 from customs.routing import Answer, Number
 from customs.service import CustomsRecords
 from schemas.customs import ReceiptView
+from schemas.errors import NotFound
 from schemas.messages.base import EnvelopeStyle
 from schemas.messages.codes import MessageType, ReviewResult
 from tests.gateway.conftest import Clock
@@ -141,6 +142,38 @@ def test_receipts_are_recorded_against_their_list_and_filed_away(
     )
     # Kept byte for byte for the auditors.
     assert records.receipt_payload(timeline[1].id) == (processed / "INV201_a.xml").read_bytes()
+
+
+def test_a_receipt_and_a_submission_are_found_only_under_their_own_lifecycle(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    watcher: ReceiptWatcher,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+) -> None:
+    """Given a receipt recorded against entry-1's list, when it is asked for by
+    (lifecycle, receipt), then entry-1 gets its bytes and another lifecycle "not
+    found" naming the receipt; the same for the file we sent; and entry-1's
+    documents come one page at a time with their total."""
+    drop(folders, "INV201_a.xml", review("Y", clock.now), arrival)
+    watcher.scan_once()
+    document = records.document(Number.INNER_NO, INNER)
+    receipt = records.receipts(document.id)[0]
+
+    assert records.receipt_payload_of("entry-1", receipt.id) == records.receipt_payload(receipt.id)
+    with pytest.raises(NotFound) as foreign:
+        records.receipt_payload_of("entry-2", receipt.id)
+    assert foreign.value.field == "receipt_id"
+    assert records.submission_payload_of("entry-1", submitted).startswith(b"<?xml")
+    with pytest.raises(NotFound) as not_sent:
+        records.submission_payload_of("entry-2", submitted)
+    assert not_sent.value.field == "file_name"
+
+    page, total = records.documents_page("entry-1", limit=1, offset=0)
+    assert (total, [d.id for d in page]) == (1, [document.id])
+    assert records.documents_page("entry-1", limit=1, offset=1) == ([], 1)
+    assert records.documents_page("entry-2", limit=50, offset=0) == ([], 0)
 
 
 def test_an_import_result_is_routed_by_the_file_it_answers(
