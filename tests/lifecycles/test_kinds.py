@@ -53,14 +53,14 @@ def test_every_action_has_its_own_path_and_update() -> None:
 
 
 def test_the_queue_offers_the_step_forward_then_sending_back_then_withdrawing() -> None:
-    """Given an entry awaiting sign-off, the queue offers sign-off, return, cancel; a
-    transfer (whose workflow cannot be returned at sign-off) only sign-off and cancel."""
+    """Given an entry or a transfer awaiting sign-off, the queue offers sign-off, return,
+    cancel (both run the core's sign-off loop); a returned entry, correction and cancel."""
     entry = KINDS[Lifecycle.FIRST_LINE_ENTRY]
     transfer = KINDS[Lifecycle.TRANSFER]
 
     assert entry.offered(Stage.AWAITING_SIGN_OFF) == (SIGN_OFF, RETURN, CANCEL)
     assert entry.offered(Stage.RETURNED) == (CORRECTION, CANCEL)
-    assert transfer.offered(Stage.AWAITING_SIGN_OFF) == (SIGN_OFF, CANCEL)
+    assert transfer.offered(Stage.AWAITING_SIGN_OFF) == (SIGN_OFF, RETURN, CANCEL)
     assert entry.offered(Stage.AWAITING_REVIEW) == ()
 
 
