@@ -263,6 +263,41 @@ async def test_a_transfer_beyond_the_stock_is_returned_and_corrected(zone: Zone)
     assert_ledger_invariants(zone.db)
 
 
+async def test_a_transfer_the_liaison_returns_at_sign_off_is_corrected_and_signed_off_again(
+    zone: Zone,
+) -> None:
+    """Given a transfer waiting for sign-off, when the liaison returns it with a reason,
+    then it waits for the filer's correction (nothing reserved, nothing filed); the
+    corrected transfer is checked and signed off again, and both books move once."""
+    _register_glass(zone)
+    handle = await _start(zone, transfer("TR-2611-09", panes="30"))
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+
+    await handle.execute_update(
+        "return_draft", Decision(actor="liaison-wang", role=Role.LIAISON, reason="只转20片")
+    )
+    status = await zone.reach(handle, Stage.RETURNED)
+    assert status.timeline[-1].note == "只转20片"
+    assert status.timeline[-1].role is Role.LIAISON
+    assert _posted(zone, ids.COLD_CHAIN_BOOK, "TR-2611-09-GLS") == ZERO
+
+    await handle.execute_update(
+        "correct",
+        TransferCorrection(
+            actor="filer-li", role=Role.FILER, reason="20 panes", draft=transfer("TR-2611-09")
+        ),
+    )
+    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    await handle.execute_update("sign_off", LIAISON)
+    assert (await handle.result()).stage is Stage.COMPLETED
+    assert _posted(zone, ids.COLD_CHAIN_BOOK, "TR-2611-09-GLS") == (
+        Decimal(20),
+        Decimal(0),
+        Decimal(0),
+    )
+    assert_ledger_invariants(zone.db)
+
+
 async def test_a_transfer_within_one_enterprise_is_refused_until_cancelled(zone: Zone) -> None:
     same = transfer("TR-2611-04").model_copy(update={"to_book_no": ids.SOLAR_BOOK})
     handle = await _start(zone, same)
