@@ -750,3 +750,6 @@ class BondedListLifecycle(SignedOff):
 
     def _receipt_timeout(self) -> dt.timedelta:
         return self.policy.receipt_timeout
+
+    def _activity_timeout(self) -> dt.timedelta:
+        return self.policy.activity_timeout

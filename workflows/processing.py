@@ -10,6 +10,7 @@ back to the material lots: all of it or nothing, exactly once.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from temporalio import workflow
@@ -210,6 +211,10 @@ class WorkOrderWorkflow(LifecycleRecord):
     def draft(self) -> WorkOrderDraft:
         assert self._draft is not None
         return self._draft
+
+    def _activity_timeout(self) -> dt.timedelta:
+        assert self._input is not None
+        return self._input.policy.activity_timeout
 
     def _indexed(self) -> bool:
         return self._input is not None and self._input.indexed

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import (
         Decision,
         Lifecycle,
+        LifecyclePolicy,
         LifecycleStatus,
         ReceiptSignal,
         Refusal,
@@ -39,9 +40,9 @@ def refused(field: str, reason: str) -> ApplicationError:
     )
 
 
-# Short enough that an activity lost with a crashed worker is retried within
-# seconds; long enough for a 1,000-line list on a slow database.
-ACTIVITY_TIMEOUT = dt.timedelta(seconds=30)
+# The default of LifecyclePolicy.activity_timeout: how long one activity attempt may
+# run before Temporal retries it (each lifecycle takes it from its policy).
+ACTIVITY_TIMEOUT = LifecyclePolicy().activity_timeout
 RETRY = RetryPolicy(
     initial_interval=dt.timedelta(seconds=1),
     maximum_interval=dt.timedelta(seconds=30),
@@ -81,6 +82,10 @@ class LifecycleRecord:
 
     def _receipt_timeout(self) -> dt.timedelta:
         """How long customs may stay silent before the liaison is told."""
+        raise NotImplementedError
+
+    def _activity_timeout(self) -> dt.timedelta:
+        """How long one activity attempt may run before it is retried (the policy's)."""
         raise NotImplementedError
 
     def _indexed(self) -> bool:
@@ -143,7 +148,7 @@ class LifecycleRecord:
         result: T = await workflow.execute_activity(
             name,
             argument,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            start_to_close_timeout=self._activity_timeout(),
             retry_policy=RETRY,
             result_type=result_type,
         )

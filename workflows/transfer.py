@@ -376,6 +376,10 @@ class TransferWorkflow(SignedOff):
         assert self._input is not None
         return self._input.policy.receipt_timeout
 
+    def _activity_timeout(self) -> dt.timedelta:
+        assert self._input is not None
+        return self._input.policy.activity_timeout
+
     def _indexed(self) -> bool:
         return self._input is not None and self._input.indexed
 

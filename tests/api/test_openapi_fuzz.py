@@ -20,11 +20,12 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from bondflow.settings import Settings
 from tests.api.conftest import make_tokens
+from tests.support.profiles import examples
 from tests.workflows.conftest import Zone
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-EXAMPLES = 15  # per operation and user: about 1,000 requests in all
+EXAMPLES = examples(15)  # per operation and user: about 1,000 requests in all
 
 
 async def test_no_generated_request_is_answered_with_a_server_error(
