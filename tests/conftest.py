@@ -1,9 +1,21 @@
-"""Fixtures: a fresh, migrated database per test, on SQLite and on PostgreSQL.
+"""Fixtures: a fresh, migrated database per test, on SQLite and, where behaviour
+depends on the database, on PostgreSQL too.
 
 PostgreSQL runs when BONDFLOW_TEST_POSTGRES_URL names a server (an admin URL
 such as postgresql+psycopg:///postgres); .ci/run sets it and also sets
 BONDFLOW_TEST_REQUIRE_POSTGRES=1 so that a missing server fails the run
 instead of skipping half the suite.
+
+Which tests run on both: every test under the folders of ``ON_BOTH_DATABASES``
+(what the database itself decides there: locking, numeric exactness, constraints,
+triggers, migrations), and any other test marked
+``@pytest.mark.both_databases(reason="...")``, the reason saying what PostgreSQL
+adds. The others (HTTP, workflows, command line, demo) reach the database only
+through those same services, and run on SQLite.
+
+Under pytest-xdist each worker migrates its own templates (a SQLite file, a
+PostgreSQL database named after the worker) and clones a database per test from
+them: no worker shares a database, a folder or a port with another.
 """
 
 from __future__ import annotations
@@ -12,6 +24,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import hypothesis  # noqa: F401 - imported up front: see below
@@ -21,6 +34,7 @@ from sqlalchemy.engine import make_url
 
 from adapters.db.engine import Database, create_database
 from adapters.db.migrate import upgrade
+from tests.support import profiles
 
 # Hypothesis's pytest plugin imports it lazily at the end of the session; after the
 # Temporal servers' threads have run, CPython 3.11 then fails compiling it ("AST
@@ -29,6 +43,54 @@ from adapters.db.migrate import upgrade
 POSTGRES_URL = os.environ.get("BONDFLOW_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("BONDFLOW_TEST_REQUIRE_POSTGRES") == "1"
 BACKENDS = ["sqlite", "postgresql"]
+TESTS = Path(__file__).parent
+
+# The tests whose behaviour depends on the database: they run on SQLite and on
+# PostgreSQL. Keys are paths under tests/ (a folder or a file); values say why.
+ON_BOTH_DATABASES: dict[str, str] = {
+    "ledger": "row locks, serialisation and races, NUMERIC exactness, the chain's"
+    " triggers and tampering are the database's own",
+    "db": "migrations, column types and constraints differ between the dialects",
+    "gateway": "receipt records, their delivery states and unique constraints",
+    "masterdata": "registration's constraints, imports in one transaction, lookups",
+    "customs": "customs records: submissions and receipts and their constraints",
+    "test_ledger_smoke.py": "the ledger end to end on each database",
+}
+
+profiles.load()  # hypothesis: "ci" unless HYPOTHESIS_PROFILE=large (tests/support/profiles.py)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_databases(reason): also runs on PostgreSQL outside the folders of"
+        " ON_BOTH_DATABASES; the reason says what PostgreSQL adds",
+    )
+
+
+def backends_of(definition: pytest.Function) -> list[str]:
+    """SQLite always; PostgreSQL too where behaviour depends on the database."""
+    path = Path(definition.path).resolve().relative_to(TESTS)
+    if path.parts[0] in ON_BOTH_DATABASES or path.as_posix() in ON_BOTH_DATABASES:
+        return BACKENDS
+    marker = definition.get_closest_marker("both_databases")
+    if marker is None:
+        return ["sqlite"]
+    if not marker.kwargs.get("reason"):
+        raise pytest.UsageError(f"{definition.nodeid}: both_databases needs a reason=")
+    return BACKENDS
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "database_url", backends_of(metafunc.definition), indirect=True, scope="function"
+        )
+
+
+def worker_name() -> str:
+    """The pytest-xdist worker (gw0, gw1...), "main" without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
 @pytest.fixture(scope="session")
@@ -43,22 +105,72 @@ def _admin_engine() -> Engine:
     return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
 
 
+def _url_of(name: str) -> str:
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+class PostgresClones:
+    """Databases cloned from this worker's migrated template (CREATE DATABASE ...
+    TEMPLATE): the next one is made while a test runs, and a used one is dropped in
+    the background, so a test waits for neither."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.admin = _admin_engine()
+        # One thread: clones and drops run one after another, in order.
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pg-clones")
+        self.prefix = f"bondflow_t_{worker_name()}_{uuid.uuid4().hex[:6]}"
+        self.count = 0
+        self.next: Future[str] = self.executor.submit(self._create)
+
+    def _execute(self, sql: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+    def _create(self) -> str:
+        self.count += 1
+        name = f"{self.prefix}_{self.count}"
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name
+
+    def take(self) -> str:
+        """A fresh clone nobody has connected to; the next one is started."""
+        name = self.next.result()
+        self.next = self.executor.submit(self._create)
+        return name
+
+    def drop(self, name: str) -> None:
+        self.executor.submit(self._execute, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.drop(self.next.result())
+        self.executor.shutdown(wait=True)
+        self.admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
+    """This worker's migrated PostgreSQL template, by name."""
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("BONDFLOW_TEST_REQUIRE_POSTGRES=1 but BONDFLOW_TEST_POSTGRES_URL is unset")
         pytest.skip("PostgreSQL tests need BONDFLOW_TEST_POSTGRES_URL (see .ci/run)")
-    name = f"bondflow_tmpl_{uuid.uuid4().hex[:8]}"
+    name = f"bondflow_tmpl_{worker_name()}_{uuid.uuid4().hex[:8]}"
     admin = _admin_engine()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    upgrade(url)
+    upgrade(_url_of(name))
     yield name
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_clones(postgres_template: str) -> Iterator[PostgresClones]:
+    clones = PostgresClones(postgres_template)
+    yield clones
+    clones.close()
 
 
 def fresh_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
@@ -67,26 +179,16 @@ def fresh_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: P
         path = tmp_path / "bondflow.db"
         shutil.copyfile(template, path)
         return f"sqlite:///{path}"
-    template_name: str = request.getfixturevalue("postgres_template")
-    name = f"bondflow_t_{uuid.uuid4().hex[:10]}"
-    admin = _admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
-    admin.dispose()
-
-    def drop() -> None:
-        engine = _admin_engine()
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
-
-    request.addfinalizer(drop)
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    clones: PostgresClones = request.getfixturevalue("postgres_clones")
+    name = clones.take()
+    request.addfinalizer(lambda: clones.drop(name))
+    return _url_of(name)
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of a fresh, migrated database: once on SQLite, once on PostgreSQL."""
+    """The URL of a fresh, migrated database: on SQLite, and on PostgreSQL too where
+    the test's behaviour depends on the database (see ``backends_of``)."""
     return fresh_database_url(request, request.param, tmp_path)
 
 

@@ -1,7 +1,7 @@
-"""The API in process (httpx over ASGI) on a seeded database (SQLite and PostgreSQL),
-with one user of each role: two enterprises' filers, a liaison, auditors (all, and
-the solar maker only) and an admin. Temporal is whatever the test gives; by default
-none (a test that needs it says so)."""
+"""The API in process (httpx over ASGI) on a seeded database (SQLite; PostgreSQL too
+for the tests marked both_databases), with one user of each role: two enterprises'
+filers, a liaison, auditors (all, and the solar maker only) and an admin. Temporal is
+whatever the test gives; by default none (a test that needs it says so)."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from codetables import (
     default_tables,
 )
 from schemas.errors import BondflowError
+from tests.support.profiles import examples
 
 DAY = dt.date(2026, 11, 28)
 HEADER = "code,name_zh,name_en,effective_from,effective_to,note"
@@ -471,7 +472,7 @@ def _histories(draw: st.DrawFn) -> list[tuple[str, dt.date, dt.date | None]]:
     return rows
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(history=_histories(), days=st.lists(_days, min_size=1, max_size=10))
 def test_lookup_in_a_written_table_agrees_with_a_scan(
     history: list[tuple[str, dt.date, dt.date | None]], days: list[dt.date]

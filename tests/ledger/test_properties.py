@@ -11,9 +11,22 @@ other content) and retries of refused requests, then after every step:
   stock and outside, sum to zero, and pending out sums to pending in;
 - refusals, replays and conflicts write nothing; a replay answers the first receipt;
 - voiding a reservation gives back exactly the availability it held;
-- the audit chain verifies;
-- balances as of any instant between two earlier steps equal both the model at that
-  moment and an independent replay of the stored movements up to that instant.
+
+and every ``CHECKPOINT`` steps and when the run ends:
+
+- the audit chain verifies, over every event recorded so far;
+- balances as of the instant after each step (at the end: after every step of the
+  run) equal both the model at that moment and an independent replay of the stored
+  movements up to that instant.
+
+Those two walk the whole history, so checking them after every step made the test
+quadratic. Checking them at checkpoints and at the end finds the same failures: the
+chain and the movements are append-only (triggers refuse UPDATE and DELETE), so a
+bad link or a wrong movement written at any step is still there, and still found,
+when the run ends; and a balance as of an instant is history, which later steps must
+not change, so checking every instant once at the end checks at least what the
+check after each step did. Hypothesis shrinks a failure found at the end as it does
+any other. Besides, a rule looks back as of a random earlier instant during the run.
 
 Each hypothesis example runs on its own fresh database (a copy of the migrated
 template: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL), dropped
@@ -46,7 +59,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import aliased
 
@@ -71,7 +84,7 @@ from schemas.ledger import (
     ResolveRequest,
     StockRef,
 )
-from tests.conftest import BACKENDS, POSTGRES_URL, fresh_database_url
+from tests.conftest import BACKENDS, PostgresClones, fresh_database_url
 from tests.ledger.helpers import row_counts
 from tests.support.builders import (
     BOOK,
@@ -87,11 +100,14 @@ from tests.support.builders import (
     resolve,
     stock,
 )
+from tests.support.profiles import examples, steps
 
 E = TypeVar("E", bound=LedgerError)
 Triple = tuple[Decimal, Decimal, Decimal]  # posted, pending_out, pending_in
 ZERO = Decimal(0)
 NOTHING: Triple = (ZERO, ZERO, ZERO)
+# Steps between two checks of the whole chain and of balances as of now.
+CHECKPOINT = 10
 
 # The positions of the test book: cells in two lots and two places, modules, glass.
 POSITIONS: dict[int, list[StockRef]] = {
@@ -153,7 +169,7 @@ class LedgerMachine(RuleBasedStateMachine):
     fixture_request: pytest.FixtureRequest
     backend: str
     workdir: Path
-    admin: Engine | None
+    clones: PostgresClones | None
     examples: Iterator[int]
 
     def __init__(self) -> None:
@@ -182,14 +198,20 @@ class LedgerMachine(RuleBasedStateMachine):
             (self.clock.between_reads(), {})
         ]
         self.ids = itertools.count(1)
+        self.steps = 0
 
     def teardown(self) -> None:
-        self.db.dispose()
-        if self.admin is not None:  # drop it now rather than when the whole test ends
-            name = make_url(self.url).database
-            with self.admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """The run's last check (a failure here is shrunk like any other), then the
+        example's database goes."""
+        try:
+            self.check_the_whole_history()
+        finally:
+            self.db.dispose()
+            if self.clones is not None:  # dropped now rather than when the whole test ends
+                name = make_url(self.url).database
+                assert name is not None
+                self.clones.drop(name)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     # --- the model --------------------------------------------------------------------
 
@@ -451,35 +473,54 @@ class LedgerMachine(RuleBasedStateMachine):
         assert rows.lineage == self.rows["lineage"]
 
     @invariant()
-    def the_chain_verifies(self) -> None:
+    def at_checkpoints_the_chain_verifies_and_as_of_now_agrees(self) -> None:
+        self.steps += 1  # invariants are checked once after every step
+        if self.steps % CHECKPOINT == 0:
+            self.check_the_chain()
+            at, expected = self.snapshots[-1]
+            self.check_as_of(at, expected)
+
+    def check_the_chain(self) -> None:
         result = self.auditor.verify()
         assert result.ok, result.problem
         assert result.events_checked == self.rows["transactions"]
 
-    @invariant()
-    def as_of_now_agrees_with_the_model_and_the_movements(self) -> None:
-        at, expected = self.snapshots[-1]
-        self.check_as_of(at, expected)
+    def check_the_whole_history(self) -> None:
+        """The chain, and balances as of the instant after every step: each against
+        the model then and against the movements replayed up to then."""
+        self.check_the_chain()
+        replayed = self.replay_movements_at([at for at, _ in self.snapshots])
+        for (at, expected), movements in zip(self.snapshots, replayed, strict=True):
+            self.check_as_of(at, expected, movements)
 
     # --- as of ------------------------------------------------------------------------
 
-    def check_as_of(self, at: dt.datetime, expected: dict[str, Triple]) -> None:
+    def check_as_of(
+        self,
+        at: dt.datetime,
+        expected: dict[str, Triple],
+        replayed: dict[str, Triple] | None = None,
+    ) -> None:
         as_of = {
             b.key: (b.posted, b.pending_out, b.pending_in)
             for b in self.queries.balances(include_outside=True, as_of=at)
         }
-        replayed = self.replay_movements_until(at)
+        if replayed is None:
+            (replayed,) = self.replay_movements_at([at])
         for key in set(as_of) | set(replayed) | set(expected):
             assert as_of.get(key, NOTHING) == replayed.get(key, NOTHING), (at, key)
             assert as_of.get(key, NOTHING) == expected.get(key, NOTHING), (at, key)
 
-    def replay_movements_until(self, at: dt.datetime) -> dict[str, Triple]:
-        """Balances rebuilt from the movements of transactions recorded up to `at`: not
-        from the running balances the ledger keeps in its entries and accounts."""
+    def replay_movements_at(self, instants: list[dt.datetime]) -> list[dict[str, Triple]]:
+        """Balances at each of ``instants`` (in order), rebuilt from the movements of
+        the transactions recorded up to it: not from the running balances the ledger
+        keeps in its entries and accounts. One pass over the movements."""
+        assert instants == sorted(instants)
         source, destination = aliased(LedgerAccount), aliased(LedgerAccount)
         with self.db.sessions() as session:
             rows = session.execute(
                 select(
+                    LedgerTransaction.recorded_at,
                     Movement.phase,
                     LedgerTransaction.operation,
                     source.key,
@@ -489,22 +530,29 @@ class LedgerMachine(RuleBasedStateMachine):
                 .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
                 .join(source, source.id == Movement.source_id)
                 .join(destination, destination.id == Movement.destination_id)
-                .where(LedgerTransaction.recorded_at <= at)
-                .order_by(Movement.id)
+                .where(LedgerTransaction.recorded_at <= instants[-1])
+                .order_by(LedgerTransaction.recorded_at, Movement.id)
             ).all()
         out: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
-        for phase, operation, src, dst, q in rows:
-            if phase == "pending":  # a reservation holds goods on both sides
-                out[src][1] += q
-                out[dst][2] += q
-                continue
-            if operation in (Operation.POST_PENDING, Operation.VOID_PENDING):
-                out[src][1] -= q  # the reservation's hold ends
-                out[dst][2] -= q
-            if phase == "posted":
-                out[src][0] -= q
-                out[dst][0] += q
-        return {k: (v[0], v[1], v[2]) for k, v in out.items()}
+        balances: list[dict[str, Triple]] = []
+        pending = iter(rows)
+        row = next(pending, None)
+        for at in instants:
+            while row is not None and row[0] <= at:
+                _, phase, operation, src, dst, q = row
+                if phase == "pending":  # a reservation holds goods on both sides
+                    out[src][1] += q
+                    out[dst][2] += q
+                else:
+                    if operation in (Operation.POST_PENDING, Operation.VOID_PENDING):
+                        out[src][1] -= q  # the reservation's hold ends
+                        out[dst][2] -= q
+                    if phase == "posted":
+                        out[src][0] -= q
+                        out[dst][0] += q
+                row = next(pending, None)
+            balances.append({k: (v[0], v[1], v[2]) for k, v in out.items()})
+        return balances
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -522,21 +570,15 @@ def test_given_any_sequence_of_operations_then_the_ledger_invariants_hold(
     LedgerMachine.backend = backend
     LedgerMachine.workdir = tmp_path
     LedgerMachine.examples = itertools.count(1)
-    LedgerMachine.admin = (
-        create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        if backend == "postgresql"
-        else None
+    LedgerMachine.clones = (
+        request.getfixturevalue("postgres_clones") if backend == "postgresql" else None
     )
-    try:
-        run_state_machine_as_test(
-            LedgerMachine,
-            settings=settings(
-                max_examples=30,
-                stateful_step_count=35,
-                deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-            ),
-        )
-    finally:
-        if LedgerMachine.admin is not None:
-            LedgerMachine.admin.dispose()
+    run_state_machine_as_test(
+        LedgerMachine,
+        settings=settings(
+            max_examples=examples(30),
+            stateful_step_count=steps(35),
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

@@ -1,5 +1,6 @@
 """A real Temporal dev server, a worker per test, the customs simulator on real
-folders and the ledger on a real database (SQLite and PostgreSQL)."""
+folders and the ledger on a real database (SQLite; PostgreSQL too for the tests marked
+both_databases: the crash tests)."""
 
 from __future__ import annotations
 

@@ -191,8 +191,12 @@ class Lab:
         folders: ExchangeFolders,
         task_queue: str,
         workers: Sequence[WorkerProcess],
+        policy: EntryPolicy | None = None,
     ) -> None:
         self.client = client
+        # The policy every lifecycle is started with (a crash test shortens the
+        # activity timeout: the time Temporal waits before it retries a lost attempt).
+        self.policy = policy or EntryPolicy()
         self.db = db
         self.folders = folders
         self.task_queue = task_queue
@@ -208,7 +212,7 @@ class Lab:
     async def start(self, draft: EntryDraft) -> WorkflowHandle[Any, EntryResult]:
         return await self.client.start_workflow(
             "FirstLineEntry",
-            EntryInput(draft=draft, policy=EntryPolicy()),
+            EntryInput(draft=draft, policy=self.policy),
             id=self.workflow_id(draft),
             task_queue=self.task_queue,
             result_type=EntryResult,

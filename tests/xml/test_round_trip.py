@@ -15,9 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from adapters.xml.codec import KINDS, detect, parse, render
 from adapters.xml.safe import parse_untrusted
 from tests.support.message_strategies import message_strategy
+from tests.support.profiles import examples
 
 ROUND_TRIP = settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
