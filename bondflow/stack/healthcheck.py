@@ -14,6 +14,7 @@ same Temporal and task queue as the process it checks.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -57,4 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # The Temporal SDK's runtime threads may still call into Python while the
+    # interpreter finalizes, which aborts the process (PyGILState_Release, SIGABRT)
+    # now and then on a loaded machine and turns a healthy answer into a crash. A
+    # health check has nothing to clean up: flush what it said and leave at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
