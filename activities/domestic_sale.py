@@ -15,7 +15,8 @@ from fractions import Fraction
 
 from temporalio import activity
 
-from activities.entry import EntryActivities, _today
+from activities.checking import draft_and_day, refused
+from activities.entry import EntryActivities
 from activities.export import ExportActivities
 from customs.drafting import entry_list
 from rules.declared_values import expected_total
@@ -32,7 +33,9 @@ from rules.taxes import (
 from schemas.codes import OutsideKind
 from schemas.errors import BondflowError
 from schemas.lifecycle import (
+    WHOLE_DRAFT,
     DomesticSaleDraft,
+    Refusal,
     ReserveInput,
     ResolveInput,
     SubmitGatePassInput,
@@ -40,6 +43,7 @@ from schemas.lifecycle import (
     Submitted,
     TaxAssessment,
     TaxBillView,
+    ValidateInput,
     ValidationReport,
 )
 from schemas.messages.codes import DeclarationKind
@@ -125,12 +129,19 @@ class DomesticSaleActivities(ExportActivities):
         )
 
     @activity.defn(name="domestic_sale.validate")
-    def validate(self, draft: DomesticSaleDraft) -> ValidationReport:  # type: ignore[override]
-        report = self._check_available(draft, self._check(draft))
+    def validate(  # type: ignore[override]
+        self, data: ValidateInput | DomesticSaleDraft
+    ) -> ValidationReport:
+        """The export's checks, and both tax bills assessed on the same business day."""
+        draft, on = draft_and_day(data)
+        report = self._check(draft, on)
         try:
-            taxes = self.assess(draft, _today())
-        except (BondflowError, ValueError) as error:
-            problems = (*report.problems, str(error))
+            taxes = self.assess(draft, on)
+        except BondflowError as error:
+            problems = (*report.problems, refused(error))
+            return report.model_copy(update={"ok": False, "problems": problems})
+        except ValueError as error:
+            problems = (*report.problems, Refusal(field=WHOLE_DRAFT, reason=str(error)))
             return report.model_copy(update={"ok": False, "problems": problems})
         return report.model_copy(update={"taxes": taxes})
 

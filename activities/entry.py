@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal, Inexact
 from typing import Any
 
 from temporalio import activity
 
+from activities.checking import check_list, draft_and_day
 from activities.dependencies import Dependencies
 from customs.drafting import (
     BookFacts,
@@ -24,24 +24,20 @@ from customs.drafting import (
 )
 from masterdata import MasterData
 from rules.declared_values import expected_total
-from rules.units import legal_quantities
 from schemas.codes import CustomsStatus, DocumentType, OutsideKind
-from schemas.errors import BondflowError
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, ResolveRequest, StockRef
 from schemas.lifecycle import (
     EntryDraft,
     ReserveInput,
     ResolveInput,
-    SecondLineEntryDraft,
     SubmitGatePassInput,
     SubmitListInput,
     Submitted,
+    ValidateInput,
     ValidationReport,
 )
 from schemas.masterdata import LotIn
 from schemas.messages.codes import DeclarationKind
-from schemas.messages.fields import DOCUMENT_ZONE
-from schemas.quantities import places_of
 
 
 def item_facts(md: MasterData, book_no: str) -> dict[int, ItemFacts]:
@@ -62,10 +58,6 @@ def item_facts(md: MasterData, book_no: str) -> dict[int, ItemFacts]:
         )
         for item in md.items(book_no)
     }
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(DOCUMENT_ZONE).date()
 
 
 def reservation_id(workflow_id: str, change_count: int) -> str:
@@ -94,69 +86,14 @@ class EntryActivities:
         return facts, Party(declarant.customs_code, declarant.credit_code, declarant.name), items
 
     @activity.defn(name="entry.validate")
-    def validate(self, draft: EntryDraft) -> ValidationReport:
+    def validate(self, data: ValidateInput | EntryDraft) -> ValidationReport:
         """Check the draft against the book: registered items, units, lots, locations,
         exact legal quantities; and compute the CIF value in CNY."""
-        return self._check(draft)
+        return self._check(*draft_and_day(data))
 
-    def _check(self, draft: Draft) -> ValidationReport:
-        problems: list[str] = []
-        try:
-            book, _, items = self._facts(draft)
-        except BondflowError as error:
-            return ValidationReport(ok=False, problems=(str(error),))
-        md = self.deps.masterdata
-        first_line_entry = isinstance(draft, EntryDraft)
-        inbound = isinstance(draft, EntryDraft | SecondLineEntryDraft)
-        on = draft.arrival_date if isinstance(draft, EntryDraft) else _today()
-        book_row = md.book(draft.book_no)
-        if not book_row.valid_from <= on <= book_row.valid_to:
-            problems.append(
-                f"book {draft.book_no} is valid {book_row.valid_from} to {book_row.valid_to},"
-                f" not on {on}"
-            )
-        value = Decimal(0)
-        for number, line in enumerate(draft.lines, start=1):
-            where = f"lines[{number}]"
-            item = items.get(line.item_no)
-            if item is None:
-                problems.append(f"{where}.item_no: book {book.book_no} has no item {line.item_no}")
-                continue
-            if first_line_entry and item.is_finished_good:
-                problems.append(
-                    f"{where}.item_no: item {line.item_no} is a finished good, not a material"
-                )
-            try:
-                first, second = legal_quantities(
-                    line.quantity, item.first_legal_factor, item.second_legal_factor
-                )
-                for legal in (first, second):
-                    if legal is not None and places_of(legal) > 5:
-                        problems.append(
-                            f"{where}.quantity: the legal quantity {legal} has more than 5"
-                            " places; declare a quantity that converts exactly"
-                        )
-            except Inexact:
-                problems.append(f"{where}.quantity: the legal quantity cannot be computed exactly")
-            refusal = md.stock_location_refusal(line.location, draft.book_no)
-            if refusal is not None:
-                problems.append(f"{where}.location: {refusal}")
-            lot = md.lot(draft.book_no, line.lot_no)
-            if lot is not None and lot.item_id != self._item_id(draft.book_no, line.item_no):
-                problems.append(f"{where}.lot_no: lot {line.lot_no} belongs to another item")
-            if lot is None and not inbound:
-                problems.append(f"{where}.lot_no: no lot {line.lot_no} in book {draft.book_no}")
-            value += expected_total(line.unit_price, line.quantity)
-        cif = (value * draft.exchange_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return ValidationReport(
-            ok=not problems,
-            problems=tuple(problems),
-            cif_cny=cif,
-            enterprise_code=book.owner.customs_code,
-        )
-
-    def _item_id(self, book_no: str, item_no: int) -> int:
-        return next(i.id for i in self.deps.masterdata.items(book_no) if i.item_no == item_no)
+    def _check(self, draft: Draft, on: dt.date) -> ValidationReport:
+        """The draft against one snapshot of its book on the business day ``on``."""
+        return check_list(self.deps.database, draft, on)
 
     # --- stock ----------------------------------------------------------------------
 
@@ -176,15 +113,17 @@ class EntryActivities:
     ) -> str:
         draft = data.draft
         _, _, items = self._facts(draft)
-        for line in draft.lines:
-            self.deps.masterdata.create_lot(
+        self.deps.masterdata.create_lots(
+            [
                 LotIn(
                     book_no=draft.book_no,
                     item_no=line.item_no,
                     lot_no=line.lot_no,
                     origin=f"entry {draft.inner_no}",
                 )
-            )
+                for line in draft.lines
+            ]
+        )
         client_id = reservation_id(data.workflow_id, data.change_count)
         legs = tuple(
             Leg(

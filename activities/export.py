@@ -6,52 +6,31 @@ out); the reservation takes them out (pending out, 待出库) towards abroad.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from temporalio import activity
 
+from activities.checking import draft_and_day
 from activities.entry import EntryActivities, reservation_id
-from ledger import LedgerQueries
-from ledger.keys import stock_key
 from rules.declared_values import expected_total
 from schemas.codes import CustomsStatus, DocumentType, OutsideKind
-from schemas.errors import NotFound
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, StockRef
 from schemas.lifecycle import (
-    DomesticSaleDraft,
     ExportDraft,
     ReserveInput,
     ResolveInput,
     SubmitGatePassInput,
     SubmitListInput,
     Submitted,
+    ValidateInput,
     ValidationReport,
 )
 
 
 class ExportActivities(EntryActivities):
     @activity.defn(name="export.validate")
-    def validate(self, draft: ExportDraft) -> ValidationReport:  # type: ignore[override]
-        return self._check_available(draft, self._check(draft))
-
-    def _check_available(
-        self, draft: ExportDraft | DomesticSaleDraft, report: ValidationReport
-    ) -> ValidationReport:
-        """Add a problem for every line whose lot does not hold the goods."""
-        problems = list(report.problems)
-        queries = LedgerQueries(self.deps.database)
-        for number, line in enumerate(draft.lines, start=1):
-            key = stock_key(draft.book_no, line.item_no, line.lot_no, line.location, "bonded")
-            try:
-                available = queries.balance(key).available
-            except NotFound:
-                available = Decimal(0)
-            if available < line.quantity:
-                problems.append(
-                    f"lines[{number}].quantity: lot {line.lot_no} at {line.location} holds"
-                    f" {available} available, {line.quantity} asked"
-                )
-        return report.model_copy(update={"ok": not problems, "problems": tuple(problems)})
+    def validate(self, data: ValidateInput | ExportDraft) -> ValidationReport:  # type: ignore[override]
+        """The entry's checks, and that every line's lot holds the goods (available =
+        posted - pending out), read with the rest in one snapshot."""
+        return self._check(*draft_and_day(data))
 
     @activity.defn(name="export.reserve")
     def reserve(self, data: ReserveInput) -> str:

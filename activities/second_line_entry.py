@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from activities.checking import draft_and_day
 from activities.entry import EntryActivities
 from schemas.codes import CustomsStatus, OutsideKind
 from schemas.lifecycle import (
@@ -14,14 +15,17 @@ from schemas.lifecycle import (
     SubmitGatePassInput,
     SubmitListInput,
     Submitted,
+    ValidateInput,
     ValidationReport,
 )
 
 
 class SecondLineEntryActivities(EntryActivities):
     @activity.defn(name="second_line_entry.validate")
-    def validate(self, draft: SecondLineEntryDraft) -> ValidationReport:  # type: ignore[override]
-        return self._check(draft)
+    def validate(  # type: ignore[override]
+        self, data: ValidateInput | SecondLineEntryDraft
+    ) -> ValidationReport:
+        return self._check(*draft_and_day(data))
 
     @activity.defn(name="second_line_entry.reserve")
     def reserve(self, data: ReserveInput) -> str:

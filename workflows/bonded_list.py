@@ -191,7 +191,7 @@ class BondedListLifecycle(SignedOff):
                     Stage.RETURNED,
                     "bondflow",
                     Role.SYSTEM,
-                    "the draft does not fit the book: " + "; ".join(report.problems),
+                    "the draft does not fit the book: " + report.described(),
                 )
                 await self._await_correction()
                 continue
@@ -518,7 +518,7 @@ class BondedListLifecycle(SignedOff):
             self._taxes = report.taxes
             if report.ok:
                 return
-            problems = "; ".join(report.problems)
+            problems = report.described()
             self._note(
                 Stage.RETURNED,
                 "bondflow",

@@ -78,7 +78,7 @@ class WorkOrderWorkflow(LifecycleRecord):
                 self._enterprise = check.enterprise_code
                 self._upsert()
             if not check.ok:
-                self._note(Stage.RETURNED, "bondflow", Role.SYSTEM, "; ".join(check.problems))
+                self._note(Stage.RETURNED, "bondflow", Role.SYSTEM, check.described())
                 if await self._corrected():
                     continue
                 break

@@ -122,7 +122,7 @@ class TransferWorkflow(SignedOff):
         while True:
             report = await self._validate()
             if not report.ok:
-                self._note(Stage.RETURNED, "bondflow", Role.SYSTEM, "; ".join(report.problems))
+                self._note(Stage.RETURNED, "bondflow", Role.SYSTEM, report.described())
                 await self._await_correction()
                 continue
             self._note(Stage.AWAITING_SIGN_OFF, "bondflow", Role.SYSTEM, "both books fit")
@@ -223,7 +223,7 @@ class TransferWorkflow(SignedOff):
                 if self._reservation is not None:
                     return
             else:
-                self._note(Stage.RETURNED, "bondflow", Role.SYSTEM, "; ".join(report.problems))
+                self._note(Stage.RETURNED, "bondflow", Role.SYSTEM, report.described())
             await self._await_correction()
 
     async def _await_correction(self) -> None:

@@ -3,6 +3,7 @@ another enterprise's (the checks every lifecycle runs before anything is filed).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from activities.dependencies import Dependencies
@@ -12,8 +13,11 @@ from adapters.gateway.folders import ExchangeFolders
 from demo import ids, seed_demo
 from masterdata import MasterData
 from schemas.codes import LocationKind
+from schemas.lifecycle import Refusal, ValidateInput
 from schemas.masterdata import LocationIn
 from tests.workflows.conftest import entry_draft
+
+DAY = dt.date(2026, 11, 28)
 
 
 def test_an_entry_to_a_retired_or_foreign_location_is_refused_naming_the_line(
@@ -39,16 +43,22 @@ def test_an_entry_to_a_retired_or_foreign_location_is_refused_naming_the_line(
     retired = draft.model_copy(
         update={"lines": (draft.lines[0].model_copy(update={"location": "XN-WH-A-09"}),)}
     )
-    report = activities.validate(retired)
+    report = activities.validate(ValidateInput(draft=retired, on=DAY))
     assert not report.ok
     assert report.problems == (
-        "lines[1].location: location XN-WH-A-09 is retired and takes no new stock",
+        Refusal(
+            field="lines[1].location",
+            reason="location XN-WH-A-09 is retired and takes no new stock",
+        ),
     )
     foreign = draft.model_copy(
         update={"lines": (draft.lines[0].model_copy(update={"location": "COLD-OWN-1"}),)}
     )
-    assert activities.validate(foreign).problems == (
-        f"lines[1].location: location COLD-OWN-1 belongs to enterprise "
-        f"{ids.COLD_CHAIN_CUSTOMS_CODE}, not to {ids.SOLAR_CUSTOMS_CODE} (book {ids.SOLAR_BOOK})",
+    assert activities.validate(ValidateInput(draft=foreign, on=DAY)).problems == (
+        Refusal(
+            field="lines[1].location",
+            reason=f"location COLD-OWN-1 belongs to enterprise {ids.COLD_CHAIN_CUSTOMS_CODE},"
+            f" not to {ids.SOLAR_CUSTOMS_CODE} (book {ids.SOLAR_BOOK})",
+        ),
     )
-    assert activities.validate(draft).ok
+    assert activities.validate(ValidateInput(draft=draft, on=DAY)).ok
