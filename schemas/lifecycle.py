@@ -370,6 +370,8 @@ class Refusal(_Model):
         return self.reason if self.field == WHOLE_DRAFT else f"{self.field}: {self.reason}"
 
 
+# The ApplicationError type of a workflow's refusal of a decision (Refusal in details).
+REFUSED = "Refused"
 # The field of a refusal about the draft as a whole (no one field of it is to blame).
 WHOLE_DRAFT = "draft"
 _FIELD_PATH = re.compile(r"[A-Za-z_]\w*(\[\d+\])*(\.[A-Za-z_]\w*(\[\d+\])*)*")

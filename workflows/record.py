@@ -17,6 +17,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import (
+        REFUSED,
         Decision,
         Lifecycle,
         LifecycleStatus,
@@ -35,23 +36,18 @@ def refused(field: str, reason: str) -> ApplicationError:
     """A decision refused (an update's validator): the field is data in the details
     (``Refusal``), named relative to the decision, so the API maps no text."""
     return ApplicationError(
-        f"{field}: {reason}", Refusal(field=field, reason=reason).model_dump(), type="Refused"
+        f"{field}: {reason}", Refusal(field=field, reason=reason).model_dump(), type=REFUSED
     )
 
 
 # Short enough that an activity lost with a crashed worker is retried within
 # seconds; long enough for a 1,000-line list on a slow database.
 ACTIVITY_TIMEOUT = dt.timedelta(seconds=30)
+# Refusals of the domain (bad input) will not get better by trying again: the worker's
+# interceptor (adapters/temporal/interceptors.py) makes every one non-retryable.
 RETRY = RetryPolicy(
     initial_interval=dt.timedelta(seconds=1),
     maximum_interval=dt.timedelta(seconds=30),
-    # Refusals of the domain (bad input) will not get better by trying again.
-    non_retryable_error_types=[
-        "BondflowError",
-        "UnknownCode",
-        "SchemaViolation",
-        "ValidationError",
-    ],
 )
 
 
