@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from adapters.db.constraints import Violation, violation
 from adapters.db.engine import Database
 from adapters.db.models import AccountBook, BookItem, ConsumptionNorm, Enterprise, Location, Lot
 from masterdata import repository
@@ -65,6 +66,32 @@ def _same(row: Any, wanted: dict[str, Any], what: str) -> None:
         )
 
 
+# What each master-data table holds, for refusals.
+_THING = {
+    "enterprises": "an enterprise",
+    "account_books": "an account book",
+    "book_items": "a book item",
+    "consumption_norms": "a consumption norm",
+    "locations": "a location",
+    "lots": "a lot",
+}
+
+
+def _concurrent(broken: Violation) -> AlreadyRegistered:
+    """A registration that lost a race to the same natural key: the field is the key's
+    last column (a book's item number, a lot's number...) as the input names it."""
+    thing = _THING.get(broken.table or "", "an entry")
+    if not broken.columns:
+        return AlreadyRegistered(f"{thing} was registered by another request at the same time")
+    column = broken.columns[-1]
+    field = _INPUT_FIELD.get(column, column)
+    return AlreadyRegistered(
+        f"{thing} with the same {field.replace('_', ' ')} was registered by another request"
+        " at the same time",
+        field=field,
+    )
+
+
 class _DryRun(Exception):
     def __init__(self, summary: ImportSummary) -> None:
         self.summary = summary
@@ -93,8 +120,9 @@ class MasterData:
             with self.db.transaction() as session:
                 return work(session)
         except IntegrityError as exc:
-            # A concurrent registration of the same natural key won: report it plainly.
-            raise AlreadyRegistered(f"registered concurrently: {exc.orig}") from exc
+            # A concurrent registration of the same natural key won: name the field from
+            # the constraint the driver reports, never the database's text.
+            raise _concurrent(violation(exc)) from exc
 
     # --- enterprises ------------------------------------------------------------------
 
