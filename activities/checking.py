@@ -15,6 +15,8 @@ from temporalio import activity
 
 from adapters.db.engine import Database
 from checks.lists import list_report, positions
+from checks.transfers import positions as transfer_positions
+from checks.transfers import transfer_report
 from ledger.queries import available
 from masterdata import snapshot as masterdata_snapshot
 from schemas.errors import BondflowError
@@ -22,12 +24,13 @@ from schemas.lifecycle import (
     WHOLE_DRAFT,
     ListDraft,
     Refusal,
+    TransferDraft,
     TransferValidateInput,
     ValidateInput,
     ValidationReport,
 )
 from schemas.messages.fields import DOCUMENT_ZONE
-from schemas.snapshots import ListSnapshot
+from schemas.snapshots import ListSnapshot, TransferSnapshot
 
 Draft = TypeVar("Draft")
 
@@ -72,3 +75,28 @@ def check_list(database: Database, draft: ListDraft, on: dt.date) -> ValidationR
     except BondflowError as error:
         return ValidationReport(ok=False, problems=(refused(error),))
     return list_report(draft, snapshot, on)
+
+
+def transfer_snapshot(database: Database, draft: TransferDraft) -> TransferSnapshot:
+    """Both books (the receiving one with the draft's receiving locations) and what
+    the giving positions hold, in one session."""
+    with database.sessions() as session:
+        giving = masterdata_snapshot.book_snapshot(
+            session, draft.from_book_no, field="from_book_no"
+        )
+        receiving = masterdata_snapshot.book_snapshot(
+            session,
+            draft.to_book_no,
+            locations={line.to_location for line in draft.lines},
+            field="to_book_no",
+        )
+        held = available(session, transfer_positions(draft))
+    return TransferSnapshot(giving=giving, receiving=receiving, available=held)
+
+
+def check_transfer(database: Database, draft: TransferDraft, on: dt.date) -> ValidationReport:
+    try:
+        snapshot = transfer_snapshot(database, draft)
+    except BondflowError as error:
+        return ValidationReport(ok=False, problems=(refused(error),))
+    return transfer_report(draft, snapshot, on)

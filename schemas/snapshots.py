@@ -83,3 +83,12 @@ class ListSnapshot:
     book: BookSnapshot
     declarant: PartyRecord | None  # None: no such enterprise
     available: Mapping[Position, Decimal] = field(default_factory=dict)  # posted - pending out
+
+
+@dataclass(frozen=True)
+class TransferSnapshot:
+    """An in-zone transfer's view: both books, and what the giving positions hold."""
+
+    giving: BookSnapshot
+    receiving: BookSnapshot
+    available: Mapping[Position, Decimal] = field(default_factory=dict)
