@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access import repository
 from access.principal import Principal
 from access.tokens import digest, new_token
+from adapters.db.constraints import violation
 from adapters.db.engine import Database
 from adapters.db.models import ApiToken, ApiUser
 from masterdata import MasterData
@@ -34,15 +36,22 @@ class AccessService:
                 masterdata.enterprise(code)
             except NotFound:
                 raise NotFound(f"no enterprise {code}", field=f"enterprises[{i}]") from None
-        with self.db.transaction() as session:
-            if repository.user_by_name(session, data.name) is not None:
-                raise Conflict(f"a user named {data.name} exists", field="name")
-            user = repository.add_user(
-                session,
-                ApiUser(name=data.name, role=data.role.value, created_at=self._clock()),
-                sorted(set(data.enterprises)),
-            )
-            return self._issue(session, user)
+        try:
+            with self.db.transaction() as session:
+                if repository.user_by_name(session, data.name) is not None:
+                    raise Conflict(f"a user named {data.name} exists", field="name")
+                user = repository.add_user(
+                    session,
+                    ApiUser(name=data.name, role=data.role.value, created_at=self._clock()),
+                    sorted(set(data.enterprises)),
+                )
+                return self._issue(session, user)
+        except IntegrityError as error:
+            # Another request created the same user between our check and our insert
+            # (PostgreSQL): the constraint the driver names says which field.
+            if violation(error).columns != ("name",):
+                raise
+            raise Conflict(f"a user named {data.name} exists", field="name") from None
 
     def issue_token(self, name: str) -> IssuedToken:
         with self.db.transaction() as session:

@@ -14,8 +14,8 @@ never from run ids: a retried workflow means the same movements.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, Inexact
 
+from activities.checking import check_list, draft_and_day, refused
 from activities.dependencies import Dependencies
 from activities.reservations import reservation_id, resolve_reservation
 from activities.taxes import assess, tax_remark
@@ -27,18 +27,16 @@ from customs.drafting import (
     entry_gate_pass,
     entry_list,
 )
-from ledger import LedgerQueries
-from ledger.keys import stock_key
 from masterdata import MasterData
 from rules.declared_values import expected_total
-from rules.units import legal_quantities
 from schemas.codes import DocumentType
-from schemas.errors import BondflowError, NotFound
+from schemas.errors import BondflowError
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, StockRef
 from schemas.lifecycle import (
+    WHOLE_DRAFT,
     DomesticSaleDraft,
-    EntryDraft,
     ListDraft,
+    Refusal,
     ReserveInput,
     ResolveInput,
     SubmitGatePassInput,
@@ -51,7 +49,6 @@ from schemas.list_policy import Direction, ListActivityPolicy
 from schemas.masterdata import LotIn
 from schemas.messages.codes import DeclarationKind
 from schemas.messages.fields import DOCUMENT_ZONE
-from schemas.quantities import places_of
 from tariff.rates import TariffTable
 
 
@@ -108,106 +105,29 @@ class BondedListActivities:
     # --- validation -----------------------------------------------------------------
 
     def validate(self, data: ValidateInput | ListDraft) -> ValidationReport:
-        """Check the draft against the book on the workflow's business day: registered
-        items, units, lots, locations, exact legal quantities, the lots' stock for an
-        exit; the CIF value in CNY and, for a domestic sale, both tax bills. (Histories
-        recorded before the day was passed send the bare draft: today, then.)"""
-        if isinstance(data, ValidateInput):
-            return self._validation(data.draft, data.on)
-        return self._validation(data, business_day(dt.datetime.now(DOCUMENT_ZONE)))
+        """Check the draft against one snapshot of its book on the workflow's business
+        day (``checks.lists``): registered items, units, lots, locations, exact legal
+        quantities, the lots' stock for an exit; the CIF value in CNY and, for a
+        domestic sale, both tax bills on the same day. (Histories recorded before the
+        day was passed send the bare draft: the day of the activity's scheduling.)"""
+        draft, on = draft_and_day(data)
+        return self._validation(draft, on)  # type: ignore[arg-type]
 
     def _validation(self, draft: Draft, on: dt.date) -> ValidationReport:
         """Validation's logic, in one place for the family."""
-        report = self._check(draft, on)
-        if self.policy.checks_stock:
-            report = self._check_available(draft, report)
-        if self.policy.assesses_taxes:
-            assert isinstance(draft, DomesticSaleDraft)
-            try:
-                taxes = assess(self.deps.masterdata, draft, on, self.tariff)
-            except (BondflowError, ValueError) as error:
-                problems = (*report.problems, str(error))
-                return report.model_copy(update={"ok": False, "problems": problems})
-            report = report.model_copy(update={"taxes": taxes})
-        return report
-
-    def _check(self, draft: Draft, today: dt.date) -> ValidationReport:
-        problems: list[str] = []
+        report = check_list(self.deps.database, draft, on)
+        if not self.policy.assesses_taxes:
+            return report
+        assert isinstance(draft, DomesticSaleDraft)
         try:
-            book, _, items = self._facts(draft)
+            taxes = assess(self.deps.masterdata, draft, on, self.tariff)
         except BondflowError as error:
-            return ValidationReport(ok=False, problems=(str(error),))
-        md = self.deps.masterdata
-        first_line_entry = isinstance(draft, EntryDraft)
-        inbound = self.policy.direction is Direction.IN
-        on = draft.arrival_date if isinstance(draft, EntryDraft) else today
-        book_row = md.book(draft.book_no)
-        if not book_row.valid_from <= on <= book_row.valid_to:
-            problems.append(
-                f"book {draft.book_no} is valid {book_row.valid_from} to {book_row.valid_to},"
-                f" not on {on}"
-            )
-        value = Decimal(0)
-        for number, line in enumerate(draft.lines, start=1):
-            where = f"lines[{number}]"
-            item = items.get(line.item_no)
-            if item is None:
-                problems.append(f"{where}.item_no: book {book.book_no} has no item {line.item_no}")
-                continue
-            if first_line_entry and item.is_finished_good:
-                problems.append(
-                    f"{where}.item_no: item {line.item_no} is a finished good, not a material"
-                )
-            try:
-                first, second = legal_quantities(
-                    line.quantity, item.first_legal_factor, item.second_legal_factor
-                )
-                for legal in (first, second):
-                    if legal is not None and places_of(legal) > 5:
-                        problems.append(
-                            f"{where}.quantity: the legal quantity {legal} has more than 5"
-                            " places; declare a quantity that converts exactly"
-                        )
-            except Inexact:
-                problems.append(f"{where}.quantity: the legal quantity cannot be computed exactly")
-            refusal = md.stock_location_refusal(line.location, draft.book_no)
-            if refusal is not None:
-                problems.append(f"{where}.location: {refusal}")
-            lot = md.lot(draft.book_no, line.lot_no)
-            if lot is not None and lot.item_id != self._item_id(draft.book_no, line.item_no):
-                problems.append(f"{where}.lot_no: lot {line.lot_no} belongs to another item")
-            if lot is None and not inbound:
-                problems.append(f"{where}.lot_no: no lot {line.lot_no} in book {draft.book_no}")
-            value += expected_total(line.unit_price, line.quantity)
-        cif = (value * draft.exchange_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return ValidationReport(
-            ok=not problems,
-            problems=tuple(problems),
-            cif_cny=cif,
-            enterprise_code=book.owner.customs_code,
-        )
-
-    def _item_id(self, book_no: str, item_no: int) -> int:
-        return next(i.id for i in self.deps.masterdata.items(book_no) if i.item_no == item_no)
-
-    def _check_available(self, draft: Draft, report: ValidationReport) -> ValidationReport:
-        """Add a problem for every line whose lot does not hold the goods."""
-        problems = list(report.problems)
-        queries = LedgerQueries(self.deps.database)
-        for number, line in enumerate(draft.lines, start=1):
-            key = stock_key(draft.book_no, line.item_no, line.lot_no, line.location, "bonded")
-            try:
-                available = queries.balance(key).available
-            except NotFound:
-                available = Decimal(0)
-            if available < line.quantity:
-                problems.append(
-                    f"lines[{number}].quantity: lot {line.lot_no} at {line.location} holds"
-                    f" {available} available, {line.quantity} asked"
-                )
-        return report.model_copy(update={"ok": not problems, "problems": tuple(problems)})
-
-    # --- stock ----------------------------------------------------------------------
+            problems = (*report.problems, refused(error))
+            return report.model_copy(update={"ok": False, "problems": problems})
+        except ValueError as error:
+            problems = (*report.problems, Refusal(field=WHOLE_DRAFT, reason=str(error)))
+            return report.model_copy(update={"ok": False, "problems": problems})
+        return report.model_copy(update={"taxes": taxes})
 
     def reserve(self, data: ReserveInput) -> str:
         """Reserve the goods, in full: pending in (待入库) on their lots, created on
@@ -217,15 +137,18 @@ class BondedListActivities:
         policy = self.policy
         _, _, items = self._facts(draft)
         if policy.direction is Direction.IN:
-            for line in draft.lines:
-                self.deps.masterdata.create_lot(
+            # The filing's lots in one transaction: all of them or none.
+            self.deps.masterdata.create_lots(
+                [
                     LotIn(
                         book_no=draft.book_no,
                         item_no=line.item_no,
                         lot_no=line.lot_no,
                         origin=f"entry {draft.inner_no}",
                     )
-                )
+                    for line in draft.lines
+                ]
+            )
         outside = OutsideRef(party=policy.outside)
         legs = []
         for line in draft.lines:

@@ -9,18 +9,16 @@ giving lot, which is how a trace crosses from one enterprise's book to the other
 
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime as dt
 from typing import Any
 
 from activities.bonded_list import item_facts
+from activities.checking import check_transfer, draft_and_day
 from activities.dependencies import Dependencies
 from activities.reservations import resolve_reservation
 from customs.drafting import BookFacts, Party, transfer_list
-from ledger import LedgerQueries
-from ledger.keys import stock_key
 from rules.declared_values import expected_total
 from schemas.codes import DocumentType, OutsideKind
-from schemas.errors import BondflowError, NotFound
 from schemas.ledger import (
     DocumentRef,
     Leg,
@@ -57,75 +55,31 @@ class TransferActivities:
         return facts, {item.item_no: item for item in md.items(book_no)}
 
     def validate(self, data: TransferValidateInput | TransferDraft) -> ValidationReport:
-        """Both books: two enterprises, the same items (unit, HS code) on both sides,
-        the giving lots' stock, the receiving locations. (Histories recorded before the
-        business day was passed send the bare draft.)"""
-        draft = data.draft if isinstance(data, TransferValidateInput) else data
-        return self._validation(draft)
+        """Both books, from one snapshot, on the workflow's business day
+        (``checks.transfers``): two enterprises, the same items (unit, HS code) on both
+        sides, the giving lots' stock, the receiving locations, both books valid.
+        (Histories recorded before the day was passed send the bare draft.)"""
+        draft, on = draft_and_day(data)
+        return self._validation(draft, on)
 
-    def _validation(self, draft: TransferDraft) -> ValidationReport:
+    def _validation(self, draft: TransferDraft, on: dt.date) -> ValidationReport:
         """Validation's logic, in one place for the family."""
-        try:
-            giving, giving_items = self._book(draft.from_book_no)
-            receiving, receiving_items = self._book(draft.to_book_no)
-        except BondflowError as error:
-            return ValidationReport(ok=False, problems=(str(error),))
-        problems: list[str] = []
-        if giving.owner.customs_code == receiving.owner.customs_code:
-            problems.append("to_book_no: an in-zone transfer is between two enterprises")
-        queries = LedgerQueries(self.deps.database)
-        for number, line in enumerate(draft.lines, start=1):
-            where = f"lines[{number}]"
-            source = giving_items.get(line.from_item_no)
-            target = receiving_items.get(line.to_item_no)
-            if source is None or target is None:
-                problems.append(f"{where}: both books must have the items named")
-                continue
-            if source.declared_unit != target.declared_unit:
-                problems.append(
-                    f"{where}: units differ ({source.declared_unit} and {target.declared_unit})"
-                )
-            if source.hs_code != target.hs_code:
-                problems.append(f"{where}: HS codes differ ({source.hs_code}, {target.hs_code})")
-            key = stock_key(
-                draft.from_book_no,
-                line.from_item_no,
-                line.from_lot_no,
-                line.from_location,
-                "bonded",
-            )
-            try:
-                available = queries.balance(key).available
-            except NotFound:
-                available = Decimal(0)
-            if available < line.quantity:
-                problems.append(
-                    f"{where}.quantity: lot {line.from_lot_no} holds {available} available,"
-                    f" {line.quantity} asked"
-                )
-            refusal = self.deps.masterdata.stock_location_refusal(
-                line.to_location, draft.to_book_no
-            )
-            if refusal is not None:
-                problems.append(f"{where}.to_location: {refusal}")
-        return ValidationReport(
-            ok=not problems,
-            problems=tuple(problems),
-            enterprise_code=giving.owner.customs_code,
-        )
+        return check_transfer(self.deps.database, draft, on)
 
     def reserve(self, data: TransferReserveInput) -> str:
         draft = data.draft
         _, giving_items = self._book(draft.from_book_no)
-        for line in draft.lines:
-            self.deps.masterdata.create_lot(
+        self.deps.masterdata.create_lots(
+            [
                 LotIn(
                     book_no=draft.to_book_no,
                     item_no=line.to_item_no,
                     lot_no=line.to_lot_no,
                     origin=f"transfer {draft.transfer_no} from {draft.from_book_no}",
                 )
-            )
+                for line in draft.lines
+            ]
+        )
         legs: list[Leg] = []
         for line in draft.lines:
             unit = giving_items[line.from_item_no].declared_unit

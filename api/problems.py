@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.request_ids import current_request_id
-from schemas.errors import BondflowError
+from schemas.errors import BondflowError, field_path
 from schemas.wording import plain_reason
 
 log = logging.getLogger("bondflow.api")
@@ -93,17 +93,6 @@ def problem_response(
 
 
 # --- field paths: one style, relative to the body the caller sent ----------------------
-
-
-def field_path(loc: Sequence[Any]) -> str:
-    """("lines", 0, "quantity") -> "lines[0].quantity"."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def _location(loc: tuple[Any, ...]) -> str:

@@ -135,6 +135,25 @@ def account_id(session: Session, key: str) -> int | None:
     return session.scalar(select(LedgerAccount.id).where(LedgerAccount.key == key))
 
 
+KEYS_PER_STATEMENT = 500  # values per IN (...): well inside every driver's limit
+
+
+def available_by_keys(session: Session, keys: Collection[str]) -> dict[str, Decimal]:
+    """Available (posted - pending out) of the accounts with these keys that exist: one
+    statement per 500 keys, however many lines a document has."""
+    wanted = sorted(set(keys))
+    found: dict[str, Decimal] = {}
+    for start in range(0, len(wanted), KEYS_PER_STATEMENT):
+        chunk = wanted[start : start + KEYS_PER_STATEMENT]
+        for key, posted, pending_out in session.execute(
+            select(LedgerAccount.key, LedgerAccount.posted, LedgerAccount.pending_out).where(
+                LedgerAccount.key.in_(chunk)
+            )
+        ):
+            found[key] = posted - pending_out
+    return found
+
+
 def ensure_account(session: Session, account: NewAccount) -> int:
     """The account's id, inserting it first if it is new (race-free on both databases)."""
     found = account_id(session, account.key)

@@ -32,7 +32,7 @@ from lifecycles import repository
 from lifecycles.kinds import KINDS
 from masterdata import MasterData
 from schemas.errors import BondflowError, Conflict, NotFound
-from schemas.lifecycle import Lifecycle, LifecycleStatus, Refusal, Role, Stage
+from schemas.lifecycle import REFUSED, Lifecycle, LifecycleStatus, Refusal, Role, Stage
 from schemas.messages.fields import DOCUMENT_ZONE
 from schemas.wording import with_article
 from workflows import search
@@ -343,9 +343,11 @@ class LifecycleService:
 
 
 def _refusal(error: WorkflowUpdateFailedError) -> Refused:
-    """The workflow's refusal as a problem. Its field is data (``Refusal`` in the
-    error's details), named relative to the update's payload, which is the body the
-    caller sent plus who they are (``role``): it passes through as it is."""
+    """The workflow's refusal as a problem, read from data only: an ApplicationError of
+    type ``Refused`` carries ``Refusal{field, reason}`` in its details, the field named
+    relative to the update's payload (the body the caller sent plus ``role``), passed
+    through as it is. Anything else that fails an update (the SDK refusing a payload it
+    cannot decode, a fault) has no field of ours: it names the body, with its message."""
     cause = error.cause
     refusal = _refusal_of(cause) if isinstance(cause, ApplicationError) else None
     if refusal is None:
@@ -360,6 +362,8 @@ def _refusal(error: WorkflowUpdateFailedError) -> Refused:
 
 
 def _refusal_of(error: ApplicationError) -> Refusal | None:
+    if error.type != REFUSED:
+        return None
     for detail in error.details:
         try:
             return Refusal.model_validate(detail)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -236,3 +236,51 @@ def norms(session: Session, book_id: int) -> list[tuple[ConsumptionNorm, int, in
         .order_by(finished.item_no, material.item_no, ConsumptionNorm.version)
     ).all()
     return [(norm, f, m) for norm, f, m in rows]
+
+
+# --- a draft's snapshot: a few statements for a whole list, whatever its length ---------
+
+IN_CHUNK = 500  # values per IN (...): well inside every driver's parameter limit
+
+
+def _chunks(values: Collection[Any]) -> Iterator[list[Any]]:
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), IN_CHUNK):
+        yield ordered[start : start + IN_CHUNK]
+
+
+def lots_named(session: Session, book_id: int, lot_nos: Collection[str]) -> list[tuple[str, int]]:
+    """(lot number, item number) of the named lots of a book that exist."""
+    found: list[tuple[str, int]] = []
+    for chunk in _chunks(lot_nos):
+        found += [
+            (lot_no, item_no)
+            for lot_no, item_no in session.execute(
+                select(Lot.lot_no, BookItem.item_no)
+                .join(BookItem, BookItem.id == Lot.item_id)
+                .where(Lot.book_id == book_id, Lot.lot_no.in_(chunk))
+            )
+        ]
+    return found
+
+
+def location_rows_named(session: Session, codes: Collection[str]) -> list[LocationRow]:
+    """The named locations that exist, with their parent's and enterprise's codes."""
+    found: list[LocationRow] = []
+    for chunk in _chunks(codes):
+        found += [
+            LocationRow(row[0], row[1], row[2])
+            for row in session.execute(_location_rows().where(Location.code.in_(chunk)))
+        ]
+    return found
+
+
+def lots_named_rows(session: Session, book_id: int, wanted: Collection[str]) -> dict[str, Lot]:
+    """The named lots of a book that exist already, by lot number."""
+    found: dict[str, Lot] = {}
+    for chunk in _chunks(wanted):
+        for lot_ in session.scalars(
+            select(Lot).where(Lot.book_id == book_id, Lot.lot_no.in_(chunk))
+        ):
+            found[lot_.lot_no] = lot_
+    return found

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from adapters.db.constraints import Violation, violation
 from adapters.db.engine import Database
 from adapters.db.models import AccountBook, BookItem, ConsumptionNorm, Enterprise, Location, Lot
 from masterdata import repository
@@ -21,6 +22,7 @@ from masterdata.errors import (
     RowRefusal,
     RowsRefused,
 )
+from rules.locations import stock_location_refusal
 from schemas.codes import LocationKind
 from schemas.errors import BondflowError
 from schemas.masterdata import (
@@ -64,6 +66,32 @@ def _same(row: Any, wanted: dict[str, Any], what: str) -> None:
         )
 
 
+# What each master-data table holds, for refusals.
+_THING = {
+    "enterprises": "an enterprise",
+    "account_books": "an account book",
+    "book_items": "a book item",
+    "consumption_norms": "a consumption norm",
+    "locations": "a location",
+    "lots": "a lot",
+}
+
+
+def _concurrent(broken: Violation) -> AlreadyRegistered:
+    """A registration that lost a race to the same natural key: the field is the key's
+    last column (a book's item number, a lot's number...) as the input names it."""
+    thing = _THING.get(broken.table or "", "an entry")
+    if not broken.columns:
+        return AlreadyRegistered(f"{thing} was registered by another request at the same time")
+    column = broken.columns[-1]
+    field = _INPUT_FIELD.get(column, column)
+    return AlreadyRegistered(
+        f"{thing} with the same {field.replace('_', ' ')} was registered by another request"
+        " at the same time",
+        field=field,
+    )
+
+
 class _DryRun(Exception):
     def __init__(self, summary: ImportSummary) -> None:
         self.summary = summary
@@ -92,8 +120,9 @@ class MasterData:
             with self.db.transaction() as session:
                 return work(session)
         except IntegrityError as exc:
-            # A concurrent registration of the same natural key won: report it plainly.
-            raise AlreadyRegistered(f"registered concurrently: {exc.orig}") from exc
+            # A concurrent registration of the same natural key won: name the field from
+            # the constraint the driver reports, never the database's text.
+            raise _concurrent(violation(exc)) from exc
 
     # --- enterprises ------------------------------------------------------------------
 
@@ -382,6 +411,47 @@ class MasterData:
         result: Lot = self._write(work)
         return result
 
+    def create_lots(self, lots: Sequence[LotIn]) -> int:
+        """Create a document's lots in one transaction (all or none), each as
+        ``create_lot`` would: an existing lot with the same content is kept, one with
+        other content refused. Returns how many were created."""
+
+        def work(session: Session) -> int:
+            created = 0
+            by_book: dict[str, list[LotIn]] = {}
+            for data in lots:
+                by_book.setdefault(data.book_no, []).append(data)
+            for book_no, wanted_lots in by_book.items():
+                book = self._book(session, book_no)
+                items = {item.item_no: item for item in repository.items(session, book.id)}
+                existing = repository.lots_named_rows(
+                    session, book.id, [data.lot_no for data in wanted_lots]
+                )
+                for data in wanted_lots:
+                    item = items.get(data.item_no)
+                    if item is None:
+                        raise NotRegistered(
+                            f"book {book.book_no} has no item {data.item_no}", field="item_no"
+                        )
+                    wanted = {
+                        "book_id": book.id,
+                        "item_id": item.id,
+                        "lot_no": data.lot_no,
+                        "origin": data.origin,
+                    }
+                    found = existing.get(data.lot_no)
+                    if found is None:
+                        existing[data.lot_no] = found = Lot(**wanted, created_at=_now())
+                        session.add(found)
+                        created += 1
+                    else:
+                        _same(found, wanted, f"lot {data.book_no}/{data.lot_no}")
+            session.flush()
+            return created
+
+        result: int = self._write(work)
+        return result
+
     # --- reads -------------------------------------------------------------------------
 
     def enterprises(self) -> Sequence[Enterprise]:
@@ -461,23 +531,22 @@ class MasterData:
             return [_location_view(row) for row in rows], total
 
     def stock_location_refusal(self, code: str, book_no: str) -> str | None:
-        """Why goods of a book may not be put at a location, or None: it must exist, be
-        live, and be zone-wide or the book's enterprise's."""
+        """Why goods of a book may not be put at a location, or None (the rule:
+        ``rules.locations.stock_location_refusal``)."""
         with self.db.sessions() as session:
             row = repository.location_row(session, code)
-            if row is None:
-                return f"no location {code}"
-            if row.location.retired_at is not None:
-                return f"location {code} is retired and takes no new stock"
-            if row.enterprise_code is not None:
+            owner = ""
+            if row is not None and row.enterprise_code is not None:
                 book = self._book(session, book_no)
                 owner = repository.enterprise_code(session, book.enterprise_id)
-                if owner != row.enterprise_code:
-                    return (
-                        f"location {code} belongs to enterprise {row.enterprise_code},"
-                        f" not to {owner} (book {book_no})"
-                    )
-            return None
+            return stock_location_refusal(
+                code,
+                exists=row is not None,
+                retired=row is not None and row.location.retired_at is not None,
+                location_enterprise=None if row is None else row.enterprise_code,
+                book_no=book_no,
+                book_owner=owner,
+            )
 
     def lot(self, book_no: str, lot_no: str) -> Lot | None:
         with self.db.sessions() as session:

@@ -5,6 +5,21 @@ The API turns these into RFC 9457 problem+json, the CLI into a one-line message.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """A pydantic error location as a field path: ("lines", 0, "quantity") ->
+    "lines[0].quantity" (the one path style of refusals, API and workflows alike)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
 
 class BondflowError(Exception):
     """A refusal that the caller can act on: nothing was written."""

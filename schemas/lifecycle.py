@@ -7,11 +7,20 @@ these through ``workflow.unsafe.imports_passed_through()``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Discriminator, Field, Tag, computed_field
+from pydantic import (
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    computed_field,
+)
 
 from rules.late_fees import is_waived
 from schemas.derived import ReadsBackComputedFields
@@ -340,13 +349,6 @@ class NormDeviationView(_Model):
     deviation: Decimal
 
 
-class WorkOrderCheck(_Model):
-    ok: bool
-    problems: tuple[str, ...] = ()
-    deviations: tuple[NormDeviationView, ...] = ()
-    enterprise_code: str | None = None
-
-
 class Decision(_Model):
     """A person's decision, carried by a Temporal update: who, in which role, why."""
 
@@ -362,6 +364,53 @@ class Refusal(_Model):
 
     field: Annotated[str, Field(min_length=1, max_length=200)]
     reason: Annotated[str, Field(min_length=1)]
+
+    def described(self) -> str:
+        """``field: reason``; a refusal of the whole draft is its reason alone."""
+        return self.reason if self.field == WHOLE_DRAFT else f"{self.field}: {self.reason}"
+
+
+# The ApplicationError type of a workflow's refusal of a decision (Refusal in details).
+REFUSED = "Refused"
+# The field of a refusal about the draft as a whole (no one field of it is to blame).
+WHOLE_DRAFT = "draft"
+_FIELD_PATH = re.compile(r"[A-Za-z_]\w*(\[\d+\])*(\.[A-Za-z_]\w*(\[\d+\])*)*")
+
+
+def refusal_from_text(text: str) -> Refusal:
+    """A problem recorded as ``"field: reason"`` text (histories from before refusals
+    were data): split at the first ": " when the part before is a field path, else a
+    refusal of the whole draft. ``Refusal.described`` gives the text back unchanged."""
+    field, separator, reason = text.partition(": ")
+    if separator and reason and _FIELD_PATH.fullmatch(field):
+        return Refusal(field=field, reason=reason)
+    return Refusal(field=WHOLE_DRAFT, reason=text)
+
+
+def _refusals(value: object) -> object:
+    if isinstance(value, list | tuple):
+        return tuple(refusal_from_text(v) if isinstance(v, str) else v for v in value)
+    return value
+
+
+# Problems as data; strings recorded in older workflow histories still read.
+Refusals = Annotated[tuple[Refusal, ...], BeforeValidator(_refusals)]
+
+
+def described(problems: tuple[Refusal, ...]) -> str:
+    """Problems as one line for the timeline."""
+    return "; ".join(problem.described() for problem in problems)
+
+
+class WorkOrderCheck(_Model):
+    ok: bool
+    problems: Refusals = ()
+    deviations: tuple[NormDeviationView, ...] = ()
+    enterprise_code: str | None = None
+
+    def described(self) -> str:
+        """The problems as one line for the timeline."""
+        return described(self.problems)
 
 
 class Correction(_Model):
@@ -499,14 +548,14 @@ class EntryResult(_Model):
 
 class ValidationReport(_Model):
     ok: bool
-    problems: tuple[str, ...] = ()
+    problems: Refusals = ()
     cif_cny: Amount = Decimal("0.00")
     enterprise_code: str | None = None  # the book's owner (经营企业)
     taxes: TaxAssessment | None = None  # domestic sales: both elective-duty bills
 
     def described(self) -> str:
         """The problems as one line for the timeline."""
-        return "; ".join(self.problems)
+        return described(self.problems)
 
 
 # --- activity inputs and outputs: one model each ------------------------------------

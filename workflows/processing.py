@@ -73,7 +73,7 @@ class WorkOrderWorkflow(LifecycleRecord[WorkOrderDraft, WorkOrderCorrection, Wor
         )
         self._learn_enterprise(check.enterprise_code)
         if not check.ok:
-            return Checked(problems="; ".join(check.problems))
+            return Checked(problems=check.described())
         if not check.deviations:
             return Checked()
         described = "; ".join(

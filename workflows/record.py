@@ -34,6 +34,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from schemas.ledger import LineageInput
     from schemas.lifecycle import (
+        REFUSED,
         Decision,
         EntryResult,
         LateFeeView,
@@ -63,7 +64,7 @@ def refused(field: str, reason: str) -> ApplicationError:
     """A decision refused (an update's validator): the field is data in the details
     (``Refusal``), named relative to the decision, so the API maps no text."""
     return ApplicationError(
-        f"{field}: {reason}", Refusal(field=field, reason=reason).model_dump(), type="Refused"
+        f"{field}: {reason}", Refusal(field=field, reason=reason).model_dump(), type=REFUSED
     )
 
 

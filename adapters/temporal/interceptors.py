@@ -5,8 +5,9 @@ Temporal retries an activity that raises anything; a BondflowError (bad input, t
 little stock, an unknown code) or a pydantic ValidationError will not get better
 by trying again, and retrying it forever would hide it. This interceptor turns
 them into non-retryable ApplicationErrors that keep the reason and the type name,
-so the workflow sees the refusal at once. Other errors (the database or a folder
-unavailable) keep their retries.
+so the workflow sees the refusal at once; what was refused is data in the error's
+details (``Refusal``: field and reason), never text to split. Other errors (the
+database or a folder unavailable) keep their retries.
 
 A refusal is expected (200 exports racing for a 100-unit lot are refused 100 times,
 each back to its filer as designed), so it is logged as one INFO line with the
@@ -29,7 +30,9 @@ from temporalio.worker import (
     Interceptor,
 )
 
-from schemas.errors import BondflowError
+from schemas.errors import BondflowError, field_path
+from schemas.lifecycle import WHOLE_DRAFT, Refusal
+from schemas.wording import plain_reason
 
 log = logging.getLogger("bondflow.worker.refusals")
 
@@ -50,10 +53,25 @@ class _FinalRefusals(ActivityInboundInterceptor):
             )
             raise ApplicationError(
                 str(error),
+                *(refusal.model_dump() for refusal in refusals_of(error)),
                 type=kind,
                 non_retryable=True,
                 category=ApplicationErrorCategory.BENIGN,
             ) from error
+
+
+def refusals_of(error: BondflowError | ValidationError) -> tuple[Refusal, ...]:
+    """What was refused, as data (the error's details): the field and the reason; a
+    refusal naming no field is of the whole input (``draft``)."""
+    if isinstance(error, BondflowError):
+        return (Refusal(field=error.field or WHOLE_DRAFT, reason=error.reason),)
+    return tuple(
+        Refusal(
+            field=field_path(problem["loc"]) or WHOLE_DRAFT,
+            reason=plain_reason(problem["msg"]),
+        )
+        for problem in error.errors()
+    )
 
 
 class RefusalsAreFinal(Interceptor):

@@ -3,6 +3,7 @@ another enterprise's (the checks every lifecycle runs before anything is filed).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from activities.bonded_list import BondedListActivities
@@ -13,10 +14,12 @@ from demo import ids, seed_demo
 from lifecycles.kinds import KINDS
 from masterdata import MasterData
 from schemas.codes import LocationKind
-from schemas.lifecycle import Lifecycle
+from schemas.lifecycle import Lifecycle, Refusal, ValidateInput
 from schemas.list_policy import ListActivityPolicy
 from schemas.masterdata import LocationIn
 from tests.workflows.conftest import entry_draft
+
+DAY = dt.date(2026, 11, 28)
 
 
 def test_an_entry_to_a_retired_or_foreign_location_is_refused_naming_the_line(
@@ -44,19 +47,25 @@ def test_an_entry_to_a_retired_or_foreign_location_is_refused_naming_the_line(
     retired = draft.model_copy(
         update={"lines": (draft.lines[0].model_copy(update={"location": "XN-WH-A-09"}),)}
     )
-    report = activities.validate(retired)
+    report = activities.validate(ValidateInput(draft=retired, on=DAY))
     assert not report.ok
     assert report.problems == (
-        "lines[1].location: location XN-WH-A-09 is retired and takes no new stock",
+        Refusal(
+            field="lines[1].location",
+            reason="location XN-WH-A-09 is retired and takes no new stock",
+        ),
     )
     foreign = draft.model_copy(
         update={"lines": (draft.lines[0].model_copy(update={"location": "COLD-OWN-1"}),)}
     )
-    assert activities.validate(foreign).problems == (
-        f"lines[1].location: location COLD-OWN-1 belongs to enterprise "
-        f"{ids.COLD_CHAIN_CUSTOMS_CODE}, not to {ids.SOLAR_CUSTOMS_CODE} (book {ids.SOLAR_BOOK})",
+    assert activities.validate(ValidateInput(draft=foreign, on=DAY)).problems == (
+        Refusal(
+            field="lines[1].location",
+            reason=f"location COLD-OWN-1 belongs to enterprise {ids.COLD_CHAIN_CUSTOMS_CODE},"
+            f" not to {ids.SOLAR_CUSTOMS_CODE} (book {ids.SOLAR_BOOK})",
+        ),
     )
-    assert activities.validate(draft).ok
+    assert activities.validate(ValidateInput(draft=draft, on=DAY)).ok
 
 
 def entry_policy() -> ListActivityPolicy:

@@ -13,13 +13,14 @@ import pytest
 from temporalio import activity, workflow
 from temporalio.client import WorkflowFailureError
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError
+from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from adapters.temporal.interceptors import RefusalsAreFinal
 from ledger.errors import InsufficientStock
 from schemas.errors import BondflowError
+from schemas.lifecycle import Refusal
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 ATTEMPTS: list[int] = []
@@ -64,6 +65,46 @@ async def test_a_bondflow_error_is_not_retried(dev_server: WorkflowEnvironment) 
     activity_error = failed.value.cause
     assert isinstance(activity_error, ActivityError)
     assert "holds 0 available" in str(activity_error.cause)
+    # what was refused is data: the type and Refusal(field, reason) in the details
+    refusal = activity_error.cause
+    assert isinstance(refusal, ApplicationError)
+    assert refusal.type == "BondflowError"
+    assert [Refusal.model_validate(detail) for detail in refusal.details] == [
+        Refusal(field="quantity", reason="lot L1 holds 0 available, 5 asked")
+    ]
+
+
+@activity.defn(name="refuse_a_model")
+def refuse_a_model(_: str) -> str:
+    Refusal.model_validate({"field": "", "reason": "no field"})
+    return "never"
+
+
+async def test_a_model_refusal_names_each_field_as_data(dev_server: WorkflowEnvironment) -> None:
+    """Given an activity whose input model refuses a value, when it runs, then it fails
+    at once and the error's details name the model's field and pydantic's reason."""
+    task_queue = f"model-refusals-{uuid.uuid4().hex[:6]}"
+    with ThreadPoolExecutor(2) as executor:
+        async with Worker(
+            dev_server.client,
+            task_queue=task_queue,
+            workflows=[OneAttemptWorkflow],
+            activities=[refuse_a_model],
+            activity_executor=executor,
+            interceptors=[RefusalsAreFinal()],
+        ):
+            with pytest.raises(WorkflowFailureError) as failed:
+                await dev_server.client.execute_workflow(
+                    "OneAttempt", "refuse_a_model", id=task_queue, task_queue=task_queue
+                )
+    activity_error = failed.value.cause
+    assert isinstance(activity_error, ActivityError)
+    refusal = activity_error.cause
+    assert isinstance(refusal, ApplicationError)
+    assert (refusal.type, refusal.non_retryable) == ("ValidationError", True)
+    assert [Refusal.model_validate(detail) for detail in refusal.details] == [
+        Refusal(field="field", reason="String should have at least 1 character")
+    ]
 
 
 @activity.defn(name="reserve_too_much")

@@ -1,0 +1,77 @@
+"""A book as one draft's check sees it, read in the caller's session with a few
+statements (not one per line): the book and its owner, its items, the lots and
+locations the draft names. A missing book is refused (``book_no``); missing lots,
+locations and declarants are simply absent, for the check to name."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy.orm import Session
+
+from adapters.db.models import BookItem, Enterprise
+from masterdata import repository
+from masterdata.errors import NotRegistered
+from schemas.snapshots import BookSnapshot, ItemRecord, LocationRecord, LotRecord, PartyRecord
+
+
+def party(enterprise: Enterprise) -> PartyRecord:
+    return PartyRecord(enterprise.customs_code, enterprise.credit_code, enterprise.name)
+
+
+def item_record(item: BookItem) -> ItemRecord:
+    return ItemRecord(
+        id=item.id,
+        item_no=item.item_no,
+        part_no=item.part_no,
+        hs_code=item.hs_code,
+        name=item.name,
+        specification=item.specification,
+        declared_unit=item.declared_unit,
+        first_legal_unit=item.first_legal_unit,
+        first_legal_factor=item.first_legal_factor,
+        second_legal_unit=item.second_legal_unit,
+        second_legal_factor=item.second_legal_factor,
+        is_finished_good=item.is_finished_good,
+    )
+
+
+def book_snapshot(
+    session: Session,
+    book_no: str,
+    *,
+    lot_nos: Collection[str] = (),
+    locations: Collection[str] = (),
+    field: str = "book_no",
+) -> BookSnapshot:
+    """The book with every item, and the named lots and locations that exist."""
+    book = repository.book(session, book_no)
+    if book is None:
+        raise NotRegistered(f"no account book {book_no}", field=field)
+    owner = session.get(Enterprise, book.enterprise_id)
+    assert owner is not None  # a foreign key
+    return BookSnapshot(
+        book_no=book.book_no,
+        valid_from=book.valid_from,
+        valid_to=book.valid_to,
+        district=book.customs_district,
+        owner=party(owner),
+        items={item.item_no: item_record(item) for item in repository.items(session, book.id)},
+        lots={
+            lot_no: LotRecord(lot_no, item_no)
+            for lot_no, item_no in repository.lots_named(session, book.id, lot_nos)
+        },
+        locations={
+            row.location.code: LocationRecord(
+                code=row.location.code,
+                retired=row.location.retired_at is not None,
+                enterprise_code=row.enterprise_code,
+            )
+            for row in repository.location_rows_named(session, locations)
+        },
+    )
+
+
+def enterprise(session: Session, customs_code: str) -> PartyRecord | None:
+    found = repository.enterprise_by_customs_code(session, customs_code)
+    return None if found is None else party(found)
