@@ -19,15 +19,8 @@ from activities.checking import check_list, draft_and_day, refused
 from activities.dependencies import Dependencies
 from activities.reservations import reservation_id, resolve_reservation
 from activities.taxes import assess, tax_remark
-from customs.drafting import (
-    BookFacts,
-    Draft,
-    ItemFacts,
-    Party,
-    entry_gate_pass,
-    entry_list,
-)
-from masterdata import MasterData
+from customs.drafting import BookFacts, Draft, entry_gate_pass, entry_list
+from masterdata.snapshot import item_records, party
 from rules.declared_values import expected_total
 from schemas.codes import DocumentType
 from schemas.errors import BondflowError
@@ -49,27 +42,8 @@ from schemas.list_policy import Direction, ListActivityPolicy
 from schemas.masterdata import LotIn
 from schemas.messages.codes import DeclarationKind
 from schemas.messages.fields import DOCUMENT_ZONE
+from schemas.snapshots import ItemRecord, PartyRecord
 from tariff.rates import TariffTable
-
-
-def item_facts(md: MasterData, book_no: str) -> dict[int, ItemFacts]:
-    """The book's registered items as the messages need them, by item number."""
-    return {
-        item.item_no: ItemFacts(
-            item_no=item.item_no,
-            part_no=item.part_no,
-            hs_code=item.hs_code,
-            name=item.name,
-            specification=item.specification,
-            declared_unit=item.declared_unit,
-            first_legal_unit=item.first_legal_unit,
-            first_legal_factor=item.first_legal_factor,
-            second_legal_unit=item.second_legal_unit,
-            second_legal_factor=item.second_legal_factor,
-            is_finished_good=item.is_finished_good,
-        )
-        for item in md.items(book_no)
-    }
 
 
 def business_day(at: dt.datetime) -> dt.date:
@@ -89,18 +63,14 @@ class BondedListActivities:
 
     # --- facts ----------------------------------------------------------------------
 
-    def _facts(self, draft: Draft) -> tuple[BookFacts, Party, dict[int, ItemFacts]]:
+    def _facts(self, draft: Draft) -> tuple[BookFacts, PartyRecord, dict[int, ItemRecord]]:
         md = self.deps.masterdata
         book = md.book(draft.book_no)
         owner = md.owner_of(draft.book_no)
         declarant = md.enterprise(draft.declarant_code)
-        items = item_facts(md, draft.book_no)
-        facts = BookFacts(
-            book_no=book.book_no,
-            district=book.customs_district,
-            owner=Party(owner.customs_code, owner.credit_code, owner.name),
-        )
-        return facts, Party(declarant.customs_code, declarant.credit_code, declarant.name), items
+        items = item_records(md.items(draft.book_no))
+        facts = BookFacts(book_no=book.book_no, district=book.customs_district, owner=party(owner))
+        return facts, party(declarant), items
 
     # --- validation -----------------------------------------------------------------
 

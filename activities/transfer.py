@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from activities.bonded_list import item_facts
 from activities.checking import check_transfer, draft_and_day
 from activities.dependencies import Dependencies
 from activities.reservations import resolve_reservation
-from customs.drafting import BookFacts, Party, transfer_list
+from customs.drafting import BookFacts, transfer_list
+from masterdata.snapshot import item_records, party
 from rules.declared_values import expected_total
 from schemas.codes import DocumentType, OutsideKind
 from schemas.ledger import (
@@ -50,7 +50,7 @@ class TransferActivities:
         facts = BookFacts(
             book_no=book.book_no,
             district=book.customs_district,
-            owner=Party(owner.customs_code, owner.credit_code, owner.name),
+            owner=party(owner),
         )
         return facts, {item.item_no: item for item in md.items(book_no)}
 
@@ -135,13 +135,13 @@ class TransferActivities:
         book, _ = self._book(book_no)
         partner, _ = self._book(partner_no)
         declarant = self.deps.masterdata.enterprise(draft.declarant_code)
-        facts = item_facts(self.deps.masterdata, book_no)
+        facts = item_records(self.deps.masterdata.items(book_no))
         upload = transfer_list(
             draft,
             side=data.side,
             book=book,
             partner=partner,
-            declarant=Party(declarant.customs_code, declarant.credit_code, declarant.name),
+            declarant=party(declarant),
             items=facts,
             at=data.at,
             related_list_no=data.related_list_no,

@@ -52,7 +52,6 @@ if __name__ == "__main__":
 
 import argparse
 import asyncio
-import os
 import statistics
 import tempfile
 import time
@@ -70,8 +69,6 @@ from temporalio import activity, workflow
 with workflow.unsafe.imports_passed_through():
     from temporalio.api.enums.v1 import EventType
     from temporalio.client import Client, WorkflowHandle
-    from temporalio.contrib.pydantic import pydantic_data_converter
-    from temporalio.testing import WorkflowEnvironment
     from temporalio.worker import Worker
 
     from activities.dependencies import Dependencies
@@ -82,6 +79,7 @@ with workflow.unsafe.imports_passed_through():
     from adapters.simulator.behaviour import SimulatorBehaviour
     from adapters.simulator.service import CustomsSimulator
     from adapters.temporal.sink import WorkflowSignalSink
+    from bench.dev_server import quiet_dev_server
     from bondflow.worker import build_worker
     from demo import seed_demo
     from ledger import LedgerQueries
@@ -97,7 +95,6 @@ with workflow.unsafe.imports_passed_through():
     )
     from tests.workflows.conftest import entry_draft
     from workflows.record import ACTIVITY_TIMEOUT, RETRY
-    from workflows.search import SEARCH_ATTRIBUTES
 
 T = TypeVar("T")
 BIN = Path(sys.executable).parent
@@ -301,24 +298,6 @@ async def bare_round(rig: Rig, tag: str, n: int, timeout: float) -> Round:
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
-
-
-async def quiet_dev_server() -> WorkflowEnvironment:
-    """The dev server, its banner kept off our output (its errors still show)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 1)  # the server process inherits this stdout
-        return await WorkflowEnvironment.start_local(
-            dev_server_existing_path=str(BIN / "temporal"),
-            data_converter=pydantic_data_converter,
-            search_attributes=list(SEARCH_ATTRIBUTES),
-            dev_server_log_level="error",
-        )
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 async def run(plan: Plan, threads: int, poll: float, quick: bool) -> dict[str, str]:

@@ -35,7 +35,6 @@ if __name__ == "__main__":
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
 import uuid
@@ -45,8 +44,6 @@ from dataclasses import dataclass
 
 import httpx
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from access import AccessService
 from activities.dependencies import Dependencies
@@ -54,12 +51,12 @@ from adapters.db.engine import create_database
 from adapters.db.migrate import upgrade
 from adapters.gateway.folders import ExchangeFolders
 from api.app import create_app
+from bench.dev_server import quiet_dev_server
 from bondflow.settings import Settings
 from bondflow.worker import build_worker
 from demo import ids, seed_demo
 from schemas.access import UserIn, UserRole
 from tests.workflows.conftest import entry_draft
-from workflows.search import SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent
 FILING_CONCURRENCY = 16
@@ -73,24 +70,6 @@ class Plan:
 
 QUICK = Plan(n=100, requests=20)
 FULL = Plan(n=1000, requests=50)
-
-
-async def quiet_dev_server() -> WorkflowEnvironment:
-    """The dev server, its banner kept off our output (its errors still show)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 1)  # the server process inherits this stdout
-        return await WorkflowEnvironment.start_local(
-            dev_server_existing_path=str(BIN / "temporal"),
-            data_converter=pydantic_data_converter,
-            search_attributes=list(SEARCH_ATTRIBUTES),
-            dev_server_log_level="error",
-        )
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def percentile(latencies: list[float], share: float) -> float:

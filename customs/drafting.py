@@ -53,6 +53,7 @@ from schemas.messages.gate_pass import (
     PassportList,
     PassPortMessage,
 )
+from schemas.snapshots import ItemRecord, PartyRecord
 
 Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 
@@ -61,43 +62,19 @@ SYS_ID = "Z8"  # 综合保税区 system id in InvtMessage
 
 
 @dataclass(frozen=True)
-class Party:
-    """An enterprise as the messages name it: customs code, credit code, name."""
-
-    customs_code: str
-    credit_code: str
-    name: str
-
-
-@dataclass(frozen=True)
-class ItemFacts:
-    """A registered book item (备案料件/成品) as a list line needs it."""
-
-    item_no: int
-    part_no: str
-    hs_code: str
-    name: str
-    specification: str
-    declared_unit: str
-    first_legal_unit: str
-    first_legal_factor: Decimal
-    second_legal_unit: str | None
-    second_legal_factor: Decimal | None
-    is_finished_good: bool
-
-
-@dataclass(frozen=True)
 class BookFacts:
     book_no: str
     district: str
-    owner: Party
+    owner: PartyRecord
 
 
-def sender_id(party: Party) -> str:
+def sender_id(party: PartyRecord) -> str:
     return f"DXPENT{party.customs_code}"
 
 
-def _envelope(message_type: MessageType, name: str, sender: Party, at: dt.datetime) -> EnvelopInfo:
+def _envelope(
+    message_type: MessageType, name: str, sender: PartyRecord, at: dt.datetime
+) -> EnvelopInfo:
     return EnvelopInfo(
         message_id=name,
         file_name=f"{name}.xml",
@@ -110,7 +87,7 @@ def _envelope(message_type: MessageType, name: str, sender: Party, at: dt.dateti
 
 def _line(
     number: int,
-    item: ItemFacts,
+    item: ItemRecord,
     quantity: Decimal,
     unit_price: Decimal,
     currency: str,
@@ -151,8 +128,8 @@ def entry_list(
     draft: Draft,
     *,
     book: BookFacts,
-    declarant: Party,
-    items: Mapping[int, ItemFacts],
+    declarant: PartyRecord,
+    items: Mapping[int, ItemRecord],
     change_count: int,
     kind: DeclarationKind,
     at: dt.datetime,
@@ -293,8 +270,8 @@ def entry_gate_pass(
     draft: Draft,
     *,
     book: BookFacts,
-    declarant: Party,
-    items: Mapping[int, ItemFacts],
+    declarant: PartyRecord,
+    items: Mapping[int, ItemRecord],
     list_no: str,
     at: dt.datetime,
 ) -> GatePassUpload:
@@ -374,8 +351,8 @@ def transfer_list(
     side: TransferSide,
     book: BookFacts,
     partner: BookFacts,
-    declarant: Party,
-    items: Mapping[int, ItemFacts],
+    declarant: PartyRecord,
+    items: Mapping[int, ItemRecord],
     at: dt.datetime,
     related_list_no: str | None = None,
     change_count: int = 0,
@@ -453,8 +430,8 @@ def transfer_list(
 
 
 def lines_items(
-    draft: TransferDraft, items: Mapping[int, ItemFacts], outbound: bool
-) -> list[ItemFacts]:
+    draft: TransferDraft, items: Mapping[int, ItemRecord], outbound: bool
+) -> list[ItemRecord]:
     return [items[line.from_item_no if outbound else line.to_item_no] for line in draft.lines]
 
 

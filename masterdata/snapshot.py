@@ -5,7 +5,7 @@ locations and declarants are simply absent, for the check to name."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,6 @@ def party(enterprise: Enterprise) -> PartyRecord:
 
 def item_record(item: BookItem) -> ItemRecord:
     return ItemRecord(
-        id=item.id,
         item_no=item.item_no,
         part_no=item.part_no,
         hs_code=item.hs_code,
@@ -34,6 +33,11 @@ def item_record(item: BookItem) -> ItemRecord:
         second_legal_factor=item.second_legal_factor,
         is_finished_good=item.is_finished_good,
     )
+
+
+def item_records(items: Iterable[BookItem]) -> dict[int, ItemRecord]:
+    """A book's items by item number, as checks and list lines need them."""
+    return {item.item_no: item_record(item) for item in items}
 
 
 def book_snapshot(
@@ -56,7 +60,7 @@ def book_snapshot(
         valid_to=book.valid_to,
         district=book.customs_district,
         owner=party(owner),
-        items={item.item_no: item_record(item) for item in repository.items(session, book.id)},
+        items=item_records(repository.items(session, book.id)),
         lots={
             lot_no: LotRecord(lot_no, item_no)
             for lot_no, item_no in repository.lots_named(session, book.id, lot_nos)

@@ -15,7 +15,7 @@ from schemas.codes import CustomsStatus
 
 @dataclass(frozen=True)
 class PartyRecord:
-    """An enterprise as a document names it."""
+    """An enterprise as a document names it: customs code, credit code, name."""
 
     customs_code: str
     credit_code: str
@@ -24,9 +24,9 @@ class PartyRecord:
 
 @dataclass(frozen=True)
 class ItemRecord:
-    """A registered book item (备案序号) with its units and legal-unit factors."""
+    """A registered book item (备案序号: 备案料件/成品) with its units and legal-unit
+    factors: what a draft's check and a list line need of it."""
 
-    id: int
     item_no: int
     part_no: str
     hs_code: str

@@ -66,6 +66,20 @@ def pytest_configure(config: pytest.Config) -> None:
         "both_databases(reason): also runs on PostgreSQL outside the folders of"
         " ON_BOTH_DATABASES; the reason says what PostgreSQL adds",
     )
+    config.addinivalue_line(
+        "markers",
+        "heavy: takes tens of seconds (a crash, a stack, a long property or fuzz run);"
+        " scheduled first",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The heavy tests first, the rest in their order. pytest-xdist hands tests out in
+    this order, so the long ones start at once on both workers and the short ones fill
+    in after them; collected last, a 35-second crash test could start when the other
+    worker had nothing left, and the run waited for it alone. Every worker sorts the
+    same collection the same way, as xdist requires."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
 
 
 def backends_of(definition: pytest.Function) -> list[str]:

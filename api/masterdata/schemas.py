@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
 from adapters.db.models import AccountBook, BookItem, Enterprise
+from masterdata.snapshot import item_record
 
 
 class BookView(BaseModel):
@@ -50,20 +52,9 @@ def book_view(book: AccountBook, enterprise_code: str) -> BookView:
 
 
 def item_view(book_no: str, item: BookItem) -> ItemView:
-    return ItemView(
-        book_no=book_no,
-        item_no=item.item_no,
-        part_no=item.part_no,
-        hs_code=item.hs_code,
-        name=item.name,
-        specification=item.specification,
-        declared_unit=item.declared_unit,
-        first_legal_unit=item.first_legal_unit,
-        first_legal_factor=item.first_legal_factor,
-        second_legal_unit=item.second_legal_unit,
-        second_legal_factor=item.second_legal_factor,
-        is_finished_good=item.is_finished_good,
-    )
+    """A registered item as the API shows it: the record every check and list line
+    uses (``masterdata.snapshot.item_record``), with its book."""
+    return ItemView(book_no=book_no, **asdict(item_record(item)))
 
 
 class EnterpriseView(BaseModel):

@@ -18,6 +18,7 @@ from tests.api.conftest import Api
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.heavy,
     pytest.mark.both_databases(
         reason="generated and hostile input reaches the database, and PostgreSQL refuses"
         " values SQLite stores (NUL characters, out-of-range numbers): each must still be"

@@ -37,7 +37,6 @@ CELLS, MODULES, GLASS = 1, 2, 3
 
 def _item(item_no: int, *, finished: bool = False, factor: str = "1") -> ItemRecord:
     return ItemRecord(
-        id=100 + item_no,
         item_no=item_no,
         part_no=f"P-{item_no}",
         hs_code="8541420000",

@@ -37,7 +37,7 @@ from codetables.systems import (
     to_numeric_currency,
     written_like,
 )
-from customs.drafting import BookFacts, ItemFacts, Party, entry_list, transfer_list
+from customs.drafting import BookFacts, entry_list, transfer_list
 from demo import ids
 from schemas.lifecycle import (
     DomesticSaleDraft,
@@ -49,6 +49,7 @@ from schemas.lifecycle import (
 )
 from schemas.messages.codes import DeclarationKind
 from schemas.messages.declaration import DeclarationMessage
+from schemas.snapshots import ItemRecord, PartyRecord
 from tests.support import messages
 
 DAY = dt.date(2026, 11, 28)
@@ -310,10 +311,10 @@ def test_an_edited_pair_changes_the_conversion_from_its_day(data_copy: Path) -> 
 
 # --- drafting: China in the document's own system -----------------------------------------
 
-OWNER = Party(ids.SOLAR_CUSTOMS_CODE, messages.MAKER_SCC, messages.MAKER_NAME)
-AGENT = Party(ids.AGENT_CUSTOMS_CODE, messages.AGENT_SCC, messages.AGENT_NAME)
+OWNER = PartyRecord(ids.SOLAR_CUSTOMS_CODE, messages.MAKER_SCC, messages.MAKER_NAME)
+AGENT = PartyRecord(ids.AGENT_CUSTOMS_CODE, messages.AGENT_SCC, messages.AGENT_NAME)
 BOOK = BookFacts(book_no=ids.SOLAR_BOOK, district=ids.DISTRICT, owner=OWNER)
-MODULE = ItemFacts(
+MODULE = ItemRecord(
     item_no=ids.MODULE,
     part_no="TSM-DE19",
     hs_code="8541430000",

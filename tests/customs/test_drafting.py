@@ -7,21 +7,22 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from customs.drafting import BookFacts, ItemFacts, Party, entry_gate_pass, entry_list
+from customs.drafting import BookFacts, entry_gate_pass, entry_list
 from demo import ids
 from schemas.lifecycle import EntryLine, SecondLineEntryDraft, Vehicle
 from schemas.messages.codes import DeclarationKind, DeclarationRoute
+from schemas.snapshots import ItemRecord, PartyRecord
 from tests.support import messages
 from tests.workflows.conftest import entry_draft
 
 AT = dt.datetime(2026, 11, 28, 9, 0, tzinfo=ids.SHANGHAI)
-OWNER = Party(ids.SOLAR_CUSTOMS_CODE, messages.MAKER_SCC, messages.MAKER_NAME)
-AGENT = Party(ids.AGENT_CUSTOMS_CODE, messages.AGENT_SCC, messages.AGENT_NAME)
+OWNER = PartyRecord(ids.SOLAR_CUSTOMS_CODE, messages.MAKER_SCC, messages.MAKER_NAME)
+AGENT = PartyRecord(ids.AGENT_CUSTOMS_CODE, messages.AGENT_SCC, messages.AGENT_NAME)
 BOOK = BookFacts(book_no=ids.SOLAR_BOOK, district=ids.DISTRICT, owner=OWNER)
 
 
-def item(item_no: int) -> ItemFacts:
-    return ItemFacts(
+def item(item_no: int) -> ItemRecord:
+    return ItemRecord(
         item_no=item_no,
         part_no=f"P-{item_no}",
         hs_code="8541420000",

@@ -555,6 +555,7 @@ class LedgerMachine(RuleBasedStateMachine):
         return balances
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_given_any_sequence_of_operations_then_the_ledger_invariants_hold(
     request: pytest.FixtureRequest, backend: str, tmp_path: Path

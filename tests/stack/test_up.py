@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
 
 BIN = Path(sys.executable).parent
@@ -201,6 +202,7 @@ async def probe_status(address: str, workflow_id: str) -> WorkflowExecutionStatu
     return status
 
 
+@pytest.mark.heavy
 def test_up_serves_stops_cleanly_and_keeps_its_state(tmp_path: Path) -> None:
     ports = Ports()
     http = httpx.Client(timeout=10, trust_env=False)
@@ -256,6 +258,7 @@ def test_up_serves_stops_cleanly_and_keeps_its_state(tmp_path: Path) -> None:
     print(f"startup: {first_startup:.1f} s fresh, {second_startup:.1f} s again")
 
 
+@pytest.mark.heavy
 def test_a_child_that_dies_is_named_and_the_rest_stop(tmp_path: Path) -> None:
     with bondflow_up(tmp_path, Ports()) as stack:
         stack.wait_until_up()

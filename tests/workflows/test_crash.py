@@ -41,6 +41,7 @@ from tests.workflows.crashlab import Customs, Lab, WorkerProcess, worker_env
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="session"),
+    pytest.mark.heavy,
     pytest.mark.both_databases(
         reason="a worker process is killed with its connections open: on PostgreSQL the"
         " server ends their sessions and rolls back what was not committed, on SQLite"
