@@ -315,7 +315,7 @@ def _draw_edge(svg: etree._Element, graph: _Graph, edge: _Edge) -> None:
     fanning_out = sum(e.source == edge.source for e in graph.edges)
     t = 0.3 if fanning_in > fanning_out else 0.7 if fanning_out > fanning_in else 0.5
     mid_x, mid_y = _bezier(t, (x1, y1), (x1 + bend, y1), (x2 - bend, y2), (x2, y2))
-    box = text_width(amount, 12) + 10
+    box = text_width(amount, 12) + 16
     element(group, "rect", x=mid_x - box / 2, y=mid_y - 9, width=box, height=16, rx=3)
     text(group, mid_x, mid_y + 4, amount, text_anchor="middle")
 
