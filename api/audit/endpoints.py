@@ -20,7 +20,6 @@ from api.audit.schemas import (
     ReconciliationReport,
     TraceReport,
     Verification,
-    reconciliation_csv,
     reconciliation_report,
     trace_report,
     verification,
@@ -29,6 +28,7 @@ from api.dependencies import CurrentPrincipal, ServicesDep, forbidden
 from api.inventory.scope import book_in_scope, book_owners
 from api.problems import Problem
 from ledger import UnknownReference
+from reports.reconciliation import XLSX, reconciliation_csv, reconciliation_xlsx
 from schemas.access import UserRole
 from schemas.errors import NotFound
 from schemas.masterdata import BookNo, Code
@@ -104,18 +104,23 @@ CSV = "text/csv"
 RECONCILIATION_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "content": {
-            CSV: {"schema": {"type": "string"}, "example": "book_no,item_no,lot_no,unit,..."}
+            CSV: {"schema": {"type": "string"}, "example": "book_no,item_no,lot_no,unit,..."},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
         },
-        "description": "JSON, or CSV (format=csv or Accept: text/csv): a header row, one "
-        "row per item and lot",
+        "description": "JSON; CSV (format=csv or Accept: text/csv): a header row, one row "
+        "per item and lot; or XLSX (format=xlsx or Accept: " + XLSX + "): a Chinese and "
+        "an English header row, then one row per item and lot, quantities as numbers "
+        "(as text where a spreadsheet's double would change them)",
     }
 }
+Format = Literal["json", "csv", "xlsx"]
+MEDIA: dict[str, Format] = {CSV: "csv", "text/*": "csv", XLSX: "xlsx"}
 
 
-def wants_csv(format_: str | None, accept: str | None) -> bool:
-    """format= decides; else CSV only when Accept prefers text/csv to JSON."""
+def wanted_format(format_: Format | None, accept: str | None) -> Format:
+    """format= decides; else the file type Accept prefers to JSON (JSON on a tie)."""
     if format_ is not None:
-        return format_ == "csv"
+        return format_
     weights: dict[str, float] = {}
     for part in (accept or "").split(","):
         media, *params = (p.strip() for p in part.split(";"))
@@ -129,9 +134,13 @@ def wants_csv(format_: str | None, accept: str | None) -> bool:
                     q = 0.0
         media = media.lower()
         weights[media] = max(q, weights.get(media, 0.0))
-    csv_q = max(weights.get(CSV, 0.0), weights.get("text/*", 0.0))
     json_q = max(weights.get(m, 0.0) for m in ("application/json", "application/*", "*/*"))
-    return csv_q > json_q
+    best: Format = "json"
+    best_q = json_q
+    for media, kind in MEDIA.items():
+        if weights.get(media, 0.0) > best_q:
+            best, best_q = kind, weights[media]
+    return best
 
 
 @router.get(
@@ -150,7 +159,7 @@ def reconcile_book(
     principal: CurrentPrincipal,
     services: ServicesDep,
     format_: Annotated[
-        Literal["json", "csv"] | None, Query(alias="format", description="else by Accept")
+        Format | None, Query(alias="format", description="json, csv or xlsx; else by Accept")
     ] = None,
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> ReconciliationReport | Response:
@@ -173,11 +182,11 @@ def reconcile_book(
         )
     book_in_scope(services, principal, book_no)
     found = services.ledger.reconcile(book_no, first_day, last_day)
-    if wants_csv(format_, accept):
-        name = f"reconciliation-{book_no}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.csv"
-        return Response(
-            reconciliation_csv(found),
-            media_type=CSV,
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
-    return reconciliation_report(found)
+    kind = wanted_format(format_, accept)
+    if kind == "json":
+        return reconciliation_report(found)
+    name = f"reconciliation-{book_no}-{first_day:%Y%m%d}-{last_day:%Y%m%d}.{kind}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if kind == "xlsx":
+        return Response(reconciliation_xlsx(found), media_type=XLSX, headers=disposition)
+    return Response(reconciliation_csv(found), media_type=CSV, headers=disposition)

@@ -1,20 +1,17 @@
 """What auditors read: a lot's trace (redacted to the reader's scope), the chain's
-verification, and a book's reconciliation (JSON, or CSV rows)."""
+verification, and a book's reconciliation (JSON; its files are `reports.reconciliation`)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.inventory.schemas import Quantity
-from schemas.inventory import Reconciliation, ReconciliationLine
+from schemas.inventory import Reconciliation
 from schemas.ledger import ChainVerification, DocumentRef, LotTrace
-from schemas.quantities import plain
 
 
 class _View(BaseModel):
@@ -165,49 +162,3 @@ def reconciliation_report(found: Reconciliation) -> ReconciliationReport:
         balanced=found.balanced,
         lines=[ReconciliationRow(**line.model_dump()) for line in found.lines],
     )
-
-
-CSV_COLUMNS = (
-    "book_no",
-    "item_no",
-    "lot_no",
-    "unit",
-    "opening",
-    "receipts",
-    "removals",
-    "adjustments",
-    "between_lots",
-    "closing",
-    "balanced",
-)
-
-
-def _csv_row(book_no: str, line: ReconciliationLine) -> list[str]:
-    return [
-        book_no,
-        str(line.item_no),
-        line.lot_no,
-        line.unit,
-        *(
-            plain(q)
-            for q in (
-                line.opening,
-                line.receipts,
-                line.removals,
-                line.adjustments,
-                line.between_lots,
-                line.closing,
-            )
-        ),
-        "true" if line.balanced else "false",
-    ]
-
-
-def reconciliation_csv(found: Reconciliation) -> str:
-    """A header row, then one row per item and lot; quantities as plain decimals."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for line in found.lines:
-        writer.writerow(_csv_row(found.book_no, line))
-    return out.getvalue()

@@ -7,10 +7,12 @@ missing one."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 from access import AccessService
@@ -19,6 +21,7 @@ from demo import ids
 from demo.postings import KG, bonded, leg, movement, post_reservation
 from ledger import Ledger
 from masterdata import MasterData
+from reports.reconciliation import XLSX
 from rules.credit_code import build_credit_code
 from schemas.access import UserIn, UserRole
 from schemas.codes import BookType, DocumentType, EnterpriseRole, OutsideKind
@@ -445,6 +448,39 @@ async def test_the_reconciliation_as_csv_has_a_header_and_one_row_per_item_and_l
     assert (await ask("text/csv", format="json")).json()["book_no"] == SOLAR
 
 
+async def test_the_reconciliation_as_xlsx_holds_the_same_figures_exactly(api: Api) -> None:
+    """Asked with format=xlsx or its Accept type, the reconciliation is a workbook: the
+    Chinese header row, the English one, then the CSV's rows with every quantity equal
+    to the CSV's Decimal; JSON stays the default when JSON is preferred."""
+    params = {"book_no": SOLAR, "from": "2026-04-01", "to": "2026-04-30"}
+
+    async def ask(accept: str, **extra: str) -> Any:
+        headers = api.auth("solar-filer") | {"Accept": accept}
+        return await api.client.get("/audit/reconciliation", params=params | extra, headers=headers)
+
+    by_format = await ask("*/*", format="xlsx")
+    assert by_format.status_code == 200, by_format.text
+    assert by_format.headers["content-type"] == XLSX
+    assert by_format.headers["content-disposition"] == (
+        f'attachment; filename="reconciliation-{SOLAR}-20260401-20260430.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(by_format.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("账册编号", "项号", "批次", "计量单位", "期初结存")
+    csv_rows = [line.split(",") for line in APRIL_CSV.split("\r\n") if line]
+    assert list(rows[1]) == csv_rows[0]
+    for got, expected in zip(rows[2:], csv_rows[1:], strict=True):
+        assert list(got[:4]) == [expected[0], int(expected[1]), *expected[2:4]]
+        assert [Decimal(repr(q)) for q in got[4:10]] == [Decimal(q) for q in expected[4:10]]
+        assert got[10] is (expected[10] == "true")
+    assert (await ask(XLSX)).content[:2] == b"PK"
+    assert (await ask(f"{XLSX};q=0.4, application/json")).headers["content-type"] == (
+        "application/json"
+    )
+    assert (await ask(f"text/csv;q=0.5, {XLSX}")).headers["content-type"] == XLSX
+
+
 async def test_bad_reconciliation_requests_are_refused_naming_the_parameter(api: Api) -> None:
     async def ask(**params: str) -> Any:
         return await api.get("auditor", "/audit/reconciliation", params=params)
@@ -475,6 +511,7 @@ BOOK_ROUTES = {
 }
 EXTRA_URLS = [
     "/audit/reconciliation?book_no={book}&from=2026-03-01&to=2026-04-30&format=csv",
+    "/audit/reconciliation?book_no={book}&from=2026-03-01&to=2026-04-30&format=xlsx",
     "/audit/lots/{book}/{lot}/trace?direction=forward",
 ]
 # Not about one book: the chain spans every enterprise (filers are refused, 403).
