@@ -86,7 +86,8 @@ class Page:
 
     def url_in(self, language: Language) -> str:
         """This page's address in another language (the switch in the header)."""
-        return str(self.request.url.include_query_params(**{i18n.QUERY: language.value}))
+        url = self.request.url.include_query_params(**{i18n.QUERY: language.value})
+        return f"{url.path}?{url.query}"
 
     def _cookies(self, response: Response) -> None:
         if self._new_csrf_cookie:
