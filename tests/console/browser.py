@@ -135,9 +135,7 @@ SignIn = Callable[..., Awaitable[Page]]
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def signed_in(
-    browser: Browser, console_stack: ConsoleStack
-) -> AsyncIterator[SignIn]:
+async def signed_in(browser: Browser, console_stack: ConsoleStack) -> AsyncIterator[SignIn]:
     """``await signed_in("admin")``: a page of a fresh context, signed in as the user
     through the form, on the role's home page."""
     from tests.console.conftest import password_of

@@ -18,9 +18,9 @@ from api.app import create_app
 from bondflow.settings import Settings
 from demo import seed_demo
 from tests.api.conftest import USERS, no_temporal
-from tests.console.browser import browser, console_stack, screenshots, signed_in
+from tests.console.browser import browser, console_stack, dev_server, screenshots, signed_in
 
-__all__ = ["browser", "console_stack", "screenshots", "signed_in"]
+__all__ = ["browser", "console_stack", "dev_server", "screenshots", "signed_in"]
 
 # Every test user's console password (tests only): the name, then a fixed suffix.
 PASSWORD_SUFFIX = "-correct-horse"
@@ -58,14 +58,10 @@ class Browser:
     async def submit(self, form_page: str, action: str, **fields: str) -> httpx.Response:
         """Open ``form_page`` and post its form to ``action`` with ``fields``."""
         page = await self.client.get(form_page)
-        return await self.client.post(
-            action, data={"csrf_token": csrf_of(page.text), **fields}
-        )
+        return await self.client.post(action, data={"csrf_token": csrf_of(page.text), **fields})
 
     async def sign_in(self, name: str, password: str | None = None) -> httpx.Response:
-        return await self.submit(
-            "/", "/", username=name, password=password or password_of(name)
-        )
+        return await self.submit("/", "/", username=name, password=password or password_of(name))
 
 
 @dataclass

@@ -24,11 +24,13 @@ async def test_an_admin_creates_a_filer_who_then_signs_in_to_its_home(console: C
         )
         assert created.status_code == 303
         listed = await admin.get(created.headers["location"])
-    assert "已创建用户 new-filer" in listed.text and ">new-filer</a>" in listed.text
+    assert "已创建用户 new-filer" in listed.text
+    assert ">new-filer</a>" in listed.text
     async with console.browser() as filer:
         signed = await filer.sign_in("new-filer", "a-long-enough-password")
         home = await filer.get(signed.headers["location"])
-    assert home.status_code == 200 and "new-filer · 申报人员" in home.text
+    assert home.status_code == 200
+    assert "new-filer · 申报人员" in home.text
 
 
 async def test_a_refused_user_is_shown_with_its_field_and_the_form_keeps_what_was_typed(
@@ -73,7 +75,8 @@ async def test_an_admin_resets_a_password_revokes_tokens_and_disables_a_user(
     assert reset.status_code == revoked.status_code == disabled.status_code == 303
     assert "已停用" in shown.text
     user = AccessService(console.app_db).user("cold-filer")
-    assert user.disabled and user.has_password
+    assert user.disabled
+    assert user.has_password
     async with console.browser() as filer:
         assert (await filer.sign_in("cold-filer", "another-password-1")).status_code == 401
 
@@ -102,10 +105,9 @@ async def test_a_filer_opening_an_admin_page_is_refused_and_sees_no_admin_links(
     async with console.browser() as filer:
         await filer.sign_in("solar-filer")
         page = await filer.get("/console/admin/users")
-        forged = await filer.submit(
-            "/console/home", "/console/admin/users/liaison/disable"
-        )
-    assert page.status_code == 403 and "无权打开" in page.text
+        forged = await filer.submit("/console/home", "/console/admin/users/liaison/disable")
+    assert page.status_code == 403
+    assert "无权打开" in page.text
     assert 'href="/console/admin/users"' not in page.text
     assert forged.status_code == 403
     assert not AccessService(console.app_db).user("liaison").disabled
@@ -115,7 +117,8 @@ async def test_an_unknown_user_is_the_not_found_page(console: Console) -> None:
     async with console.browser() as admin:
         await admin.sign_in("admin")
         page = await admin.get("/console/admin/users/nobody")
-    assert page.status_code == 404 and "未找到" in page.text
+    assert page.status_code == 404
+    assert "未找到" in page.text
 
 
 async def test_markup_in_a_refusal_reason_is_shown_as_text(console: Console) -> None:

@@ -17,8 +17,10 @@ async def test_the_sign_in_form_at_the_root_names_its_fields_username_and_passwo
     async with console.browser() as browser:
         page = await browser.get("/")
     assert page.status_code == 200
-    assert 'name="username"' in page.text and 'name="password"' in page.text
-    assert 'lang="zh-CN"' in page.text and "登录" in page.text  # Chinese by default
+    assert 'name="username"' in page.text
+    assert 'name="password"' in page.text
+    assert 'lang="zh-CN"' in page.text
+    assert "登录" in page.text
 
 
 async def test_a_signed_in_user_lands_on_the_home_of_the_role_and_the_root_sends_it_there(
@@ -43,7 +45,8 @@ async def test_a_wrong_password_and_a_missing_user_get_the_same_answer(
         wrong = await browser.sign_in("admin", "not-the-password")
         missing = await browser.sign_in("nobody-at-all", "not-the-password")
     assert wrong.status_code == missing.status_code == 401
-    assert "用户名或密码错误" in wrong.text and "用户名或密码错误" in missing.text
+    assert "用户名或密码错误" in wrong.text
+    assert "用户名或密码错误" in missing.text
     assert sessions.SESSION not in wrong.cookies
 
 
@@ -57,14 +60,17 @@ async def test_the_session_cookie_is_http_only_same_site_lax_and_only_its_hash_i
         for header in signed.headers.get_list("set-cookie")
         if header.startswith(f"{sessions.SESSION}=")
     )
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Path=/" in cookie
     assert "Secure" not in cookie  # plain HTTP here; see the next test
     value = cookie.split(";")[0].split("=", 1)[1]
     with console.app_db.transaction() as session:
         from sqlalchemy import text
 
         stored = session.execute(text("SELECT id_sha256 FROM console_sessions")).scalars().all()
-    assert value not in stored and len(stored) == 1
+    assert value not in stored
+    assert len(stored) == 1
 
 
 async def test_over_https_the_session_cookie_is_secure(console: Console) -> None:
@@ -81,10 +87,12 @@ async def test_signing_out_ends_the_session_on_the_server(console: Console) -> N
         await browser.sign_in("auditor")
         stolen = browser.client.cookies.get(sessions.SESSION)
         out = await browser.submit("/console/home", "/console/sign-out")
-        assert out.status_code == 303 and out.headers["location"] == "/"
+        assert out.status_code == 303
+        assert out.headers["location"] == "/"
         browser.client.cookies.set(sessions.SESSION, stolen or "")  # a copy of the cookie
         after = await browser.get("/console/home")
-    assert after.status_code == 303 and after.headers["location"] == "/"
+    assert after.status_code == 303
+    assert after.headers["location"] == "/"
 
 
 @pytest.mark.parametrize("ending", ["password", "revoke", "disable"])
@@ -102,7 +110,8 @@ async def test_a_session_dies_with_a_password_reset_a_revocation_or_disabling(
         else:
             access.disable_user("solar-filer")
         after = await browser.get("/console/home")
-    assert after.status_code == 303 and after.headers["location"] == "/"
+    assert after.status_code == 303
+    assert after.headers["location"] == "/"
 
 
 async def test_a_page_asked_for_without_signing_in_redirects_to_the_form(
@@ -110,7 +119,8 @@ async def test_a_page_asked_for_without_signing_in_redirects_to_the_form(
 ) -> None:
     async with console.browser() as browser:
         page = await browser.get("/console/admin/users")
-    assert page.status_code == 303 and page.headers["location"] == "/"
+    assert page.status_code == 303
+    assert page.headers["location"] == "/"
 
 
 async def test_a_post_without_its_csrf_token_is_refused_with_a_page_and_does_nothing(
@@ -123,7 +133,8 @@ async def test_a_post_without_its_csrf_token_is_refused_with_a_page_and_does_not
         )
         missing = await browser.client.post("/console/admin/users/liaison/disable")
     assert forged.status_code == missing.status_code == 403
-    assert "CSRF" in forged.text and "text/html" in forged.headers["content-type"]
+    assert "CSRF" in forged.text
+    assert "text/html" in forged.headers["content-type"]
     assert not AccessService(console.app_db).user("liaison").disabled
 
 
@@ -144,7 +155,8 @@ async def test_five_failures_lock_the_username_and_address_even_for_the_right_pa
             assert (await browser.sign_in("cold-filer", "wrong-password")).status_code == 401
         locked = await browser.sign_in("cold-filer")  # the right password, too late
         other = await browser.sign_in("liaison")  # another username from the address
-    assert locked.status_code == 429 and "15 分钟后再试" in locked.text
+    assert locked.status_code == 429
+    assert "15 分钟后再试" in locked.text
     assert other.status_code == 303
 
 
@@ -154,9 +166,11 @@ async def test_the_language_switch_shows_english_and_is_remembered(console: Cons
         english = await browser.get("/console/admin/users", lang="en")
         still = await browser.get("/console/admin/enterprises")
         chinese = await browser.get("/console/admin/enterprises", lang="zh")
-    assert 'lang="en"' in english.text and "Create a user" in english.text
+    assert 'lang="en"' in english.text
+    assert "Create a user" in english.text
     assert "Register an enterprise" in still.text
-    assert "登记企业" in chinese.text and 'lang="zh-CN"' in chinese.text
+    assert "登记企业" in chinese.text
+    assert 'lang="zh-CN"' in chinese.text
 
 
 async def test_console_routes_are_not_in_the_openapi_and_the_api_keeps_its_paths(
@@ -168,4 +182,3 @@ async def test_console_routes_are_not_in_the_openapi_and_the_api_keeps_its_paths
     assert health.status_code == 200
     assert "/users" in schema["paths"]
     assert not [path for path in schema["paths"] if path == "/" or path.startswith("/console")]
-
