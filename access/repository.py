@@ -1,14 +1,14 @@
-"""All queries of users and tokens."""
+"""All queries of users, tokens and console sessions."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from adapters.db.models import ApiToken, ApiUser, ApiUserEnterprise
+from adapters.db.models import ApiToken, ApiUser, ApiUserEnterprise, ConsoleSession
 
 
 def user_by_name(session: Session, name: str) -> ApiUser | None:
@@ -59,3 +59,48 @@ def revoke_tokens(session: Session, user_id: int, at: dt.datetime) -> int:
     for token in tokens:
         token.revoked_at = at
     return len(tokens)
+
+
+def user_by_id(session: Session, user_id: int) -> ApiUser | None:
+    return session.get(ApiUser, user_id)
+
+
+# --- console sessions -------------------------------------------------------------------
+
+
+def add_session(session: Session, row: ConsoleSession) -> None:
+    session.add(row)
+
+
+def live_session(
+    session: Session, id_sha256: str, at: dt.datetime
+) -> tuple[ConsoleSession, ApiUser] | None:
+    """A session not ended nor expired, of a user not disabled."""
+    row = session.execute(
+        select(ConsoleSession, ApiUser)
+        .join(ApiUser, ApiUser.id == ConsoleSession.user_id)
+        .where(
+            ConsoleSession.id_sha256 == id_sha256,
+            ConsoleSession.ended_at.is_(None),
+            ConsoleSession.expires_at > at,
+            ApiUser.disabled_at.is_(None),
+        )
+    ).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+def end_session(session: Session, id_sha256: str, at: dt.datetime) -> None:
+    session.execute(
+        update(ConsoleSession)
+        .where(ConsoleSession.id_sha256 == id_sha256, ConsoleSession.ended_at.is_(None))
+        .values(ended_at=at)
+    )
+
+
+def end_sessions_of(session: Session, user_id: int, at: dt.datetime) -> int:
+    result = session.execute(
+        update(ConsoleSession)
+        .where(ConsoleSession.user_id == user_id, ConsoleSession.ended_at.is_(None))
+        .values(ended_at=at)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

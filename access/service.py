@@ -1,4 +1,5 @@
-"""Create users, issue and revoke tokens, and authenticate a token to a principal."""
+"""Create users, set their passwords, issue and revoke tokens, and authenticate a token
+or a password to a principal."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from access import repository
+from access.passwords import hash_password, needs_rehash, verify_password
 from access.principal import Principal
 from access.tokens import digest, new_token
 from adapters.db.constraints import violation
@@ -28,8 +30,10 @@ class AccessService:
         self.db = database
         self._clock = clock
 
-    def create_user(self, data: UserIn) -> IssuedToken:
-        """A new user with its first token. Its enterprises must be registered."""
+    def create_user(self, data: UserIn, password: str | None = None) -> IssuedToken:
+        """A new user with its first token (and, given one, a password for the console).
+        Its enterprises must be registered."""
+        password_hash = None if password is None else hash_password(password)
         masterdata = MasterData(self.db)
         for i, code in enumerate(data.enterprises):
             try:
@@ -42,7 +46,12 @@ class AccessService:
                     raise Conflict(f"a user named {data.name} exists", field="name")
                 user = repository.add_user(
                     session,
-                    ApiUser(name=data.name, role=data.role.value, created_at=self._clock()),
+                    ApiUser(
+                        name=data.name,
+                        role=data.role.value,
+                        created_at=self._clock(),
+                        password_hash=password_hash,
+                    ),
                     sorted(set(data.enterprises)),
                 )
                 return self._issue(session, user)
@@ -60,11 +69,25 @@ class AccessService:
                 raise NotFound(f"no user named {name}", field="name")
             return self._issue(session, user)
 
-    def revoke_tokens(self, name: str) -> int:
+    def set_password(self, name: str, password: str) -> UserView:
+        """Set (or reset) a user's console password: its console sessions end."""
+        password_hash = hash_password(password)
         with self.db.transaction() as session:
             user = repository.user_by_name(session, name)
             if user is None:
                 raise NotFound(f"no user named {name}", field="name")
+            user.password_hash = password_hash
+            repository.end_sessions_of(session, user.id, self._clock())
+            session.flush()
+            return self._view(session, user)
+
+    def revoke_tokens(self, name: str) -> int:
+        """Revoke every token of the user and end its console sessions."""
+        with self.db.transaction() as session:
+            user = repository.user_by_name(session, name)
+            if user is None:
+                raise NotFound(f"no user named {name}", field="name")
+            repository.end_sessions_of(session, user.id, self._clock())
             return repository.revoke_tokens(session, user.id, self._clock())
 
     def disable_user(self, name: str) -> UserView:
@@ -76,6 +99,7 @@ class AccessService:
                 raise NotFound(f"no user named {name}", field="name")
             if user.disabled_at is None:
                 user.disabled_at = self._clock()
+                repository.end_sessions_of(session, user.id, self._clock())
                 session.flush()
             return self._view(session, user)
 
@@ -97,14 +121,22 @@ class AccessService:
             if found is None:
                 return None
             _, user = found
-            role = UserRole(user.role)
-            enterprises = repository.enterprises_of(session, user.id)
-            return Principal(
-                user_id=user.id,
-                name=user.name,
-                role=role,
-                enterprises=frozenset(enterprises) if enterprises else None,
-            )
+            return principal_of(session, user)
+
+    def check_password(self, name: str, password: str) -> Principal | None:
+        """The principal of an enabled user whose password this is, or None: a missing
+        user, a disabled one, one without a password and a wrong password look alike
+        (and take as long). An old hash is renewed with today's parameters."""
+        with self.db.transaction() as session:
+            user = repository.user_by_name(session, name)
+            stored = user.password_hash if user is not None else None
+            if not verify_password(stored, password) or user is None:
+                return None
+            if user.disabled_at is not None:
+                return None
+            if stored is not None and needs_rehash(stored):
+                user.password_hash = hash_password(password)
+            return principal_of(session, user)
 
     def _issue(self, session: Session, user: ApiUser) -> IssuedToken:
         token, prefix = new_token()
@@ -122,11 +154,26 @@ class AccessService:
 
     @staticmethod
     def _view(session: Session, user: ApiUser) -> UserView:
-        return UserView(
-            id=user.id,
-            name=user.name,
-            role=UserRole(user.role),
-            enterprises=repository.enterprises_of(session, user.id),
-            created_at=user.created_at,
-            disabled=user.disabled_at is not None,
-        )
+        return view_of(session, user)
+
+
+def principal_of(session: Session, user: ApiUser) -> Principal:
+    enterprises = repository.enterprises_of(session, user.id)
+    return Principal(
+        user_id=user.id,
+        name=user.name,
+        role=UserRole(user.role),
+        enterprises=frozenset(enterprises) if enterprises else None,
+    )
+
+
+def view_of(session: Session, user: ApiUser) -> UserView:
+    return UserView(
+        id=user.id,
+        name=user.name,
+        role=UserRole(user.role),
+        enterprises=repository.enterprises_of(session, user.id),
+        created_at=user.created_at,
+        disabled=user.disabled_at is not None,
+        has_password=user.password_hash is not None,
+    )

@@ -26,6 +26,7 @@ from api.request_ids import RequestIds, configure_logging
 from api.services import Services
 from bondflow import __version__
 from bondflow.settings import Settings
+from console import app as console
 from masterdata.errors import ImportRefused
 
 DESCRIPTION = """\
@@ -95,4 +96,6 @@ def create_app(
     app.include_router(inventory.router)
     app.include_router(audit.router)
     app.include_router(receipts.router)
+    # The web console: its pages under /console (the sign-in form at /), not in the OpenAPI.
+    console.install(app)
     return app

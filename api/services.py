@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from temporalio.client import Client
 
 from access import AccessService
+from access.sessions import ConsoleSessions
 from adapters.db.engine import Database
 from bondflow.settings import Settings
 from customs.service import CustomsRecords
@@ -22,6 +23,7 @@ class Services:
     database: Database
     temporal: Callable[[], Awaitable[Client]]  # connects on first use, then reuses
     access: AccessService = field(init=False)
+    sessions: ConsoleSessions = field(init=False)  # the web console's
     masterdata: MasterData = field(init=False)
     ledger: LedgerQueries = field(init=False)
     auditor: ChainAuditor = field(init=False)
@@ -30,6 +32,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self.access = AccessService(self.database)
+        self.sessions = ConsoleSessions(self.database)
         self.masterdata = MasterData(self.database)
         self.ledger = LedgerQueries(self.database)
         self.auditor = ChainAuditor(self.database)

@@ -294,6 +294,7 @@ def urls_table(urls: Urls, result: StoryResult) -> Table:
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for what, url in (
+        ("web console", f"{api}/"),
         ("API docs", f"{api}/docs"),
         ("Temporal UI", f"{ui}/namespaces/{ns}/workflows"),
         ("the export's workflow", f"{ui}/namespaces/{ns}/workflows/{export_id}"),

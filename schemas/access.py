@@ -48,6 +48,7 @@ class UserView(BaseModel):
     enterprises: tuple[str, ...]
     created_at: dt.datetime
     disabled: bool
+    has_password: bool = False  # may sign in to the web console
 
 
 class IssuedToken(BaseModel):

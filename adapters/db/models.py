@@ -422,6 +422,8 @@ class ApiUser(Base):
     role: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Argon2id (PHC string) for the web console; None: signs in with tokens only.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
 
 
 class ApiUserEnterprise(Base):
@@ -443,6 +445,22 @@ class ApiToken(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class ConsoleSession(Base):
+    """A signed-in browser (网页会话): the cookie holds a random id, the table only its
+    SHA-256, so a copy of the table signs nobody in. Ended by signing out, a password
+    reset or an admin's revocation; a disabled user's sessions stop at once."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    id_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("api_users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 # --- lifecycles: which workflow belongs to whom ----------------------------------------

@@ -47,6 +47,7 @@ DEMO_USERS = (
     UserIn(name="demo-cold", role=UserRole.FILER, enterprises=(ids.COLD_CHAIN_CUSTOMS_CODE,)),
     UserIn(name="demo-liaison", role=UserRole.LIAISON),
     UserIn(name="demo-auditor", role=UserRole.AUDITOR),
+    UserIn(name="demo-admin", role=UserRole.ADMIN),
 )
 
 
@@ -54,11 +55,17 @@ DEMO_USERS = (
 class DemoUsers:
     tokens: StoryTokens
     created: tuple[str, ...]  # the users this run created (the others got a new token)
+    # Each run gives every demo user a new random console password (printed once with
+    # the console's address; the previous run's passwords and sessions end).
+    passwords: dict[str, str]
 
 
 def demo_users(database: Database) -> DemoUsers:
-    """The demo's users with a fresh token each: created the first time; a user of
-    that name with another role or scope is refused rather than used."""
+    """The demo's users with a fresh token and console password each: created the
+    first time; a user of that name with another role or scope is refused rather than
+    used."""
+    import secrets
+
     from access import AccessService
     from demo.story import StoryError, StoryTokens
 
@@ -66,10 +73,11 @@ def demo_users(database: Database) -> DemoUsers:
     existing = {user.name: user for user in access.users()}
     tokens: dict[str, str] = {}
     created: list[str] = []
+    passwords = {wanted.name: f"demo-{secrets.token_urlsafe(9)}" for wanted in DEMO_USERS}
     for wanted in DEMO_USERS:
         user = existing.get(wanted.name)
         if user is None:
-            tokens[wanted.name] = access.create_user(wanted).token
+            tokens[wanted.name] = access.create_user(wanted, passwords[wanted.name]).token
             created.append(wanted.name)
             continue
         if user.role is not wanted.role or set(user.enterprises) != set(wanted.enterprises):
@@ -82,6 +90,7 @@ def demo_users(database: Database) -> DemoUsers:
         if user.disabled:
             raise StoryError(f"user {user.name} is disabled; the demo cannot act as it")
         tokens[wanted.name] = access.issue_token(wanted.name).token
+        access.set_password(wanted.name, passwords[wanted.name])
     return DemoUsers(
         tokens=StoryTokens(
             solar_filer=tokens["demo-solar"],
@@ -90,6 +99,29 @@ def demo_users(database: Database) -> DemoUsers:
             auditor=tokens["demo-auditor"],
         ),
         created=tuple(created),
+        passwords=passwords,
+    )
+
+
+def print_console_sign_ins(api: str, users: DemoUsers) -> None:
+    """Where the web console is and how each demo user signs in to it."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"the web console: {api.rstrip('/')}/ (中文; English by the switch)",
+        title_justify="left",
+    )
+    table.add_column("username", style="bold")
+    table.add_column("role")
+    table.add_column("password (new each run of bondflow demo)")
+    for wanted in DEMO_USERS:
+        scope = ", ".join(wanted.enterprises)
+        role = f"{wanted.role.value} of {scope}" if scope else wanted.role.value
+        table.add_row(wanted.name, role, users.passwords[wanted.name])
+    console.print(table)
+    console.print(
+        "Set a password of your own with [bold]bondflow users password NAME --password-stdin[/].",
+        highlight=False,
     )
 
 
@@ -193,6 +225,7 @@ async def run_demo(settings: Settings, api: str, temporal_ui: str, timeout: floa
         err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         return 1
     render(console, report, result, Urls(api, temporal_ui, settings.temporal_namespace))
+    print_console_sign_ins(api, users)
     if isinstance(report.verification, Verification) and not report.verification.ok:
         return 1
     return 0

@@ -1,6 +1,8 @@
-"""`bondflow users`: create API users and issue or revoke their tokens."""
+"""`bondflow users`: create users, set their console passwords, issue or revoke tokens."""
 
 from __future__ import annotations
+
+import sys
 
 import typer
 from pydantic import ValidationError
@@ -19,6 +21,15 @@ def _database() -> Database:
     return open_database(load_settings())
 
 
+def _password_from_stdin() -> str:
+    """The first line of standard input, without its line ending (scripts pipe it in:
+    a password never goes on the command line, where `ps` and the history see it)."""
+    line = sys.stdin.readline()
+    if not line:
+        fail("--password-stdin: standard input is empty; pipe the password in")
+    return line.rstrip("\r\n")
+
+
 def _print_token(token: str) -> None:
     console.print("token (shown once, keep it safe):", style="bold")
     # Plain print: no wrapping or markup, so it can be copied or captured.
@@ -35,19 +46,44 @@ def create(
         help="An enterprise's customs code: one for a filer; for an auditor, repeat to "
         "limit it (none: all enterprises).",
     ),
+    password_stdin: bool = typer.Option(
+        False,
+        "--password-stdin",
+        help="Read a console password from the first line of standard input.",
+    ),
 ) -> None:
-    """Create a user and print its first token."""
+    """Create a user and print its first token (with --password-stdin, it may also sign
+    in to the web console)."""
     with reporting():
+        password = _password_from_stdin() if password_stdin else None
         database = _database()
         try:
             data = UserIn(name=name, role=role, enterprises=tuple(enterprise))
         except ValidationError as error:
             first = error.errors()[0]
             fail(plain_reason(first["msg"]))
-        issued = AccessService(database).create_user(data)
+        issued = AccessService(database).create_user(data, password)
         scope = ", ".join(issued.user.enterprises) or "all enterprises"
         console.print(f"user {issued.user.name}: {issued.user.role.value}, {scope}")
         _print_token(issued.token)
+
+
+@app.command("password")
+def password(
+    name: str = typer.Argument(..., help="The user's name."),
+    password_stdin: bool = typer.Option(
+        False,
+        "--password-stdin",
+        help="Read the new password from the first line of standard input.",
+    ),
+) -> None:
+    """Set or reset a user's console password (its console sessions end)."""
+    with reporting():
+        if not password_stdin:
+            fail("give the password on standard input with --password-stdin")
+        new = _password_from_stdin()
+        user = AccessService(_database()).set_password(name, new)
+        console.print(f"password of {user.name} set; its console sessions ended")
 
 
 @app.command("token")
@@ -72,13 +108,14 @@ def list_users() -> None:
     """The users, their roles and scopes (never their tokens)."""
     with reporting():
         database = _database()
-        table = Table("name", "role", "enterprises", "created", "disabled")
+        table = Table("name", "role", "enterprises", "created", "password", "disabled")
         for user in AccessService(database).users():
             table.add_row(
                 user.name,
                 user.role.value,
                 ", ".join(user.enterprises) or "all",
                 user.created_at.isoformat(timespec="seconds"),
+                "yes" if user.has_password else "",
                 "yes" if user.disabled else "",
             )
         console.print(table)

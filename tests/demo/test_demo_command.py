@@ -31,7 +31,13 @@ def _principal(db: Database, token: str) -> tuple[str, UserRole, frozenset[str] 
 def test_the_demo_users_are_created_once_then_get_new_tokens(db: Database) -> None:
     seed_demo(db)
     first = demo_users(db)
-    assert first.created == ("demo-solar", "demo-cold", "demo-liaison", "demo-auditor")
+    assert first.created == (
+        "demo-solar",
+        "demo-cold",
+        "demo-liaison",
+        "demo-auditor",
+        "demo-admin",
+    )
     assert _principal(db, first.tokens.solar_filer) == (
         "demo-solar",
         UserRole.FILER,
@@ -45,7 +51,11 @@ def test_the_demo_users_are_created_once_then_get_new_tokens(db: Database) -> No
     assert again.created == ()
     assert again.tokens.liaison != first.tokens.liaison
     assert _principal(db, again.tokens.liaison)[0] == "demo-liaison"
-    assert len(AccessService(db).users()) == 4
+    assert len(AccessService(db).users()) == 5
+    # a console password per user, new each run: the last one printed signs in
+    access = AccessService(db)
+    assert access.check_password("demo-liaison", first.passwords["demo-liaison"]) is None
+    assert access.check_password("demo-liaison", again.passwords["demo-liaison"]) is not None
 
 
 def test_a_user_of_a_demo_name_with_another_role_is_not_used(db: Database) -> None:

@@ -1,0 +1,25 @@
+"""The console in the API's app: the pages' routers (one line each), the static files
+at ``/console/static`` and the sign-in limiter. ``api.app.create_app`` calls
+``install``."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Final
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from console.navigation import PREFIX
+from console.pages import admin, signin
+from console.rate_limit import SignInLimiter
+
+STATIC: Final = files("console") / "static"
+
+
+def install(app: FastAPI) -> None:
+    app.state.console_limiter = SignInLimiter()
+    app.mount(f"{PREFIX}/static", StaticFiles(directory=str(STATIC)), name="console-static")
+    app.include_router(signin.router)
+    app.include_router(admin.router)
+    # Other areas' routers are included here, one line each.

@@ -1,0 +1,107 @@
+"""The console's Jinja2 templates: autoescaped (a reason holding ``<script>`` is shown as
+text), one environment per language with its catalog installed, and the filters every
+page uses:
+
+- ``beijing``: a UTC-aware datetime in Beijing time (``2026-12-06 08:26:05``); a naive
+  one is refused, never guessed;
+- ``exact``: a Decimal exactly as it is, with a unit (a unit code is shown with its
+  code-table name: ``12,000.5 千克 (035)``);
+- ``code``: a code with its code-table name in the page's language (``502 美元``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from importlib.resources import files
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
+
+from codetables.tables import CodeEntry, default_tables
+from console.i18n import Language, translations
+
+BEIJING: Final = ZoneInfo("Asia/Shanghai")
+TEMPLATES: Final = files("console") / "templates"
+
+
+def beijing(moment: dt.datetime | None, seconds: bool = True) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"a naive datetime cannot be shown in Beijing time: {moment!r}")
+    shape = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    return moment.astimezone(BEIJING).strftime(shape)
+
+
+def exact_number(value: Decimal | int | str) -> str:
+    """Every digit the value has, none added, grouped by thousands: 12000.50 -> 12,000.50."""
+    number = Decimal(value)
+    return f"{number:,f}"
+
+
+def code_entry(table: str, code: str, on: dt.date | None = None) -> CodeEntry | None:
+    """The code's entry on the day (today in Beijing), else its latest one, else None."""
+    tables = default_tables()
+    if table not in tables:
+        return None
+    day = on or dt.datetime.now(BEIJING).date()
+    found = tables[table].lookup(code, day)
+    if found is None:
+        history = tables[table].history(code)
+        found = history[-1] if history else None
+    return found
+
+
+def _name(entry: CodeEntry, language: Language) -> str:
+    return entry.name_zh if language is Language.ZH else entry.name_en
+
+
+@pass_context
+def code_filter(context: Context, code: str | None, table: str) -> str:
+    if code is None or code == "":
+        return ""
+    entry = code_entry(table, str(code))
+    if entry is None:
+        return str(code)
+    return f"{code} {_name(entry, context.get('language', Language.ZH))}"
+
+
+@pass_context
+def exact_filter(
+    context: Context, value: Decimal | int | str | None, unit: str | None = None
+) -> str:
+    """``value | exact("035")`` (a unit code), ``value | exact("CNY")`` (a word as given)."""
+    if value is None:
+        return ""
+    text = exact_number(value)
+    if not unit:
+        return text
+    entry = code_entry("unit", unit) if unit.isdigit() else None
+    if entry is None:
+        return f"{text} {unit}"
+    return f"{text} {_name(entry, context.get('language', Language.ZH))} ({unit})"
+
+
+@functools.cache
+def environment(language: Language) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,  # every template, whatever its name
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["beijing"] = beijing
+    env.filters["exact"] = exact_filter
+    env.filters["code"] = code_filter
+    return env
+
+
+def render(language: Language, template: str, context: dict[str, Any]) -> str:
+    return environment(language).get_template(template).render(language=language, **context)

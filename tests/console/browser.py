@@ -1,0 +1,196 @@
+"""The browser-test harness: one live stack per test session (per pytest-xdist worker):
+the Temporal dev server, a worker, the customs simulator and the receipt watcher of the
+workflow tests (``tests.workflows.conftest.running_zone``) over a seeded SQLite
+database with a user of each role, and the app served by uvicorn on a free local port;
+Debian's Chromium driven by Playwright (never Playwright's own browser download).
+
+- ``console_stack``: the stack (``base_url``, ``zone``, ``db``);
+- ``browser``: one Chromium per session; each ``signed_in`` page has its own context
+  (its own cookies);
+- ``signed_in(user, language="zh")``: a new page signed in through the form as one of
+  ``tests.api.conftest.USERS`` (password: ``password_of(name)``);
+- ``screenshots.take(page, name)``: the page as it is, in Chinese and in English, saved
+  under ``BONDFLOW_TEST_ARTIFACTS`` (default ``test-artifacts/console`` in the
+  repository, ignored by git).
+
+Browser tests are async (``pytest.mark.asyncio(loop_scope="session")``): the worker
+and the simulator run on the session loop and keep running while a test awaits the
+browser. Chromium missing: the tests are skipped, unless BONDFLOW_TEST_REQUIRE_BROWSER=1
+(``scripts/test`` sets it and installs Chromium) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pytest
+import pytest_asyncio
+import uvicorn
+from playwright.async_api import Browser, Page, async_playwright
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from adapters.db.engine import Database, create_database
+from api.app import create_app
+from bondflow.settings import Settings
+from demo import seed_demo
+from tests.workflows.conftest import Zone, dev_server, running_zone
+
+__all__ = ["dev_server"]
+
+CHROMIUM: Final = Path(os.environ.get("BONDFLOW_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS: Final = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+REPOSITORY: Final = Path(__file__).resolve().parents[2]
+ARTIFACTS: Final = Path(
+    os.environ.get("BONDFLOW_TEST_ARTIFACTS", REPOSITORY / "test-artifacts" / "console")
+)
+TIMEOUT_MS: Final = 15_000
+
+
+@dataclass
+class ConsoleStack:
+    base_url: str
+    zone: Zone
+    db: Database
+
+
+def _free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def console_stack(
+    dev_server: WorkflowEnvironment,
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[ConsoleStack]:
+    from tests.console.conftest import make_users
+
+    folder = tmp_path_factory.mktemp("console-stack")
+    shutil.copyfile(sqlite_template, folder / "bondflow.db")
+    db = create_database(f"sqlite:///{folder / 'bondflow.db'}")
+    seed_demo(db)
+    make_users(db)
+    async with running_zone(dev_server, db, folder) as zone:
+
+        async def temporal() -> Client:
+            return zone.client
+
+        app = create_app(
+            Settings(task_queue=zone.task_queue),
+            database=db,
+            temporal=temporal,
+            log_requests=False,
+        )
+        sock = _free_socket()
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started:
+            if serving.done():
+                serving.result()
+            await asyncio.sleep(0.02)
+        host, port = sock.getsockname()
+        yield ConsoleStack(f"http://{host}:{port}", zone, db)
+        server.should_exit = True
+        await serving
+        sock.close()
+    db.dispose()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("BONDFLOW_TEST_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
+        pytest.skip(f"no Chromium at {CHROMIUM} (scripts/test installs it)")
+    async with async_playwright() as playwright:
+        # launch() gives every run a fresh, temporary user-data-dir of its own.
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS)
+        )
+        yield chromium
+        await chromium.close()
+
+
+SignIn = Callable[..., Awaitable[Page]]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def signed_in(browser: Browser, console_stack: ConsoleStack) -> AsyncIterator[SignIn]:
+    """``await signed_in("admin")``: a page of a fresh context, signed in as the user
+    through the form, on the role's home page."""
+    from tests.console.conftest import password_of
+
+    contexts = []
+
+    async def sign_in(user: str, language: str = "zh", password: str | None = None) -> Page:
+        context = await browser.new_context(base_url=console_stack.base_url, locale="zh-CN")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = await context.new_page()
+        await page.goto(f"/?lang={language}")
+        await page.fill("input[name=username]", user)
+        await page.fill("input[name=password]", password or password_of(user))
+        await page.click("form[action='/'] button[type=submit]")
+        await page.wait_for_load_state()
+        return page
+
+    yield sign_in
+    for context in contexts:
+        await context.close()
+
+
+class Screenshots:
+    """Every page a browser test shows, in both languages, as test artifacts."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    async def take(self, page: Page, name: str) -> list[Path]:
+        """The page in Chinese and English (re-opened with ``?lang=``), then back to
+        the language it was in."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shown = await page.evaluate("document.documentElement.lang")
+        url = page.url
+        saved = []
+        for language in ("zh", "en"):
+            await page.goto(_with_language(url, language))
+            path = self.folder / f"{name}.{language}.png"
+            await page.screenshot(path=str(path), full_page=True)
+            saved.append(path)
+        await page.goto(_with_language(url, "zh" if shown.startswith("zh") else "en"))
+        return saved
+
+
+def _with_language(url: str, language: str) -> str:
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "lang"] + [("lang", language)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@pytest.fixture
+def screenshots(request: pytest.FixtureRequest) -> Screenshots:
+    """Saved under the artifacts folder, in a folder per test."""
+    test = request.node.name.replace("/", "_").replace("[", "-").replace("]", "")
+    return Screenshots(ARTIFACTS / test)

@@ -1,0 +1,84 @@
+"""The console's tests: in process (httpx over ASGI, a browser's cookies kept per
+client) for the plumbing, and in Debian's Chromium (Playwright) against a live stack
+for the pages (``tests/console/browser.py``: its fixtures are imported here)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest_asyncio
+
+from access import AccessService
+from adapters.db.engine import Database
+from api.app import create_app
+from bondflow.settings import Settings
+from demo import seed_demo
+from tests.api.conftest import USERS, no_temporal
+from tests.console.browser import browser, console_stack, dev_server, screenshots, signed_in
+
+__all__ = ["browser", "console_stack", "dev_server", "screenshots", "signed_in"]
+
+# Every test user's console password (tests only): the name, then a fixed suffix.
+PASSWORD_SUFFIX = "-correct-horse"
+
+
+def password_of(name: str) -> str:
+    return f"{name}{PASSWORD_SUFFIX}"
+
+
+def make_users(db: Database) -> None:
+    """The API tests' users (one per role and scope), each with a console password."""
+    access = AccessService(db)
+    for name, user in USERS.items():
+        access.create_user(user, password_of(name))
+
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+@dataclass
+class Browser:
+    """A browser without JavaScript: one cookie jar, forms posted with their token."""
+
+    client: httpx.AsyncClient
+
+    async def get(self, url: str, **params: str) -> httpx.Response:
+        return await self.client.get(url, params=params or None)
+
+    async def submit(self, form_page: str, action: str, **fields: str) -> httpx.Response:
+        """Open ``form_page`` and post its form to ``action`` with ``fields``."""
+        page = await self.client.get(form_page)
+        return await self.client.post(action, data={"csrf_token": csrf_of(page.text), **fields})
+
+    async def sign_in(self, name: str, password: str | None = None) -> httpx.Response:
+        return await self.submit("/", "/", username=name, password=password or password_of(name))
+
+
+@dataclass
+class Console:
+    app_db: Database
+    transport: httpx.ASGITransport
+
+    @contextlib.asynccontextmanager
+    async def browser(self, base_url: str = "http://bondflow") -> AsyncIterator[Browser]:
+        async with httpx.AsyncClient(transport=self.transport, base_url=base_url) as client:
+            yield Browser(client)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def console(db: Database) -> AsyncIterator[Console]:
+    """The app on a seeded database with a user of each role; no Temporal."""
+    seed_demo(db)
+    make_users(db)
+    app = create_app(Settings(), database=db, temporal=no_temporal, log_requests=False)
+    yield Console(db, httpx.ASGITransport(app=app))
