@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pydantic import BaseModel, ConfigDict
+
 from schemas.codes import CustomsStatus
 
 
@@ -22,10 +24,12 @@ class PartyRecord:
     name: str
 
 
-@dataclass(frozen=True)
-class ItemRecord:
+class ItemRecord(BaseModel):
     """A registered book item (备案序号: 备案料件/成品) with its units and legal-unit
-    factors: what a draft's check and a list line need of it."""
+    factors: what a draft's check and a list line need of it, and what the API shows
+    of it (``api.masterdata.schemas.ItemView`` adds the book)."""
+
+    model_config = ConfigDict(frozen=True)
 
     item_no: int
     part_no: str

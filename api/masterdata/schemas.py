@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
-from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
 from adapters.db.models import AccountBook, BookItem, Enterprise
 from masterdata.snapshot import item_record
+from schemas.snapshots import ItemRecord
 
 
 class BookView(BaseModel):
@@ -23,21 +22,10 @@ class BookView(BaseModel):
     customs_district: str
 
 
-class ItemView(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class ItemView(ItemRecord):
+    """A registered item with its book."""
 
     book_no: str
-    item_no: int
-    part_no: str
-    hs_code: str
-    name: str
-    specification: str
-    declared_unit: str
-    first_legal_unit: str
-    first_legal_factor: Decimal
-    second_legal_unit: str | None
-    second_legal_factor: Decimal | None
-    is_finished_good: bool
 
 
 def book_view(book: AccountBook, enterprise_code: str) -> BookView:
@@ -54,7 +42,7 @@ def book_view(book: AccountBook, enterprise_code: str) -> BookView:
 def item_view(book_no: str, item: BookItem) -> ItemView:
     """A registered item as the API shows it: the record every check and list line
     uses (``masterdata.snapshot.item_record``), with its book."""
-    return ItemView(book_no=book_no, **asdict(item_record(item)))
+    return ItemView(book_no=book_no, **item_record(item).model_dump())
 
 
 class EnterpriseView(BaseModel):

@@ -45,7 +45,10 @@ def _snapshot(*, receiving_owner: PartyRecord = OTHER, held: str = "10") -> Tran
         _book(locations=(LocationRecord("IN-1", False, None),)),
         book_no=OTHER_BOOK,
         owner=receiving_owner,
-        items={CELLS: _item(CELLS), GLASS: replace(_item(GLASS), declared_unit="035")},
+        items={
+            CELLS: _item(CELLS),
+            GLASS: _item(GLASS).model_copy(update={"declared_unit": "035"}),
+        },
     )
     return TransferSnapshot(
         giving=_book(),
