@@ -25,6 +25,7 @@ from console.drawings.stage_path import StageLabels, lifecycle_stages, stage_pat
 from console.i18n import N_
 from console.navigation import PREFIX
 from console.page import Page
+from console.pages.liaison_draft import current_draft
 from console.refusals import ShownRefusal, from_error, from_validation
 from console.routing import console_router, not_found
 from lifecycles.actions import ACTIONS, Action
@@ -100,6 +101,35 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "accept": N_("Let the vehicle through"),
     "reference": N_("Payment reference"),
     "amount": N_("Amount (CNY)"),
+}
+
+
+# The document's fields (the drafts' names; one not listed here is shown by its name).
+DOCUMENT_FIELDS: Final[dict[str, str]] = {
+    "inner_no": N_("Internal number"),
+    "book_no": N_("Account book"),
+    "declarant_code": N_("Declarant"),
+    "supervision_mode": N_("Supervision mode"),
+    "transport_mode": N_("Transport mode"),
+    "departure_country": N_("Country of departure"),
+    "destination_country": N_("Country of destination"),
+    "arrival_date": N_("Arrival date"),
+    "exchange_rate": N_("Exchange rate"),
+    "filed_by": N_("Filed by"),
+    "remark": N_("Remark"),
+    "item_no": N_("Item"),
+    "lot_no": N_("Lot"),
+    "location": N_("Location"),
+    "quantity": N_("Quantity"),
+    "unit_price": N_("Unit price"),
+    "currency": N_("Currency"),
+    "origin_country": N_("Country of origin"),
+    "gross_weight": N_("Gross weight (kg)"),
+    "net_weight": N_("Net weight (kg)"),
+    "vehicle.vehicle_no": N_("Vehicle"),
+    "vehicle.vehicle_weight": N_("Vehicle weight (kg)"),
+    "vehicle.frame_weight": N_("Frame weight (kg)"),
+    "vehicle.container_weight": N_("Container weight (kg)"),
 }
 
 
@@ -302,6 +332,8 @@ async def _item_page(
     row = await run_in_threadpool(page.services.lifecycles.row, page.principal, workflow_id)
     status = await page.services.lifecycles.query(workflow_id)
     filed = await run_in_threadpool(_filed, page, workflow_id)
+    client = await page.services.lifecycles._client()
+    document = await current_draft(client, workflow_id, KINDS[row.lifecycle])
     return page.render(
         "liaison/lifecycle.html",
         status=status_code,
@@ -310,6 +342,8 @@ async def _item_page(
         lifecycle_status=status,
         drawing=_drawing(page, row, status),
         filed=filed,
+        document=document,
+        field_labels=DOCUMENT_FIELDS,
         forms=_liaison_forms(row.lifecycle, status.stage),
         typed=typed or {},
         lifecycle_names=LIFECYCLE_NAMES,

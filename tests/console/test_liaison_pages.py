@@ -97,6 +97,12 @@ async def test_the_liaison_finds_an_entry_in_the_queue_and_signs_it_off_on_its_p
         assert 'data-action="sign-off"' in opened.text
         assert 'data-action="return"' in opened.text
         assert "<svg" in opened.text
+        # The document: head and lines, codes with their code-table names.
+        assert "监管方式" in opened.text
+        assert "5015 区内进料加工货物" in opened.text
+        assert "304 德国" in opened.text
+        assert "502 美元" in opened.text
+        assert f"{live.no('LQ-OLD')}-C" in opened.text  # the line's lot
 
         signed = await browser.submit(item, f"{item}/sign-off", reason="单证齐全，同意")
         assert signed.status_code == 303, signed.text
@@ -104,6 +110,17 @@ async def test_the_liaison_finds_an_entry_in_the_queue_and_signs_it_off_on_its_p
         assert "同意" in after.text
         assert "单证齐全，同意" in after.text
         await until_stage(live, "liaison", older, "completed")
+        done = await browser.get(item)
+        links = re.findall(
+            rf'href="({item}/(?:submissions|receipts)/[^"?]+)\?download=true"', done.text
+        )
+        assert any("/submissions/INV101" in link for link in links)
+        assert any("/receipts/" in link for link in links)
+        for link in links:
+            downloaded = await browser.get(link, download="true")
+            assert downloaded.status_code == 200
+            assert downloaded.headers["content-disposition"].startswith("attachment")
+            assert downloaded.content.lstrip().startswith(b"<?xml")
         await queue_shows(browser, QUEUE, live.no("LQ-OLD"), present=False)
     assert newer
 
