@@ -278,6 +278,7 @@ class FormField:
     name: str
     label: str
     boolean: bool
+    default: str  # what the body takes when the field is left out ("" if required)
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,12 @@ class DecisionForm:
 def _form_of(action: Action) -> DecisionForm:
     """The form for an action: one input per field of the body people send."""
     fields = tuple(
-        FormField(name, FIELD_LABELS.get(name, name), info.annotation is bool)
+        FormField(
+            name,
+            FIELD_LABELS.get(name, name),
+            info.annotation is bool,
+            "" if info.is_required() else str(info.default),
+        )
         for name, info in action.body.model_fields.items()
     )
     return DecisionForm(action, ACTION_TITLES[action.update], fields)
