@@ -24,7 +24,7 @@ NAV: Final[dict[UserRole, tuple[NavLink, ...]]] = {
         NavLink(N_("Enterprises"), f"{PREFIX}/admin/enterprises"),
     ),
     UserRole.FILER: (NavLink(N_("Home"), f"{PREFIX}/home"),),
-    UserRole.LIAISON: (NavLink(N_("Home"), f"{PREFIX}/home"),),
+    UserRole.LIAISON: (NavLink(N_("Work queue"), f"{PREFIX}/liaison/queue"),),
     UserRole.AUDITOR: (NavLink(N_("Home"), f"{PREFIX}/home"),),
 }
 
