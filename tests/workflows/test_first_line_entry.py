@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from adapters.gateway.watcher import ReceiptSink
 from adapters.simulator.behaviour import SimulatorBehaviour
 from customs.routing import Number
 from demo import ids
@@ -222,28 +220,6 @@ async def test_a_weight_mismatch_holds_the_vehicle_until_the_liaison_decides(
     # The list, then the request to delete it; and the vehicle's gate pass.
     assert [s.message_type for s in _submissions(zone, "IN-WEIGHT-1")] == ["INV101", "INV101"]
     assert [s.message_type for s in _submissions(zone, "IN-WEIGHT-1-GP")] == ["SAS121"]
-
-
-async def test_a_receipt_signalled_twice_changes_nothing(zone: Zone) -> None:
-    """Given every receipt is delivered twice (a watcher crash between delivery and
-    its record), then the lifecycle ends exactly as with single deliveries."""
-    sink = zone.watcher.sink
-    assert sink is not None
-    original: ReceiptSink = sink
-
-    class Twice:
-        def deliver(self, receipt: Any, message: Any) -> None:
-            original.deliver(receipt, message)
-            original.deliver(receipt, message)
-
-    zone.watcher.sink = Twice()
-    handle = await zone.start(entry_draft("IN-TWICE-1"))
-    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
-    await handle.execute_update("sign_off", LIAISON)
-    result = await handle.result()
-
-    assert result.stage is Stage.COMPLETED
-    assert _stock(zone, "IN-TWICE-1-C") == (Decimal("12000"), Decimal(0))
 
 
 async def test_a_correction_that_does_not_fit_the_book_goes_back_to_the_filer(

@@ -311,33 +311,6 @@ async def test_a_transfer_within_one_enterprise_is_refused_until_cancelled(zone:
     assert_ledger_invariants(zone.db)
 
 
-async def test_before_sign_off_the_filer_may_cancel_and_nothing_reaches_customs(
-    zone: Zone,
-) -> None:
-    """Given a transfer that fits both books, waiting for the liaison's sign-off, when
-    the filer cancels it, then nothing was reserved or filed: both books are as they
-    were and customs never heard of it."""
-    _register_glass(zone)
-    giving_before = _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT)
-    handle = await _start(zone, transfer("TR-2611-05"))
-    await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
-
-    await handle.execute_update("cancel", FILER)
-    result = await handle.result()
-
-    assert result.stage is Stage.CANCELLED
-    assert result.posted_transaction is None
-    assert _posted(zone, ids.SOLAR_BOOK, ids.GLASS_LOT) == giving_before
-    assert _posted(zone, ids.COLD_CHAIN_BOOK, "TR-2611-05-GLS") == ZERO
-    for side in ("OUT", "IN"):
-        with pytest.raises(NotFound):
-            zone.deps.records.document(Number.INNER_NO, f"TR-2611-05-{side}")
-    final = await zone.status(handle)
-    assert final.timeline[-1].note == "买方取消"
-    assert final.timeline[-1].role is Role.FILER
-    assert_ledger_invariants(zone.db)
-
-
 async def test_after_sign_off_the_transfer_can_no_longer_be_cancelled(
     zone: Zone, monkeypatch: pytest.MonkeyPatch
 ) -> None:
