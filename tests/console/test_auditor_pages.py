@@ -1,0 +1,273 @@
+"""The auditor's pages on the seeded demo: balances now and as of a Beijing time, a lot's
+movements with its balance chart, its trace drawn, the chain's verification and anchor,
+a book's reconciliation with its CSV and XLSX; scoped exactly as the API; and no page
+of an auditor's with a form or button that acts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from demo import ids
+from tests.console.conftest import Console
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+SOLAR, COLD = ids.SOLAR_BOOK, ids.COLD_CHAIN_BOOK
+AUDITOR = "/console/auditor"
+MISSING = "T96012699999"
+APRIL = {"book_no": SOLAR, "from": "2026-04-01", "to": "2026-04-30"}
+
+
+def _rows(html: str, table: str) -> list[list[str]]:
+    """The cells' text of a table's body, tags stripped."""
+    body = html.split(f'id="{table}"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)
+    return [
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for row in rows
+    ]
+
+
+async def test_an_auditor_lands_on_the_balances_and_filters_them_by_book_item_and_lot(
+    console: Console,
+) -> None:
+    """Given the demo, when the auditor signs in, then its home is the balances; when it
+    asks for the module maker's item 10, then the one module lot shows its exact
+    posted balance with its unit, and nothing of another item."""
+    async with console.browser() as auditor:
+        signed = await auditor.sign_in("auditor")
+        assert signed.headers["location"] == f"{AUDITOR}/balances"
+        shown = await auditor.get(f"{AUDITOR}/balances", book_no=SOLAR, item_no="10")
+    assert shown.status_code == 200, shown.text
+    rows = _rows(shown.text, "balances")
+    assert {row[2] for row in rows} == {ids.MODULE_LOT}
+    assert all(row[0] == SOLAR and row[1] == "10" for row in rows)
+    assert "当前结存" in shown.text
+
+
+async def test_balances_as_of_a_beijing_time_before_anything_was_recorded_are_empty(
+    console: Console,
+) -> None:
+    async with console.browser() as auditor:
+        await auditor.sign_in("auditor")
+        before = await auditor.get(
+            f"{AUDITOR}/balances", book_no=SOLAR, as_of_date="2000-01-01", as_of_time="08:00"
+        )
+        now = await auditor.get(f"{AUDITOR}/balances", book_no=SOLAR)
+    assert before.status_code == 200
+    assert "截至 2000-01-01 08:00:00（北京时间）记账的结存" in before.text
+    assert _rows(before.text, "balances") == [["没有符合条件的库存位置。"]]
+    assert len(_rows(now.text, "balances")) > 1
+
+
+async def test_a_bad_filter_is_refused_on_the_page_naming_its_field(console: Console) -> None:
+    async with console.browser() as auditor:
+        await auditor.sign_in("auditor")
+        refused = await auditor.get(f"{AUDITOR}/balances", item_no="ten", book_no="nonsense")
+    assert refused.status_code == 422
+    assert '<code class="field">item_no</code>' in refused.text
+    assert '<code class="field">book_no</code>' in refused.text
+    assert 'value="ten"' in refused.text
+
+
+async def test_a_lots_page_lists_its_movements_with_the_balance_after_each_under_its_chart(
+    console: Console,
+) -> None:
+    """Given the module lot (2,400 made, 2,000 exported, 150 sold at home), when the
+    auditor opens it, then its chart is drawn above the movements and the lot's balance
+    after the last posted one is exact."""
+    async with console.browser() as auditor:
+        await auditor.sign_in("auditor")
+        shown = await auditor.get(f"{AUDITOR}/lot", book_no=SOLAR, lot_no=ids.MODULE_LOT)
+    assert shown.status_code == 200, shown.text
+    html = shown.text
+    assert html.index("<svg") < html.index('id="movements"')
+    assert f"批次 {ids.MODULE_LOT} 的结存" in html
+    rows = _rows(html, "movements")
+    assert rows[0][2] == f"加工工单 {ids.WORK_ORDER}"
+    assert rows[0][8].startswith("2,400")
+    lot_after = [row[12] for row in rows]
+    assert lot_after[-1] == "250.00000 个 (007)", lot_after
+
+
+async def test_a_trace_is_drawn_with_each_steps_document_who_and_why(console: Console) -> None:
+    """Given the module lot, when it is traced backward, then the graph reaches the entry
+    list of its materials, and the table names each document with who posted it and why;
+    forward, it reaches the export list."""
+    async with console.browser() as auditor:
+        await auditor.sign_in("auditor")
+        backward = await auditor.get(
+            f"{AUDITOR}/trace", book_no=SOLAR, lot_no=ids.MODULE_LOT, direction="backward"
+        )
+        forward = await auditor.get(
+            f"{AUDITOR}/trace", book_no=SOLAR, lot_no=ids.MODULE_LOT, direction="forward"
+        )
+    assert backward.status_code == forward.status_code == 200
+    drawing = backward.text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert ids.ENTRY_LIST_1 in drawing
+    assert ids.CELL_LOT_1 in drawing
+    steps = _rows(backward.text, "steps")
+    entry = next(row for row in steps if row[1] == ids.CELL_LOT_1)
+    assert entry[3] == f"核注清单 {ids.ENTRY_LIST_1}"
+    assert entry[4] == "境外"
+    assert entry[5].startswith("360,000")
+    assert entry[7]
+    assert entry[8]
+    assert ids.EXPORT_LIST in forward.text.split("<svg", 1)[1].split("</svg>", 1)[0]
+
+
+async def test_the_chain_is_verified_and_its_anchor_downloads_as_the_cli_reads_it(
+    console: Console,
+) -> None:
+    async with console.browser() as auditor:
+        await auditor.sign_in("auditor")
+        shown = await auditor.get(f"{AUDITOR}/verification")
+        anchor = await auditor.get(f"{AUDITOR}/verification/anchor")
+    assert shown.status_code == 200
+    assert "审计链完整" in shown.text
+    head = json.loads(anchor.text)
+    assert anchor.headers["content-disposition"].startswith("attachment;")
+    assert f'<code id="head-hash">{head["hash"]}</code>' in shown.text
+    assert head["seq"] > 0
+
+
+async def test_an_auditor_of_some_enterprises_may_not_verify_the_whole_chain(
+    console: Console,
+) -> None:
+    async with console.browser() as scoped:
+        await scoped.sign_in("solar-auditor")
+        shown = await scoped.get(f"{AUDITOR}/verification")
+        anchor = await scoped.get(f"{AUDITOR}/verification/anchor")
+    assert shown.status_code == anchor.status_code == 403
+
+
+async def test_the_reconciliation_is_a_table_and_its_csv_and_xlsx_hold_the_same_figures(
+    console: Console,
+) -> None:
+    """Given April in the module maker's book, when the auditor reconciles it, then the
+    module lot shows 2,400 opening, 2,150 removed, 250 closing, and the CSV (Chinese and
+    English headers) and the XLSX hold the same exact figures."""
+    async with console.browser() as auditor:
+        await auditor.sign_in("auditor")
+        shown = await auditor.get(f"{AUDITOR}/reconciliation", **APRIL)
+        as_csv = await auditor.get(f"{AUDITOR}/reconciliation.csv", **APRIL)
+        as_xlsx = await auditor.get(f"{AUDITOR}/reconciliation.xlsx", **APRIL)
+    assert shown.status_code == 200, shown.text
+    [module] = [row for row in _rows(shown.text, "reconciliation") if row[1] == ids.MODULE_LOT]
+    assert [module[2].split()[0], module[4].split()[0], module[7].split()[0]] == [
+        "2,400.00000",
+        "2,150.00000",
+        "250.00000",
+    ]
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["账册编号", "项号", "批次"]
+    assert rows[1][:3] == ["book_no", "item_no", "lot_no"]
+    assert [
+        SOLAR,
+        "10",
+        ids.MODULE_LOT,
+        "007",
+        "2400",
+        "0",
+        "2150",
+        "0",
+        "0",
+        "250",
+        "true",
+    ] in rows
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet is not None
+    cells = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    [xlsx_module] = [row for row in cells if row[2] == ids.MODULE_LOT]
+    assert xlsx_module[4:10] == [2400, 0, 2150, 0, 0, 250]
+
+
+async def test_a_period_ending_before_it_starts_is_refused(console: Console) -> None:
+    async with console.browser() as auditor:
+        await auditor.sign_in("auditor")
+        page = await auditor.get(
+            f"{AUDITOR}/reconciliation", book_no=SOLAR, **{"from": "2026-04-30", "to": "2026-04-01"}
+        )
+        file = await auditor.get(
+            f"{AUDITOR}/reconciliation.csv",
+            book_no=SOLAR,
+            **{"from": "2026-04-30", "to": "2026-04-01"},
+        )
+    assert page.status_code == file.status_code == 422
+    assert '<code class="field">last_day</code>' in page.text
+
+
+OTHER_ENTERPRISES = [
+    f"{AUDITOR}/balances?book_no={COLD}",
+    f"{AUDITOR}/lot?book_no={COLD}&lot_no={ids.HONEY_LOT}",
+    f"{AUDITOR}/trace?book_no={COLD}&lot_no={ids.HONEY_LOT}&direction=backward",
+    f"{AUDITOR}/reconciliation?book_no={COLD}&from=2026-03-01&to=2026-03-31",
+    f"{AUDITOR}/reconciliation.csv?book_no={COLD}&from=2026-03-01&to=2026-03-31",
+    f"{AUDITOR}/reconciliation.xlsx?book_no={COLD}&from=2026-03-01&to=2026-03-31",
+]
+
+
+@pytest.mark.parametrize("url", OTHER_ENTERPRISES)
+async def test_an_auditor_of_one_enterprise_gets_not_found_for_anothers_book(
+    console: Console, url: str
+) -> None:
+    """Given an auditor of the module maker only, when it opens any auditor page about
+    the cold-chain importer's book, then it gets the same 404 page a missing book gets;
+    the auditor of every enterprise gets the page."""
+    missing = url.replace(COLD, MISSING)
+    async with console.browser() as scoped:
+        await scoped.sign_in("solar-auditor")
+        foreign = await scoped.get(url)
+        absent = await scoped.get(missing)
+    async with console.browser() as everyone:
+        await everyone.sign_in("auditor")
+        allowed = await everyone.get(url)
+    assert foreign.status_code == absent.status_code == 404
+    assert foreign.text.replace(COLD, MISSING) == absent.text  # the URL is in the page
+    assert allowed.status_code == 200
+
+
+async def test_a_scoped_auditor_sees_only_its_enterprises_books_in_the_balances(
+    console: Console,
+) -> None:
+    async with console.browser() as scoped:
+        await scoped.sign_in("solar-auditor")
+        shown = await scoped.get(f"{AUDITOR}/balances")
+    books = {row[0] for row in _rows(shown.text, "balances")}
+    assert books == {SOLAR}
+    assert COLD not in shown.text
+
+
+async def test_no_auditor_page_has_a_form_or_button_that_acts(console: Console) -> None:
+    """Every auditor page, in both languages: no form posts, and every button submits a
+    GET form (a search), so an auditor never sees an action."""
+    pages = [
+        f"{AUDITOR}/balances?book_no={SOLAR}",
+        f"{AUDITOR}/lot?book_no={SOLAR}&lot_no={ids.MODULE_LOT}",
+        f"{AUDITOR}/trace?book_no={SOLAR}&lot_no={ids.MODULE_LOT}&direction=forward",
+        f"{AUDITOR}/verification",
+        f"{AUDITOR}/reconciliation?book_no={SOLAR}&from=2026-04-01&to=2026-04-30",
+    ]
+    async with console.browser() as auditor:
+        await auditor.sign_in("auditor")
+        for language in ("zh", "en"):
+            for url in pages:
+                shown = await auditor.get(
+                    f"{url}&lang={language}" if "?" in url else f"{url}?lang={language}"
+                )
+                assert shown.status_code == 200, url
+                html = shown.text.split("<main", 1)[-1]
+                forms = re.findall(r"<form[^>]*>.*?</form>", html, flags=re.S)
+                assert all('method="get"' in form for form in forms), url
+                outside = re.sub(r"<form[^>]*>.*?</form>", "", html, flags=re.S)
+                assert "<button" not in outside, url
