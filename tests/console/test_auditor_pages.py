@@ -6,15 +6,27 @@ of an auditor's with a form or button that acts."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
+from access import AccessService
+from adapters.db.engine import Database
 from demo import ids
-from tests.console.conftest import Console
+from demo.postings import KG, bonded, leg, movement, post_reservation
+from ledger import Ledger
+from masterdata import MasterData
+from rules.credit_code import build_credit_code
+from schemas.access import UserIn, UserRole
+from schemas.codes import BookType, DocumentType, EnterpriseRole, OutsideKind
+from schemas.ledger import LineageInput, LotRef, OutsideRef
+from schemas.masterdata import AccountBookIn, BookItemIn, EnterpriseIn, LotIn
+from tests.console.conftest import Console, password_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -271,3 +283,113 @@ async def test_no_auditor_page_has_a_form_or_button_that_acts(console: Console) 
                 assert all('method="get"' in form for form in forms), url
                 outside = re.sub(r"<form[^>]*>.*?</form>", "", html, flags=re.S)
                 assert "<button" not in outside, url
+
+
+# --- a trace across books ------------------------------------------------------------------
+
+RECYCLER = f"{ids.DISTRICT}346004"
+RECYCLER_BOOK = f"T{ids.DISTRICT}{ids.YEAR}00004"
+RECYCLED_LOT = "RCY-2604-01"
+TRANSFER_LIST = ids.bonded_list_no("E", 301)
+
+
+def _transfer_cullet_to_a_recycler(db: Database) -> None:
+    """A third enterprise, a glass recycler, takes the module maker's 96.5 kg of glass
+    cullet by in-zone transfer (区内流转), posted with lineage from the cullet lot to the
+    recycler's lot; its auditor sees only the recycler's books."""
+    md = MasterData(db)
+    md.register_enterprise(
+        EnterpriseIn(
+            customs_code=RECYCLER,
+            credit_code=build_credit_code("91", "630100", "MA7XN0D4"),
+            name="西宁综保再生资源有限公司",
+            roles=frozenset({EnterpriseRole.LOGISTICS}),
+        )
+    )
+    md.open_book(
+        AccountBookIn(
+            book_no=RECYCLER_BOOK,
+            book_type=BookType.LOGISTICS,
+            enterprise_customs_code=RECYCLER,
+            valid_from=dt.date(2026, 1, 1),
+            valid_to=dt.date(2027, 12, 31),
+            customs_district=ids.DISTRICT,
+        )
+    )
+    md.register_item(
+        BookItemIn(
+            book_no=RECYCLER_BOOK,
+            item_no=1,
+            part_no="CULLET",
+            hs_code="7001000000",
+            name="碎玻璃",
+            specification="光伏玻璃碎片",
+            declared_unit=KG,
+            first_legal_unit=KG,
+            first_legal_factor=Decimal(1),
+        )
+    )
+    md.create_lot(LotIn(book_no=RECYCLER_BOOK, item_no=1, lot_no=RECYCLED_LOT))
+    ledger = Ledger(db)
+    transfer = OutsideRef(party=OutsideKind.ZONE_TRANSFER)
+    cullet = bonded(ids.CULLET_LOT, ids.PLANT)
+    ledger.execute(
+        movement(
+            "test:transfer:reserve",
+            (DocumentType.BONDED_LIST, TRANSFER_LIST),
+            ids.at(2026, 4, 22),
+            "filer@recycler",
+            "cullet to the recycler",
+            [
+                leg(SOLAR, ids.GLASS_CULLET, KG, "96.5", cullet, transfer),
+                leg(RECYCLER_BOOK, 1, KG, "96.5", transfer, bonded(RECYCLED_LOT, "XN-WH-A-02")),
+            ],
+            reserve=True,
+        )
+    )
+    posting = post_reservation(
+        "test:transfer:post",
+        "test:transfer:reserve",
+        ids.at(2026, 4, 23),
+        "gate@xining-zone",
+        "both lists approved",
+    )
+    lineage = LineageInput(
+        output=LotRef(book_no=RECYCLER_BOOK, lot_no=RECYCLED_LOT),
+        input=LotRef(book_no=SOLAR, lot_no=ids.CULLET_LOT),
+        quantity=Decimal("96.5"),
+    )
+    ledger.resolve(posting.model_copy(update={"lineage": (lineage,)}))
+    AccessService(db).create_user(
+        UserIn(name="recycler-auditor", role=UserRole.AUDITOR, enterprises=(RECYCLER,)),
+        password_of("recycler-auditor"),
+    )
+
+
+async def test_a_trace_crosses_books_where_a_transfer_did_and_hides_what_is_not_yours(
+    console: Console,
+) -> None:
+    """Given the cullet transferred to the recycler, when the auditor of every
+    enterprise traces the recycled lot backward, then the drawing has a band for each
+    book and an arrow between them, and the steps reach the module maker's work order;
+    when the recycler's own auditor traces it, then the link is there, redacted: no
+    module maker's book, lot or document on the page."""
+    _transfer_cullet_to_a_recycler(console.app_db)
+    url = f"{AUDITOR}/trace?book_no={RECYCLER_BOOK}&lot_no={RECYCLED_LOT}&direction=backward"
+    async with console.browser() as everyone:
+        await everyone.sign_in("auditor")
+        whole = await everyone.get(url)
+    async with console.browser() as own:
+        await own.sign_in("recycler-auditor")
+        redacted = await own.get(url)
+    assert whole.status_code == redacted.status_code == 200
+    drawing = whole.text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert RECYCLER_BOOK in drawing
+    assert SOLAR in drawing
+    assert 'class="edge crossing"' in drawing
+    steps = {(row[0], row[1], row[3]) for row in _rows(whole.text, "steps")}
+    assert (RECYCLER_BOOK, RECYCLED_LOT, f"核注清单 {TRANSFER_LIST}") in steps
+    assert (SOLAR, ids.CULLET_LOT, f"加工工单 {ids.WORK_ORDER}") in steps
+    assert "有 1 条关联通向您权限外的账册" in redacted.text
+    assert SOLAR not in redacted.text
+    assert ids.CULLET_LOT not in redacted.text
