@@ -13,11 +13,12 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Final
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Query
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -104,6 +105,13 @@ class BalanceFilter(BaseModel):
     as_of_date: dt.date | None = None
     as_of_time: dt.time | None = None
 
+    @field_validator("as_of_time")
+    @classmethod
+    def _time_needs_a_day(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        if value is not None and info.data.get("as_of_date") is None:
+            raise ValueError("a time of day needs its date")
+        return value
+
     @field_validator("*", mode="before")
     @classmethod
     def _blank(cls, value: object) -> object:
@@ -117,8 +125,8 @@ class BalanceFilter(BaseModel):
         return value
 
     def as_of(self) -> dt.datetime | None:
-        """The instant in UTC, from a Beijing date and time (the time alone is ignored;
-        a date alone is the end of that day: 23:59:59)."""
+        """The instant in UTC, from a Beijing date and time (a date alone is the end
+        of that day: 23:59:59)."""
         if self.as_of_date is None:
             return None
         time = self.as_of_time or dt.time(23, 59, 59)
@@ -141,7 +149,7 @@ class PeriodQuery(BaseModel):
 
     @field_validator("last_day")
     @classmethod
-    def _after_first(cls, value: dt.date, info: Any) -> dt.date:
+    def _after_first(cls, value: dt.date, info: ValidationInfo) -> dt.date:
         first = info.data.get("first_day")
         if first is not None and value < first:
             raise ValueError(f"{value} is before the first day ({first})")
@@ -198,6 +206,7 @@ async def balances(
         "total": 0,
         "offset": offset,
         "page_size": PAGE_SIZE,
+        "query": "",
         "as_of": None,
         "units": {},
     }
@@ -226,7 +235,8 @@ async def balances(
 
     lines, total = await run_in_threadpool(read)
     units = await run_in_threadpool(_units, page.services, sorted({line.book_no for line in lines}))
-    context.update(lines=lines, total=total, as_of=at, units=units)
+    query = urlencode({name: value for name, value in form.items() if value})
+    context.update(lines=lines, total=total, as_of=at, units=units, query=query)
     return page.render("auditor/balances.html", **context)
 
 

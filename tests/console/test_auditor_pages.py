@@ -85,10 +85,14 @@ async def test_a_bad_filter_is_refused_on_the_page_naming_its_field(console: Con
     async with console.browser() as auditor:
         await auditor.sign_in("auditor")
         refused = await auditor.get(f"{AUDITOR}/balances", item_no="ten", book_no="nonsense")
+        no_day = await auditor.get(f"{AUDITOR}/balances", as_of_time="08:00")
     assert refused.status_code == 422
     assert '<code class="field">item_no</code>' in refused.text
     assert '<code class="field">book_no</code>' in refused.text
     assert 'value="ten"' in refused.text
+    assert no_day.status_code == 422
+    assert '<code class="field">as_of_time</code>' in no_day.text
+    assert "a time of day needs its date" in no_day.text
 
 
 async def test_a_lots_page_lists_its_movements_with_the_balance_after_each_under_its_chart(
