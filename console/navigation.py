@@ -25,7 +25,11 @@ NAV: Final[dict[UserRole, tuple[NavLink, ...]]] = {
     ),
     UserRole.FILER: (NavLink(N_("Home"), f"{PREFIX}/home"),),
     UserRole.LIAISON: (NavLink(N_("Work queue"), f"{PREFIX}/liaison/queue"),),
-    UserRole.AUDITOR: (NavLink(N_("Home"), f"{PREFIX}/home"),),
+    UserRole.AUDITOR: (
+        NavLink(N_("Balances"), f"{PREFIX}/auditor/balances"),
+        NavLink(N_("Reconciliation"), f"{PREFIX}/auditor/reconciliation"),
+        NavLink(N_("Chain verification"), f"{PREFIX}/auditor/verification"),
+    ),
 }
 
 

@@ -1,0 +1,521 @@
+"""The auditor's pages (审计): stock balances now or as of a Beijing time, a lot's
+movements with its balance drawn over time, a lot's trace backward and forward drawn as
+a graph, the audit chain's verification with the anchor to keep, and a book's
+reconciliation as a table, CSV and XLSX.
+
+Read-only: no page here has a form that acts (every form is a GET). Each reads through
+the same services and the same scope as the API's inventory and audit routes
+(`api.inventory.scope`, `api.audit`): another enterprise's book is "not found"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Annotated, Any, Final
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import Query
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from access import Principal
+from api.audit.endpoints import FIRST_DAY, LAST_DAY
+from api.audit.schemas import Direction, TraceLot, TraceReport, trace_report
+from api.inventory.scope import book_in_scope, book_owners, books_in_scope
+from api.services import Services
+from console.dependencies import AuditorPage
+from console.drawings.balance_chart import BalanceLabels, balance_chart_svg
+from console.drawings.trace_graph import StepDetail, TraceLabels, trace_graph_svg
+from console.i18n import N_, Language
+from console.navigation import PREFIX
+from console.page import Page
+from console.refusals import from_validation
+from console.routing import PageRefused, console_router, forbidden
+from console.templating import code_entry
+from ledger import UnknownReference
+from reports.reconciliation import XLSX, reconciliation_csv, reconciliation_xlsx
+from reports.reconciliation import Language as Heading
+from schemas.codes import CustomsStatus, DocumentType, OutsideKind
+from schemas.errors import NotFound
+from schemas.inventory import LotMovement, Reconciliation
+from schemas.ledger import DocumentRef
+from schemas.masterdata import BookNo, Code
+
+router = console_router(f"{PREFIX}/auditor")
+
+BALANCES: Final = f"{PREFIX}/auditor/balances"
+LOT: Final = f"{PREFIX}/auditor/lot"
+TRACE: Final = f"{PREFIX}/auditor/trace"
+VERIFICATION: Final = f"{PREFIX}/auditor/verification"
+RECONCILIATION: Final = f"{PREFIX}/auditor/reconciliation"
+
+BEIJING: Final = ZoneInfo("Asia/Shanghai")
+PAGE_SIZE: Final = 100
+HISTORY: Final = 10_000  # a lot's movements read for its page and chart
+
+STATUSES: Final[dict[CustomsStatus, str]] = {
+    CustomsStatus.BONDED: N_("bonded"),
+    CustomsStatus.NON_BONDED: N_("non-bonded"),
+    CustomsStatus.DUTY_PAID: N_("duty paid"),
+    CustomsStatus.HELD: N_("held"),
+}
+DOCUMENT_TYPES: Final[dict[DocumentType, str]] = {
+    DocumentType.BONDED_LIST: N_("bonded list"),
+    DocumentType.GATE_PASS: N_("gate pass"),
+    DocumentType.DECLARATION: N_("declaration"),
+    DocumentType.WORK_ORDER: N_("work order"),
+    DocumentType.STOCKTAKE: N_("stocktake"),
+    DocumentType.WRITE_OFF: N_("write-off"),
+    DocumentType.OPENING_BALANCE: N_("opening balance"),
+}
+OUTSIDE: Final[dict[OutsideKind, str]] = {
+    OutsideKind.ABROAD: N_("abroad"),
+    OutsideKind.DOMESTIC: N_("domestic, outside the zone"),
+    OutsideKind.PROCESSING: N_("processing"),
+    OutsideKind.DESTRUCTION: N_("destruction"),
+    OutsideKind.ADJUSTMENT: N_("adjustment"),
+    OutsideKind.ZONE_TRANSFER: N_("zone transfer"),
+}
+DIRECTIONS: Final[dict[Direction, str]] = {
+    Direction.BACKWARD: N_("backward: where it came from"),
+    Direction.FORWARD: N_("forward: where it went"),
+}
+
+Text = Annotated[str, Query(max_length=64)]
+
+
+def _none_if_blank(value: object) -> object:
+    return None if isinstance(value, str) and value.strip() == "" else value
+
+
+class BalanceFilter(BaseModel):
+    """What the balances form asks: every field may be left empty (a form sends "")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    book_no: BookNo | None = None
+    item_no: int | None = None  # 备案序号
+    lot_no: Code | None = None
+    location: Code | None = None
+    status: CustomsStatus | None = None
+    as_of_date: dt.date | None = None
+    as_of_time: dt.time | None = None
+
+    @field_validator("as_of_time")
+    @classmethod
+    def _time_needs_a_day(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        if value is not None and info.data.get("as_of_date") is None:
+            raise ValueError("a time of day needs its date")
+        return value
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return _none_if_blank(value)
+
+    @field_validator("item_no")
+    @classmethod
+    def _item_no(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 2_147_483_647:
+            raise ValueError("an item number is between 1 and 2147483647")
+        return value
+
+    def as_of(self) -> dt.datetime | None:
+        """The instant in UTC, from a Beijing date and time (a date alone is the end
+        of that day: 23:59:59)."""
+        if self.as_of_date is None:
+            return None
+        time = self.as_of_time or dt.time(23, 59, 59)
+        return dt.datetime.combine(self.as_of_date, time, BEIJING).astimezone(dt.UTC)
+
+
+class PeriodQuery(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    book_no: BookNo
+    first_day: dt.date
+    last_day: dt.date
+
+    @field_validator("first_day", "last_day")
+    @classmethod
+    def _in_range(cls, value: dt.date) -> dt.date:
+        if not FIRST_DAY <= value <= LAST_DAY:
+            raise ValueError(f"a day between {FIRST_DAY} and {LAST_DAY}")
+        return value
+
+    @field_validator("last_day")
+    @classmethod
+    def _after_first(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        first = info.data.get("first_day")
+        if first is not None and value < first:
+            raise ValueError(f"{value} is before the first day ({first})")
+        return value
+
+
+def _visible_books(services: Services, principal: Principal) -> list[str]:
+    owners = book_owners(services)
+    return sorted(book for book, owner in owners.items() if principal.may_see(owner))
+
+
+def _units(services: Services, books: list[str]) -> dict[tuple[str, int], str]:
+    """Each book item's declared unit code (035: 千克)."""
+    return {
+        (book, item.item_no): item.declared_unit
+        for book in books
+        for item in services.masterdata.items(book)
+    }
+
+
+# --- balances ---------------------------------------------------------------------------
+
+
+@router.get("/balances")
+async def balances(
+    page: AuditorPage,
+    book_no: Text = "",
+    item_no: Text = "",
+    lot_no: Text = "",
+    location: Text = "",
+    status: Text = "",
+    as_of_date: Text = "",
+    as_of_time: Text = "",
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
+    """Stock positions by book, item, lot, location and status, now or as of a Beijing
+    date and time (as recorded: a back-dated document shows from when it was recorded)."""
+    form = {
+        "book_no": book_no,
+        "item_no": item_no,
+        "lot_no": lot_no,
+        "location": location,
+        "status": status,
+        "as_of_date": as_of_date,
+        "as_of_time": as_of_time,
+    }
+    principal = _principal(page)
+    books = await run_in_threadpool(_visible_books, page.services, principal)
+    context: dict[str, Any] = {
+        "form": form,
+        "books": books,
+        "statuses": STATUSES,
+        "lines": [],
+        "total": 0,
+        "offset": offset,
+        "page_size": PAGE_SIZE,
+        "query": "",
+        "as_of": None,
+        "units": {},
+    }
+    try:
+        wanted = BalanceFilter.model_validate(form)
+    except ValidationError as error:
+        return page.render(
+            "auditor/balances.html", status=422, refusals=from_validation(error), **context
+        )
+    if wanted.book_no is not None:
+        await run_in_threadpool(book_in_scope, page.services, principal, wanted.book_no)
+    at = wanted.as_of()
+
+    def read() -> tuple[list[Any], int]:
+        return page.services.ledger.positions(
+            book_nos=books_in_scope(page.services, principal),
+            book_no=wanted.book_no,
+            item_no=wanted.item_no,
+            lot_no=wanted.lot_no,
+            location=wanted.location,
+            status=wanted.status,
+            as_of=at,
+            limit=PAGE_SIZE,
+            offset=offset,
+        )
+
+    lines, total = await run_in_threadpool(read)
+    units = await run_in_threadpool(_units, page.services, sorted({line.book_no for line in lines}))
+    query = urlencode({name: value for name, value in form.items() if value})
+    context.update(lines=lines, total=total, as_of=at, units=units, query=query)
+    return page.render("auditor/balances.html", **context)
+
+
+def _principal(page: Page) -> Principal:
+    assert page.principal is not None  # an AuditorPage is signed in
+    return page.principal
+
+
+# --- a lot's movements ------------------------------------------------------------------
+
+
+def _movements(services: Services, book_no: str, lot_no: str) -> tuple[list[LotMovement], int]:
+    try:
+        found = services.ledger.lot_movements(book_no, lot_no, limit=HISTORY)
+    except UnknownReference:
+        raise NotFound(f"book {book_no} has no lot {lot_no}", field="lot_no") from None
+    return list(found.movements), found.item_no
+
+
+@router.get("/lot")
+async def lot(
+    page: AuditorPage, book_no: Annotated[BookNo, Query()], lot_no: Annotated[Code, Query()]
+) -> Response:
+    """Every change of the lot's positions, oldest first, with the balance after each,
+    and the lot's balance drawn over time above them."""
+    await run_in_threadpool(book_in_scope, page.services, _principal(page), book_no)
+    movements, item_no = await run_in_threadpool(_movements, page.services, book_no, lot_no)
+    units = await run_in_threadpool(_units, page.services, [book_no])
+    unit = units.get((book_no, item_no), "")
+    chart = balance_chart_svg(
+        movements,
+        BalanceLabels(
+            title=page.gettext("Balance of lot %(lot)s", lot=lot_no),
+            unit=_unit_name(page, unit),
+            balance=page.gettext("Balance"),
+            time=page.gettext("Recorded (Beijing time)"),
+            empty=page.gettext("No movements yet"),
+        ),
+    )
+    return page.render(
+        "auditor/lot.html",
+        book_no=book_no,
+        lot_no=lot_no,
+        item_no=item_no,
+        unit=unit,
+        movements=movements,
+        chart=Markup(chart),
+        statuses=STATUSES,
+        document_types=DOCUMENT_TYPES,
+        truncated=len(movements) >= HISTORY,
+    )
+
+
+def _unit_name(page: Page, unit: str) -> str:
+    """A unit code's name in the page's language (035 -> 千克), else the code."""
+    entry = code_entry("unit", unit) if unit else None
+    if entry is None:
+        return unit
+    return entry.name_zh if page.language is Language.ZH else entry.name_en
+
+
+# --- a lot's trace ----------------------------------------------------------------------
+
+
+def _lots(lot: TraceLot) -> Iterator[TraceLot]:
+    yield lot
+    for link in lot.links:
+        if link.lot is not None:
+            yield from _lots(link.lot)
+
+
+def _trace(
+    services: Services, principal: Principal, book_no: str, lot_no: str, direction: Direction
+) -> tuple[TraceReport, dict[tuple[str, str], StepDetail], dict[tuple[str, int], str]]:
+    """The trace as the API gives it (redacted to the reader's scope), who and why of
+    each document's movement of each lot drawn, and the units of the items in it."""
+    book_in_scope(services, principal, book_no)
+    try:
+        found = (
+            services.ledger.trace_backward(book_no, lot_no)
+            if direction is Direction.BACKWARD
+            else services.ledger.trace_forward(book_no, lot_no)
+        )
+    except UnknownReference:
+        raise NotFound(f"book {book_no} has no lot {lot_no}", field="lot_no") from None
+    owners = book_owners(services)
+    report = trace_report(found, direction, lambda book: principal.may_see(owners.get(book)))
+    details: dict[tuple[str, str], StepDetail] = {}
+    lots = list(_lots(report.trace))
+    for each in lots:
+        if not each.steps:
+            continue
+        movements = services.ledger.lot_movements(each.book_no, each.lot_no, limit=HISTORY)
+        for movement in movements.movements:
+            if movement.document is not None and movement.delta_posted != Decimal(0):
+                key = (movement.document.type.value, movement.document.number)
+                details.setdefault(key, StepDetail(actor=movement.actor, reason=movement.reason))
+    units = _units(services, sorted({each.book_no for each in lots}))
+    return report, details, units
+
+
+@router.get("/trace")
+async def trace(
+    page: AuditorPage,
+    book_no: Annotated[BookNo, Query()],
+    lot_no: Annotated[Code, Query()],
+    direction: Annotated[Direction, Query()] = Direction.BACKWARD,
+) -> Response:
+    """The lot's trace drawn: backward to the documents that brought its goods in,
+    forward to the lots made of it and the documents it left on; across books where an
+    in-zone transfer did; each step's document with who and why beneath."""
+    report, details, units = await run_in_threadpool(
+        _trace, page.services, _principal(page), book_no, lot_no, direction
+    )
+
+    def detail(document: DocumentRef) -> StepDetail | None:
+        return details.get((document.type.value, document.number))
+
+    labels = TraceLabels(
+        title=page.gettext("Where lot %(lot)s came from", lot=lot_no)
+        if direction is Direction.BACKWARD
+        else page.gettext("Where lot %(lot)s went", lot=lot_no),
+        document_type=lambda kind: page.gettext(DOCUMENT_TYPES[kind]),
+        outside=lambda kind: (
+            page.gettext(OUTSIDE[OutsideKind(kind)])
+            if kind in OutsideKind.__members__.values()
+            else kind
+        ),
+        unit=lambda book, item: _unit_name(page, units.get((book, item), "")),
+        book=page.gettext("Book"),
+        lot=page.gettext("Lot"),
+        item=page.gettext("Item"),
+        out_of_scope=page.gettext("a book outside your scope"),
+        no_document=page.gettext("no document"),
+        movement=page.gettext("movement of a document"),
+        lineage=page.gettext("lineage link"),
+        crossing=page.gettext("between books"),
+        detail=detail,
+    )
+    drawing = trace_graph_svg(report, labels)
+    steps = [
+        (each, step, detail(step.document) if step.document is not None else None)
+        for each in _lots(report.trace)
+        for step in each.steps
+    ]
+    return page.render(
+        "auditor/trace.html",
+        book_no=book_no,
+        lot_no=lot_no,
+        direction=direction,
+        directions=DIRECTIONS,
+        report=report,
+        steps=steps,
+        units=units,
+        outside=OUTSIDE,
+        document_types=DOCUMENT_TYPES,
+        drawing=Markup(drawing),
+    )
+
+
+# --- the audit chain --------------------------------------------------------------------
+
+
+def _chain_reader(page: Page) -> None:
+    """The chain spans every enterprise: an auditor scoped to some of them may not
+    verify it, exactly as the API refuses it."""
+    if _principal(page).enterprises is not None:
+        raise forbidden()
+
+
+@router.get("/verification")
+async def verification(page: AuditorPage) -> Response:
+    """The audit chain rebuilt from the tables: intact, or where it breaks; its head."""
+    _chain_reader(page)
+    result = await run_in_threadpool(page.services.auditor.verify)
+    return page.render(
+        "auditor/verification.html", result=result, verified_at=dt.datetime.now(dt.UTC)
+    )
+
+
+@router.get("/verification/anchor")
+async def anchor(page: AuditorPage) -> Response:
+    """The chain's current head as the file `bondflow ledger verify --anchor` reads."""
+    _chain_reader(page)
+    head = await run_in_threadpool(page.services.auditor.anchor)
+    name = f"bondflow-anchor-{head.seq}-{head.taken_at:%Y%m%dT%H%M%SZ}.json"
+    return Response(
+        head.model_dump_json(indent=2) + "\n",
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# --- reconciliation ---------------------------------------------------------------------
+
+
+def _this_month() -> tuple[str, str]:
+    today = dt.datetime.now(BEIJING).date()
+    return today.replace(day=1).isoformat(), today.isoformat()
+
+
+async def _reconcile(page: Page, wanted: PeriodQuery) -> Reconciliation:
+    await run_in_threadpool(book_in_scope, page.services, _principal(page), wanted.book_no)
+    return await run_in_threadpool(
+        page.services.ledger.reconcile, wanted.book_no, wanted.first_day, wanted.last_day
+    )
+
+
+@router.get("/reconciliation")
+async def reconciliation(
+    page: AuditorPage,
+    book_no: Text = "",
+    first_day: Annotated[str, Query(alias="from", max_length=10)] = "",
+    last_day: Annotated[str, Query(alias="to", max_length=10)] = "",
+) -> Response:
+    """A book's reconciliation over Beijing days, per item and lot, with its files."""
+    principal = _principal(page)
+    books = await run_in_threadpool(_visible_books, page.services, principal)
+    start, end = _this_month()
+    form = {"book_no": book_no, "from": first_day or start, "to": last_day or end}
+    context: dict[str, Any] = {"form": form, "books": books, "found": None, "query": ""}
+    if not book_no:
+        return page.render("auditor/reconciliation.html", **context)
+    try:
+        wanted = PeriodQuery(book_no=book_no, first_day=form["from"], last_day=form["to"])
+    except ValidationError as error:
+        return page.render(
+            "auditor/reconciliation.html",
+            status=422,
+            refusals=from_validation(error),
+            **context,
+        )
+    found = await _reconcile(page, wanted)
+    query = f"book_no={wanted.book_no}&from={wanted.first_day}&to={wanted.last_day}"
+    context.update(found=found, query=query)
+    return page.render("auditor/reconciliation.html", **context)
+
+
+def _file_name(found: Reconciliation, kind: str) -> str:
+    return f"reconciliation-{found.book_no}-{found.first_day:%Y%m%d}-{found.last_day:%Y%m%d}.{kind}"
+
+
+@router.get("/reconciliation.csv")
+async def reconciliation_as_csv(
+    page: AuditorPage,
+    book_no: Annotated[BookNo, Query()],
+    first_day: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
+    last_day: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],
+) -> Response:
+    """The reconciliation as CSV: the Chinese header row, the English one, then a row per
+    item and lot (UTF-8 with a byte-order mark, so a spreadsheet reads the Chinese)."""
+    found = await _reconcile(page, _period(book_no, first_day, last_day))
+    body = "\ufeff" + reconciliation_csv(found, headers=(Heading.CHINESE, Heading.ENGLISH))
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_file_name(found, "csv")}"'},
+    )
+
+
+@router.get("/reconciliation.xlsx")
+async def reconciliation_as_xlsx(
+    page: AuditorPage,
+    book_no: Annotated[BookNo, Query()],
+    first_day: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
+    last_day: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],
+) -> Response:
+    """The reconciliation as an XLSX workbook (`reports.reconciliation`)."""
+    found = await _reconcile(page, _period(book_no, first_day, last_day))
+    return Response(
+        reconciliation_xlsx(found),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{_file_name(found, "xlsx")}"'},
+    )
+
+
+def _period(book_no: str, first_day: dt.date, last_day: dt.date) -> PeriodQuery:
+    if last_day < first_day:
+        raise PageRefused(
+            422, N_("Refused"), N_("The last day of the period is before its first day.")
+        )
+    return PeriodQuery(book_no=book_no, first_day=first_day, last_day=last_day)
