@@ -264,6 +264,31 @@ def lots_named(session: Session, book_id: int, lot_nos: Collection[str]) -> list
     return found
 
 
+def norms_in_force_named(
+    session: Session, book_no: str, finished_item_no: int, on: dt.date
+) -> list[tuple[ConsumptionNorm, int]]:
+    """(norm, material item number) of each material's newest norm version of a book's
+    finished item effective on ``on``, in one statement by business keys."""
+    finished = aliased(BookItem)
+    material = aliased(BookItem)
+    rows = session.execute(
+        select(ConsumptionNorm, material.item_no)
+        .join(finished, finished.id == ConsumptionNorm.finished_item_id)
+        .join(AccountBook, AccountBook.id == finished.book_id)
+        .join(material, material.id == ConsumptionNorm.material_item_id)
+        .where(
+            AccountBook.book_no == book_no,
+            finished.item_no == finished_item_no,
+            ConsumptionNorm.effective_from <= on,
+        )
+        .order_by(material.item_no, ConsumptionNorm.version.desc())
+    ).all()
+    newest: dict[int, tuple[ConsumptionNorm, int]] = {}
+    for norm_, material_item_no in rows:
+        newest.setdefault(material_item_no, (norm_, material_item_no))
+    return list(newest.values())
+
+
 def location_rows_named(session: Session, codes: Collection[str]) -> list[LocationRow]:
     """The named locations that exist, with their parent's and enterprise's codes."""
     found: list[LocationRow] = []
