@@ -74,24 +74,6 @@ def norm(
     )
 
 
-def norms_in_force(
-    session: Session, finished_item_id: int, on: dt.date
-) -> Sequence[ConsumptionNorm]:
-    """For each material, the newest version effective on `on`."""
-    rows = session.scalars(
-        select(ConsumptionNorm)
-        .where(
-            ConsumptionNorm.finished_item_id == finished_item_id,
-            ConsumptionNorm.effective_from <= on,
-        )
-        .order_by(ConsumptionNorm.material_item_id, ConsumptionNorm.version.desc())
-    ).all()
-    newest: dict[int, ConsumptionNorm] = {}
-    for row in rows:
-        newest.setdefault(row.material_item_id, row)
-    return list(newest.values())
-
-
 def location(session: Session, code: str) -> Location | None:
     return session.scalar(select(Location).where(Location.code == code))
 
@@ -264,7 +246,7 @@ def lots_named(session: Session, book_id: int, lot_nos: Collection[str]) -> list
     return found
 
 
-def norms_in_force_named(
+def norms_in_force(
     session: Session, book_no: str, finished_item_no: int, on: dt.date
 ) -> list[tuple[ConsumptionNorm, int]]:
     """(norm, material item number) of each material's newest norm version of a book's

@@ -102,7 +102,7 @@ def norms_in_force(
             net_consumption=norm.net_consumption,
             loss_rate=norm.loss_rate,
         )
-        for norm, material_item_no in repository.norms_in_force_named(
+        for norm, material_item_no in repository.norms_in_force(
             session, book_no, finished_item_no, on
         )
     }
