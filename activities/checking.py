@@ -9,6 +9,7 @@ unlike the wall clock)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TypeVar
 
 from temporalio import activity
@@ -17,6 +18,8 @@ from adapters.db.engine import Database
 from checks.lists import list_report, positions
 from checks.transfers import positions as transfer_positions
 from checks.transfers import transfer_report
+from checks.work_orders import positions as work_order_positions
+from checks.work_orders import work_order_check
 from ledger.queries import available
 from masterdata import snapshot as masterdata_snapshot
 from schemas.errors import BondflowError
@@ -28,9 +31,11 @@ from schemas.lifecycle import (
     TransferValidateInput,
     ValidateInput,
     ValidationReport,
+    WorkOrderCheck,
+    WorkOrderDraft,
 )
 from schemas.messages.fields import DOCUMENT_ZONE
-from schemas.snapshots import ListSnapshot, TransferSnapshot
+from schemas.snapshots import ListSnapshot, TransferSnapshot, WorkOrderSnapshot
 
 Draft = TypeVar("Draft")
 
@@ -100,3 +105,40 @@ def check_transfer(database: Database, draft: TransferDraft, on: dt.date) -> Val
     except BondflowError as error:
         return ValidationReport(ok=False, problems=(refused(error),))
     return transfer_report(draft, snapshot, on)
+
+
+def work_order_snapshot(database: Database, draft: WorkOrderDraft) -> WorkOrderSnapshot:
+    """The book with the outputs' locations, the finished item's norms in force on the
+    run's day and what the material positions hold, in one session."""
+    with database.sessions() as session:
+        book = masterdata_snapshot.book_snapshot(
+            session,
+            draft.book_no,
+            locations={
+                output.location
+                for output in (draft.finished, draft.defective, *draft.offcuts)
+                if output is not None
+            },
+        )
+        norms = masterdata_snapshot.norms_in_force(
+            session, draft.book_no, draft.finished.item_no, draft.produced_on
+        )
+        held = available(session, work_order_positions(draft))
+    return WorkOrderSnapshot(
+        book=book,
+        finished_item_no=draft.finished.item_no,
+        norms_on=draft.produced_on,
+        norms=norms,
+        available=held,
+    )
+
+
+def check_work_order(
+    database: Database, draft: WorkOrderDraft, tolerance: Decimal
+) -> WorkOrderCheck:
+    """A work order on the run's day (``produced_on``): its norms are those in force then."""
+    try:
+        snapshot = work_order_snapshot(database, draft)
+    except BondflowError as error:
+        return WorkOrderCheck(ok=False, problems=(refused(error),))
+    return work_order_check(draft, snapshot, tolerance)

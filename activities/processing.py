@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from activities.checking import check_work_order
 from activities.dependencies import Dependencies
-from ledger import LedgerQueries
-from ledger.keys import stock_key
-from rules.consumption import check_consumption
 from rules.norms import material_required
 from schemas.codes import DocumentType, OutsideKind
-from schemas.errors import BondflowError, NotFound
 from schemas.ledger import (
     DocumentRef,
     Leg,
@@ -23,7 +19,6 @@ from schemas.ledger import (
     StockRef,
 )
 from schemas.lifecycle import (
-    NormDeviationView,
     OutputLot,
     WorkOrderCheck,
     WorkOrderCheckInput,
@@ -45,80 +40,10 @@ class ProcessingActivities:
         return {item.item_no: item for item in self.deps.masterdata.items(book_no)}
 
     def check(self, data: WorkOrderCheckInput) -> WorkOrderCheck:
-        """The materials used against the norms in force on the day of the run, the
-        lots' available stock, and that every item is registered."""
-        draft = data.draft
-        md = self.deps.masterdata
-        try:
-            items = self._items(draft.book_no)
-            owner = md.owner_of(draft.book_no)
-        except BondflowError as error:
-            return WorkOrderCheck(ok=False, problems=(str(error),))
-        problems: list[str] = []
-        finished = items.get(draft.finished.item_no)
-        if finished is None or not finished.is_finished_good:
-            problems.append(f"finished.item_no: {draft.finished.item_no} is not a finished good")
-            return WorkOrderCheck(ok=False, problems=tuple(problems))
-        if draft.defective is not None and draft.defective.item_no != draft.finished.item_no:
-            problems.append("defective.item_no: defective goods are the finished item")
-        for number, offcut in enumerate(draft.offcuts, start=1):
-            if offcut.item_no not in items:
-                problems.append(f"offcuts[{number}].item_no: no item {offcut.item_no}")
-        for output in self._outputs(draft):
-            refusal = md.stock_location_refusal(output.location, draft.book_no)
-            if refusal is not None:
-                problems.append(f"{output.lot_no}: {refusal}")
-        made = draft.finished.quantity + (draft.defective.quantity if draft.defective else 0)
-        used: dict[int, Decimal] = defaultdict(Decimal)
-        queries = LedgerQueries(self.deps.database)
-        for number, use in enumerate(draft.materials, start=1):
-            used[use.item_no] += use.quantity
-            key = stock_key(draft.book_no, use.item_no, use.lot_no, use.location, "bonded")
-            try:
-                available = queries.balance(key).available
-            except NotFound:
-                available = Decimal(0)
-            if available < use.quantity:
-                problems.append(
-                    f"materials[{number}].quantity: lot {use.lot_no} at {use.location} holds"
-                    f" {available} available, {use.quantity} used"
-                )
-        norms = {
-            norm.material_item_id: norm
-            for norm in md.norms_in_force(draft.book_no, draft.finished.item_no, draft.produced_on)
-        }
-        by_id = {item.id: item for item in items.values()}
-        deviations = []
-        for material_id, norm in sorted(norms.items()):
-            material = by_id[material_id]
-            result = check_consumption(
-                material.item_no,
-                made,
-                norm.net_consumption,
-                norm.loss_rate,
-                used.pop(material.item_no, Decimal(0)),
-                data.tolerance,
-            )
-            if not result.within:
-                deviations.append(
-                    NormDeviationView(
-                        material_item_no=result.material_item_no,
-                        required=result.required,
-                        actual=result.actual,
-                        deviation=result.deviation,
-                    )
-                )
-        for item_no in sorted(used):
-            problems.append(
-                f"materials: item {item_no} has no norm for item {draft.finished.item_no}"
-                f" in force on {draft.produced_on}"
-            )
-        return WorkOrderCheck(
-            ok=not problems,
-            problems=tuple(problems),
-            deviations=tuple(deviations),
-            enterprise_code=owner.customs_code,
-        )
+        """The work order against one snapshot of its book on the run's day: items,
+        output locations, the material lots' available stock, the norms in force
+        (``checks.work_orders``)."""
+        return check_work_order(self.deps.database, data.draft, data.tolerance)
 
     @staticmethod
     def _outputs(draft: WorkOrderDraft) -> list[OutputLot]:

@@ -1,4 +1,5 @@
-"""Benchmark: checking a 1,000-line export list against its book (a benchmark, not a test).
+"""Benchmark: checking a 1,000-line export list and a 200-material work order against
+their book (a benchmark, not a test).
 
 One *validation* is ``export.validate`` as the worker runs it (``BondedListActivities``
 with the export's policy, called directly with a ``ValidateInput``): one snapshot of
@@ -16,6 +17,15 @@ the position's balance, each in its own session; on SQLite each session takes th
 write lock (BEGIN IMMEDIATE). Only the reads: the old check's arithmetic is left out,
 which favours the baseline. ``speedup`` = before_ms / after_ms; the statements and
 transactions each run sends are counted from the engine's events.
+
+The work order (``processing.check``, ``ProcessingActivities`` called directly with a
+``WorkOrderCheckInput``) draws on 200 material lots (the most a work order names),
+spread over the module's six normed materials, with three outputs (modules, defective
+modules, cullet): one snapshot (the book, the outputs' locations, the norms in force on
+the run's day, the material positions) and the pure check of ``checks/work_orders.py``.
+Its baseline is the reads of the check before (the book's items, its owner, each
+output location's refusal, each material position's balance, the norms in force), each
+in its own session. Its figures are the ``wo_`` ones.
 
 SQLite file in WAL mode, migrated with the project's migrations, demo master data
 seeded. Each figure is the median of the repeats (after one warm-up of each).
@@ -54,6 +64,7 @@ from sqlalchemy import event
 
 from activities.bonded_list import BondedListActivities
 from activities.dependencies import Dependencies
+from activities.processing import ProcessingActivities
 from adapters.db.engine import Database, create_database
 from adapters.db.migrate import upgrade
 from adapters.gateway.folders import ExchangeFolders
@@ -64,11 +75,24 @@ from lifecycles.kinds import KINDS
 from schemas.codes import DocumentType, OutsideKind
 from schemas.errors import NotFound
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, StockRef
-from schemas.lifecycle import EntryLine, ExportDraft, Lifecycle, ValidateInput, Vehicle
+from schemas.lifecycle import (
+    EntryLine,
+    ExportDraft,
+    Lifecycle,
+    MaterialUse,
+    OutputLot,
+    ValidateInput,
+    Vehicle,
+    WorkOrderCheckInput,
+    WorkOrderDraft,
+)
 from schemas.masterdata import LotIn
 from schemas.messages.fields import DOCUMENT_ZONE
 
 HELD, ASKED = Decimal(10), Decimal(5)
+MATERIAL_LINES = 200  # the most a work order names
+MATERIALS = (ids.CELLS, ids.GLASS, ids.EVA, ids.FRAMES, ids.BACKSHEET, ids.JUNCTION_BOX)
+RUN_DAY = dt.date(2026, 11, 20)
 
 
 @dataclass
@@ -175,6 +199,96 @@ def per_line_reads(deps: Dependencies, draft: ExportDraft) -> None:
             queries.balance(key)
 
 
+def material_lot(number: int) -> str:
+    return f"BENCH-MAT-{number:03d}"
+
+
+def material_of(number: int) -> int:
+    return MATERIALS[number % len(MATERIALS)]
+
+
+def stock_materials(deps: Dependencies) -> None:
+    """200 material lots in the raw-material bin, each holding 10 (not timed)."""
+    units = {item.item_no: item.declared_unit for item in deps.masterdata.items(ids.SOLAR_BOOK)}
+    numbers = range(MATERIAL_LINES)
+    deps.masterdata.create_lots(
+        [
+            LotIn(book_no=ids.SOLAR_BOOK, item_no=material_of(n), lot_no=material_lot(n))
+            for n in numbers
+        ]
+    )
+    deps.ledger.execute(
+        MovementRequest(
+            client_id="bench-validation-materials",
+            document=DocumentRef(type=DocumentType.BONDED_LIST, number="BENCH-MATERIALS"),
+            legs=tuple(
+                Leg(
+                    book_no=ids.SOLAR_BOOK,
+                    item_no=material_of(n),
+                    unit=units[material_of(n)],
+                    quantity=HELD,
+                    source=OutsideRef(party=OutsideKind.PROCESSING),
+                    destination=StockRef(lot_no=material_lot(n), location=ids.RAW_BIN),
+                )
+                for n in numbers
+            ),
+            actor="bench",
+            reason="materials for the validation benchmark",
+            occurred_at=dt.datetime.now(dt.UTC),
+        )
+    )
+
+
+def work_order_draft() -> WorkOrderDraft:
+    def output(item_no: int, lot_no: str, location: str, quantity: str) -> OutputLot:
+        return OutputLot(
+            item_no=item_no, lot_no=lot_no, location=location, quantity=Decimal(quantity)
+        )
+
+    return WorkOrderDraft(
+        work_order_no="BENCH-WO-1",
+        book_no=ids.SOLAR_BOOK,
+        produced_on=RUN_DAY,
+        finished=output(ids.MODULE, "BENCH-WO-M", ids.FINISHED_GOODS, "9"),
+        defective=output(ids.MODULE, "BENCH-WO-D", ids.PLANT, "1"),
+        offcuts=(
+            OutputLot(
+                item_no=ids.GLASS_CULLET,
+                lot_no="BENCH-WO-GC",
+                location=ids.PLANT,
+                quantity=Decimal("5.2"),
+                from_material=ids.GLASS,
+            ),
+        ),
+        materials=tuple(
+            MaterialUse(
+                item_no=material_of(n),
+                lot_no=material_lot(n),
+                location=ids.RAW_BIN,
+                quantity=ASKED,
+            )
+            for n in range(MATERIAL_LINES)
+        ),
+        filed_by="bench",
+    )
+
+
+def work_order_per_line_reads(deps: Dependencies, draft: WorkOrderDraft) -> None:
+    """The reads of the work order's check before #12, in its order."""
+    md = deps.masterdata
+    md.items(draft.book_no)
+    md.owner_of(draft.book_no)
+    outputs = [draft.finished, *([draft.defective] if draft.defective else []), *draft.offcuts]
+    for output in outputs:
+        md.stock_location_refusal(output.location, draft.book_no)
+    queries = LedgerQueries(deps.database)
+    for use in draft.materials:
+        key = stock_key(draft.book_no, use.item_no, use.lot_no, use.location, "bonded")
+        with suppress(NotFound):
+            queries.balance(key)
+    md.norms_in_force(draft.book_no, draft.finished.item_no, draft.produced_on)
+
+
 def timed(db: Database, run: Callable[[], object], repeats: int) -> tuple[float, Counts]:
     run()  # warm-up
     seconds = []
@@ -204,6 +318,7 @@ def main() -> None:
         seed_demo(db)
         deps = Dependencies.build(db, ExchangeFolders.under(root / "exchange").create())
         stock_up(deps, args.lines)
+        stock_materials(deps)
         print(f"database ready: {time.perf_counter() - started:.1f} s", flush=True)
         draft = export_draft(args.lines)
         on = dt.datetime.now(DOCUMENT_ZONE).date()
@@ -219,6 +334,18 @@ def main() -> None:
             db, lambda: activities.validate(ValidateInput(draft=draft, on=on)), repeats
         )
         print(f"after (one snapshot + pure check): {after_s * 1000:.1f} ms", flush=True)
+        work_order = work_order_draft()
+        processing = ProcessingActivities(deps)
+        check_input = WorkOrderCheckInput(draft=work_order, tolerance=Decimal("0.02"))
+        checked = processing.check(check_input)
+        if not checked.ok:
+            raise SystemExit(f"the benchmark's work order does not check: {checked.described()}")
+        wo_before_s, wo_before = timed(
+            db, lambda: work_order_per_line_reads(deps, work_order), repeats
+        )
+        print(f"work order before (per-line reads): {wo_before_s * 1000:.1f} ms", flush=True)
+        wo_after_s, wo_after = timed(db, lambda: processing.check(check_input), repeats)
+        print(f"work order after (one snapshot + pure check): {wo_after_s * 1000:.1f} ms")
         db.dispose()
     figures = {
         "backend": "sqlite",
@@ -230,6 +357,14 @@ def main() -> None:
         "after_statements": str(after.statements),
         "before_transactions": str(before.transactions),
         "after_transactions": str(after.transactions),
+        "wo_materials": str(MATERIAL_LINES),
+        "wo_before_ms": f"{wo_before_s * 1000:.1f}",
+        "wo_after_ms": f"{wo_after_s * 1000:.1f}",
+        "wo_speedup": f"{wo_before_s / wo_after_s:.1f}",
+        "wo_before_statements": str(wo_before.statements),
+        "wo_after_statements": str(wo_after.statements),
+        "wo_before_transactions": str(wo_before.transactions),
+        "wo_after_transactions": str(wo_after.transactions),
     }
     print(" ".join(f"{key}={value}" for key, value in figures.items()), flush=True)
 

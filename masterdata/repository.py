@@ -74,24 +74,6 @@ def norm(
     )
 
 
-def norms_in_force(
-    session: Session, finished_item_id: int, on: dt.date
-) -> Sequence[ConsumptionNorm]:
-    """For each material, the newest version effective on `on`."""
-    rows = session.scalars(
-        select(ConsumptionNorm)
-        .where(
-            ConsumptionNorm.finished_item_id == finished_item_id,
-            ConsumptionNorm.effective_from <= on,
-        )
-        .order_by(ConsumptionNorm.material_item_id, ConsumptionNorm.version.desc())
-    ).all()
-    newest: dict[int, ConsumptionNorm] = {}
-    for row in rows:
-        newest.setdefault(row.material_item_id, row)
-    return list(newest.values())
-
-
 def location(session: Session, code: str) -> Location | None:
     return session.scalar(select(Location).where(Location.code == code))
 
@@ -262,6 +244,31 @@ def lots_named(session: Session, book_id: int, lot_nos: Collection[str]) -> list
             )
         ]
     return found
+
+
+def norms_in_force(
+    session: Session, book_no: str, finished_item_no: int, on: dt.date
+) -> list[tuple[ConsumptionNorm, int]]:
+    """(norm, material item number) of each material's newest norm version of a book's
+    finished item effective on ``on``, in one statement by business keys."""
+    finished = aliased(BookItem)
+    material = aliased(BookItem)
+    rows = session.execute(
+        select(ConsumptionNorm, material.item_no)
+        .join(finished, finished.id == ConsumptionNorm.finished_item_id)
+        .join(AccountBook, AccountBook.id == finished.book_id)
+        .join(material, material.id == ConsumptionNorm.material_item_id)
+        .where(
+            AccountBook.book_no == book_no,
+            finished.item_no == finished_item_no,
+            ConsumptionNorm.effective_from <= on,
+        )
+        .order_by(material.item_no, ConsumptionNorm.version.desc())
+    ).all()
+    newest: dict[int, tuple[ConsumptionNorm, int]] = {}
+    for norm_, material_item_no in rows:
+        newest.setdefault(material_item_no, (norm_, material_item_no))
+    return list(newest.values())
 
 
 def location_rows_named(session: Session, codes: Collection[str]) -> list[LocationRow]:

@@ -471,8 +471,11 @@ class MasterData:
     ) -> Sequence[ConsumptionNorm]:
         with self.db.sessions() as session:
             book = self._book(session, book_no)
-            finished = self._item(session, book, finished_item_no, "finished_item_no")
-            return repository.norms_in_force(session, finished.id, on)
+            self._item(session, book, finished_item_no, "finished_item_no")
+            return [
+                norm
+                for norm, _ in repository.norms_in_force(session, book_no, finished_item_no, on)
+            ]
 
     def norms(self, book_no: str) -> list[NormView]:
         with self.db.sessions() as session:

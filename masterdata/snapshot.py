@@ -1,10 +1,12 @@
 """A book as one draft's check sees it, read in the caller's session with a few
 statements (not one per line): the book and its owner, its items, the lots and
-locations the draft names. A missing book is refused (``book_no``); missing lots,
-locations and declarants are simply absent, for the check to name."""
+locations the draft names; for a work order the norms in force on the run's day. A
+missing book is refused (``book_no``); missing lots, locations, declarants and norms
+are simply absent, for the check to name."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 
 from sqlalchemy.orm import Session
@@ -12,7 +14,14 @@ from sqlalchemy.orm import Session
 from adapters.db.models import BookItem, Enterprise
 from masterdata import repository
 from masterdata.errors import NotRegistered
-from schemas.snapshots import BookSnapshot, ItemRecord, LocationRecord, LotRecord, PartyRecord
+from schemas.snapshots import (
+    BookSnapshot,
+    ItemRecord,
+    LocationRecord,
+    LotRecord,
+    NormRecord,
+    PartyRecord,
+)
 
 
 def party(enterprise: Enterprise) -> PartyRecord:
@@ -79,3 +88,21 @@ def book_snapshot(
 def enterprise(session: Session, customs_code: str) -> PartyRecord | None:
     found = repository.enterprise_by_customs_code(session, customs_code)
     return None if found is None else party(found)
+
+
+def norms_in_force(
+    session: Session, book_no: str, finished_item_no: int, on: dt.date
+) -> dict[int, NormRecord]:
+    """The norms of a finished item in force on ``on``, by material item number (none
+    when the book has no such item or it has no norms)."""
+    return {
+        material_item_no: NormRecord(
+            material_item_no=material_item_no,
+            version=norm.version,
+            net_consumption=norm.net_consumption,
+            loss_rate=norm.loss_rate,
+        )
+        for norm, material_item_no in repository.norms_in_force(
+            session, book_no, finished_item_no, on
+        )
+    }

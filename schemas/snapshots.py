@@ -96,3 +96,27 @@ class TransferSnapshot:
     giving: BookSnapshot
     receiving: BookSnapshot
     available: Mapping[Position, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NormRecord:
+    """A consumption norm (单耗) in force: how much of a material one unit of the
+    finished item takes, net, and the loss rate (损耗率) on top."""
+
+    material_item_no: int
+    version: int
+    net_consumption: Decimal
+    loss_rate: Decimal
+
+
+@dataclass(frozen=True)
+class WorkOrderSnapshot:
+    """A work order's view: its book, the norms of the finished item in force on the
+    run's day (the newest version of each material's), and what the material
+    positions hold."""
+
+    book: BookSnapshot
+    finished_item_no: int  # the item the norms are for
+    norms_on: dt.date  # the day they are in force on (the run's)
+    norms: Mapping[int, NormRecord] = field(default_factory=dict)  # by material item number
+    available: Mapping[Position, Decimal] = field(default_factory=dict)
