@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from console.navigation import PREFIX
-from console.pages import admin, signin
+from console.pages import admin, filer, signin
 from console.rate_limit import SignInLimiter
 
 STATIC: Final = files("console") / "static"
@@ -22,4 +22,5 @@ def install(app: FastAPI) -> None:
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(STATIC)), name="console-static")
     app.include_router(signin.router)
     app.include_router(admin.router)
+    app.include_router(filer.router)
     # Other areas' routers are included here, one line each.

@@ -1,0 +1,331 @@
+"""The filer's pages (企业关务): its enterprise's lifecycles with stage, next step,
+deadline and late fee; filing by uploading an INV101 or DecMessage; a lifecycle's page
+with the actions its stage offers the filer (a domestic sale's payment with both duty
+bills side by side, a returned gate pass's vehicle); its books, items and norms.
+Everything goes through the API's own services, scoped exactly as the API."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Final
+
+from fastapi import File, Form, Path, Query, UploadFile
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.lifecycles.endpoints import MAX_UPLOAD, decision_of, file_upload
+from api.masterdata.endpoints import book_in_scope
+from api.masterdata.schemas import book_view, item_view
+from api.problems import InvalidPart
+from console.dependencies import FilerPage
+from console.i18n import N_
+from console.navigation import PREFIX
+from console.page import Page
+from console.refusals import ShownRefusal, from_error, from_part, from_validation
+from console.routing import console_router
+from lifecycles.actions import PAYMENT, VEHICLE_CORRECTION, PaymentIn, VehicleCorrectionIn
+from lifecycles.from_xml import ListExtras
+from lifecycles.kinds import KINDS
+from lifecycles.service import LifecycleView, Unavailable
+from schemas.errors import BondflowError
+from schemas.identifiers import BookNo
+from schemas.lifecycle import Lifecycle, LifecycleStatus, Role, Stage
+
+router = console_router(f"{PREFIX}/filer")
+
+LIFECYCLES: Final = f"{PREFIX}/filer/lifecycles"
+UPLOAD: Final = f"{PREFIX}/filer/upload"
+BOOKS: Final = f"{PREFIX}/filer/books"
+PAGE_SIZE: Final = 50
+
+WorkflowId = Annotated[str, Path(min_length=1, max_length=200)]
+Text = Annotated[str, Form(max_length=200)]
+
+LIFECYCLE_NAMES: Final[dict[Lifecycle, str]] = {
+    Lifecycle.FIRST_LINE_ENTRY: N_("first-line entry"),
+    Lifecycle.SECOND_LINE_ENTRY: N_("second-line entry"),
+    Lifecycle.PROCESSING: N_("work order"),
+    Lifecycle.DOMESTIC_SALE: N_("domestic sale"),
+    Lifecycle.EXPORT: N_("export"),
+    Lifecycle.TRANSFER: N_("transfer"),
+}
+
+STAGE_NAMES: Final[dict[Stage, str]] = {
+    Stage.VALIDATING: N_("validating"),
+    Stage.AWAITING_SIGN_OFF: N_("awaiting sign-off"),
+    Stage.RESERVING: N_("reserving"),
+    Stage.DECLARING: N_("declaring"),
+    Stage.AWAITING_REVIEW: N_("awaiting customs review"),
+    Stage.MANUAL_REVIEW: N_("manual review"),
+    Stage.RETURNED: N_("returned"),
+    Stage.AWAITING_RELEASE: N_("awaiting release"),
+    Stage.INSPECTION: N_("inspection"),
+    Stage.AWAITING_GATE: N_("awaiting the gate"),
+    Stage.GATE_PASS_RETURNED: N_("gate pass returned"),
+    Stage.AWAITING_PAYMENT: N_("awaiting payment"),
+    Stage.WEIGHT_HOLD: N_("weight hold"),
+    Stage.NORM_DEVIATION: N_("norm deviation"),
+    Stage.POSTING: N_("posting"),
+    Stage.AWAITING_DEPARTURE: N_("awaiting departure"),
+    Stage.COMPLETED: N_("completed"),
+    Stage.CANCELLED: N_("cancelled"),
+}
+
+ROLE_NAMES: Final[dict[Role, str]] = {Role.FILER: N_("filer"), Role.LIAISON: N_("liaison")}
+
+# The upload's form fields: what INV101 does not carry (the API's query parameters).
+EXTRAS: Final = tuple(ListExtras.model_fields)
+
+
+async def _statuses(page: Page, rows: list[LifecycleView]) -> dict[str, LifecycleStatus | None]:
+    """Each lifecycle's status from its workflow, asked at once; None where Temporal
+    did not answer (the list still shows what the database knows)."""
+
+    async def one(workflow_id: str) -> LifecycleStatus | None:
+        try:
+            return await page.services.lifecycles.query(workflow_id)
+        except Unavailable:
+            return None
+
+    found = await asyncio.gather(*(one(row.workflow_id) for row in rows))
+    return {row.workflow_id: status for row, status in zip(rows, found, strict=True)}
+
+
+# --- my lifecycles --------------------------------------------------------------------
+
+
+@router.get("/lifecycles")
+async def lifecycles(
+    page: FilerPage,
+    lifecycle: Annotated[Lifecycle | None, Query()] = None,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> Response:
+    assert page.principal is not None
+    rows, total = await run_in_threadpool(
+        page.services.lifecycles.page, page.principal, lifecycle, PAGE_SIZE, offset
+    )
+    return page.render(
+        "filer/lifecycles.html",
+        rows=rows,
+        total=total,
+        offset=offset,
+        size=PAGE_SIZE,
+        chosen=lifecycle,
+        statuses=await _statuses(page, rows),
+        lifecycle_names=LIFECYCLE_NAMES,
+        stage_names=STAGE_NAMES,
+    )
+
+
+async def _lifecycle_page(
+    page: Page,
+    workflow_id: str,
+    *,
+    status: int = 200,
+    refusals: list[ShownRefusal] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    assert page.principal is not None
+    row = await run_in_threadpool(page.services.lifecycles.row, page.principal, workflow_id)
+    current = (await _statuses(page, [row]))[workflow_id]
+    offered = KINDS[row.lifecycle].offered(current.stage) if current else ()
+    return page.render(
+        "filer/lifecycle.html",
+        status=status,
+        refusals=refusals or [],
+        row=row,
+        current=current,
+        offered={action.path for action in offered if Role.FILER in action.by},
+        form=form or {},
+        lifecycle_names=LIFECYCLE_NAMES,
+        stage_names=STAGE_NAMES,
+        role_names=ROLE_NAMES,
+    )
+
+
+@router.get("/lifecycles/{workflow_id}")
+async def lifecycle(page: FilerPage, workflow_id: WorkflowId) -> Response:
+    return await _lifecycle_page(page, workflow_id)
+
+
+async def _act(
+    page: Page, workflow_id: str, action_body: BaseModel, update: str, done: str
+) -> Response:
+    assert page.principal is not None
+    try:
+        await page.services.lifecycles.act(page.principal, workflow_id, update, action_body)
+    except BondflowError as error:
+        return await _lifecycle_page(
+            page, workflow_id, status=error.status, refusals=from_error(error)
+        )
+    return page.redirect(f"{LIFECYCLES}/{workflow_id}", page.ok(done, id=workflow_id))
+
+
+@router.post("/lifecycles/{workflow_id}/payment")
+async def confirm_payment(
+    page: FilerPage, workflow_id: WorkflowId, reference: Text = "", amount: Text = ""
+) -> Response:
+    """Confirm the duties of the chosen bill were paid (the exact amount payable)."""
+    assert page.principal is not None
+    form = {"reference": reference, "amount": amount}
+    try:
+        body = PaymentIn.model_validate({"reference": reference, "amount": amount})
+    except ValidationError as error:
+        return await _lifecycle_page(
+            page, workflow_id, status=422, refusals=from_validation(error), form=form
+        )
+    decision = decision_of(page.principal, PAYMENT, None, body)
+    return await _act(
+        page, workflow_id, decision, PAYMENT.update, N_("Payment of %(id)s confirmed.")
+    )
+
+
+@router.post("/lifecycles/{workflow_id}/vehicle-correction")
+async def correct_vehicle(
+    page: FilerPage,
+    workflow_id: WorkflowId,
+    vehicle_no: Text = "",
+    vehicle_weight: Text = "",
+    container_weight: Text = "0",
+    reason: Text = "",
+) -> Response:
+    """A returned gate pass: the vehicle as it really is."""
+    assert page.principal is not None
+    form = {
+        "vehicle_no": vehicle_no,
+        "vehicle_weight": vehicle_weight,
+        "container_weight": container_weight,
+        "reason": reason,
+    }
+    try:
+        body = VehicleCorrectionIn.model_validate(
+            {
+                "vehicle": {
+                    "vehicle_no": vehicle_no,
+                    "vehicle_weight": vehicle_weight,
+                    "container_weight": container_weight,
+                },
+                "reason": reason,
+            }
+        )
+    except ValidationError as error:
+        return await _lifecycle_page(
+            page, workflow_id, status=422, refusals=from_validation(error), form=form
+        )
+    decision = decision_of(page.principal, VEHICLE_CORRECTION, None, body)
+    return await _act(
+        page,
+        workflow_id,
+        decision,
+        VEHICLE_CORRECTION.update,
+        N_("The vehicle of %(id)s is corrected; the gate pass is filed again."),
+    )
+
+
+# --- filing by upload -----------------------------------------------------------------
+
+
+def _upload_page(
+    page: Page,
+    *,
+    status: int = 200,
+    refusals: list[ShownRefusal] | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    return page.render(
+        "filer/upload.html",
+        status=status,
+        refusals=refusals or [],
+        form=form or dict.fromkeys(EXTRAS, ""),
+    )
+
+
+@router.get("/upload")
+async def upload_form(page: FilerPage) -> Response:
+    return _upload_page(page)
+
+
+@router.post("/upload")
+async def upload(
+    page: FilerPage,
+    document: Annotated[UploadFile, File()],
+    location: Text = "",
+    lot_no: Text = "",
+    exchange_rate: Text = "",
+    vehicle_no: Text = "",
+    vehicle_weight: Text = "",
+    container_weight: Text = "",
+    arrival_date: Text = "",
+    train: Text = "",
+    inner_no: Text = "",
+) -> Response:
+    """File an INV101 (entry or export) or a supplier's DecMessage, as ``POST
+    /lifecycles/xml`` does; every refusal listed with its element and line."""
+    assert page.principal is not None
+    form = {
+        "location": location,
+        "lot_no": lot_no,
+        "exchange_rate": exchange_rate,
+        "vehicle_no": vehicle_no,
+        "vehicle_weight": vehicle_weight,
+        "container_weight": container_weight,
+        "arrival_date": arrival_date,
+        "train": train,
+        "inner_no": inner_no,
+    }
+    data = await document.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        refused = [ShownRefusal("document", page.gettext("the file is too large"))]
+        return _upload_page(page, status=413, refusals=refused, form=form)
+    try:
+        extras = ListExtras.model_validate({k: v for k, v in form.items() if v})
+    except ValidationError as error:
+        return _upload_page(page, status=422, refusals=from_validation(error), form=form)
+    try:
+        filed = await file_upload(page.services, page.principal, data, extras)
+    except InvalidPart as error:
+        return _upload_page(
+            page, status=422, refusals=from_part(error.error, error.where), form=form
+        )
+    except BondflowError as error:
+        return _upload_page(page, status=error.status, refusals=from_error(error), form=form)
+    return page.redirect(
+        f"{LIFECYCLES}/{filed.workflow_id}",
+        page.ok("%(number)s is filed.", number=filed.business_no),
+    )
+
+
+# --- books, items and norms -----------------------------------------------------------
+
+
+@router.get("/books")
+async def books(page: FilerPage) -> Response:
+    assert page.principal is not None
+    principal = page.principal
+
+    def mine() -> list[object]:
+        owners = {e.id: e.customs_code for e in page.services.masterdata.enterprises()}
+        return [
+            book_view(book, owners[book.enterprise_id])
+            for book in page.services.masterdata.books()
+            if principal.may_see(owners[book.enterprise_id])
+        ]
+
+    return page.render("filer/books.html", books=await run_in_threadpool(mine))
+
+
+@router.get("/books/{book_no}")
+async def book(page: FilerPage, book_no: Annotated[BookNo, Path()]) -> Response:
+    assert page.principal is not None
+    principal = page.principal
+    services = page.services
+    found = await run_in_threadpool(book_in_scope, services, principal, book_no)
+    items = await run_in_threadpool(services.masterdata.items, book_no)
+    norms = await run_in_threadpool(services.masterdata.norms, book_no)
+    return page.render(
+        "filer/book.html",
+        book=found,
+        items=[item_view(book_no, item) for item in items],
+        norms=norms,
+    )
