@@ -19,12 +19,20 @@ from api.masterdata.endpoints import book_in_scope
 from api.masterdata.schemas import book_view, item_view
 from api.problems import InvalidPart
 from console.dependencies import FilerPage
+from console.draft_fields import draft_of, fields_of
 from console.i18n import N_
 from console.navigation import PREFIX
 from console.page import Page
 from console.refusals import ShownRefusal, from_error, from_part, from_validation
 from console.routing import console_router
-from lifecycles.actions import PAYMENT, VEHICLE_CORRECTION, PaymentIn, VehicleCorrectionIn
+from lifecycles.actions import (
+    CORRECTION,
+    PAYMENT,
+    VEHICLE_CORRECTION,
+    CorrectionIn,
+    PaymentIn,
+    VehicleCorrectionIn,
+)
 from lifecycles.from_xml import ListExtras
 from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView, Unavailable
@@ -72,7 +80,13 @@ STAGE_NAMES: Final[dict[Stage, str]] = {
     Stage.CANCELLED: N_("cancelled"),
 }
 
-ROLE_NAMES: Final[dict[Role, str]] = {Role.FILER: N_("filer"), Role.LIAISON: N_("liaison")}
+ROLE_NAMES: Final[dict[Role, str]] = {
+    Role.FILER: N_("filer"),
+    Role.LIAISON: N_("liaison"),
+    Role.AUDITOR: N_("auditor"),
+    Role.CUSTOMS: N_("customs"),
+    Role.SYSTEM: N_("bondflow"),
+}
 
 # The upload's form fields: what INV101 does not carry (the API's query parameters).
 EXTRAS: Final = tuple(ListExtras.model_fields)
@@ -221,6 +235,73 @@ async def correct_vehicle(
         VEHICLE_CORRECTION.update,
         N_("The vehicle of %(id)s is corrected; the gate pass is filed again."),
     )
+
+
+# --- correcting a returned draft -------------------------------------------------------
+
+DRAFT: Final = "draft."  # the correction form's inputs: draft.<the draft's field path>
+
+
+async def _correction_page(
+    page: Page,
+    workflow_id: str,
+    fields: dict[str, str] | None = None,
+    reason: str = "",
+    *,
+    status: int = 200,
+    refusals: list[ShownRefusal] | None = None,
+) -> Response:
+    assert page.principal is not None
+    row = await run_in_threadpool(page.services.lifecycles.row, page.principal, workflow_id)
+    if fields is None:
+        draft = await page.services.lifecycles.draft(page.principal, workflow_id)
+        fields = fields_of(draft.model_dump(mode="json"), leave_out=("filed_by",))
+    return page.render(
+        "filer/correction.html",
+        status=status,
+        refusals=refusals or [],
+        row=row,
+        fields={f"{DRAFT}{path}": text for path, text in fields.items()},
+        reason=reason,
+        lifecycle_names=LIFECYCLE_NAMES,
+    )
+
+
+@router.get("/lifecycles/{workflow_id}/correction")
+async def correction_form(page: FilerPage, workflow_id: WorkflowId) -> Response:
+    """The returned draft in a form, every field filled as it stands."""
+    return await _correction_page(page, workflow_id)
+
+
+@router.post("/lifecycles/{workflow_id}/correction")
+async def correct(page: FilerPage, workflow_id: WorkflowId) -> Response:
+    """File the corrected draft again (re-declared with ChgTmsCnt + 1), read as the
+    lifecycle's own kind exactly as the API's correction route reads it."""
+    assert page.principal is not None
+    sent = await page.request.form()
+    fields = {
+        name.removeprefix(DRAFT): str(value)
+        for name, value in sent.items()
+        if name.startswith(DRAFT) and isinstance(value, str)
+    }
+    reason = str(sent.get("reason") or "")
+    row = await run_in_threadpool(page.services.lifecycles.row, page.principal, workflow_id)
+    try:
+        body = CorrectionIn(draft=draft_of(fields), reason=reason)
+        decision = decision_of(page.principal, CORRECTION, KINDS[row.lifecycle], body)
+        await page.services.lifecycles.act(page.principal, workflow_id, CORRECTION.update, decision)
+    except ValidationError as error:
+        refusals = from_validation(error)
+    except InvalidPart as error:
+        refusals = from_part(error.error, error.where)
+    except BondflowError as error:
+        refusals = from_error(error)
+    else:
+        return page.redirect(
+            f"{LIFECYCLES}/{workflow_id}",
+            page.ok("The corrected draft of %(number)s is filed again.", number=row.business_no),
+        )
+    return await _correction_page(page, workflow_id, fields, reason, status=422, refusals=refusals)
 
 
 # --- filing by upload -----------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""The filer's console against a running zone (dev server, worker, simulator): an
+uploaded INV101 becomes a lifecycle; returned by the liaison, it is corrected in the
+form prefilled from the draft as it stands, and filed again."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from temporalio.client import Client
+
+from access import AccessService
+from api.app import create_app
+from bondflow.settings import Settings
+from tests.api.conftest import Api, live, until_stage, zone
+from tests.console.conftest import Console, password_of
+from tests.console.test_filer_pages import extras, inv101, upload
+from tests.workflows.conftest import Zone, entry_draft
+
+__all__ = ["live", "zone"]
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def running(zone: Zone, live: Api) -> AsyncIterator[Console]:
+    """The console on the zone's database and task queue; the API's users get passwords."""
+
+    async def temporal() -> Client:
+        return zone.client
+
+    access = AccessService(zone.db)
+    for name in ("solar-filer", "liaison"):
+        access.set_password(name, password_of(name))
+    app = create_app(Settings(task_queue=zone.task_queue), database=zone.db, temporal=temporal)
+    yield Console(zone.db, httpx.ASGITransport(app=app))
+
+
+async def test_a_returned_upload_is_corrected_in_the_prefilled_form_and_filed_again(
+    running: Console, live: Api, tmp_path: Path
+) -> None:
+    # Given an INV101 the filer uploaded in the console, returned by the liaison
+    draft = entry_draft(live.no("PAGE-FIX"))
+    async with running.browser() as filer:
+        await filer.sign_in("solar-filer")
+        filed = await upload(filer, inv101(running.app_db, draft, tmp_path), extras(draft))
+        assert filed.status_code == 303, filed.text
+        page = filed.headers["location"]
+        workflow_id = page.rsplit("/", 1)[1]
+        await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
+        listed = await filer.get("/console/filer/lifecycles")
+        returned = await live.post(
+            "liaison", f"/lifecycles/{workflow_id}/return", json={"reason": "gross weight wrong"}
+        )
+        assert returned.status_code == 200, returned.text
+        await until_stage(live, "solar-filer", workflow_id, "returned")
+        shown = await filer.get(page)
+
+        # When the filer opens the correction form
+        form = await filer.get(f"{page}/correction")
+        # Then every field is filled as the draft stands
+        assert form.status_code == 200, form.text
+        assert f'name="draft.book_no" value="{draft.book_no}"' in form.text
+        weight = re.search(r'name="draft.lines\[0\].gross_weight" value="([^"]*)"', form.text)
+        assert weight is not None
+        assert weight.group(1) == str(draft.lines[0].gross_weight)
+        assert "draft.filed_by" not in form.text
+
+        # When a corrected value is refused, the input it came from is named
+        fields = dict(re.findall(r'name="(draft\.[^"]+)" value="([^"]*)"', form.text))
+        bad = await filer.submit(
+            f"{page}/correction",
+            f"{page}/correction",
+            **(fields | {"draft.lines[0].quantity": "-1", "reason": "weighed again"}),
+        )
+        # And a good correction is filed again
+        good = await filer.submit(
+            f"{page}/correction",
+            f"{page}/correction",
+            **(fields | {"draft.lines[0].gross_weight": "1234.5", "reason": "weighed again"}),
+        )
+    assert f"/console/filer/lifecycles/{workflow_id}" in listed.text
+    assert "待审批" in listed.text
+    assert "/correction" in shown.text  # the returned lifecycle offers its correction
+    assert bad.status_code == 422
+    assert '<code class="field">draft.lines[0].quantity</code>' in bad.text
+    assert 'aria-invalid="true"' in bad.text
+    assert good.status_code == 303, good.text
+    detail = await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
+    assert detail["status"]["change_count"] >= 0
+    assert any("weighed again" in entry["note"] for entry in detail["status"]["timeline"])
