@@ -16,10 +16,12 @@ from temporalio.client import Client
 from access import AccessService
 from api.app import create_app
 from bondflow.settings import Settings
+from console.templating import exact_number
 from tests.api.conftest import Api, live, until_stage, zone
 from tests.console.conftest import Console, password_of
 from tests.console.test_filer_pages import extras, inv101, upload
 from tests.workflows.conftest import Zone, entry_draft
+from tests.workflows.test_domestic_sale import sale
 
 __all__ = ["live", "zone"]
 
@@ -93,3 +95,46 @@ async def test_a_returned_upload_is_corrected_in_the_prefilled_form_and_filed_ag
     detail = await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
     assert detail["status"]["change_count"] >= 0
     assert any("weighed again" in entry["note"] for entry in detail["status"]["timeline"])
+
+
+async def test_a_domestic_sale_shows_both_duty_bills_and_the_filer_confirms_the_chosen_one(
+    running: Console, live: Api
+) -> None:
+    # Given a domestic sale signed off and released, waiting for its duties
+    body = sale(live.no("PAGE-DS")).model_dump(mode="json")
+    del body["filed_by"]
+    filed = await live.post("solar-filer", "/lifecycles/domestic_sale", json=body)
+    assert filed.status_code == 201, filed.text
+    workflow_id = filed.json()["workflow_id"]
+    await until_stage(live, "liaison", workflow_id, "awaiting_sign_off")
+    signed = await live.post(
+        "liaison", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "ok"}
+    )
+    assert signed.status_code == 200, signed.text
+    owed = await until_stage(live, "solar-filer", workflow_id, "awaiting_payment")
+    taxes = owed["status"]["taxes"]
+    page = f"/console/filer/lifecycles/{workflow_id}"
+    async with running.browser() as filer:
+        await filer.sign_in("solar-filer")
+        # When the filer opens it
+        shown = await filer.get(page)
+        # Then both bills are side by side, the chosen one marked, the payable prefilled
+        bills = re.findall(r'<table class="data bill( chosen)?" data-basis="(\w+)">', shown.text)
+        assert sorted(basis for _, basis in bills) == ["finished_goods", "materials"]
+        assert [basis for chosen, basis in bills if chosen] == [taxes["chosen"]]
+        for bill in ("on_materials", "on_finished_goods"):
+            assert exact_number(taxes[bill]["total"]) in shown.text
+        assert (
+            f'name="amount" required inputmode="decimal" value="{taxes["payable"]["total"]}"'
+            in (shown.text)
+        )
+        # When a wrong amount is confirmed, the workflow's refusal is on the page
+        wrong = await filer.submit(page, f"{page}/payment", reference="ICBC-1", amount="1.00")
+        # And the chosen bill's exact amount is confirmed
+        paid = await filer.submit(
+            page, f"{page}/payment", reference="ICBC-2", amount=taxes["payable"]["total"]
+        )
+    assert wrong.status_code == 409, wrong.text
+    assert '<code class="field">amount</code>' in wrong.text
+    assert paid.status_code == 303, paid.text
+    await until_stage(live, "solar-filer", workflow_id, "completed", "awaiting_departure")
