@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import FilePayload, expect
 
 from demo import ids
 from tests.console.browser import ConsoleStack, Screenshots, SignIn
@@ -30,7 +30,7 @@ async def test_a_filer_uploads_an_inv101_and_sees_it_in_its_list(
     await screenshots.take(page, "filer-upload")  # (reloads the page in each language)
     await page.set_input_files(
         "input[name=document]",
-        files=[{"name": "list.xml", "mimeType": "application/xml", "buffer": document}],
+        files=FilePayload(name="list.xml", mimeType="application/xml", buffer=document),
     )
     for name, value in extras(draft).items():
         await page.fill(f"input[name={name}]", value)
