@@ -144,6 +144,11 @@ async def _lifecycle_page(
     row = await run_in_threadpool(page.services.lifecycles.row, page.principal, workflow_id)
     current = (await _statuses(page, [row]))[workflow_id]
     offered = KINDS[row.lifecycle].offered(current.stage) if current else ()
+    form = form or {}
+    if VEHICLE_CORRECTION in offered and not form:
+        # The vehicle as the draft stands: the filer changes what customs returned.
+        draft = await page.services.lifecycles.draft(page.principal, workflow_id)
+        form = fields_of(draft.model_dump(mode="json").get("vehicle") or {})
     return page.render(
         "filer/lifecycle.html",
         status=status,
@@ -151,7 +156,7 @@ async def _lifecycle_page(
         row=row,
         current=current,
         offered={action.path for action in offered if Role.FILER in action.by},
-        form=form or {},
+        form=form,
         lifecycle_names=LIFECYCLE_NAMES,
         stage_names=STAGE_NAMES,
         role_names=ROLE_NAMES,
@@ -201,6 +206,7 @@ async def correct_vehicle(
     workflow_id: WorkflowId,
     vehicle_no: Text = "",
     vehicle_weight: Text = "",
+    frame_weight: Text = "0",
     container_weight: Text = "0",
     reason: Text = "",
 ) -> Response:
@@ -209,6 +215,7 @@ async def correct_vehicle(
     form = {
         "vehicle_no": vehicle_no,
         "vehicle_weight": vehicle_weight,
+        "frame_weight": frame_weight,
         "container_weight": container_weight,
         "reason": reason,
     }
@@ -218,6 +225,7 @@ async def correct_vehicle(
                 "vehicle": {
                     "vehicle_no": vehicle_no,
                     "vehicle_weight": vehicle_weight,
+                    "frame_weight": frame_weight,
                     "container_weight": container_weight,
                 },
                 "reason": reason,

@@ -14,10 +14,11 @@ import pytest_asyncio
 from temporalio.client import Client
 
 from access import AccessService
+from adapters.simulator.behaviour import SimulatorBehaviour
 from api.app import create_app
 from bondflow.settings import Settings
 from console.templating import exact_number
-from tests.api.conftest import Api, live, until_stage, zone
+from tests.api.conftest import Api, entry_body, live, until_stage, zone
 from tests.console.conftest import Console, password_of
 from tests.console.test_filer_pages import extras, inv101, upload
 from tests.workflows.conftest import Zone, entry_draft
@@ -138,3 +139,53 @@ async def test_a_domestic_sale_shows_both_duty_bills_and_the_filer_confirms_the_
     assert '<code class="field">amount</code>' in wrong.text
     assert paid.status_code == 303, paid.text
     await until_stage(live, "solar-filer", workflow_id, "completed", "awaiting_departure")
+
+
+async def test_a_returned_gate_pass_is_filed_again_with_the_vehicle_the_filer_corrects(
+    running: Console, live: Api, zone: Zone
+) -> None:
+    # Given an entry whose gate pass customs returned (the vehicle does not match)
+    zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
+        update={"gate_return_rate": 1.0}
+    )
+    body = entry_body(live.no("PAGE-GATE"))
+    filed = await live.post("solar-filer", "/lifecycles/first_line_entry", json=body)
+    assert filed.status_code == 201, filed.text
+    workflow_id = filed.json()["workflow_id"]
+    await until_stage(live, "liaison", workflow_id, "awaiting_sign_off")
+    signed = await live.post(
+        "liaison", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "ok"}
+    )
+    assert signed.status_code == 200, signed.text
+    await until_stage(live, "solar-filer", workflow_id, "gate_pass_returned")
+    page = f"/console/filer/lifecycles/{workflow_id}"
+    async with running.browser() as filer:
+        await filer.sign_in("solar-filer")
+        # When the filer opens it, the vehicle form is offered
+        shown = await filer.get(page)
+        # And it is filled with the vehicle as the draft stands
+        vehicle = dict(
+            re.findall(r'<input name="(vehicle_no|\w+_weight)"[^>]* value="([^"]*)"', shown.text)
+        )
+        # And the same vehicle again is refused with the workflow's reason
+        same = await filer.submit(page, f"{page}/vehicle-correction", **vehicle, reason="再报")
+        # Then the real vehicle files the pass again
+        corrected = await filer.submit(
+            page,
+            f"{page}/vehicle-correction",
+            **(vehicle | {"vehicle_no": "青A·D5678"}),
+            reason="实际承运车辆为青A·D5678",
+        )
+    assert 'action="/console/filer/lifecycles/' in shown.text
+    assert "/vehicle-correction" in shown.text
+    assert vehicle["vehicle_no"] == body["vehicle"]["vehicle_no"]
+    assert sorted(vehicle) == [
+        "container_weight",
+        "frame_weight",
+        "vehicle_no",
+        "vehicle_weight",
+    ]
+    assert same.status_code == 409, same.text
+    assert '<code class="field">vehicle</code>' in same.text
+    assert corrected.status_code == 303, corrected.text
+    await until_stage(live, "solar-filer", workflow_id, "completed")
