@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeGuard, get_args, get_origin
+
+from pydantic import BaseModel
 
 from schemas.errors import field_path
 
@@ -64,3 +66,30 @@ def _as_lists(value: Any) -> Any:
     if value and all(isinstance(key, int) for key in value):
         return [_as_lists(value[key]) for key in sorted(value)]
     return {key: _as_lists(inner) for key, inner in value.items()}
+
+
+def blank_fields(
+    model: type[BaseModel], *, lines: int, leave_out: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """``{path: default}`` for a new draft of ``model``: each field (its default, or
+    empty), nested models' fields under their name, ``lines`` rows of a list of models."""
+    return {path: text for path, text in _blank(model, "", lines) if path not in leave_out}
+
+
+def _blank(model: type[BaseModel], prefix: str, lines: int) -> Iterator[tuple[str, str]]:
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        annotation = info.annotation
+        inner = get_args(annotation)
+        if get_origin(annotation) is tuple and inner and _is_model(inner[0]):
+            for row in range(lines):
+                yield from _blank(inner[0], f"{path}[{row}].", lines)
+        elif _is_model(annotation):
+            yield from _blank(annotation, f"{path}.", lines)
+        else:
+            default = info.get_default(call_default_factory=True)
+            yield path, "" if default is None or info.is_required() else str(default)
+
+
+def _is_model(annotation: object) -> TypeGuard[type[BaseModel]]:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

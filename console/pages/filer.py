@@ -19,7 +19,7 @@ from api.masterdata.endpoints import book_in_scope
 from api.masterdata.schemas import book_view, item_view
 from api.problems import InvalidPart
 from console.dependencies import FilerPage
-from console.draft_fields import draft_of, fields_of
+from console.draft_fields import blank_fields, draft_of, fields_of
 from console.i18n import N_
 from console.navigation import PREFIX
 from console.page import Page
@@ -36,7 +36,7 @@ from lifecycles.actions import (
 from lifecycles.from_xml import ListExtras
 from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView, Unavailable
-from schemas.errors import BondflowError
+from schemas.errors import BondflowError, NotFound
 from schemas.identifiers import BookNo
 from schemas.lifecycle import Lifecycle, LifecycleStatus, Role, Stage
 
@@ -310,6 +310,74 @@ async def correct(page: FilerPage, workflow_id: WorkflowId) -> Response:
             page.ok("The corrected draft of %(number)s is filed again.", number=row.business_no),
         )
     return await _correction_page(page, workflow_id, fields, reason, status=422, refusals=refusals)
+
+
+# --- filing by a form (entry and export) ----------------------------------------------
+
+BY_FORM: Final = (Lifecycle.FIRST_LINE_ENTRY, Lifecycle.EXPORT)
+FORM_LINES: Final = 5  # rows of lines on a new draft's form; empty rows are left out
+NOT_TYPED: Final = ("kind", "filed_by")  # the draft's kind is the page's; the filer is who
+
+
+def _filing_page(
+    page: Page,
+    lifecycle: Lifecycle,
+    fields: dict[str, str] | None = None,
+    *,
+    status: int = 200,
+    refusals: list[ShownRefusal] | None = None,
+) -> Response:
+    assert page.principal is not None
+    if lifecycle not in BY_FORM:
+        raise NotFound(f"no form to file {lifecycle.value}", field="lifecycle")
+    if fields is None:
+        fields = blank_fields(KINDS[lifecycle].draft, lines=FORM_LINES, leave_out=NOT_TYPED)
+        fields["declarant_code"] = page.principal.enterprise or ""
+    return page.render(
+        "filer/new.html",
+        status=status,
+        refusals=refusals or [],
+        lifecycle=lifecycle,
+        fields={f"{DRAFT}{path}": text for path, text in fields.items()},
+        lifecycle_names=LIFECYCLE_NAMES,
+    )
+
+
+@router.get("/new/{lifecycle}")
+async def filing_form(page: FilerPage, lifecycle: Lifecycle) -> Response:
+    """A new entry or export typed in a form (the same draft as the API's filing body)."""
+    return _filing_page(page, lifecycle)
+
+
+@router.post("/new/{lifecycle}")
+async def file_by_form(page: FilerPage, lifecycle: Lifecycle) -> Response:
+    assert page.principal is not None
+    sent = await page.request.form()
+    fields = {
+        name.removeprefix(DRAFT): str(value)
+        for name, value in sent.items()
+        if name.startswith(DRAFT) and isinstance(value, str)
+    }
+    kind = KINDS[lifecycle]
+    try:
+        if lifecycle not in BY_FORM:
+            raise NotFound(f"no form to file {lifecycle.value}", field="lifecycle")
+        draft = kind.draft.model_validate({**draft_of(fields), "filed_by": page.principal.name})
+        filed = await page.services.lifecycles.file(page.principal, lifecycle, draft)
+    except ValidationError as error:
+        refusals = from_validation(error)
+    except NotFound as error:
+        if error.field == "lifecycle":
+            raise
+        refusals = from_error(error)
+    except BondflowError as error:
+        refusals = from_error(error)
+    else:
+        return page.redirect(
+            f"{LIFECYCLES}/{filed.workflow_id}",
+            page.ok("%(number)s is filed.", number=filed.business_no),
+        )
+    return _filing_page(page, lifecycle, fields, status=422, refusals=refusals)
 
 
 # --- filing by upload -----------------------------------------------------------------

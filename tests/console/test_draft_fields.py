@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.draft_fields import draft_of, fields_of
+from console.draft_fields import blank_fields, draft_of, fields_of
+from schemas.lifecycle import EntryDraft
 from tests.workflows.conftest import entry_draft
 
 
@@ -23,3 +24,13 @@ def test_a_draft_becomes_fields_named_by_their_paths_and_comes_back_the_same() -
 def test_an_emptied_input_is_left_out_and_a_name_that_is_no_path_is_ignored() -> None:
     found = draft_of({"remark": "", "lines[1].quantity": "2", "lines[0].quantity": "1", "x y": "z"})
     assert found == {"lines": [{"quantity": "1"}, {"quantity": "2"}]}
+
+
+def test_a_new_drafts_fields_are_its_own_with_defaults_and_rows_of_lines() -> None:
+    fields = blank_fields(EntryDraft, lines=2, leave_out=("kind", "filed_by"))
+    assert fields["transport_mode"] == "3"
+    assert fields["inner_no"] == ""
+    assert fields["vehicle.frame_weight"] == "0"
+    assert "lines[1].quantity" in fields
+    assert "lines[2].quantity" not in fields
+    assert "kind" not in fields

@@ -17,7 +17,10 @@ from access import AccessService
 from adapters.simulator.behaviour import SimulatorBehaviour
 from api.app import create_app
 from bondflow.settings import Settings
+from console.draft_fields import fields_of
+from console.pages.filer import NOT_TYPED
 from console.templating import exact_number
+from demo import ids
 from tests.api.conftest import Api, entry_body, live, until_stage, zone
 from tests.console.conftest import Console, password_of
 from tests.console.test_filer_pages import extras, inv101, upload
@@ -189,3 +192,30 @@ async def test_a_returned_gate_pass_is_filed_again_with_the_vehicle_the_filer_co
     assert '<code class="field">vehicle</code>' in same.text
     assert corrected.status_code == 303, corrected.text
     await until_stage(live, "solar-filer", workflow_id, "completed")
+
+
+async def test_an_entry_typed_in_the_form_is_filed_and_a_bad_line_is_named(
+    running: Console, live: Api
+) -> None:
+    # Given an entry's fields as a filer would type them
+    draft = entry_draft(live.no("PAGE-FORM"))
+    typed = {
+        f"draft.{path}": text
+        for path, text in fields_of(draft.model_dump(mode="json"), leave_out=NOT_TYPED).items()
+    }
+    form = "/console/filer/new/first_line_entry"
+    async with running.browser() as filer:
+        await filer.sign_in("solar-filer")
+        blank = await filer.get(form)
+        # When a line's quantity is not positive, the line's input is named
+        bad = await filer.submit(form, form, **(typed | {"draft.lines[0].quantity": "0"}))
+        # And the whole draft files the lifecycle
+        good = await filer.submit(form, form, **typed)
+    assert blank.status_code == 200
+    assert 'name="draft.lines[4].quantity"' in blank.text
+    assert f'name="draft.declarant_code" value="{ids.SOLAR_CUSTOMS_CODE}"' in blank.text
+    assert bad.status_code == 422
+    assert '<code class="field">lines[0].quantity</code>' in bad.text
+    assert good.status_code == 303, good.text
+    workflow_id = good.headers["location"].rsplit("/", 1)[1]
+    await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
