@@ -23,7 +23,11 @@ NAV: Final[dict[UserRole, tuple[NavLink, ...]]] = {
         NavLink(N_("Users"), f"{PREFIX}/admin/users"),
         NavLink(N_("Enterprises"), f"{PREFIX}/admin/enterprises"),
     ),
-    UserRole.FILER: (NavLink(N_("Home"), f"{PREFIX}/home"),),
+    UserRole.FILER: (
+        NavLink(N_("My lifecycles"), f"{PREFIX}/filer/lifecycles"),
+        NavLink(N_("File by upload"), f"{PREFIX}/filer/upload"),
+        NavLink(N_("Books"), f"{PREFIX}/filer/books"),
+    ),
     UserRole.LIAISON: (NavLink(N_("Work queue"), f"{PREFIX}/liaison/queue"),),
     UserRole.AUDITOR: (
         NavLink(N_("Balances"), f"{PREFIX}/auditor/balances"),

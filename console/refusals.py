@@ -4,7 +4,7 @@ document, the line, as data, whatever refused: a service (``BondflowError``), a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -22,7 +22,23 @@ class ShownRefusal:
 
 
 def from_error(error: BondflowError) -> list[ShownRefusal]:
-    return [ShownRefusal(error.field, error.reason)]
+    """The refusal; for an uploaded document, every problem found in it, each with its
+    element and line (``XmlMessageError.problems``)."""
+    problems = getattr(error, "problems", ())
+    if len(problems) > 1:
+        return [
+            ShownRefusal(
+                str(problem.get("field") or "document"),
+                str(problem.get("reason", "")),
+                _line(problem.get("line")),
+            )
+            for problem in problems
+        ]
+    return [ShownRefusal(error.field, error.reason, _line(getattr(error, "line", None)))]
+
+
+def _line(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def from_validation(error: ValidationError, prefix: str = "") -> list[ShownRefusal]:
@@ -32,6 +48,14 @@ def from_validation(error: ValidationError, prefix: str = "") -> list[ShownRefus
         field = f"{prefix}.{path}" if prefix and path else (prefix or path or None)
         shown.append(ShownRefusal(field, plain_reason(problem["msg"])))
     return shown
+
+
+def from_part(error: ValidationError, where: Callable[[str], str]) -> list[ShownRefusal]:
+    """A model built from a part of what was sent (a draft from an upload, inside a
+    correction): its fields renamed by ``where`` to the place they came from."""
+    return [
+        ShownRefusal(where(shown.field or ""), shown.reason) for shown in from_validation(error)
+    ]
 
 
 def from_refusals(refusals: Iterable[Refusal]) -> list[ShownRefusal]:

@@ -287,6 +287,22 @@ class LifecycleService:
             raise Unavailable(f"Temporal did not answer for {workflow_id}: {error}") from error
         return status
 
+    async def draft(self, principal: Principal, workflow_id: str) -> BaseModel:
+        """The lifecycle's draft as it stands, read as its own kind's model."""
+        row = await run_in_threadpool(self.row, principal, workflow_id)
+        model = KINDS[row.lifecycle].draft
+        client = await self._client()
+        try:
+            draft: BaseModel | None = await asyncio.wait_for(
+                client.get_workflow_handle(workflow_id).query("draft", result_type=model),
+                TEMPORAL_TIMEOUT,
+            )
+        except (RPCError, TimeoutError) as error:
+            raise Unavailable(f"Temporal did not answer for {workflow_id}: {error}") from error
+        if draft is None:
+            raise Conflict(f"{workflow_id} has no draft yet", field="workflow_id")
+        return draft
+
     async def waiting(self, principal: Principal, wanted: QueueFilter) -> list[Waiting]:
         """The running lifecycles in scope that wait for someone of ``wanted.role``
         (for the liaison this includes what customs' silence escalated), from one

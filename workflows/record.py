@@ -515,6 +515,12 @@ class LifecycleRecord(Generic[D, C, I_]):
 
     # --- the status -------------------------------------------------------------------
 
+    @workflow.query(name="draft")
+    def current_draft(self) -> D | None:
+        """The draft as it stands (the filed one, or the last correction): what a
+        correction form starts from."""
+        return self._r.draft
+
     @workflow.query(name="status")
     def status(self) -> LifecycleStatus:
         next_step, waiting_for = self._next_step()

@@ -16,6 +16,7 @@ from adapters.xml.labels import receipt_content
 from api.dependencies import Actor, CurrentPrincipal, Filer, ServicesDep
 from api.pagination import Page, Paging
 from api.problems import fields_under, under
+from api.services import Services
 from api.uploads import body_within
 from lifecycles.actions import ACTIONS, Action, CorrectionIn, described
 from lifecycles.from_xml import ListExtras, NotAFiling
@@ -104,6 +105,14 @@ async def file_bonded_list_xml(
     the zone book as ManualNo and each line's ContrItem) files the second-line entry
     linked to it (give inner_no)."""
     data = await body_within(request, MAX_UPLOAD)
+    return await file_upload(services, principal, data, extras)
+
+
+async def file_upload(
+    services: Services, principal: Principal, data: bytes, extras: ListExtras
+) -> LifecycleView:
+    """File what an uploaded document is (the API's route and the console's form):
+    read strictly; refusals name the element or the parameter each field came from."""
     message = await run_in_threadpool(parse, data, source="upload")
     kind = upload_kind(message)
     if kind is None or kind.upload is None:
@@ -207,7 +216,7 @@ def receipt_fields(
 # --- acting: one route per action of the table (lifecycles/actions.py) ---------------
 
 
-def _decision(
+def decision_of(
     principal: Principal, action: Action, kind: Kind | None, body: BaseModel
 ) -> BaseModel:
     """The workflow's decision: the body signed with who and in which role; for a
@@ -232,7 +241,7 @@ def _action_route(action: Action) -> None:
         if action.decision is None:  # the lifecycle's own model: which lifecycle is it?
             row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
             kind = KINDS[row.lifecycle]
-        decision = _decision(principal, action, kind, body)
+        decision = decision_of(principal, action, kind, body)
         return await services.lifecycles.act(principal, workflow_id, action.update, decision)
 
     # As for filing: FastAPI reads the body's model from the function itself.

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from access import Principal
-from api.lifecycles.endpoints import _decision
+from api.lifecycles.endpoints import decision_of
 from api.queue.endpoints import QueueItem, _item
 from console.dependencies import LiaisonPage
 from console.drawings.stage_path import StageLabels, lifecycle_stages, stage_path_svg
@@ -426,7 +426,7 @@ async def decide(page: LiaisonPage, workflow_id: WorkflowId, action_path: str) -
     }
     try:
         body: BaseModel = action.body.model_validate(typed)
-        decision = _decision(page.principal, action, None, body)
+        decision = decision_of(page.principal, action, None, body)
         await page.services.lifecycles.act(page.principal, workflow_id, action.update, decision)
     except ValidationError as error:
         return await _item_page(
