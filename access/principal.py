@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from schemas.access import UserRole
 from schemas.lifecycle import Role
+from schemas.wording import with_article
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,20 @@ class Principal:
             (only,) = self.enterprises
             return only
         return None
+
+
+def chain_refusal(principal: Principal) -> str | None:
+    """Why ``principal`` may not verify the audit chain, or None when it may. The chain
+    spans every enterprise: liaison staff, admins and auditors of all of them verify it
+    (the API and the console both ask here)."""
+    if principal.role not in (UserRole.LIAISON, UserRole.AUDITOR, UserRole.ADMIN):
+        return (
+            "the audit chain spans every enterprise: liaison staff, auditors and admins "
+            f"verify it, not {with_article(principal.role)}"
+        )
+    if principal.enterprises is not None:
+        return (
+            "the audit chain spans every enterprise: an auditor scoped to some of them "
+            "may not verify it"
+        )
+    return None

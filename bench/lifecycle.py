@@ -79,7 +79,7 @@ with workflow.unsafe.imports_passed_through():
     from adapters.simulator.behaviour import SimulatorBehaviour
     from adapters.simulator.service import CustomsSimulator
     from adapters.temporal.sink import WorkflowSignalSink
-    from bench.dev_server import quiet_dev_server
+    from bench.support.dev_server import quiet_dev_server
     from bondflow.worker import build_worker
     from demo import seed_demo
     from ledger import LedgerQueries

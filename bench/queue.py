@@ -51,7 +51,7 @@ from adapters.db.engine import create_database
 from adapters.db.migrate import upgrade
 from adapters.gateway.folders import ExchangeFolders
 from api.app import create_app
-from bench.dev_server import quiet_dev_server
+from bench.support.dev_server import quiet_dev_server
 from bondflow.settings import Settings
 from bondflow.worker import build_worker
 from demo import ids, seed_demo

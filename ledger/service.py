@@ -25,6 +25,7 @@ from decimal import Decimal, Inexact
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from adapters.db.constraints import violation
 from adapters.db.engine import Database
 from adapters.db.models import ChainEvent, LedgerTransaction, LineageLink, Movement
 from ledger import chain, repository
@@ -52,6 +53,8 @@ from schemas.ledger import (
     StockRef,
 )
 
+# The checks that keep a stock account from going below zero (adapters.db.models).
+STOCK_CHECKS = frozenset({"stock_never_negative", "pending_non_negative"})
 log = logging.getLogger(__name__)
 STOCK = AccountKind.STOCK
 ZERO = Decimal(0)
@@ -172,10 +175,12 @@ class Ledger:
         raise AssertionError("unreachable")
 
     def _integrity_refusal(self, exc: IntegrityError) -> None:
-        text = str(exc.orig)
-        if "reservation_id" in text:
+        """The ledger's refusal for a constraint the database enforced, read from the
+        constraint the driver names (``adapters.db.constraints``), not its message."""
+        broke = violation(exc)
+        if broke.table == LedgerTransaction.__tablename__ and "reservation_id" in broke.columns:
             raise ReservationNotPending("the reservation was resolved by another request") from exc
-        if "stock_never_negative" in text or "CHECK constraint" in text:
+        if broke.constraint in STOCK_CHECKS:
             raise LedgerError(
                 "a stock account would have gone below zero; nothing was written"
             ) from exc

@@ -144,6 +144,16 @@ class Waiting:
         assert self.lifecycle is not None
         return self.lifecycle
 
+    @property
+    def waiting_since(self) -> dt.datetime:
+        """Since the last stage change; since the start where visibility has none."""
+        return self.since or self.row.started_at
+
+    def queue_order(self) -> tuple[bool, dt.date, dt.datetime]:
+        """Earliest declaration deadline first, those without one after, then the
+        longest waiting: the order of the work queue everywhere it is shown."""
+        return (self.due is None, self.due or dt.date.max, self.waiting_since)
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -308,8 +318,9 @@ class LifecycleService:
         (for the liaison this includes what customs' silence escalated), from one
         visibility query on the queue's search attributes and one read of the
         lifecycles table (whose rows say what visibility cannot: both sides of a
-        transfer). Visibility is eventually consistent: a stage changed a moment
-        ago may still show the one before."""
+        transfer), in the queue's order (``Waiting.queue_order``). Visibility is
+        eventually consistent: a stage changed a moment ago may still show the one
+        before."""
         client = await self._client()
         found: dict[str, Waiting] = {}
         try:
@@ -318,7 +329,13 @@ class LifecycleService:
         except RPCError as error:
             raise Unavailable(f"Temporal did not list the waiting lifecycles: {error}") from error
         rows = await run_in_threadpool(self._among, principal, found, wanted)
-        return [found[row.workflow_id].about(row) for row in rows]
+        waiting = [
+            found[row.workflow_id].about(row)
+            for row in rows
+            # The query asks only for escalated=true; false includes those never marked.
+            if wanted.escalated is None or found[row.workflow_id].escalated is wanted.escalated
+        ]
+        return sorted(waiting, key=Waiting.queue_order)
 
     def _among(
         self, principal: Principal, workflow_ids: Collection[str], wanted: QueueFilter

@@ -15,24 +15,21 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
 from access import Principal
+from access.principal import chain_refusal
 from api.audit.schemas import (
     Direction,
     ReconciliationReport,
     TraceReport,
     Verification,
     reconciliation_report,
-    trace_report,
     verification,
 )
+from api.audit.traces import scoped_trace
 from api.dependencies import CurrentPrincipal, ServicesDep, forbidden
-from api.inventory.scope import book_in_scope, book_owners
+from api.inventory.scope import book_in_scope
 from api.problems import Problem
-from ledger import UnknownReference
 from reports.reconciliation import XLSX, reconciliation_csv, reconciliation_xlsx
-from schemas.access import UserRole
-from schemas.errors import NotFound
 from schemas.masterdata import BookNo, Code
-from schemas.wording import with_article
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -62,30 +59,13 @@ def trace_lot(
     everything beyond it stay hidden while the quantities still add up. `redacted`
     counts such links. Liaison staff, admins and unscoped auditors see everything.
     """
-    book_in_scope(services, principal, book_no)
-    try:
-        trace = (
-            services.ledger.trace_backward(book_no, lot_no)
-            if direction is Direction.BACKWARD
-            else services.ledger.trace_forward(book_no, lot_no)
-        )
-    except UnknownReference:
-        raise NotFound(f"book {book_no} has no lot {lot_no}", field="lot_no") from None
-    owners = book_owners(services)
-    return trace_report(trace, direction, lambda book: principal.may_see(owners.get(book)))
+    return scoped_trace(services, principal, book_no, lot_no, direction)
 
 
 async def _chain_reader(principal: CurrentPrincipal) -> Principal:
-    if principal.role not in (UserRole.LIAISON, UserRole.AUDITOR, UserRole.ADMIN):
-        raise forbidden(
-            "the audit chain spans every enterprise: liaison staff, auditors and admins "
-            f"verify it, not {with_article(principal.role)}"
-        )
-    if principal.enterprises is not None:
-        raise forbidden(
-            "the audit chain spans every enterprise: an auditor scoped to some of them "
-            "may not verify it"
-        )
+    refusal = chain_refusal(principal)
+    if refusal is not None:
+        raise forbidden(refusal)
     return principal
 
 

@@ -40,7 +40,9 @@ class QueueItem(BaseModel):
     actions: tuple[str, ...]
 
 
-def _item(waiting: Waiting) -> QueueItem:
+def queue_item(waiting: Waiting) -> QueueItem:
+    """A waiting lifecycle as the queue shows it, with the routes that act on it (the
+    API's queue and the liaison's page both)."""
     row = waiting.row
     kind = KINDS[row.lifecycle]
     return QueueItem(
@@ -53,7 +55,7 @@ def _item(waiting: Waiting) -> QueueItem:
         next_step=kind.next_step(waiting.stage, waiting.escalated)[0],
         escalated=waiting.escalated,
         due=waiting.due,
-        waiting_since=waiting.since or row.started_at,
+        waiting_since=waiting.waiting_since,
         actions=tuple(action.path for action in kind.offered(waiting.stage)),
     )
 
@@ -76,11 +78,5 @@ async def work_queue(
     long each has waited."""
     role = waiting_for or (Role.FILER if principal.role is UserRole.FILER else Role.LIAISON)
     wanted = QueueFilter(role, lifecycle, stage, escalated, enterprise, book_no)
-    items = [
-        _item(waiting)
-        for waiting in await services.lifecycles.waiting(principal, wanted)
-        # Visibility lists it waiting; escalated=false includes those never marked.
-        if escalated is None or waiting.escalated is escalated
-    ]
-    items.sort(key=lambda i: (i.due is None, i.due or dt.date.max, i.waiting_since))
-    return page_of(items, paging)
+    waiting = await services.lifecycles.waiting(principal, wanted)
+    return page_of([queue_item(each) for each in waiting], paging)

@@ -23,8 +23,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from access import Principal
+from access.principal import chain_refusal
 from api.audit.endpoints import FIRST_DAY, LAST_DAY
-from api.audit.schemas import Direction, TraceLot, TraceReport, trace_report
+from api.audit.schemas import Direction, TraceLot, TraceReport
+from api.audit.traces import scoped_trace
 from api.inventory.scope import book_in_scope, book_owners, books_in_scope
 from api.services import Services
 from console.dependencies import AuditorPage
@@ -313,17 +315,7 @@ def _trace(
 ) -> tuple[TraceReport, dict[tuple[str, str], StepDetail], dict[tuple[str, int], str]]:
     """The trace as the API gives it (redacted to the reader's scope), who and why of
     each document's movement of each lot drawn, and the units of the items in it."""
-    book_in_scope(services, principal, book_no)
-    try:
-        found = (
-            services.ledger.trace_backward(book_no, lot_no)
-            if direction is Direction.BACKWARD
-            else services.ledger.trace_forward(book_no, lot_no)
-        )
-    except UnknownReference:
-        raise NotFound(f"book {book_no} has no lot {lot_no}", field="lot_no") from None
-    owners = book_owners(services)
-    report = trace_report(found, direction, lambda book: principal.may_see(owners.get(book)))
+    report = scoped_trace(services, principal, book_no, lot_no, direction)
     details: dict[tuple[str, str], StepDetail] = {}
     lots = list(_lots(report.trace))
     for each in lots:
@@ -402,8 +394,8 @@ async def trace(
 
 def _chain_reader(page: Page) -> None:
     """The chain spans every enterprise: an auditor scoped to some of them may not
-    verify it, exactly as the API refuses it."""
-    if _principal(page).enterprises is not None:
+    verify it (the API's rule, ``chain_refusal``)."""
+    if chain_refusal(_principal(page)) is not None:
         raise forbidden()
 
 

@@ -21,6 +21,7 @@ from api.problems import InvalidPart
 from console.dependencies import FilerPage
 from console.draft_fields import blank_fields, draft_of, fields_of
 from console.i18n import N_
+from console.names import ACTOR_ROLE_NAMES, LIFECYCLE_NAMES, STAGE_NAMES
 from console.navigation import PREFIX
 from console.page import Page
 from console.refusals import ShownRefusal, from_error, from_part, from_validation
@@ -38,7 +39,7 @@ from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView, Unavailable
 from schemas.errors import BondflowError, NotFound
 from schemas.identifiers import BookNo
-from schemas.lifecycle import Lifecycle, LifecycleStatus, Role, Stage
+from schemas.lifecycle import Lifecycle, LifecycleStatus, Role
 
 router = console_router(f"{PREFIX}/filer")
 
@@ -49,44 +50,6 @@ PAGE_SIZE: Final = 50
 
 WorkflowId = Annotated[str, Path(min_length=1, max_length=200)]
 Text = Annotated[str, Form(max_length=200)]
-
-LIFECYCLE_NAMES: Final[dict[Lifecycle, str]] = {
-    Lifecycle.FIRST_LINE_ENTRY: N_("first-line entry"),
-    Lifecycle.SECOND_LINE_ENTRY: N_("second-line entry"),
-    Lifecycle.PROCESSING: N_("work order"),
-    Lifecycle.DOMESTIC_SALE: N_("domestic sale"),
-    Lifecycle.EXPORT: N_("export"),
-    Lifecycle.TRANSFER: N_("transfer"),
-}
-
-STAGE_NAMES: Final[dict[Stage, str]] = {
-    Stage.VALIDATING: N_("validating"),
-    Stage.AWAITING_SIGN_OFF: N_("awaiting sign-off"),
-    Stage.RESERVING: N_("reserving"),
-    Stage.DECLARING: N_("declaring"),
-    Stage.AWAITING_REVIEW: N_("awaiting customs review"),
-    Stage.MANUAL_REVIEW: N_("manual review"),
-    Stage.RETURNED: N_("returned"),
-    Stage.AWAITING_RELEASE: N_("awaiting release"),
-    Stage.INSPECTION: N_("inspection"),
-    Stage.AWAITING_GATE: N_("awaiting the gate"),
-    Stage.GATE_PASS_RETURNED: N_("gate pass returned"),
-    Stage.AWAITING_PAYMENT: N_("awaiting payment"),
-    Stage.WEIGHT_HOLD: N_("weight hold"),
-    Stage.NORM_DEVIATION: N_("norm deviation"),
-    Stage.POSTING: N_("posting"),
-    Stage.AWAITING_DEPARTURE: N_("awaiting departure"),
-    Stage.COMPLETED: N_("completed"),
-    Stage.CANCELLED: N_("cancelled"),
-}
-
-ROLE_NAMES: Final[dict[Role, str]] = {
-    Role.FILER: N_("filer"),
-    Role.LIAISON: N_("liaison"),
-    Role.AUDITOR: N_("auditor"),
-    Role.CUSTOMS: N_("customs"),
-    Role.SYSTEM: N_("bondflow"),
-}
 
 # The upload's form fields: what INV101 does not carry (the API's query parameters).
 EXTRAS: Final = tuple(ListExtras.model_fields)
@@ -159,7 +122,7 @@ async def _lifecycle_page(
         form=form,
         lifecycle_names=LIFECYCLE_NAMES,
         stage_names=STAGE_NAMES,
-        role_names=ROLE_NAMES,
+        role_names=ACTOR_ROLE_NAMES,
     )
 
 

@@ -5,7 +5,6 @@ through the same service and the same decision model as the API's action routes)
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,13 +18,14 @@ from starlette.responses import Response
 
 from access import Principal
 from api.lifecycles.endpoints import decision_of
-from api.queue.endpoints import QueueItem, _item
+from api.queue.endpoints import QueueItem, queue_item
 from console.dependencies import LiaisonPage
 from console.drawings.stage_path import StageLabels, lifecycle_stages, stage_path_svg
 from console.i18n import N_
+from console.names import ACTOR_ROLE_NAMES, LIFECYCLE_NAMES, STAGE_NAMES
 from console.navigation import PREFIX
 from console.page import Page
-from console.pages.liaison_draft import current_draft
+from console.pages.liaison_draft import table_of
 from console.refusals import ShownRefusal, from_error, from_validation
 from console.routing import console_router, not_found
 from lifecycles.actions import ACTIONS, Action
@@ -44,44 +44,6 @@ MAX_DOCUMENTS: Final = 100  # a lifecycle files a list, its gate pass; a transfe
 
 WorkflowId = Annotated[str, Path(min_length=1, max_length=200)]
 Filter = Annotated[str, Query(max_length=64)]
-
-LIFECYCLE_NAMES: Final[dict[Lifecycle, str]] = {
-    Lifecycle.FIRST_LINE_ENTRY: N_("first-line entry"),
-    Lifecycle.SECOND_LINE_ENTRY: N_("second-line entry"),
-    Lifecycle.EXPORT: N_("export"),
-    Lifecycle.DOMESTIC_SALE: N_("domestic sale"),
-    Lifecycle.PROCESSING: N_("processing"),
-    Lifecycle.TRANSFER: N_("in-zone transfer"),
-}
-
-STAGE_NAMES: Final[dict[Stage, str]] = {
-    Stage.VALIDATING: N_("validating"),
-    Stage.AWAITING_SIGN_OFF: N_("awaiting sign-off"),
-    Stage.RESERVING: N_("reserving"),
-    Stage.DECLARING: N_("declaring"),
-    Stage.AWAITING_REVIEW: N_("awaiting customs' review"),
-    Stage.MANUAL_REVIEW: N_("manual review"),
-    Stage.RETURNED: N_("returned"),
-    Stage.AWAITING_RELEASE: N_("awaiting release"),
-    Stage.INSPECTION: N_("inspection"),
-    Stage.AWAITING_GATE: N_("awaiting the gate"),
-    Stage.GATE_PASS_RETURNED: N_("gate pass returned"),
-    Stage.AWAITING_PAYMENT: N_("awaiting payment"),
-    Stage.WEIGHT_HOLD: N_("weight hold"),
-    Stage.NORM_DEVIATION: N_("norm deviation"),
-    Stage.POSTING: N_("posting"),
-    Stage.AWAITING_DEPARTURE: N_("awaiting departure"),
-    Stage.COMPLETED: N_("completed"),
-    Stage.CANCELLED: N_("cancelled"),
-}
-
-ROLE_WORDS: Final[dict[Role, str]] = {
-    Role.FILER: N_("filer"),
-    Role.LIAISON: N_("liaison"),
-    Role.AUDITOR: N_("auditor"),
-    Role.SYSTEM: N_("system"),
-    Role.CUSTOMS: N_("customs"),
-}
 
 # The decision forms' titles and their fields' labels (the fields are the body's).
 ACTION_TITLES: Final[dict[str, str]] = {
@@ -187,12 +149,6 @@ def _wanted(
     return wanted, refusals
 
 
-def _sorted(items: list[QueueItem]) -> list[QueueItem]:
-    """Earliest declaration deadline first, those without one after, then the longest
-    waiting (as the API's queue)."""
-    return sorted(items, key=lambda i: (i.due is None, i.due or dt.date.max, i.waiting_since))
-
-
 @dataclass(frozen=True)
 class Counts:
     """How many of the whole queue have each filter value."""
@@ -216,14 +172,7 @@ class Counts:
 
 async def _queue(principal: Principal, page: Page, wanted: Wanted) -> list[QueueItem]:
     found = await page.services.lifecycles.waiting(principal, wanted.service_filter())
-    return _sorted(
-        [
-            _item(waiting)
-            for waiting in found
-            # Visibility lists it waiting; escalated "no" includes those never marked.
-            if wanted.escalated is None or waiting.escalated is wanted.escalated
-        ]
-    )
+    return [queue_item(waiting) for waiting in found]
 
 
 @router.get("/queue")
@@ -319,7 +268,7 @@ def _drawing(page: Page, row: LifecycleView, status: LifecycleStatus) -> Markup:
             number=row.business_no,
         ),
         stage=lambda stage: page.gettext(STAGE_NAMES[stage]),
-        role=lambda role: page.gettext(ROLE_WORDS[role]),
+        role=lambda role: page.gettext(ACTOR_ROLE_NAMES[role]),
         current=page.gettext("current"),
     )
     svg = stage_path_svg(lifecycle_stages(row.lifecycle), status.timeline, status.stage, labels)
@@ -338,8 +287,8 @@ async def _item_page(
     row = await run_in_threadpool(page.services.lifecycles.row, page.principal, workflow_id)
     status = await page.services.lifecycles.query(workflow_id)
     filed = await run_in_threadpool(_filed, page, workflow_id)
-    client = await page.services.lifecycles._client()
-    document = await current_draft(client, workflow_id, KINDS[row.lifecycle])
+    draft = await page.services.lifecycles.draft(page.principal, workflow_id)
+    document = table_of(draft, corrected=status.change_count > 0)
     return page.render(
         "liaison/lifecycle.html",
         status=status_code,
@@ -354,7 +303,7 @@ async def _item_page(
         typed=typed or {},
         lifecycle_names=LIFECYCLE_NAMES,
         stage_names=STAGE_NAMES,
-        role_words=ROLE_WORDS,
+        role_words=ACTOR_ROLE_NAMES,
         base=f"{LIFECYCLES}/{workflow_id}",
     )
 

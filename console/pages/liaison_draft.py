@@ -1,24 +1,15 @@
-"""The document a lifecycle is about (单证), as the liaison reads it: the draft as filed,
-or as last corrected, read from the workflow's own history (its start input, then
-each accepted ``correct`` update), never from a second copy; and shown as a head and
-lines, each code with the code table it comes from (币制, 国别, 监管方式, 运输方式)."""
+"""The document a lifecycle is about (单证), as the liaison reads it: the draft as it
+stands (the workflow's ``draft`` query, through ``LifecycleService.draft``, the same
+read the filer's correction form starts from), shown as a head and lines, each code
+with the code table it comes from (币制, 国别, 监管方式, 运输方式)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
 from pydantic import BaseModel
-from temporalio.api.common.v1 import Payloads
-from temporalio.client import Client
-from temporalio.service import RPCError
-
-from lifecycles.kinds import Kind
-from lifecycles.service import TEMPORAL_TIMEOUT, Unavailable
-
-CORRECT: Final = "correct"
 
 # The code table of each field that holds a code (by the field's name in any draft).
 CODE_TABLES: Final[dict[str, str]] = {
@@ -48,7 +39,7 @@ class DocumentTable:
     head: tuple[Cell, ...]
     columns: tuple[str, ...]
     lines: tuple[tuple[Cell, ...], ...]
-    corrected: bool  # the draft is a correction's, not the first filing's
+    corrected: bool  # declared again after a correction (ChgTmsCnt > 0)
 
 
 def _cells(values: dict[str, Any], prefix: str = "") -> list[Cell]:
@@ -71,32 +62,3 @@ def table_of(draft: BaseModel, corrected: bool) -> DocumentTable:
     lines = tuple(tuple(_cells(dict(line))) for line in fields.get("lines", ()))
     columns = tuple(cell.name for cell in lines[0]) if lines else ()
     return DocumentTable(head, columns, lines, corrected)
-
-
-async def current_draft(client: Client, workflow_id: str, kind: Kind) -> DocumentTable:
-    """The lifecycle's draft now: the last accepted correction's, else the filed one."""
-    try:
-        history = await asyncio.wait_for(
-            client.get_workflow_handle(workflow_id).fetch_history(), TEMPORAL_TIMEOUT
-        )
-    except (RPCError, TimeoutError) as error:
-        raise Unavailable(f"Temporal did not give the history of {workflow_id}: {error}") from error
-    found: dict[str, Any] | None = None
-    corrected = False
-    for event in history.events:
-        if event.HasField("workflow_execution_started_event_attributes"):
-            found = await _first(client, event.workflow_execution_started_event_attributes.input)
-        elif event.HasField("workflow_execution_update_accepted_event_attributes"):
-            request = event.workflow_execution_update_accepted_event_attributes.accepted_request
-            if request.input.name == CORRECT:
-                found = await _first(client, request.input.args)
-                corrected = True
-    if found is None or "draft" not in found:
-        raise Unavailable(f"the history of {workflow_id} holds no draft")
-    return table_of(kind.draft.model_validate(found["draft"]), corrected)
-
-
-async def _first(client: Client, payloads: Payloads) -> dict[str, Any] | None:
-    values = await client.data_converter.decode(payloads.payloads)
-    value = values[0] if values else None
-    return value if isinstance(value, dict) else None

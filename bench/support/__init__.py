@@ -1,0 +1,1 @@
+"""What the bench scripts share (not scripts themselves: nothing here is run)."""
