@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
+import pytest
 import pytest_asyncio
 
 from access import AccessService
-from adapters.db.engine import Database
+from adapters.db.engine import Database, create_database
 from api.app import create_app
 from bondflow.settings import Settings
 from demo import seed_demo
@@ -75,10 +78,26 @@ class Console:
             yield Browser(client)
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def console(db: Database) -> AsyncIterator[Console]:
-    """The app on a seeded database with a user of each role; no Temporal."""
+@pytest.fixture(scope="session")
+def console_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file seeded with the demo and a user of each role, made once
+    per worker and copied for each test: seeding and hashing six Argon2 passwords
+    took most of each page test's time."""
+    path = tmp_path_factory.mktemp("console") / "seeded.db"
+    shutil.copyfile(sqlite_template, path)
+    db = create_database(f"sqlite:///{path}")
     seed_demo(db)
     make_users(db)
+    db.dispose()
+    return path
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def console(console_template: Path, tmp_path: Path) -> AsyncIterator[Console]:
+    """The app on a copy of the seeded database with a user of each role; no Temporal."""
+    path = tmp_path / "bondflow.db"
+    shutil.copyfile(console_template, path)
+    db = create_database(f"sqlite:///{path}")
     app = create_app(Settings(), database=db, temporal=no_temporal, log_requests=False)
     yield Console(db, httpx.ASGITransport(app=app))
+    db.dispose()
