@@ -30,6 +30,10 @@ def settings_file() -> Path:
     return Path(os.environ.get("BONDFLOW_SETTINGS_FILE", "bondflow.toml"))
 
 
+# Temporal's own default for the sticky queue's schedule-to-start timeout.
+DEFAULT_STICKY_TIMEOUT_SECONDS = 10.0
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BONDFLOW_", extra="forbid")
 
@@ -89,6 +93,17 @@ class Settings(BaseSettings):
     )
     receipt_retry_max_age_hours: float = Field(
         default=24.0, gt=0, le=24 * 365, description="a receipt undelivered this long is parked"
+    )
+
+    # A lifecycle's workflow tasks go first to the worker that ran it last (its cache
+    # holds the history); when that worker is gone they wait this long, then any worker
+    # takes them. Shorter: a dead worker's lifecycles resume sooner; longer: fewer
+    # history replays when a busy worker is merely slow.
+    worker_sticky_timeout_seconds: float = Field(
+        default=DEFAULT_STICKY_TIMEOUT_SECONDS,
+        gt=0,
+        le=600,
+        description="how long a lifecycle waits for its last worker before another takes it",
     )
 
     @field_validator("database_url")

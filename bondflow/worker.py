@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,7 +24,7 @@ from adapters.gateway.watcher import ReceiptWatcher
 from adapters.temporal.client import connect, ensure_search_attributes
 from adapters.temporal.interceptors import RefusalsAreFinal
 from adapters.temporal.sink import WorkflowSignalSink
-from bondflow.settings import Settings
+from bondflow.settings import DEFAULT_STICKY_TIMEOUT_SECONDS, Settings
 from codetables.tables import CodeTables
 from customs.delivery_policy import RetryPolicy
 from workflows.domestic_sale import DomesticSaleWorkflow
@@ -55,8 +56,17 @@ def configure_logging(level: int = logging.INFO) -> None:
 
 
 def build_worker(
-    client: Client, deps: Dependencies, task_queue: str, executor: ThreadPoolExecutor
+    client: Client,
+    deps: Dependencies,
+    task_queue: str,
+    executor: ThreadPoolExecutor,
+    *,
+    sticky_timeout: dt.timedelta = dt.timedelta(seconds=DEFAULT_STICKY_TIMEOUT_SECONDS),
 ) -> Worker:
+    """The worker of every lifecycle. ``sticky_timeout``: how long a lifecycle's next
+    workflow task waits for the worker that ran it last (whose cache holds its history)
+    before any worker takes it; after a worker dies, its lifecycles resume that much
+    later on another one."""
     return Worker(
         client,
         task_queue=task_queue,
@@ -65,6 +75,7 @@ def build_worker(
         activity_executor=executor,
         interceptors=[RefusalsAreFinal()],
         max_concurrent_activities=executor._max_workers,
+        sticky_queue_schedule_to_start_timeout=sticky_timeout,
     )
 
 
@@ -87,7 +98,13 @@ async def run_worker(settings: Settings, stop: asyncio.Event, *, watch: bool = T
     folders = ExchangeFolders.with_boxes(settings.effective_outbox, settings.effective_inbox)
     deps = Dependencies.build(database, folders, CodeTables.load(settings.code_tables_dir))
     with ThreadPoolExecutor(max_workers=16) as executor:
-        worker = build_worker(client, deps, settings.task_queue, executor)
+        worker = build_worker(
+            client,
+            deps,
+            settings.task_queue,
+            executor,
+            sticky_timeout=dt.timedelta(seconds=settings.worker_sticky_timeout_seconds),
+        )
         tasks = [asyncio.create_task(worker.run())]
         if watch:
             watcher = build_watcher(client, deps, folders, policy=settings.receipt_retry_policy)

@@ -47,6 +47,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LIAISON = Decision(actor="liaison-wang", role=Role.LIAISON, reason="documents complete")
 
 
+STICKY_TIMEOUT_SECONDS = 2.0
+
+
 def worker_env(database_url: str, address: str, task_queue: str, root: Path) -> dict[str, str]:
     """The environment of a worker process: its settings, and this checkout first on
     the import path."""
@@ -65,6 +68,9 @@ def worker_env(database_url: str, address: str, task_queue: str, root: Path) -> 
         BONDFLOW_OUTBOX_DIR=str(root / "exchange" / "OutBox"),
         BONDFLOW_INBOX_DIR=str(root / "exchange" / "InBox"),
         BONDFLOW_DATA_DIR=str(root / "data"),
+        # A killed worker's lifecycles move to the new worker after this, not after
+        # Temporal's 10 s default: the tests wait for it after every kill.
+        BONDFLOW_WORKER_STICKY_TIMEOUT_SECONDS=str(STICKY_TIMEOUT_SECONDS),
     )
     return env
 

@@ -56,7 +56,7 @@ MIDWAY = {Stage.AWAITING_REVIEW, Stage.AWAITING_RELEASE, Stage.AWAITING_GATE}
 BEHAVIOUR = SimulatorBehaviour.always_approve().model_copy(update={"receipt_delay_seconds": 0.5})
 LIFECYCLES = 6
 # After the kill each lifecycle's next workflow task first waits out the dead worker's
-# sticky queue (10 s schedule-to-start), then any worker takes it: ~15 s to finish.
+# sticky queue (crashlab.STICKY_TIMEOUT_SECONDS), then any worker takes it.
 RESULT_TIMEOUT = 60.0
 
 
