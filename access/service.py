@@ -4,6 +4,7 @@ or a password to a principal."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +14,7 @@ from access import repository
 from access.passwords import hash_password, needs_rehash, verify_password
 from access.principal import Principal
 from access.tokens import digest, new_token
+from adapters.cache import Expiring
 from adapters.db.constraints import violation
 from adapters.db.engine import Database
 from adapters.db.models import ApiToken, ApiUser
@@ -26,9 +28,22 @@ def _now() -> dt.datetime:
 
 
 class AccessService:
-    def __init__(self, database: Database, clock: Callable[[], dt.datetime] = _now) -> None:
+    """``token_cache_seconds``: how long a token's principal is answered from memory.
+    A token revoked (or its user disabled) through this service stops working at once;
+    through another process (the CLI, another API process) within that bound. 0 asks
+    the database on every request."""
+
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], dt.datetime] = _now,
+        *,
+        token_cache_seconds: float = 0.0,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.db = database
         self._clock = clock
+        self._principals: Expiring[str, Principal] = Expiring(token_cache_seconds, timer=timer)
 
     def create_user(self, data: UserIn, password: str | None = None) -> IssuedToken:
         """A new user with its first token (and, given one, a password for the console).
@@ -88,7 +103,9 @@ class AccessService:
             if user is None:
                 raise NotFound(f"no user named {name}", field="name")
             repository.end_sessions_of(session, user.id, self._clock())
-            return repository.revoke_tokens(session, user.id, self._clock())
+            revoked = repository.revoke_tokens(session, user.id, self._clock())
+        self._principals.clear()
+        return revoked
 
     def disable_user(self, name: str) -> UserView:
         """Disable a user: none of its tokens authenticates any more (idempotent: the
@@ -101,7 +118,9 @@ class AccessService:
                 user.disabled_at = self._clock()
                 repository.end_sessions_of(session, user.id, self._clock())
                 session.flush()
-            return self._view(session, user)
+            view = self._view(session, user)
+        self._principals.clear()
+        return view
 
     def user(self, name: str) -> UserView:
         with self.db.transaction() as session:
@@ -116,12 +135,18 @@ class AccessService:
 
     def authenticate(self, token: str) -> Principal | None:
         """The principal of a live token of an enabled user, or None."""
+        sha256 = digest(token)
+        known = self._principals.get(sha256)
+        if known is not None:
+            return known
         with self.db.transaction() as session:
-            found = repository.live_token(session, digest(token))
+            found = repository.live_token(session, sha256)
             if found is None:
                 return None
             _, user = found
-            return principal_of(session, user)
+            principal = principal_of(session, user)
+        self._principals.put(sha256, principal)
+        return principal
 
     def check_password(self, name: str, password: str) -> Principal | None:
         """The principal of an enabled user whose password this is, or None: a missing

@@ -31,12 +31,18 @@ class Services:
     lifecycles: LifecycleService = field(init=False)
 
     def __post_init__(self) -> None:
-        self.access = AccessService(self.database)
+        self.access = AccessService(
+            self.database, token_cache_seconds=self.settings.api_token_cache_seconds
+        )
         self.sessions = ConsoleSessions(self.database)
         self.masterdata = MasterData(self.database)
         self.ledger = LedgerQueries(self.database)
         self.auditor = ChainAuditor(self.database)
         self.records = CustomsRecords(self.database)
         self.lifecycles = LifecycleService(
-            self.database, self.masterdata, self.temporal, self.settings.task_queue
+            self.database,
+            self.masterdata,
+            self.temporal,
+            self.settings.task_queue,
+            status_max_age_seconds=self.settings.api_status_max_age_seconds,
         )

@@ -106,6 +106,17 @@ class Settings(BaseSettings):
         description="how long a lifecycle waits for its last worker before another takes it",
     )
 
+    # What the API answers from memory, and for how long at most (0: never). A token
+    # revoked through another process (`bondflow users revoke`) stops working within
+    # api_token_cache_seconds; a lifecycle's status read may be up to
+    # api_status_max_age_seconds old, and says when it was read (`read_at`).
+    api_token_cache_seconds: float = Field(
+        default=5.0, ge=0, le=300, description="how long the API trusts a token it looked up"
+    )
+    api_status_max_age_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="how old a lifecycle's status read may be"
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,6 +27,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from access import Principal
+from adapters.cache import Expiring
 from adapters.db.engine import Database
 from adapters.db.models import LifecycleRow
 from lifecycles import repository
@@ -159,6 +161,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class StatusRead(BaseModel):
+    """A lifecycle's status and when its workflow gave it."""
+
+    status: LifecycleStatus
+    read_at: dt.datetime
+
+
 class LifecycleService:
     def __init__(
         self,
@@ -166,11 +175,17 @@ class LifecycleService:
         masterdata: MasterData,
         temporal: Callable[[], Awaitable[Client]],
         task_queue: str,
+        *,
+        status_max_age_seconds: float = 0.0,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = database
         self.masterdata = masterdata
         self.temporal = temporal
         self.task_queue = task_queue
+        # Status reads answered from memory for at most this long (a Temporal query
+        # each costs a round trip to the worker); a decision taken here replaces it.
+        self._statuses: Expiring[str, StatusRead] = Expiring(status_max_age_seconds, timer=timer)
 
     # --- filing -----------------------------------------------------------------------
 
@@ -280,11 +295,18 @@ class LifecycleService:
             )
             return [view_of(r) for r in rows], total
 
-    async def status(self, principal: Principal, workflow_id: str) -> LifecycleStatus:
-        await run_in_threadpool(self.row, principal, workflow_id)
-        return await self.query(workflow_id)
+    async def status(self, workflow_id: str) -> StatusRead:
+        """The lifecycle's status as the workflow answered it at most
+        ``status_max_age_seconds`` ago (the caller checks the principal's scope)."""
+        known = self._statuses.get(workflow_id)
+        if known is not None:
+            return known
+        read = StatusRead(status=await self.query(workflow_id), read_at=_now())
+        self._statuses.put(workflow_id, read)
+        return read
 
     async def query(self, workflow_id: str) -> LifecycleStatus:
+        """The lifecycle's status, asked of its workflow now."""
         client = await self._client()
         try:
             status: LifecycleStatus = await asyncio.wait_for(
@@ -366,6 +388,7 @@ class LifecycleService:
             raise _refusal(error) from None
         except (RPCError, TimeoutError) as error:
             raise Unavailable(f"Temporal did not take the decision: {error}") from error
+        self._statuses.put(workflow_id, StatusRead(status=status, read_at=_now()))
         return status
 
     async def _client(self) -> Client:

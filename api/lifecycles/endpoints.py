@@ -4,6 +4,7 @@ next step, timeline), download what went to customs and what came back, and act
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -33,6 +34,9 @@ WorkflowId = Annotated[str, Path(min_length=1, max_length=200)]
 class LifecycleDetail(BaseModel):
     lifecycle: LifecycleView
     status: LifecycleStatus
+    # When the workflow gave this status: at most the API's status max age
+    # (BONDFLOW_API_STATUS_MAX_AGE_SECONDS, 1 s by default) before the answer.
+    status_read_at: dt.datetime
 
 
 class DocumentFiles(BaseModel):
@@ -145,8 +149,12 @@ def list_lifecycles(
 async def get_lifecycle(
     workflow_id: WorkflowId, principal: CurrentPrincipal, services: ServicesDep
 ) -> LifecycleDetail:
+    """The lifecycle and its status. The status may be up to the API's status max age
+    old (1 s by default; `status_read_at` says when the workflow gave it); a decision
+    taken through this API is seen at once."""
     row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
-    return LifecycleDetail(lifecycle=row, status=await services.lifecycles.query(workflow_id))
+    read = await services.lifecycles.status(workflow_id)
+    return LifecycleDetail(lifecycle=row, status=read.status, status_read_at=read.read_at)
 
 
 @router.get("/{workflow_id}/documents", response_model=Page[DocumentFiles])

@@ -1,0 +1,98 @@
+"""A lifecycle's status read: answered from memory for at most the API's status max
+age, then asked of the workflow again; with no max age, asked every time."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from temporalio.client import Client
+
+from adapters.db.engine import Database
+from lifecycles.service import LifecycleService
+from masterdata import MasterData
+from schemas.lifecycle import Lifecycle, LifecycleStatus, Stage
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+WORKFLOW = "entry-IN-1"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _status(stage: Stage) -> LifecycleStatus:
+    return LifecycleStatus(
+        workflow_id=WORKFLOW,
+        lifecycle=Lifecycle.FIRST_LINE_ENTRY,
+        stage=stage,
+        next_step="",
+        waiting_for=None,
+        change_count=0,
+        escalated=False,
+        pre_entry_no=None,
+        list_no=None,
+        pass_no=None,
+        declaration_seq_no=None,
+        entry_id=None,
+        cif_cny=Decimal("0.00"),
+        late_fee=None,
+        measured_weight=None,
+        timeline=(),
+    )
+
+
+class Workflow:
+    """Stands in for the workflow's status query: answers its current stage, counts."""
+
+    def __init__(self) -> None:
+        self.stage = Stage.AWAITING_SIGN_OFF
+        self.asked = 0
+
+    async def __call__(self, workflow_id: str) -> LifecycleStatus:
+        self.asked += 1
+        return _status(self.stage)
+
+
+def _service(db: Database, max_age: float, clock: Clock, workflow: Workflow) -> LifecycleService:
+    async def no_temporal() -> Client:
+        raise AssertionError("the stand-in answers; Temporal is not asked")
+
+    service = LifecycleService(
+        db, MasterData(db), no_temporal, "q", status_max_age_seconds=max_age, timer=clock
+    )
+    service.query = workflow  # type: ignore[method-assign]
+    return service
+
+
+async def test_a_status_is_answered_from_memory_within_its_max_age(db: Database) -> None:
+    """Given a status read at t=0 with a 1 s max age, when it is read again at 0.9 s
+    after the workflow moved on, then the first answer (and its read_at) comes back;
+    at 1 s the workflow is asked again and the new stage shows."""
+    clock, workflow = Clock(), Workflow()
+    service = _service(db, 1.0, clock, workflow)
+    first = await service.status(WORKFLOW)
+    workflow.stage = Stage.AWAITING_REVIEW
+    clock.now = 0.9
+    again = await service.status(WORKFLOW)
+    assert again == first
+    assert workflow.asked == 1
+    clock.now = 1.0
+    fresh = await service.status(WORKFLOW)
+    assert fresh.status.stage is Stage.AWAITING_REVIEW
+    assert workflow.asked == 2
+    assert fresh.read_at >= first.read_at
+
+
+async def test_without_a_max_age_every_read_asks_the_workflow(db: Database) -> None:
+    clock, workflow = Clock(), Workflow()
+    service = _service(db, 0.0, clock, workflow)
+    await service.status(WORKFLOW)
+    workflow.stage = Stage.AWAITING_REVIEW
+    assert (await service.status(WORKFLOW)).status.stage is Stage.AWAITING_REVIEW
+    assert workflow.asked == 2
