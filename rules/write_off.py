@@ -40,6 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from rules.norms import material_required
 from schemas.codes import AccountKind, DocumentType
@@ -488,3 +489,25 @@ def _material_line(
         counted=counted,
         difference=None if counted is None else counted.quantity - closing.quantity,
     )
+
+
+@dataclass(frozen=True)
+class BookWriteOff:
+    """A book's statement over [starts_at, ends_at)."""
+
+    book_no: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    timezone: str  # the zone of the business days (norms in force, the report's dates)
+    statement: WriteOffStatement
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.starts_at.astimezone(ZoneInfo(self.timezone)).date()
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last business day the period covers."""
+        return (
+            (self.ends_at - dt.timedelta(microseconds=1)).astimezone(ZoneInfo(self.timezone)).date()
+        )

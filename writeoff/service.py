@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from adapters.db.engine import Database
 from ledger.audit import read_one_snapshot
 from ledger.reconciliation import BEIJING, period_bounds
 from rules.write_off import (
+    BookWriteOff,
     Figure,
     PeriodMovement,
     Source,
@@ -37,28 +37,6 @@ from schemas.errors import BondflowError, NotFound
 from writeoff import repository
 
 ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class BookWriteOff:
-    """A book's statement over [starts_at, ends_at)."""
-
-    book_no: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    timezone: str  # the zone of the business days (norms in force, the report's dates)
-    statement: WriteOffStatement
-
-    @property
-    def first_day(self) -> dt.date:
-        return self.starts_at.astimezone(ZoneInfo(self.timezone)).date()
-
-    @property
-    def last_day(self) -> dt.date:
-        """The last business day the period covers."""
-        return (
-            (self.ends_at - dt.timedelta(microseconds=1)).astimezone(ZoneInfo(self.timezone)).date()
-        )
 
 
 def days_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
