@@ -19,6 +19,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rules.norms import material_required
 from rules.write_off import (
@@ -349,3 +351,52 @@ def test_a_figure_is_always_the_sum_of_its_sources() -> None:
     with pytest.raises(ValueError, match="sum of its sources"):
         Figure(Decimal(1))
     assert Figure.of([]).quantity == 0
+
+
+# --- any story where the work orders use exactly the norm balances ---------------------
+
+EXACT_NORM = (NormInForce(CELLS, 1, Decimal(147), Decimal("0.02")),)  # 150 cells a module
+
+
+@st.composite
+def exact_stories(draw: st.DrawFn) -> tuple[tuple[PeriodMovement, ...], dict[str, Decimal]]:
+    """A month of imports, work orders using exactly 150 cells a module, and modules
+    leaving every way, replayed independently into the ledger's closing stock."""
+    cells, modules = Decimal(1000), Decimal(2)  # the story's opening, as OPENING
+    moves: list[PeriodMovement] = []
+    for number in range(draw(st.integers(min_value=0, max_value=12))):
+        day, document = draw(st.integers(min_value=1, max_value=31)), f"D-{number}"
+        step = draw(st.sampled_from(["import", "work", "leave"]))
+        if step == "import":
+            q = Decimal(draw(st.integers(min_value=1, max_value=900)))
+            moves.append(moved(CELLS, Flow.IMPORTED, str(q), document, day))
+            cells += q
+        elif step == "work" and cells >= 150:
+            made = Decimal(draw(st.integers(min_value=1, max_value=int(cells // 150))))
+            moves.append(moved(CELLS, Flow.USED, str(made * 150), document, day, WORK_ORDER))
+            moves.append(moved(MODULE, Flow.PRODUCED, str(made), document, day, WORK_ORDER))
+            cells, modules = cells - made * 150, modules + made
+        elif step == "leave" and modules >= 1:
+            flow = draw(
+                st.sampled_from([Flow.EXPORTED, Flow.SOLD, Flow.TRANSFERRED_OUT, Flow.DISPOSED])
+            )
+            q = Decimal(draw(st.integers(min_value=1, max_value=int(modules))))
+            moves.append(moved(MODULE, flow, str(q), document, day))
+            modules -= q
+    return tuple(moves), {"cells": cells, "modules": modules}
+
+
+@given(exact_stories())
+def test_given_work_orders_at_the_norm_then_a_count_as_the_ledger_balances_to_zero(
+    story: tuple[tuple[PeriodMovement, ...], dict[str, Decimal]],
+) -> None:
+    movements, ledger = story
+    count = {
+        CELLS: held(str(ledger["cells"]), "ST"),
+        MODULE: held(str(ledger["modules"]), "ST"),
+    }
+    found = statement(count, movements, norms_for(movements, True, EXACT_NORM))
+    cells = found.materials[0]
+    assert cells.difference == 0
+    assert found.finished_goods[0].difference == 0
+    assert cells.theoretical_closing.quantity == ledger["cells"] + 150 * ledger["modules"]
