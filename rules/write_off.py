@@ -44,6 +44,7 @@ from zoneinfo import ZoneInfo
 
 from rules.norms import material_required
 from schemas.codes import AccountKind, DocumentType
+from schemas.quantities import PlainQuantity
 
 ZERO = Decimal(0)
 
@@ -100,14 +101,14 @@ class Source:
     transaction: str | None
     document_type: DocumentType | None
     document_no: str | None
-    quantity: Decimal
+    quantity: PlainQuantity
 
 
 @dataclass(frozen=True)
 class Figure:
     """A quantity and the sources it is the sum of."""
 
-    quantity: Decimal
+    quantity: PlainQuantity
     sources: tuple[Source, ...] = ()
 
     def __post_init__(self) -> None:
@@ -227,7 +228,7 @@ class MaterialLine:
     counted_stock: Figure | None  # 盘点库存
     counted_in_finished: Figure | None  # 盘点成品折料
     counted: Figure | None  # 实际结余
-    difference: Decimal | None  # 差异 = counted - theoretical closing
+    difference: PlainQuantity | None  # 差异 = counted - theoretical closing
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ class FinishedLine:
     adjustments: Figure  # 盘盈盘亏调整 (signed)
     theoretical_closing: Figure  # 理论结余
     counted: Figure | None  # 盘点库存
-    difference: Decimal | None  # 差异 = counted - theoretical closing
+    difference: PlainQuantity | None  # 差异 = counted - theoretical closing
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ class Unfolded:
 
     finished_item_no: int
     on: dt.date
-    quantity: Decimal
+    quantity: PlainQuantity
     source: Source
 
 

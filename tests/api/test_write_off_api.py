@@ -65,6 +65,7 @@ async def test_readers_of_the_book_get_april_with_each_figure_and_its_documents(
         Decimal(modules[figure]["quantity"])
         for figure in ("opening_stock", "produced", "exported", "sold", "theoretical_closing")
     ] == [2400, 0, 2000, 150, 250]
+    assert modules["exported"]["quantity"] == "2000"  # plain text, however the ledger scaled it
 
 
 async def test_the_statement_downloads_as_csv_and_as_xlsx(api: Api) -> None:
