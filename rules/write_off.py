@@ -504,11 +504,19 @@ class BookWriteOff:
 
     @property
     def first_day(self) -> dt.date:
-        return self.starts_at.astimezone(ZoneInfo(self.timezone)).date()
+        return business_day(self.starts_at, ZoneInfo(self.timezone))
 
     @property
     def last_day(self) -> dt.date:
         """The last business day the period covers."""
-        return (
-            (self.ends_at - dt.timedelta(microseconds=1)).astimezone(ZoneInfo(self.timezone)).date()
-        )
+        return last_business_day(self.ends_at, ZoneInfo(self.timezone))
+
+
+def business_day(instant: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """The day an instant falls on in the zone of the business days (Beijing)."""
+    return instant.astimezone(zone).date()
+
+
+def last_business_day(end: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """The last day a period ending (excluded) at `end` covers."""
+    return business_day(end - dt.timedelta(microseconds=1), zone)

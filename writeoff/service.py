@@ -28,7 +28,9 @@ from rules.write_off import (
     Source,
     WriteOffInput,
     WriteOffStatement,
+    business_day,
     flow_of,
+    last_business_day,
     required_norms,
     write_off,
 )
@@ -123,7 +125,7 @@ def _statement(
             item_no=row.item_no,
             flow=flow,
             quantity=row.quantity,
-            on=row.occurred_at.astimezone(zone).date(),
+            on=business_day(row.occurred_at, zone),
             transaction=row.transaction,
             document_type=row.document_type,
             document_no=row.document_no,
@@ -131,8 +133,8 @@ def _statement(
         for row in repository.period_movements(session, book.id, start, end)
         if (flow := flow_of(row.source_kind, row.destination_kind)) is not None
     ]
-    opening_day = start.astimezone(zone).date()
-    closing_day = (end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    opening_day = business_day(start, zone)
+    closing_day = last_business_day(end, zone)
     norms = {
         (finished, day): repository.norms_in_force(session, book_no, finished, day)
         for finished, day in sorted(
