@@ -201,6 +201,10 @@ class WriteOffInput:
     counted: Mapping[int, Figure] | None
     closing_day: dt.date
     norms: NormsInForce
+    # Each material's share of the finished goods in the opening, when it is already known
+    # (the previous approved statement's counted share): then nothing is folded at the
+    # opening. None: the finished goods in `opening` are folded by the norms on opening_day.
+    opening_in_finished: Mapping[int, Figure] | None = None
 
 
 @dataclass(frozen=True)
@@ -279,13 +283,17 @@ def required_norms(
     opening_day: dt.date,
     closing_day: dt.date,
     counted: Mapping[int, Figure] | None = None,
+    *,
+    opening_folded: bool = False,
 ) -> set[tuple[int, dt.date]]:
     """The (finished item, day) pairs whose norms a statement needs, so a reader can
     fetch them: each finished good's leaving days, the period's first day for the stock
-    it opened with and, when there is a count, the last day for the stock counted."""
+    it opened with (unless the opening's share is known: `opening_folded`) and, when
+    there is a count, the last day for the stock counted."""
     finished = {item.item_no for item in items if item.finished}
     keys = {(m.item_no, m.on) for m in movements if m.item_no in finished and m.flow in _CONSUMING}
-    keys |= {(item_no, opening_day) for item_no in finished}
+    if not opening_folded:
+        keys |= {(item_no, opening_day) for item_no in finished}
     if counted is not None:
         keys |= {(item_no, closing_day) for item_no in finished}
     return keys
@@ -341,7 +349,11 @@ def write_off(data: WriteOffInput) -> WriteOffStatement:
                 movement.item_no, movement.on, movement.source()
             ).items():
                 consumed[material, movement.flow].append(share)
-    in_finished_opening = _folded_stock(folder, finished, data.opening, data.opening_day)
+    in_finished_opening = (
+        _folded_stock(folder, finished, data.opening, data.opening_day)
+        if data.opening_in_finished is None
+        else {n: list(figure.sources) for n, figure in data.opening_in_finished.items()}
+    )
     in_finished_counted = (
         _folded_stock(folder, finished, data.counted, data.closing_day)
         if data.counted is not None

@@ -2,6 +2,6 @@
 the ledger (``service.WriteOffs``); the rule itself is pure, in ``rules/write_off.py``."""
 
 from rules.write_off import BookWriteOff
-from writeoff.service import WriteOffs
+from writeoff.service import KnownOpening, WriteOffs
 
-__all__ = ["BookWriteOff", "WriteOffs"]
+__all__ = ["BookWriteOff", "KnownOpening", "WriteOffs"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -41,6 +42,16 @@ from writeoff import repository
 ONE_DAY = dt.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class KnownOpening:
+    """A period's opening taken from the previous approved statement instead of the
+    ledger: each item's stock, and each material's share of the finished goods in it
+    (so nothing is folded again at the opening)."""
+
+    stock: Mapping[int, Figure]
+    in_finished: Mapping[int, Figure]
+
+
 def days_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Beijing days [start, end): midnight starting `start` to midnight starting `end`."""
     if end <= start:
@@ -61,10 +72,11 @@ class WriteOffs:
         start: dt.date,
         end: dt.date,
         counted: Mapping[int, Figure] | None = None,
+        opening: KnownOpening | None = None,
     ) -> BookWriteOff:
         """The statement over Beijing days [start, end) (end: the first day after)."""
         first, after = days_bounds(start, end)
-        return self.statement(book_no, first, after, counted)
+        return self.statement(book_no, first, after, counted, opening=opening)
 
     def statement(
         self,
@@ -73,8 +85,11 @@ class WriteOffs:
         end: dt.datetime,
         counted: Mapping[int, Figure] | None = None,
         zone: ZoneInfo = BEIJING,
+        *,
+        opening: KnownOpening | None = None,
     ) -> BookWriteOff:
-        """The statement over [start, end), read in one snapshot."""
+        """The statement over [start, end), read in one snapshot; the opening is the
+        ledger's stock at `start` unless `opening` gives the approved one."""
         for name, instant in (("start", start), ("end", end)):
             if instant.tzinfo is None or instant.utcoffset() is None:
                 raise BondflowError(f"{instant} has no time zone", field=name)
@@ -87,7 +102,7 @@ class WriteOffs:
                 starts_at=start,
                 ends_at=end,
                 timezone=zone.key,
-                statement=_statement(session, book_no, start, end, counted, zone),
+                statement=_statement(session, book_no, start, end, counted, zone, opening),
             )
 
 
@@ -98,6 +113,7 @@ def _statement(
     end: dt.datetime,
     counted: Mapping[int, Figure] | None,
     zone: ZoneInfo,
+    known: KnownOpening | None,
 ) -> WriteOffStatement:
     book = repository.book(session, book_no)
     if book is None:
@@ -108,18 +124,27 @@ def _statement(
             field="book_no",
         )
     items = repository.items(session, book.id)
-    if counted is not None:
-        unknown = sorted(set(counted) - {item.item_no for item in items})
+    named = {item.item_no for item in items}
+    for field, given in (
+        ("counted", counted),
+        ("opening.stock", None if known is None else known.stock),
+        ("opening.in_finished", None if known is None else known.in_finished),
+    ):
+        unknown = sorted(set(given or ()) - named)
         if unknown:
             raise BondflowError(
-                f"book {book_no} has no item {', '.join(map(str, unknown))}", field="counted"
+                f"book {book_no} has no item {', '.join(map(str, unknown))}", field=field
             )
-    opening = {
-        item_no: Figure.of(
-            [Source(None, DocumentType.OPENING_BALANCE, None, quantity)]
-        )  # the ledger's stock at the period's start
-        for item_no, quantity in repository.stock_before(session, book.id, start).items()
-    }
+    opening = (
+        {
+            item_no: Figure.of(
+                [Source(None, DocumentType.OPENING_BALANCE, None, quantity)]
+            )  # the ledger's stock at the period's start
+            for item_no, quantity in repository.stock_before(session, book.id, start).items()
+        }
+        if known is None
+        else known.stock
+    )
     movements = [
         PeriodMovement(
             item_no=row.item_no,
@@ -138,7 +163,9 @@ def _statement(
     norms = {
         (finished, day): repository.norms_in_force(session, book_no, finished, day)
         for finished, day in sorted(
-            required_norms(items, movements, opening_day, closing_day, counted)
+            required_norms(
+                items, movements, opening_day, closing_day, counted, opening_folded=known is not None
+            )
         )
     }
     return write_off(
@@ -150,5 +177,6 @@ def _statement(
             counted=counted,
             closing_day=closing_day,
             norms=norms,
+            opening_in_finished=None if known is None else known.in_finished,
         )
     )

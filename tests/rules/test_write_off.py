@@ -400,3 +400,27 @@ def test_given_work_orders_at_the_norm_then_a_count_as_the_ledger_balances_to_ze
     assert cells.difference == 0
     assert found.finished_goods[0].difference == 0
     assert cells.theoretical_closing.quantity == ledger["cells"] + 150 * ledger["modules"]
+
+
+def test_given_the_openings_share_from_the_approved_statement_then_nothing_is_folded_again() -> (
+    None
+):
+    approved = Source(None, DocumentType.WRITE_OFF, "WO-2602", Decimal("293.87755"))
+    keys = required_norms(ITEMS, STORY, FIRST, LAST, None, opening_folded=True)
+    assert (MODULE, FIRST) not in keys  # no norm is read for the opening
+    found = write_off(
+        WriteOffInput(
+            items=ITEMS,
+            opening=OPENING,
+            opening_day=FIRST,
+            movements=STORY,
+            counted=None,
+            closing_day=LAST,
+            norms={key: NORMS_V1 for key in keys},
+            opening_in_finished={CELLS: Figure.of([approved]), GLASS: held("2")},
+        )
+    )
+    cells, glass, _ = found.materials
+    assert documents(cells.opening_in_finished) == [("WO-2602", "293.87755")]
+    assert q(cells.theoretical_closing) == "564.42857"  # as when folded from the stock
+    assert q(glass.theoretical_closing) == "8"

@@ -47,7 +47,7 @@ from tests.support.builders import (
     resolve,
     stock,
 )
-from writeoff import BookWriteOff, WriteOffs
+from writeoff import BookWriteOff, KnownOpening, WriteOffs
 
 SCRAP = 3
 MARCH, APRIL = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
@@ -419,3 +419,34 @@ def test_an_instant_without_a_time_zone_is_refused(write_offs: WriteOffs) -> Non
             dt.datetime(2026, 4, 1, tzinfo=SHANGHAI),
         )
     assert refused.value.field == "start"
+
+
+def test_april_opened_from_marchs_approved_count_equals_april_opened_from_the_ledger(
+    write_offs: WriteOffs,
+) -> None:
+    approved = march(write_offs, **AS_THE_LEDGER).statement
+    opening = KnownOpening(
+        stock={
+            **{m.item.item_no: m.counted_stock for m in approved.materials if m.counted_stock},
+            **{f.item.item_no: f.counted for f in approved.finished_goods if f.counted},
+        },
+        in_finished={
+            m.item.item_no: m.counted_in_finished
+            for m in approved.materials
+            if m.counted_in_finished
+        },
+    )
+    from_ledger = write_offs.for_days(BOOK, APRIL, dt.date(2026, 5, 1))
+    from_march = write_offs.for_days(BOOK, APRIL, dt.date(2026, 5, 1), opening=opening)
+    assert [s(m.theoretical_closing) for m in from_march.statement.materials] == [
+        s(m.theoretical_closing) for m in from_ledger.statement.materials
+    ]
+    cells = from_march.statement.materials[0]
+    assert by_document(cells.opening_in_finished) == [(None, "ST-2", "600")]
+
+
+def test_an_opening_naming_an_item_the_book_lacks_is_refused(write_offs: WriteOffs) -> None:
+    opening = KnownOpening(stock={99: Figure(Decimal(0))}, in_finished={})
+    with pytest.raises(BondflowError) as refused:
+        write_offs.for_days(BOOK, APRIL, dt.date(2026, 5, 1), opening=opening)
+    assert refused.value.field == "opening.stock"
