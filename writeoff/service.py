@@ -164,7 +164,12 @@ def _statement(
         (finished, day): repository.norms_in_force(session, book_no, finished, day)
         for finished, day in sorted(
             required_norms(
-                items, movements, opening_day, closing_day, counted, opening_folded=known is not None
+                items,
+                movements,
+                opening_day,
+                closing_day,
+                counted,
+                opening_folded=known is not None,
             )
         )
     }
