@@ -19,6 +19,7 @@ import api.masterdata.endpoints as masterdata
 import api.queue.endpoints as queue
 import api.receipts.endpoints as receipts
 import api.users.endpoints as users
+import api.writeoff.endpoints as writeoff
 from adapters.db.engine import Database, create_database
 from adapters.temporal.client import connect
 from api import health, problems
@@ -96,6 +97,7 @@ def create_app(
     app.include_router(inventory.router)
     app.include_router(audit.router)
     app.include_router(receipts.router)
+    app.include_router(writeoff.router)
     # The web console: its pages under /console (the sign-in form at /), not in the OpenAPI.
     console.install(app)
     return app

@@ -15,6 +15,7 @@ from customs.service import CustomsRecords
 from ledger import ChainAuditor, LedgerQueries
 from lifecycles.service import LifecycleService
 from masterdata import MasterData
+from writeoff import WriteOffs
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Services:
     auditor: ChainAuditor = field(init=False)
     records: CustomsRecords = field(init=False)
     lifecycles: LifecycleService = field(init=False)
+    write_offs: WriteOffs = field(init=False)
 
     def __post_init__(self) -> None:
         self.access = AccessService(
@@ -39,6 +41,7 @@ class Services:
         self.ledger = LedgerQueries(self.database)
         self.auditor = ChainAuditor(self.database)
         self.records = CustomsRecords(self.database)
+        self.write_offs = WriteOffs(self.database)
         self.lifecycles = LifecycleService(
             self.database,
             self.masterdata,

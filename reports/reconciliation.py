@@ -67,7 +67,7 @@ COLUMNS: tuple[Column, ...] = (
 CSV_COLUMNS = tuple(column.name for column in COLUMNS)
 
 
-def _text(value: Cell) -> str:
+def cell_text(value: Cell) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
@@ -85,7 +85,7 @@ def reconciliation_csv(
     for language in headers:
         writer.writerow(column.heading(language) for column in COLUMNS)
     for line in found.lines:
-        writer.writerow(_text(column.value(found.book_no, line)) for column in COLUMNS)
+        writer.writerow(cell_text(column.value(found.book_no, line)) for column in COLUMNS)
     return out.getvalue()
 
 
@@ -94,7 +94,7 @@ def exact_in_a_double(value: Decimal) -> bool:
     return Decimal(repr(float(value))) == value
 
 
-def _xlsx_cell(value: Cell) -> Cell:
+def xlsx_cell(value: Cell) -> Cell:
     if isinstance(value, bool):
         return value
     if isinstance(value, Decimal):
@@ -112,7 +112,7 @@ def reconciliation_xlsx(found: Reconciliation) -> bytes:
     for language in (Language.CHINESE, Language.ENGLISH):
         sheet.append([column.heading(language) for column in COLUMNS])
     for line in found.lines:
-        sheet.append([_xlsx_cell(column.value(found.book_no, line)) for column in COLUMNS])
+        sheet.append([xlsx_cell(column.value(found.book_no, line)) for column in COLUMNS])
     for index, column in enumerate(COLUMNS, start=1):
         if column.quantity:
             for (cell,) in sheet.iter_rows(min_row=3, min_col=index, max_col=index):

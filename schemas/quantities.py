@@ -8,7 +8,7 @@ with more places are refused rather than rounded silently, floats never.
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer
 
 QUANTITY_PLACES = 5
 AMOUNT_PLACES = 2
@@ -135,3 +135,8 @@ Factor = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_factor)]
 def plain(value: Decimal) -> str:
     """One text per number, however it was scaled: 1000, 1000.00000 and 1E+3 are "1000"."""
     return format(stripped(value), "f")
+
+
+# A quantity shown in JSON as its plain text ("2400", not "2400.00000"), for answers
+# built from plain dataclasses (the write-off statement).
+PlainQuantity = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_used="json")]

@@ -55,6 +55,7 @@ ON_BOTH_DATABASES: dict[str, str] = {
     "masterdata": "registration's constraints, imports in one transaction, lookups",
     "customs": "customs records: submissions and receipts and their constraints",
     "test_ledger_smoke.py": "the ledger end to end on each database",
+    "writeoff": "the write-off's sums and groupings per transaction by business time",
 }
 
 profiles.load()  # hypothesis: "ci" unless HYPOTHESIS_PROFILE=large (tests/support/profiles.py)

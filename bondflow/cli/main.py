@@ -15,6 +15,7 @@ from bondflow.cli import (
     ledger,
     locations,
     users,
+    write_off,
     xml,
 )
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
@@ -35,6 +36,7 @@ app.add_typer(locations.app, name="locations")
 app.add_typer(xml.app, name="xml")
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(users.app, name="users")
+app.add_typer(write_off.app, name="write-off")
 app.command("customs-sim")(gateway.customs_sim)
 app.command("demo")(demo_command.demo)
 app.command("up")(up)
