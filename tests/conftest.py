@@ -116,12 +116,27 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _fast_commits(url: str) -> str:
+    """``url`` whose sessions commit without waiting for the server's WAL to reach the
+    disk (synchronous_commit=off): 4 to 8 ms less per commit on these machines, in
+    every PostgreSQL test (workers and API processes the tests start included, as
+    they are given this URL). Locking, isolation and constraints are unchanged; only a
+    crash of the server itself could lose the last commits, and no test crashes it."""
+    parsed = make_url(url)
+    options = " ".join(filter(None, [parsed.query.get("options"), FAST_COMMITS]))
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
+
+
+FAST_COMMITS = "-c synchronous_commit=off"
+
+
 def _admin_engine() -> Engine:
-    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    return create_engine(_fast_commits(POSTGRES_URL), isolation_level="AUTOCOMMIT")
 
 
 def _url_of(name: str) -> str:
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    return _fast_commits(url)
 
 
 class PostgresClones:
