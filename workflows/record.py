@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         ResolveInput,
         Role,
         Stage,
+        StocktakeView,
         TaxAssessment,
         TimelineEntry,
     )
@@ -165,6 +166,7 @@ class Details:
     measured_weight: Decimal | None = None
     taxes: TaxAssessment | None = None
     paid: PaymentConfirmation | None = None
+    stocktake: StocktakeView | None = None
 
 
 class LifecycleRecord(Generic[D, C, I_]):
@@ -177,6 +179,8 @@ class LifecycleRecord(Generic[D, C, I_]):
     RETURN_WHAT: ClassVar[str] = "the draft"
     # The ledger's reason when a cancellation voids the reservation.
     CANCELLED_REASON: ClassVar[str] = "cancelled"
+    # Stages whose escalation means their deadline passed: the wait is the liaison's.
+    OVERDUE: ClassVar[Collection[Stage]] = ()
 
     _r: Record[D, C]
     _input: I_ | None
@@ -303,7 +307,7 @@ class LifecycleRecord(Generic[D, C, I_]):
     def _next_step(self) -> tuple[str, Role | None]:
         """The next step and who it waits for; customs' silence past the timeout
         makes it the liaison's."""
-        return next_step(self.NEXT_STEP, self._r.stage, self._r.escalated)
+        return next_step(self.NEXT_STEP, self._r.stage, self._r.escalated, self.OVERDUE)
 
     def _keep(self, signal: ReceiptSignal, note: str) -> bool:
         """Keep a receipt by its id, once (a second delivery after a crash is known)."""
@@ -544,6 +548,7 @@ class LifecycleRecord(Generic[D, C, I_]):
             timeline=tuple(self._r.timeline),
             taxes=details.taxes,
             paid=details.paid,
+            stocktake=details.stocktake,
         )
 
     # --- people -----------------------------------------------------------------------
