@@ -32,7 +32,6 @@ def posting_id(workflow_id: str) -> str:
 class StocktakeActivities:
     def __init__(self, deps: Dependencies) -> None:
         self.deps = deps
-        self.queries = LedgerQueries(deps.database)
 
     def open(self, data: StocktakeOpenInput) -> StocktakeOpened:
         """The book and its locations checked (the book must exist; each location must
@@ -62,11 +61,12 @@ class StocktakeActivities:
         if problems:
             return StocktakeOpened(ok=False, problems=tuple(problems), enterprise_code=owner)
         units = {item.item_no: item.declared_unit for item in md.items(draft.book_no)}
+        queries = LedgerQueries(self.deps.database)
         expected: list[ExpectedPosition] = []
         for location in draft.locations:
             offset = 0
             while True:
-                page = self.queries.balances(
+                page = queries.balances(
                     book_no=draft.book_no,
                     location=location,
                     as_of=draft.counted_at,

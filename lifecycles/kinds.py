@@ -253,7 +253,7 @@ KINDS: dict[Lifecycle, Kind] = {
             lambda d: StocktakeInput(draft=d),
             None,
             correction=StocktakeCorrection,
-            actions=(COUNTS, DIFFERENCE_REVIEW, PAYMENT, CORRECTION, CANCEL),
+            actions=(COUNTS, DIFFERENCE_REVIEW, PAYMENT, CORRECTION, RETURN, CANCEL),
             next_steps=stocktake.NEXT_STEP,
             number_field="stocktake_no",
             overdue=stocktake.OVERDUE,
