@@ -16,6 +16,7 @@ import pytest_asyncio
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
+from activities.stocktake import StocktakeActivities
 from adapters.db.engine import Database
 from demo import ids, seed_demo
 from ledger import LedgerQueries
@@ -25,6 +26,7 @@ from rules.taxes import cif_cny, tax_bill
 from schemas.codes import DifferenceCause, DocumentType, OutsideKind
 from schemas.ledger import DocumentRef, Leg, MovementRequest, OutsideRef, StockRef
 from schemas.lifecycle import (
+    AcceptedDifference,
     CountLine,
     Counts,
     Decision,
@@ -37,6 +39,7 @@ from schemas.lifecycle import (
     Stage,
     StocktakeDraft,
     StocktakeInput,
+    StocktakePostInput,
 )
 from tariff.rates import default_tariff
 from tests.workflows.conftest import Zone, keep_history, running_zone
@@ -279,6 +282,30 @@ async def test_a_loss_of_bonded_goods_owes_duty_paid_before_the_posting(zone: Zo
     assert result.stage is Stage.COMPLETED
     assert _posted(zone, ids.GLASS_LOT) == glass - 2
     assert _adjustment(zone, ids.GLASS) == Decimal(2)
+
+    # The posting is idempotent: the activity run again (a retry after a crash) answers
+    # with the first posting and moves nothing.
+    status = await zone.status(handle)
+    assert status.stocktake is not None
+    accepted = tuple(
+        AcceptedDifference(
+            **d.model_dump(exclude={"state", "cause", "owes_duty"}),
+            cause=DifferenceCause.LOSS,
+            accepted_by="liaison-wang",
+        )
+        for d in status.stocktake.differences
+    )
+    again = StocktakeActivities(zone.deps).post(
+        StocktakePostInput(
+            workflow_id=handle.id,
+            draft=_draft("ST-2612-003", status.stocktake.counted_at),
+            differences=accepted,
+            actor="liaison-wang",
+            reason="stocktake ST-2612-003: differences accepted",
+        )
+    )
+    assert again == result.posted_transaction
+    assert _posted(zone, ids.GLASS_LOT) == glass - 2
 
 
 @pytest_asyncio.fixture(loop_scope="session")
