@@ -15,6 +15,7 @@ import pytest
 from demo import ids
 from ledger import LedgerQueries
 from tests.api.conftest import Api, until_stage
+from tests.api.test_queue_api import queue_until
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -178,3 +179,36 @@ async def test_only_the_filer_enters_counts(live: Api) -> None:
         "solar-filer", f"/lifecycles/{workflow_id}/cancel", json={"reason": "wrong day"}
     )
     assert cancelled.status_code == 200, cancelled.text
+
+
+async def test_counts_past_their_days_wait_for_the_liaison_in_the_queue(live: Api) -> None:
+    """Given a stocktake counted 10 days ago (counts due within 7) and one counted now,
+    when the queues are read, then the late one waits for the liaison, escalated,
+    with its due date, and the fresh one waits for the filer."""
+    late = await live.post(
+        "solar-filer",
+        "/lifecycles/stocktake",
+        json={
+            "stocktake_no": live.no("ST-API-LATE"),
+            "book_no": ids.SOLAR_BOOK,
+            "locations": [ids.RAW_BIN],
+            "counted_at": (dt.datetime.now(ids.SHANGHAI) - dt.timedelta(days=10)).isoformat(),
+        },
+    )
+    assert late.status_code == 201, late.text
+    late_id = late.json()["workflow_id"]
+    fresh_id, _ = await _open(live, "ST-API-FRESH")
+
+    (item,) = await queue_until(
+        live, "liaison", [late_id, fresh_id], lambda found: any(i["escalated"] for i in found)
+    )
+    assert item["workflow_id"] == late_id
+    assert item["stage"] == "counting"
+    assert "past the deadline" in item["next_step"]
+    assert item["actions"] == ["counts", "cancel"]
+    counted_on = (dt.datetime.now(ids.SHANGHAI) - dt.timedelta(days=10)).date()
+    assert item["due"] == (counted_on + dt.timedelta(days=7)).isoformat()
+
+    (mine,) = await queue_until(live, "solar-filer", [fresh_id], lambda found: len(found) == 1)
+    assert mine["lifecycle"] == "stocktake"
+    assert mine["escalated"] is False
