@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from checks.stocktake import counts_refused, review_refusals, stock_differences
@@ -140,16 +141,29 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
             return
         await self._pay(accepted)
         self._set(Stage.POSTING)
-        self._r.posting = await self._run(
-            STOCKTAKE.post,
-            StocktakePostInput(
-                workflow_id=workflow.info().workflow_id,
-                draft=self.draft,
-                differences=accepted,
-                actor=self._r.review_actor or self.draft.filed_by,
-                reason=f"stocktake {self.draft.stocktake_no}: differences accepted",
-            ),
-        )
+        try:
+            self._r.posting = await self._run(
+                STOCKTAKE.post,
+                StocktakePostInput(
+                    workflow_id=workflow.info().workflow_id,
+                    draft=self.draft,
+                    differences=accepted,
+                    actor=self._r.review_actor or self.draft.filed_by,
+                    reason=f"stocktake {self.draft.stocktake_no}: differences accepted",
+                ),
+            )
+        except ActivityError as error:
+            cause = error.cause
+            if not isinstance(cause, ApplicationError) or not cause.non_retryable:
+                raise
+            # The ledger refused (a shortage larger than the position holds today):
+            # nothing was posted; the stocktake ends saying why, not as a failure.
+            self._system(
+                Stage.CANCELLED,
+                f"the ledger refused the posting: {cause.message}; nothing was posted"
+                " (count again in a new stocktake)",
+            )
+            return
         self._system(
             Stage.COMPLETED,
             f"{counted(len(accepted), 'difference')} posted to the adjustment account",

@@ -381,3 +381,53 @@ async def test_the_expected_quantities_are_the_books_as_of_the_count(zone: Zone)
 
 def _cancel() -> Decision:
     return Decision(actor="filer-li", role=Role.FILER, reason="opened by mistake")
+
+
+async def test_a_posting_the_ledger_refuses_ends_the_stocktake_with_its_reason(
+    waiving_zone: Zone,
+) -> None:
+    """Given 1 piece of glass counted short, when the lot is emptied before the review
+    (the book held more than was there) and the damage is accepted, then the ledger
+    refuses the shortage: nothing is posted and the stocktake ends cancelled with the
+    ledger's reason, not as a failed workflow."""
+    zone = waiving_zone
+    handle = await _open(zone, _draft("ST-2612-006"))
+    status = await zone.reach(handle, Stage.COUNTING)
+    glass = _expected(status, ids.GLASS_LOT)
+    await handle.execute_update(
+        "enter_counts",
+        _counts(*_as_counted(status, **{ids.GLASS_LOT: _glass(glass - 1)})),
+        result_type=LifecycleStatus,
+    )
+    await zone.reach(handle, Stage.DIFFERENCE_REVIEW)
+    zone.deps.ledger.execute(
+        MovementRequest(
+            client_id="empty-the-glass",
+            document=DocumentRef(type=DocumentType.WORK_ORDER, number="WO-ALL-GLASS"),
+            legs=(
+                Leg(
+                    book_no=ids.SOLAR_BOOK,
+                    item_no=ids.GLASS,
+                    unit="007",
+                    quantity=glass,
+                    source=StockRef(lot_no=ids.GLASS_LOT, location=ids.RAW_BIN),
+                    destination=OutsideRef(party=OutsideKind.PROCESSING),
+                ),
+            ),
+            actor="planner-zhao",
+            reason="every piece into modules",
+            occurred_at=dt.datetime.now(ids.SHANGHAI),
+        )
+    )
+    await handle.execute_update(
+        "review_differences",
+        _review(_decide(ids.GLASS, ids.GLASS_LOT, cause=DifferenceCause.DAMAGE)),
+        result_type=LifecycleStatus,
+    )
+    result = await handle.result()
+
+    assert result.stage is Stage.CANCELLED
+    assert result.posted_transaction is None
+    notes = [entry.note for entry in (await zone.status(handle)).timeline]
+    assert notes[-1].startswith("the ledger refused the posting:")
+    assert _posted(zone, ids.GLASS_LOT) == 0  # as the run left it: nothing adjusted
