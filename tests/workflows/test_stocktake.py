@@ -37,6 +37,7 @@ from schemas.lifecycle import (
     PaymentConfirmation,
     Role,
     Stage,
+    StocktakeCorrection,
     StocktakeDraft,
     StocktakeInput,
     StocktakePostInput,
@@ -431,3 +432,23 @@ async def test_a_posting_the_ledger_refuses_ends_the_stocktake_with_its_reason(
     notes = [entry.note for entry in (await zone.status(handle)).timeline]
     assert notes[-1].startswith("the ledger refused the posting:")
     assert _posted(zone, ids.GLASS_LOT) == 0  # as the run left it: nothing adjusted
+
+
+async def test_a_location_the_book_cannot_hold_goes_back_to_the_filer(zone: Zone) -> None:
+    """Given a stocktake of a location that does not exist, then it goes back to the
+    filer naming the location; corrected, it opens and waits for the counts."""
+    draft = _draft("ST-2612-007").model_copy(update={"locations": (ids.RAW_BIN, "XN-NOWHERE")})
+    handle = await _open(zone, draft)
+    status = await zone.reach(handle, Stage.RETURNED)
+    assert status.waiting_for is Role.FILER
+    assert status.timeline[-1].note == "locations[1]: no location XN-NOWHERE"
+
+    correction = StocktakeCorrection(
+        actor="filer-li", role=Role.FILER, reason="the bin's real code", draft=_draft("ST-2612-007")
+    )
+    await handle.execute_update("correct", correction, result_type=LifecycleStatus)
+    status = await zone.reach(handle, Stage.COUNTING)
+    assert status.stocktake is not None
+    assert status.stocktake.locations == (ids.RAW_BIN,)
+    await handle.execute_update("cancel", _cancel(), result_type=LifecycleStatus)
+    assert (await handle.result()).stage is Stage.CANCELLED
