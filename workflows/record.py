@@ -22,7 +22,7 @@ Deterministic like the workflows that use it: no I/O, only workflow APIs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -67,6 +67,14 @@ def refused(field: str, reason: str) -> ApplicationError:
     return ApplicationError(
         f"{field}: {reason}", Refusal(field=field, reason=reason).model_dump(), type=REFUSED
     )
+
+
+def refused_all(refusals: Sequence[Refusal]) -> ApplicationError:
+    """A decision refused for several reasons (a stocktake's counts): every refusal as
+    data in the details, the first one first."""
+    first = refusals[0]
+    details = [refusal.model_dump() for refusal in refusals]
+    return ApplicationError(f"{first.field}: {first.reason}", *details, type=REFUSED)
 
 
 # The default start-to-close timeout (``LifecyclePolicy.activity_timeout``): short

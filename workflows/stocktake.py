@@ -51,7 +51,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.wording import counted
     from workflows.steps import STOCKTAKE
 
-from workflows.record import Checked, Details, LifecycleRecord, Record, refused
+from workflows.record import Checked, Details, LifecycleRecord, Record, refused, refused_all
 
 NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
     Stage.VALIDATING: ("reading what the book holds as of the count", Role.SYSTEM),
@@ -348,7 +348,7 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
         assert view is not None
         refusals = counts_refused(view, counts)
         if refusals:
-            raise refused(refusals[0].field, refusals[0].reason)
+            raise refused_all(refusals)
 
     @workflow.update(name="review_differences")
     def review_differences(self, review: DifferenceReview) -> LifecycleStatus:
@@ -362,7 +362,7 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
             raise refused("stage", "the differences were reviewed a moment ago")
         refusals = review_refusals(self._open(), review.decisions)
         if refusals:
-            raise refused(refusals[0].field, refusals[0].reason)
+            raise refused_all(refusals)
 
     @workflow.update(name="confirm_payment")
     def confirm_payment(self, payment: PaymentConfirmation) -> LifecycleStatus:

@@ -175,6 +175,18 @@ async def test_only_the_filer_enters_counts(live: Api) -> None:
     refused = await live.post("liaison", f"/lifecycles/{workflow_id}/counts", json={"lines": lines})
     assert refused.status_code == 403, refused.text
     assert refused.json()["field"] == "role"
+
+    # Every refusal of the counts comes back at once, each naming its line.
+    unknown = {"item_no": 99, "lot_no": "X-1", "location": ids.RAW_BIN, "quantity": "1"}
+    refused = await live.post(
+        "solar-filer", f"/lifecycles/{workflow_id}/counts", json={"lines": [*lines[1:], unknown]}
+    )
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["field"] == f"lines[{len(lines) - 1}].item_no"
+    assert [e["field"] for e in refused.json()["errors"]] == [
+        f"lines[{len(lines) - 1}].item_no",
+        "lines",
+    ]
     cancelled = await live.post(
         "solar-filer", f"/lifecycles/{workflow_id}/cancel", json={"reason": "wrong day"}
     )
