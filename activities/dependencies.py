@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
 from adapters.db.engine import Database
 from adapters.gateway.filedrop import FileDropGateway
@@ -11,6 +12,7 @@ from codetables.tables import CodeTables
 from customs.service import CustomsRecords
 from ledger import Ledger
 from masterdata import MasterData
+from schemas.codes import DifferenceCause
 
 
 @dataclass(frozen=True)
@@ -20,13 +22,22 @@ class Dependencies:
     ledger: Ledger
     records: CustomsRecords
     gateway: FileDropGateway
+    # The causes of a stocktake's shortage on which customs waives duty and taxes
+    # (``Settings.stocktake_duty_waived_causes``; none by default).
+    waived_causes: frozenset[DifferenceCause] = field(default=frozenset())
 
     @classmethod
     def build(
-        cls, database: Database, folders: ExchangeFolders, tables: CodeTables | None = None
+        cls,
+        database: Database,
+        folders: ExchangeFolders,
+        tables: CodeTables | None = None,
+        *,
+        waived_causes: Collection[DifferenceCause] = (),
     ) -> Dependencies:
         records = CustomsRecords(database)
         return cls(
+            waived_causes=frozenset(waived_causes),
             database=database,
             masterdata=MasterData(database),
             ledger=Ledger(database),

@@ -4,7 +4,8 @@ typed steps (``workflows.steps``) call and recorded histories hold.
 One registration for the worker (``bondflow.worker``), the tests and ``bench/``:
 the bonded-list family once per lifecycle in ``KINDS`` with its policy
 (``entry.*``, ``second_line_entry.*``, ``export.*``, ``domestic_sale.*``), the
-transfer (``transfer.*``) and processing (``processing.*``) families once.
+transfer (``transfer.*``), processing (``processing.*``) and stocktake
+(``stocktake.*``) families once.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from temporalio import activity
 from activities.bonded_list import BondedListActivities
 from activities.dependencies import Dependencies
 from activities.processing import ProcessingActivities
+from activities.stocktake import StocktakeActivities
 from activities.transfer import TransferActivities
 from lifecycles.kinds import KINDS
-from workflows.steps import PROCESSING, TRANSFER, Step, list_steps
+from workflows.steps import PROCESSING, STOCKTAKE, TRANSFER, Step, list_steps
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -51,6 +53,7 @@ def list_activities(lists: BondedListActivities) -> list[Callable[..., Any]]:
 def all_activities(deps: Dependencies) -> list[Callable[..., Any]]:
     transfer = TransferActivities(deps)
     processing = ProcessingActivities(deps)
+    stocktake = StocktakeActivities(deps)
     registered: list[Callable[..., Any]] = []
     for kind in KINDS.values():
         if kind.activities is not None:
@@ -63,4 +66,7 @@ def all_activities(deps: Dependencies) -> list[Callable[..., Any]]:
         as_activity(TRANSFER.submit_list, transfer.submit_list),
         as_activity(PROCESSING.check, processing.check),
         as_activity(PROCESSING.post, processing.post),
+        as_activity(STOCKTAKE.open, stocktake.open),
+        as_activity(STOCKTAKE.assess, stocktake.assess),
+        as_activity(STOCKTAKE.post, stocktake.post),
     ]

@@ -1,17 +1,23 @@
-"""The duties and taxes of a domestic sale (二线出区内销) with elective duty (选择性征收关税).
+"""The duties and taxes of bonded goods that enter the domestic market: a domestic sale
+(二线出区内销) with elective duty (选择性征收关税), and bonded goods a stocktake found lost
+(盘亏), which pay as goods sold into China on their own value.
 
 Both bases are computed line by line from the tariff in force on the day: duty on
 the imported materials the goods consumed (by the consumption norms, valued at the
 materials' customs value) or on the finished goods; consumption tax and import VAT
-follow the finished goods in both. The enterprise's choice goes on the list.
+follow the finished goods in both. The enterprise's choice goes on the list. A loss
+is the finished-goods bill of the goods lost: the same line, with no materials.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from adapters.db.models import BookItem
 from masterdata import MasterData
 from rules.declared_values import expected_total
 from rules.norms import material_required
@@ -26,7 +32,7 @@ from rules.taxes import (
 )
 from schemas.errors import BondflowError
 from schemas.lifecycle import DomesticSaleDraft, TaxAssessment, TaxBillView
-from tariff.rates import TariffTable, default_tariff
+from tariff.rates import TariffRate, TariffTable, default_tariff
 
 
 def _sum(bills: list[TaxBill]) -> TaxBillView:
@@ -55,10 +61,13 @@ def assess(
     on_finished: list[TaxBill] = []
     for number, line in enumerate(draft.lines, start=1):
         item = items[line.item_no]
-        rate = tariff.rate_for(item.hs_code, on, field=f"lines[{number}].item_no")
-        goods_value = expected_total(line.unit_price, line.quantity)
-        finished = FinishedGoods(
-            cif=cif_cny(goods_value, draft.exchange_rate), duty_rate=rate.duty_rate
+        finished, rate = _goods(
+            tariff,
+            item,
+            GoodsLine(line.item_no, line.quantity, line.unit_price),
+            draft.exchange_rate,
+            on,
+            field=f"lines[{number}].item_no",
         )
         consumed = []
         for norm in md.norms_in_force(draft.book_no, line.item_no, on):
@@ -99,6 +108,59 @@ def assess(
         cheaper=cheaper.value,
         saving=abs(materials_bill.total - finished_bill.total),
     )
+
+
+@dataclass(frozen=True)
+class GoodsLine:
+    """Goods that pay duty on their own value: an item, a quantity, a unit price in
+    the currency the exchange rate converts."""
+
+    item_no: int
+    quantity: Decimal
+    unit_price: Decimal
+
+
+def _goods(
+    tariff: TariffTable,
+    item: BookItem,
+    line: GoodsLine,
+    exchange_rate: Decimal,
+    on: dt.date,
+    *,
+    field: str,
+) -> tuple[FinishedGoods, TariffRate]:
+    """The goods as customs values them (CIF in CNY) and the rates of their HS code in
+    force on the day: one line of a domestic sale or of a stocktake's loss."""
+    rate = tariff.rate_for(item.hs_code, on, field=field)
+    goods_value = expected_total(line.unit_price, line.quantity)
+    return FinishedGoods(cif=cif_cny(goods_value, exchange_rate), duty_rate=rate.duty_rate), rate
+
+
+def assess_goods(
+    md: MasterData,
+    book_no: str,
+    lines: Sequence[GoodsLine],
+    exchange_rate: Decimal,
+    on: dt.date,
+    tariff: TariffTable | None = None,
+    *,
+    field: str = "lines",
+) -> TaxBillView:
+    """The bill of bonded goods entering the domestic market on their own value (a
+    stocktake's loss): each line as a domestic sale's line on the finished-goods basis
+    with no materials, summed as a sale's bill is."""
+    items = {item.item_no: item for item in md.items(book_no)}
+    tariff = tariff or default_tariff()
+    bills: list[TaxBill] = []
+    for index, line in enumerate(lines):
+        finished, rate = _goods(
+            tariff, items[line.item_no], line, exchange_rate, on, field=f"{field}[{index}]"
+        )
+        choice = elective_duty(
+            finished, (), vat_rate=rate.vat_rate, consumption_rate=rate.consumption_rate
+        )
+        bills.append(choice.bill_for(DutyBasis.ON_FINISHED_GOODS))
+    return _sum(bills)
 
 
 def tax_remark(taxes: TaxAssessment, buyer: str) -> str:

@@ -3,9 +3,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 
 from api.problems import Problem
+
+# A sheet's body in the OpenAPI (items, norms, a stocktake's counts), and its refusal.
+SHEET_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "A CSV (UTF-8 or GB18030) or XLSX file; the first row names the "
+        "columns (our field names or the Chinese headers).",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in (
+                "text/csv",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        },
+    }
+}
+IMPORT_REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {
+        "description": "Bad rows: nothing was imported; `errors` lists every one "
+        "({row, column, field, reason}; the header is row 1)."
+    }
+}
 
 
 async def body_within(request: Request, limit: int) -> bytes:

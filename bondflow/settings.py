@@ -20,6 +20,7 @@ from pydantic_settings import (
 
 from adapters.simulator.behaviour import DEFAULT_SEED, HumanPaths, Rate
 from customs.delivery_policy import RetryPolicy
+from schemas.codes import DifferenceCause
 from schemas.messages.declaration import DEFAULT_DEC_VERSION
 
 DEFAULT_DATA_DIR = Path("var")
@@ -93,6 +94,13 @@ class Settings(BaseSettings):
     )
     receipt_retry_max_age_hours: float = Field(
         default=24.0, gt=0, le=24 * 365, description="a receipt undelivered this long is parked"
+    )
+    # A stocktake's shortage of bonded goods pays duty and taxes as a domestic sale
+    # would, unless customs waives its cause (e.g. ["damage"] where a zone's customs
+    # accepts damage without tax: unverified, a deployment's choice). Default: none.
+    stocktake_duty_waived_causes: frozenset[DifferenceCause] = Field(
+        default=frozenset(),
+        description="causes of a stocktake's shortage on which customs waives duty",
     )
 
     # A lifecycle's workflow tasks go first to the worker that ran it last (its cache

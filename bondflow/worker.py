@@ -32,12 +32,14 @@ from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
 from workflows.processing import WorkOrderWorkflow
 from workflows.second_line_entry import SecondLineEntryWorkflow
+from workflows.stocktake import StocktakeWorkflow
 from workflows.transfer import TransferWorkflow
 
 WORKFLOWS = [
     FirstLineEntryWorkflow,
     SecondLineEntryWorkflow,
     WorkOrderWorkflow,
+    StocktakeWorkflow,
     DomesticSaleWorkflow,
     ExportWorkflow,
     TransferWorkflow,
@@ -96,7 +98,12 @@ async def run_worker(settings: Settings, stop: asyncio.Event, *, watch: bool = T
     await ensure_search_attributes(client)
     database = create_database(settings.effective_database_url)
     folders = ExchangeFolders.with_boxes(settings.effective_outbox, settings.effective_inbox)
-    deps = Dependencies.build(database, folders, CodeTables.load(settings.code_tables_dir))
+    deps = Dependencies.build(
+        database,
+        folders,
+        CodeTables.load(settings.code_tables_dir),
+        waived_causes=settings.stocktake_duty_waived_causes,
+    )
     with ThreadPoolExecutor(max_workers=16) as executor:
         worker = build_worker(
             client,

@@ -16,6 +16,7 @@ LIFECYCLE_NAMES: Final[dict[Lifecycle, str]] = {
     Lifecycle.DOMESTIC_SALE: N_("domestic sale"),
     Lifecycle.PROCESSING: N_("processing"),
     Lifecycle.TRANSFER: N_("in-zone transfer"),
+    Lifecycle.STOCKTAKE: N_("stocktake"),
 }
 
 STAGE_NAMES: Final[dict[Stage, str]] = {
@@ -33,6 +34,8 @@ STAGE_NAMES: Final[dict[Stage, str]] = {
     Stage.AWAITING_PAYMENT: N_("awaiting payment"),
     Stage.WEIGHT_HOLD: N_("weight hold"),
     Stage.NORM_DEVIATION: N_("norm deviation"),
+    Stage.COUNTING: N_("counting"),
+    Stage.DIFFERENCE_REVIEW: N_("difference review"),
     Stage.POSTING: N_("posting"),
     Stage.AWAITING_DEPARTURE: N_("awaiting departure"),
     Stage.COMPLETED: N_("completed"),

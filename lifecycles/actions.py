@@ -14,7 +14,12 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.lifecycle import (
+    CountLine,
+    Counts,
     Decision,
+    DifferenceDecision,
+    DifferenceReview,
+    ExchangeRate,
     InspectionResult,
     PaymentConfirmation,
     Reason,
@@ -55,6 +60,21 @@ class WeightDecisionIn(_Body):
 
 class VehicleCorrectionIn(_Body):
     vehicle: Vehicle
+    reason: Reason
+
+
+class CountsIn(_Body):
+    """A stocktake's counts (or recounts), one line per lot and location."""
+
+    lines: Annotated[tuple[CountLine, ...], Field(min_length=1, max_length=10_000)]
+    exchange_rate: ExchangeRate | None = None
+    reason: Reason = "counted"
+
+
+class DifferenceReviewIn(_Body):
+    """The liaison's decision on each open difference: a cause, or recount: true."""
+
+    decisions: Annotated[tuple[DifferenceDecision, ...], Field(min_length=1, max_length=10_000)]
     reason: Reason
 
 
@@ -151,6 +171,28 @@ DEVIATION_APPROVAL = _action(
     (Stage.NORM_DEVIATION,),
     "The liaison approves consumption outside the norm's tolerance, with a reason.",
 )
+COUNTS = _action(
+    "counts",
+    "enter_counts",
+    CountsIn,
+    Counts,
+    (Role.FILER,),
+    (Stage.COUNTING,),
+    "A stocktake's counts per lot and location (盘点数量); after a recount, the positions"
+    " sent back. A shortage of bonded goods carries its customs value (unit price and"
+    " currency, with the exchange rate). A count sheet (CSV or XLSX) is uploaded to"
+    " `count-sheet` instead.",
+)
+DIFFERENCE_REVIEW = _action(
+    "difference-review",
+    "review_differences",
+    DifferenceReviewIn,
+    DifferenceReview,
+    (Role.LIAISON,),
+    (Stage.DIFFERENCE_REVIEW,),
+    "The liaison accepts each open difference of a stocktake with its cause"
+    " (measurement, damage, loss, found_goods) or sends it back for a recount.",
+)
 VEHICLE_CORRECTION = _action(
     "vehicle-correction",
     "correct_vehicle",
@@ -191,6 +233,8 @@ CANCEL = _action(
         Stage.NORM_DEVIATION,
         Stage.RETURNED,
         Stage.GATE_PASS_RETURNED,
+        Stage.COUNTING,
+        Stage.DIFFERENCE_REVIEW,
     ),
     "Withdraw: a filed list's deletion is asked of customs, the reservation voided.",
 )
@@ -201,6 +245,8 @@ ACTIONS: tuple[Action, ...] = (
     PAYMENT,
     WEIGHT_DECISION,
     DEVIATION_APPROVAL,
+    COUNTS,
+    DIFFERENCE_REVIEW,
     VEHICLE_CORRECTION,
     CORRECTION,
     RETURN,

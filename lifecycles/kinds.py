@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from lifecycles.actions import (
     CANCEL,
     CORRECTION,
+    COUNTS,
     DEVIATION_APPROVAL,
+    DIFFERENCE_REVIEW,
     INSPECTION,
     PAYMENT,
     RETURN,
@@ -38,6 +40,9 @@ from schemas.lifecycle import (
     SecondLineEntryDraft,
     SecondLineEntryInput,
     Stage,
+    StocktakeCorrection,
+    StocktakeDraft,
+    StocktakeInput,
     TransferCorrection,
     TransferDraft,
     TransferInput,
@@ -49,7 +54,7 @@ from schemas.list_policy import Direction, ListActivityPolicy
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import ImpExp
 from schemas.messages.declaration import DeclarationMessage
-from workflows import bonded_list, processing, transfer
+from workflows import bonded_list, processing, stocktake, transfer
 from workflows.next_step import NextSteps, next_step
 
 # (the message, its extras, who files it, the filer's enterprise) -> the draft
@@ -105,6 +110,8 @@ class Kind:
     book_field: str = field(default="book_no", kw_only=True)
     partner_book_field: str | None = field(default=None, kw_only=True)  # a transfer's
     upload: Upload | None = field(default=None, kw_only=True)  # how an upload files it
+    # Stages whose escalation means a deadline passed (the workflow's ``OVERDUE``).
+    overdue: frozenset[Stage] = field(default=frozenset(), kw_only=True)
 
     def number(self, draft: Any) -> str:
         """The business number: the enterprise's own number of the document."""
@@ -124,7 +131,7 @@ class Kind:
         return tuple(action for action in self.actions if stage in action.stages)
 
     def next_step(self, stage: Stage, escalated: bool) -> tuple[str, Role | None]:
-        return next_step(self.next_steps, stage, escalated)
+        return next_step(self.next_steps, stage, escalated, self.overdue)
 
 
 _BONDED_LIST = (SIGN_OFF, INSPECTION, PAYMENT, WEIGHT_DECISION, VEHICLE_CORRECTION)
@@ -237,6 +244,19 @@ KINDS: dict[Lifecycle, Kind] = {
             number_field="transfer_no",
             book_field="from_book_no",
             partner_book_field="to_book_no",
+        ),
+        Kind(
+            Lifecycle.STOCKTAKE,
+            "Stocktake",
+            "stocktake",
+            StocktakeDraft,
+            lambda d: StocktakeInput(draft=d),
+            None,
+            correction=StocktakeCorrection,
+            actions=(COUNTS, DIFFERENCE_REVIEW, PAYMENT, CORRECTION, RETURN, CANCEL),
+            next_steps=stocktake.NEXT_STEP,
+            number_field="stocktake_no",
+            overdue=stocktake.OVERDUE,
         ),
     )
 }

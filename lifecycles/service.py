@@ -52,6 +52,7 @@ class Refused(BondflowError):
 
     code = "refused"
     status = 409
+    problems: tuple[dict[str, str], ...] = ()
 
 
 class LifecycleView(BaseModel):
@@ -405,11 +406,14 @@ def _refusal(error: WorkflowUpdateFailedError) -> Refused:
     through as it is. Anything else that fails an update (the SDK refusing a payload it
     cannot decode, a fault) has no field of ours: it names the body, with its message."""
     cause = error.cause
-    refusal = _refusal_of(cause) if isinstance(cause, ApplicationError) else None
-    if refusal is None:
+    refusals = _refusals_of(cause) if isinstance(cause, ApplicationError) else []
+    if not refusals:
         message = cause.message if isinstance(cause, ApplicationError) else str(cause or error)
-        refusal = Refusal(field="body", reason=message)
+        refusals = [Refusal(field="body", reason=message)]
+    refusal = refusals[0]
     refused = Refused(refusal.reason, field=refusal.field)
+    # Every reason where there are several (a stocktake's counts): the problem's errors.
+    refused.problems = tuple(r.model_dump() for r in refusals)
     if refusal.field == "role":
         refused.status = 403
     if refusal.field == "stage":
@@ -417,12 +421,13 @@ def _refusal(error: WorkflowUpdateFailedError) -> Refused:
     return refused
 
 
-def _refusal_of(error: ApplicationError) -> Refusal | None:
+def _refusals_of(error: ApplicationError) -> list[Refusal]:
     if error.type != REFUSED:
-        return None
+        return []
+    found = []
     for detail in error.details:
         try:
-            return Refusal.model_validate(detail)
+            found.append(Refusal.model_validate(detail))
         except ValidationError:
             continue
-    return None
+    return found

@@ -121,9 +121,12 @@ def import_norms(
 # --- reading the file -----------------------------------------------------------------
 
 
-def read_sheet(data: bytes, source: str, model: type[BaseModel]) -> Sheet:
-    """The file's rows with their cells named by the model's fields; a file that cannot
-    be read, an unknown, repeated or missing column is refused naming it."""
+def read_sheet(
+    data: bytes, source: str, model: type[BaseModel], known: Mapping[str, str] = HEADERS
+) -> Sheet:
+    """The file's rows with their cells named by the model's fields (or by ``known``,
+    the Chinese headers of such sheets); a file that cannot be read, an unknown,
+    repeated or missing column is refused naming it."""
     table = _xlsx_rows(data, source) if data.startswith(_XLSX_MAGIC) else _csv_rows(data, source)
     header_row = next(table, None)
     if header_row is None:
@@ -136,10 +139,10 @@ def read_sheet(data: bytes, source: str, model: type[BaseModel]) -> Sheet:
     for position, header in enumerate(headers):
         if not header:
             continue
-        field = header if header in wanted else HEADERS.get(header)
+        field = header if header in wanted else known.get(header)
         if field not in wanted:
             problems.append(
-                _problem(
+                row_problem(
                     header_no,
                     header,
                     header,
@@ -149,7 +152,7 @@ def read_sheet(data: bytes, source: str, model: type[BaseModel]) -> Sheet:
             )
         elif field in columns:
             problems.append(
-                _problem(
+                row_problem(
                     header_no,
                     header,
                     field,
@@ -161,7 +164,7 @@ def read_sheet(data: bytes, source: str, model: type[BaseModel]) -> Sheet:
             columns[field] = header
     for name, info in model.model_fields.items():
         if name in wanted and info.is_required() and name not in columns:
-            problems.append(_problem(header_no, name, name, f"the column {name} is missing"))
+            problems.append(row_problem(header_no, name, name, f"the column {name} is missing"))
     if problems:
         raise ImportRefused(source, problems)
     rows: list[tuple[int, dict[str, str]]] = []
@@ -172,7 +175,7 @@ def read_sheet(data: bytes, source: str, model: type[BaseModel]) -> Sheet:
                 continue
             if position not in positions:
                 problems.append(
-                    _problem(
+                    row_problem(
                         number,
                         None,
                         None,
@@ -184,7 +187,7 @@ def read_sheet(data: bytes, source: str, model: type[BaseModel]) -> Sheet:
         if named:
             rows.append((number, named))
         if len(rows) > MAX_ROWS:
-            problems.append(_problem(number, None, None, f"more than {MAX_ROWS} rows"))
+            problems.append(row_problem(number, None, None, f"more than {MAX_ROWS} rows"))
             break
     if problems:
         raise ImportRefused(source, problems)
@@ -298,7 +301,7 @@ def _entries(sheet: Sheet, book_no: str, model: type[Entry]) -> _Entries[Entry]:
                     named = reason.split(" ", 1)[0]
                     field = named if named in sheet.columns else None
                 column = sheet.columns.get(field) if field else None
-                found.problems.append(_problem(number, column, field, reason))
+                found.problems.append(row_problem(number, column, field, reason))
     return found
 
 
@@ -315,7 +318,7 @@ def _register(
         summary = register(found.entries, dry_run or bool(problems))
     except RowsRefused as refused:
         problems += [
-            _problem(
+            row_problem(
                 found.rows[r.index],
                 sheet.columns.get(r.field) if r.field else None,
                 r.field,
@@ -328,7 +331,7 @@ def _register(
     return summary
 
 
-def _problem(row: int, column: str | None, field: str | None, reason: str) -> ImportRow:
+def row_problem(row: int, column: str | None, field: str | None, reason: str) -> ImportRow:
     return ImportRow(
         row=row,
         column=column,
@@ -340,4 +343,4 @@ def _problem(row: int, column: str | None, field: str | None, reason: str) -> Im
 def _refused(
     source: str, row: int, column: str | None, field: str | None, reason: str
 ) -> ImportRefused:
-    return ImportRefused(source, [_problem(row, column, field, reason)])
+    return ImportRefused(source, [row_problem(row, column, field, reason)])

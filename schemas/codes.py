@@ -27,6 +27,16 @@ class OutsideKind(StrEnum):
     ZONE_TRANSFER = "zone_transfer"  # 区内/区间流转: another enterprise's book
 
 
+class DifferenceCause(StrEnum):
+    """Why a stocktake's count differs from the book (盘盈盘亏原因), as the liaison
+    accepts it: each says which way the difference may go (``rules.stocktake``)."""
+
+    MEASUREMENT = "measurement"  # 计量误差: either way
+    DAMAGE = "damage"  # 损毁: a shortage
+    LOSS = "loss"  # 灭失/短少: a shortage
+    FOUND_GOODS = "found_goods"  # 盘盈: a gain
+
+
 class AccountKind(StrEnum):
     STOCK = "stock"
     ABROAD = "abroad"

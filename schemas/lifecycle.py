@@ -23,11 +23,13 @@ from pydantic import (
 )
 
 from rules.late_fees import is_waived
+from rules.stocktake import PositionKey
+from schemas.codes import CustomsStatus, DifferenceCause
 from schemas.derived import ReadsBackComputedFields
 from schemas.identifiers import CustomsCode, EntryId, ProcessingBookNo, ZoneBookNo
 from schemas.ledger import LineageInput, LotRef
 from schemas.messages.fields import Country, Currency, SupervisionMode, TransportMode
-from schemas.quantities import Amount, NonNegativeQuantity, PositiveQuantity
+from schemas.quantities import Amount, ExactDecimal, NonNegativeQuantity, PositiveQuantity
 
 Code = Annotated[str, Field(min_length=1, max_length=64)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
@@ -47,6 +49,7 @@ class Lifecycle(StrEnum):
     DOMESTIC_SALE = "domestic_sale"  # 二线出区内销
     EXPORT = "export"  # 一线出境
     TRANSFER = "transfer"  # 区内流转
+    STOCKTAKE = "stocktake"  # 盘点
 
 
 class Role(StrEnum):
@@ -74,6 +77,8 @@ class Stage(StrEnum):
     AWAITING_PAYMENT = "awaiting_payment"  # 缴款: duties payable before release
     WEIGHT_HOLD = "weight_hold"  # the scale disagrees: the liaison decides
     NORM_DEVIATION = "norm_deviation"  # consumption outside the norm: the liaison decides
+    COUNTING = "counting"  # 盘点: the filer enters the counts (or counts again)
+    DIFFERENCE_REVIEW = "difference_review"  # the liaison accepts or sends back each difference
     POSTING = "posting"
     AWAITING_DEPARTURE = "awaiting_departure"  # posted; waiting for 结关 (the train left)
     COMPLETED = "completed"  # posted: the book is deducted, stock is bonded
@@ -497,6 +502,121 @@ class LateFeeView(_Model):
         return is_waived(self.amount, self.charged)
 
 
+# --- stocktake (盘点) ------------------------------------------------------------------
+
+UnitPrice = Annotated[Decimal, Field(gt=0, decimal_places=4)]
+ExchangeRate = Annotated[Decimal, Field(gt=0, decimal_places=6)]
+
+
+class StocktakeDraft(_Model):
+    """A stocktake (盘点) as the filer opens it: a book, the locations counted and the
+    business instant of the count. What the book expects there is the ledger's balance
+    as of that instant, so goods may keep moving while the count goes on."""
+
+    stocktake_no: DocumentNo
+    book_no: ZoneBookNo
+    locations: Annotated[tuple[Code, ...], Field(min_length=1, max_length=200)]
+    counted_at: AwareDatetime  # the business instant the count stands for
+    filed_by: Code
+    remark: Annotated[str, Field(max_length=200)] | None = None
+
+
+class StocktakeCorrection(_Model):
+    """The filer's corrected stocktake after the opening found problems (a location
+    that is not the book's, a book that is not the filer's)."""
+
+    actor: Code
+    role: Role
+    reason: Reason
+    draft: StocktakeDraft
+
+
+class StockPosition(_Model):
+    """One stock position of the stocktake's book: an item's lot at a location, in one
+    customs status (bonded unless said)."""
+
+    item_no: Annotated[int, Field(ge=1)]
+    lot_no: Code
+    location: Code
+    status: CustomsStatus = CustomsStatus.BONDED
+
+    def key(self) -> PositionKey:
+        return PositionKey(self.item_no, self.lot_no, self.location, self.status)
+
+    def label(self) -> str:
+        """The position in words, for refusals and the timeline."""
+        status = "" if self.status is CustomsStatus.BONDED else f" ({self.status.value})"
+        return f"item {self.item_no}, lot {self.lot_no} at {self.location}{status}"
+
+
+class ExpectedPosition(StockPosition):
+    """What the book holds at a position as of the count's instant (posted stock:
+    goods reserved for a document not yet through the gate are still there)."""
+
+    quantity: NonNegativeQuantity
+    unit: Annotated[str, Field(pattern=r"^[0-9]{3}$")]  # the item's declared unit
+
+
+class CountLine(StockPosition):
+    """What was counted at a position (declared unit). A shortage of bonded goods
+    carries the goods' customs value (unit price and currency) for the duty it may
+    owe."""
+
+    quantity: NonNegativeQuantity
+    unit_price: UnitPrice | None = None
+    currency: Currency | None = None
+
+
+class StockDifference(StockPosition):
+    """counted - expected at a position (``rules.stocktake.differences``)."""
+
+    expected: NonNegativeQuantity
+    counted: NonNegativeQuantity
+    difference: ExactDecimal
+    unit_price: UnitPrice | None = None
+    currency: Currency | None = None
+
+    @property
+    def shortage(self) -> bool:
+        return self.difference < 0
+
+
+class DifferenceDecision(StockPosition):
+    """The liaison's word on one difference: accepted with its cause, or a recount."""
+
+    cause: DifferenceCause | None = None
+    recount: bool = False
+
+
+class AcceptedDifference(StockDifference):
+    """A difference the liaison accepted, with its cause: what is posted."""
+
+    cause: DifferenceCause
+    accepted_by: Code
+
+
+class DifferenceView(StockDifference):
+    """A difference as the status shows it: open, accepted (with its cause and whether
+    it owes duty) or sent back for a recount."""
+
+    state: Literal["open", "accepted", "recount"]
+    cause: DifferenceCause | None = None
+    owes_duty: bool = False
+
+
+class StocktakeView(_Model):
+    """A stocktake's own part of the status."""
+
+    counted_at: AwareDatetime
+    locations: tuple[str, ...]
+    items: tuple[int, ...]  # the book's item numbers
+    expected: tuple[ExpectedPosition, ...]
+    counted: tuple[CountLine, ...]
+    differences: tuple[DifferenceView, ...]
+    counting_due: dt.datetime | None
+    duty: TaxBillView | None  # the duty and taxes on the shortages that owe them
+
+
 class LifecycleStatus(_Model):
     """What a query answers: where it is, what comes next, who it waits for."""
 
@@ -518,15 +638,21 @@ class LifecycleStatus(_Model):
     timeline: tuple[TimelineEntry, ...]
     taxes: TaxAssessment | None = None
     paid: PaymentConfirmation | None = None
+    stocktake: StocktakeView | None = None  # stocktakes: counts, differences, duty
 
     @computed_field(  # type: ignore[prop-decorator]
-        description="Duties and taxes to pay before release (CNY): the total of the chosen "
-        "elective-duty bill (taxes.payable), the exact amount a payment confirmation must "
-        "carry; null when no taxes were assessed."
+        description="Duties and taxes to pay (CNY): the total of the chosen elective-duty "
+        "bill (taxes.payable) of a domestic sale, or of a stocktake's duty on its shortages "
+        "(stocktake.duty), the exact amount a payment confirmation must carry; null when "
+        "no taxes were assessed."
     )
     @property
     def duties_payable(self) -> Amount | None:
-        return None if self.taxes is None else self.taxes.payable.total
+        if self.taxes is not None:
+            return self.taxes.payable.total
+        if self.stocktake is not None and self.stocktake.duty is not None:
+            return self.stocktake.duty.total
+        return None
 
     @computed_field(  # type: ignore[prop-decorator]
         description="The late-declaration fee customs collects (CNY): late_fee.charged, "
@@ -681,3 +807,75 @@ class SubmitGatePassInput(_Model):
 class Submitted(_Model):
     file_name: str
     again: bool
+
+
+class StocktakeInput(_Model):
+    draft: StocktakeDraft
+    policy: LifecyclePolicy = LifecyclePolicy()
+    indexed: bool = True
+    # The counts are due this many days after the count's instant, the duty this many
+    # days after it was assessed (缴款期限); past either, the wait escalates to the liaison.
+    counting_days: Annotated[int, Field(ge=1, le=366)] = 7
+    payment_days: Annotated[int, Field(ge=1, le=366)] = 15
+
+
+class StocktakeOpenInput(_Model):
+    draft: StocktakeDraft
+
+
+class StocktakeOpened(_Model):
+    """The opening: problems (back to the filer), or the book's positions at the
+    locations as of the count's instant."""
+
+    ok: bool
+    problems: Refusals = ()
+    enterprise_code: str | None = None
+    expected: tuple[ExpectedPosition, ...] = ()
+    items: tuple[int, ...] = ()  # the book's item numbers: what a count may name
+
+    def described(self) -> str:
+        return described(self.problems)
+
+
+class Counts(_Model):
+    """The filer's counts (or recounts), from the API's body or a count sheet."""
+
+    actor: Code
+    role: Role
+    reason: Reason = "counted"
+    lines: Annotated[tuple[CountLine, ...], Field(min_length=1, max_length=10_000)]
+    exchange_rate: ExchangeRate | None = None  # CNY per unit of the lines' currency
+
+
+class DifferenceReview(_Model):
+    """The liaison's decisions on the open differences."""
+
+    actor: Code
+    role: Role
+    reason: Reason
+    decisions: Annotated[tuple[DifferenceDecision, ...], Field(min_length=1, max_length=10_000)]
+
+
+class StocktakeAssessInput(_Model):
+    """The accepted differences; the duty is on the shortages that owe it, with the
+    tariff in force on the day."""
+
+    book_no: str
+    differences: tuple[AcceptedDifference, ...]
+    exchange_rate: ExchangeRate | None
+    on: dt.date
+
+
+class StocktakeDuty(_Model):
+    """Which accepted differences owe duty (customs' waivers applied) and the bill."""
+
+    owing: tuple[StockPosition, ...] = ()
+    bill: TaxBillView | None = None
+
+
+class StocktakePostInput(_Model):
+    workflow_id: str
+    draft: StocktakeDraft
+    differences: tuple[AcceptedDifference, ...]
+    actor: str
+    reason: Reason

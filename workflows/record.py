@@ -22,7 +22,7 @@ Deterministic like the workflows that use it: no I/O, only workflow APIs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         ResolveInput,
         Role,
         Stage,
+        StocktakeView,
         TaxAssessment,
         TimelineEntry,
     )
@@ -66,6 +67,14 @@ def refused(field: str, reason: str) -> ApplicationError:
     return ApplicationError(
         f"{field}: {reason}", Refusal(field=field, reason=reason).model_dump(), type=REFUSED
     )
+
+
+def refused_all(refusals: Sequence[Refusal]) -> ApplicationError:
+    """A decision refused for several reasons (a stocktake's counts): every refusal as
+    data in the details, the first one first."""
+    first = refusals[0]
+    details = [refusal.model_dump() for refusal in refusals]
+    return ApplicationError(f"{first.field}: {first.reason}", *details, type=REFUSED)
 
 
 # The default start-to-close timeout (``LifecyclePolicy.activity_timeout``): short
@@ -165,6 +174,7 @@ class Details:
     measured_weight: Decimal | None = None
     taxes: TaxAssessment | None = None
     paid: PaymentConfirmation | None = None
+    stocktake: StocktakeView | None = None
 
 
 class LifecycleRecord(Generic[D, C, I_]):
@@ -177,6 +187,8 @@ class LifecycleRecord(Generic[D, C, I_]):
     RETURN_WHAT: ClassVar[str] = "the draft"
     # The ledger's reason when a cancellation voids the reservation.
     CANCELLED_REASON: ClassVar[str] = "cancelled"
+    # Stages whose escalation means their deadline passed: the wait is the liaison's.
+    OVERDUE: ClassVar[Collection[Stage]] = ()
 
     _r: Record[D, C]
     _input: I_ | None
@@ -303,7 +315,7 @@ class LifecycleRecord(Generic[D, C, I_]):
     def _next_step(self) -> tuple[str, Role | None]:
         """The next step and who it waits for; customs' silence past the timeout
         makes it the liaison's."""
-        return next_step(self.NEXT_STEP, self._r.stage, self._r.escalated)
+        return next_step(self.NEXT_STEP, self._r.stage, self._r.escalated, self.OVERDUE)
 
     def _keep(self, signal: ReceiptSignal, note: str) -> bool:
         """Keep a receipt by its id, once (a second delivery after a crash is known)."""
@@ -544,6 +556,7 @@ class LifecycleRecord(Generic[D, C, I_]):
             timeline=tuple(self._r.timeline),
             taxes=details.taxes,
             paid=details.paid,
+            stocktake=details.stocktake,
         )
 
     # --- people -----------------------------------------------------------------------

@@ -21,6 +21,11 @@ with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import (
         ReserveInput,
         ResolveInput,
+        StocktakeAssessInput,
+        StocktakeDuty,
+        StocktakeOpened,
+        StocktakeOpenInput,
+        StocktakePostInput,
         SubmitGatePassInput,
         SubmitListInput,
         Submitted,
@@ -97,4 +102,21 @@ class ProcessingSteps:
 PROCESSING = ProcessingSteps(
     check=Step("processing.check", WorkOrderCheckInput, WorkOrderCheck),
     post=Step("processing.post", WorkOrderPostInput, str),
+)
+
+
+@dataclass(frozen=True)
+class StocktakeSteps:
+    """A stocktake: opened (the book's positions as of the count), its losses
+    assessed, its accepted differences posted once."""
+
+    open: Step[StocktakeOpenInput, StocktakeOpened]
+    assess: Step[StocktakeAssessInput, StocktakeDuty]
+    post: Step[StocktakePostInput, str]
+
+
+STOCKTAKE = StocktakeSteps(
+    open=Step("stocktake.open", StocktakeOpenInput, StocktakeOpened),
+    assess=Step("stocktake.assess", StocktakeAssessInput, StocktakeDuty),
+    post=Step("stocktake.post", StocktakePostInput, str),
 )

@@ -18,13 +18,16 @@ from api.dependencies import Actor, CurrentPrincipal, Filer, ServicesDep
 from api.pagination import Page, Paging
 from api.problems import fields_under, under
 from api.services import Services
-from api.uploads import body_within
-from lifecycles.actions import ACTIONS, Action, CorrectionIn, described
+from api.uploads import IMPORT_REFUSED, SHEET_BODY, body_within
+from checks.stocktake import counts_refused
+from lifecycles.actions import ACTIONS, COUNTS, Action, CorrectionIn, described
+from lifecycles.count_sheet import read_count_sheet
 from lifecycles.from_xml import ListExtras, NotAFiling
 from lifecycles.kinds import KINDS, Kind, upload_kind
 from lifecycles.service import LifecycleView
 from schemas.customs import DeliveredReceipt, DocumentView, ReceiptContent, SubmissionView
-from schemas.lifecycle import Lifecycle, LifecycleStatus
+from schemas.errors import Conflict
+from schemas.lifecycle import Counts, ExchangeRate, Lifecycle, LifecycleStatus, Reason, Stage
 from schemas.wording import with_article
 
 router = APIRouter(prefix="/lifecycles", tags=["lifecycles"])
@@ -267,3 +270,50 @@ def _action_route(action: Action) -> None:
 
 for _action in ACTIONS:
     _action_route(_action)
+
+
+# --- a stocktake's count sheet ---------------------------------------------------------
+
+MAX_COUNT_SHEET = 16 * 1024 * 1024  # bytes
+
+
+@router.post(
+    "/{workflow_id}/count-sheet",
+    response_model=LifecycleStatus,
+    summary="Enter a stocktake's counts from a count sheet (CSV or XLSX)",
+    openapi_extra=SHEET_BODY,
+    responses=IMPORT_REFUSED,
+)
+async def upload_count_sheet(
+    workflow_id: WorkflowId,
+    request: Request,
+    principal: Actor,
+    services: ServicesDep,
+    exchange_rate: Annotated[ExchangeRate | None, Query()] = None,
+    reason: Annotated[Reason, Query()] = "counted",
+) -> LifecycleStatus:
+    """The counts of a stocktake (盘点表), one row per lot and location: columns
+    `item_no`, `lot_no`, `location`, `quantity`, and where needed `status` (bonded by
+    default), `unit_price` and `currency` (a shortage of bonded goods: its customs
+    value, with `exchange_rate`), or the Chinese headers (备案序号, 批次号, 库位, 盘点数量,
+    海关状态, 单价, 币制). As `counts`, after a recount only the positions sent back.
+    Every bad row is refused at once, naming its row and column; nothing is entered."""
+    row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
+    if row.lifecycle is not Lifecycle.STOCKTAKE:
+        raise Conflict(f"{workflow_id} is not a stocktake", field="workflow_id")
+    data = await body_within(request, MAX_COUNT_SHEET)
+    sheet = await run_in_threadpool(read_count_sheet, data, "the count sheet")
+    assert principal.lifecycle_role is not None
+    counts = Counts(
+        actor=principal.name,
+        role=principal.lifecycle_role,
+        reason=reason,
+        lines=tuple(sheet.lines),
+        exchange_rate=exchange_rate,
+    )
+    status_now = await services.lifecycles.query(workflow_id)
+    if status_now.stage is Stage.COUNTING and status_now.stocktake is not None:
+        refusals = counts_refused(status_now.stocktake, counts)
+        if refusals:  # every one, by row; the workflow checks again (the first of them)
+            raise sheet.refused(refusals)
+    return await services.lifecycles.act(principal, workflow_id, COUNTS.update, counts)

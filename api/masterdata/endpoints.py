@@ -4,7 +4,6 @@ admin any; everyone in scope reads. Another enterprise's book is "not found"."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
@@ -23,7 +22,7 @@ from api.masterdata.schemas import (
 from api.pagination import Page, Paging, page_of
 from api.problems import Problem, problem_response
 from api.services import Services
-from api.uploads import body_within
+from api.uploads import IMPORT_REFUSED, SHEET_BODY, body_within
 from masterdata import MasterData, imports
 from masterdata.errors import ImportRefused
 from schemas.errors import NotFound
@@ -148,27 +147,6 @@ async def register_norm(
 
 MAX_IMPORT = 8 * 1024 * 1024  # bytes: thousands of items are well under 1 MB
 
-_SHEET_BODY = {
-    "requestBody": {
-        "required": True,
-        "description": "A CSV (UTF-8 or GB18030) or XLSX file; the first row names the "
-        "columns (our field names or the Chinese headers).",
-        "content": {
-            media: {"schema": {"type": "string", "format": "binary"}}
-            for media in (
-                "text/csv",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        },
-    }
-}
-_IMPORT_REFUSED: dict[int | str, dict[str, Any]] = {
-    422: {
-        "description": "Bad rows: nothing was imported; `errors` lists every one "
-        "({row, column, field, reason}; the header is row 1)."
-    }
-}
-
 
 async def _import(
     request: Request,
@@ -186,8 +164,8 @@ async def _import(
 @router.post(
     "/{book_no}/items/import",
     response_model=ImportSummary,
-    openapi_extra=_SHEET_BODY,
-    responses=_IMPORT_REFUSED,
+    openapi_extra=SHEET_BODY,
+    responses=IMPORT_REFUSED,
 )
 async def import_items(
     book_no: BookNo, request: Request, principal: BookKeeper, services: ServicesDep
@@ -201,8 +179,8 @@ async def import_items(
 @router.post(
     "/{book_no}/norms/import",
     response_model=ImportSummary,
-    openapi_extra=_SHEET_BODY,
-    responses=_IMPORT_REFUSED,
+    openapi_extra=SHEET_BODY,
+    responses=IMPORT_REFUSED,
 )
 async def import_norms(
     book_no: BookNo, request: Request, principal: BookKeeper, services: ServicesDep

@@ -5,6 +5,7 @@ through the same service and the same decision model as the API's action routes)
 
 from __future__ import annotations
 
+import typing
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ ACTION_TITLES: Final[dict[str, str]] = {
     "confirm_payment": N_("Confirm the payment"),
     "decide_weight": N_("Decide on the weight"),
     "approve_deviation": N_("Approve the deviation"),
+    "enter_counts": N_("Enter the counts"),
+    "review_differences": N_("Review the differences"),
     "correct_vehicle": N_("Correct the vehicle"),
     "correct": N_("Correct the draft"),
     "return_draft": N_("Return to the filer"),
@@ -251,12 +254,21 @@ def _form_of(action: Action) -> DecisionForm:
     return DecisionForm(action, ACTION_TITLES[action.update], fields)
 
 
+def _flat(action: Action) -> bool:
+    """Whether one input per field holds the body (a stocktake's review is a list of
+    decisions: the API takes it, the console has no form for it yet)."""
+    return all(
+        typing.get_origin(info.annotation) is not tuple
+        for info in action.body.model_fields.values()
+    )
+
+
 def _liaison_forms(lifecycle: Lifecycle, stage: Stage) -> list[DecisionForm]:
     """What the liaison may decide at the stage: the kind's actions offered there."""
     return [
         _form_of(action)
         for action in KINDS[lifecycle].offered(stage)
-        if Role.LIAISON in action.by and action.decision is not None
+        if Role.LIAISON in action.by and action.decision is not None and _flat(action)
     ]
 
 

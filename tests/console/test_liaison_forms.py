@@ -56,10 +56,18 @@ def test_a_domestic_sale_awaiting_payment_offers_the_liaison_the_confirmation() 
 
 def test_what_only_the_filer_decides_is_never_a_liaison_form_nor_a_liaison_post() -> None:
     filer_only: list[Action] = [a for a in ACTIONS if Role.LIAISON not in a.by]
-    assert {a.path for a in filer_only} == {"vehicle-correction", "correction"}
+    assert {a.path for a in filer_only} == {"vehicle-correction", "correction", "counts"}
     for kind in KINDS.values():
         for stage in Stage:
             assert not {f.action.path for f in _liaison_forms(kind.lifecycle, stage)} & {
                 a.path for a in filer_only
             }
     assert not set(ACTION_PATHS) & {a.path for a in filer_only}
+
+
+def test_a_stocktakes_review_is_no_flat_form_but_cancelling_is() -> None:
+    """A review is a list of decisions, one per difference: the API takes it; the
+    console offers no form of one input per field for it."""
+    assert shown(Lifecycle.STOCKTAKE, Stage.DIFFERENCE_REVIEW) == {
+        "cancel": [("reason", False)],
+    }

@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +31,7 @@ from adapters.simulator.service import CustomsSimulator
 from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.worker import build_worker
 from demo import ids, seed_demo
+from schemas.codes import DifferenceCause
 from schemas.lifecycle import (
     EntryDraft,
     EntryInput,
@@ -174,12 +175,17 @@ ZoneFactory = Callable[[SimulatorBehaviour], Awaitable[Zone]]
 
 @contextlib.asynccontextmanager
 async def running_zone(
-    dev_server: WorkflowEnvironment, db: Database, tmp_path: Path
+    dev_server: WorkflowEnvironment,
+    db: Database,
+    tmp_path: Path,
+    *,
+    waived_causes: Collection[DifferenceCause] = (),
 ) -> AsyncIterator[Zone]:
     """A worker on its own task queue, the customs simulator and the receipt watcher
-    on fresh folders, over ``db`` as it is (seeded or not)."""
+    on fresh folders, over ``db`` as it is (seeded or not); ``waived_causes``: the
+    stocktake shortages customs waives duty on (the worker's setting)."""
     folders = ExchangeFolders.under(tmp_path / "exchange").create()
-    deps = Dependencies.build(db, folders)
+    deps = Dependencies.build(db, folders, waived_causes=waived_causes)
     client = dev_server.client
     simulator = CustomsSimulator(folders, tmp_path / "sim", SimulatorBehaviour.always_approve())
     sink = WorkflowSignalSink(client, deps.records, asyncio.get_running_loop())

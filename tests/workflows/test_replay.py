@@ -44,6 +44,10 @@ def test_there_are_histories_for_each_path() -> None:
         "second_line_entry_completed",
         "transfer_completed",
         "transfer_in_returned_corrected",
+        "stocktake_differences_accepted",
+        "stocktake_recounted",
+        "stocktake_loss_paid",
+        "stocktake_damage_waived",
     } <= names
 
 
