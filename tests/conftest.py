@@ -123,7 +123,9 @@ def _fast_commits(url: str) -> str:
     they are given this URL). Locking, isolation and constraints are unchanged; only a
     crash of the server itself could lose the last commits, and no test crashes it."""
     parsed = make_url(url)
-    options = " ".join(filter(None, [parsed.query.get("options"), FAST_COMMITS]))
+    given = parsed.query.get("options")
+    given_options = [given] if isinstance(given, str) else list(given or ())
+    options = " ".join([*given_options, FAST_COMMITS])
     return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
 
 
