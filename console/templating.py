@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 from decimal import Decimal
 from importlib.resources import files
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
@@ -24,6 +24,12 @@ from jinja2.runtime import Context
 
 from codetables.tables import CodeEntry, default_tables
 from console.i18n import Language, translations
+from console.names import ESCALATED_STEP, NEXT_STEP_NAMES, TIMELINE_EVENT_NAMES
+from lifecycles.kinds import KINDS
+from schemas.lifecycle import LifecycleStatus, TimelineEntry
+
+if TYPE_CHECKING:
+    from api.queue.endpoints import QueueItem
 
 BEIJING: Final = ZoneInfo("Asia/Shanghai")
 TEMPLATES: Final = files("console") / "templates"
@@ -106,6 +112,30 @@ def money_filter(value: Decimal | int | str | None) -> str:
     return "" if value is None else exact_number(value, MONEY_PLACES)
 
 
+@pass_context
+def next_step_filter(context: Context, status: LifecycleStatus | QueueItem) -> str:
+    """What a lifecycle waits for next in the page's language (``{{ status | next_step }}``),
+    "escalated" when customs' silence handed the wait to the liaison."""
+    if status.next_step_code is None:  # (a status from before the codes)
+        return status.next_step
+    translated = translations(context.get("language", Language.ZH))
+    step = translated.gettext(NEXT_STEP_NAMES[status.next_step_code])
+    if KINDS[status.lifecycle].next_step(status.stage, status.escalated).escalated:
+        return translated.gettext(ESCALATED_STEP) % {"step": step}
+    return step
+
+
+@pass_context
+def event_filter(context: Context, entry: TimelineEntry) -> str:
+    """A timeline entry's event in the page's language (``{{ entry | event }}``); its
+    detail (a reason, a number, a file) is shown beside it as written."""
+    if entry.event is None:
+        return entry.note
+    return translations(context.get("language", Language.ZH)).gettext(
+        TIMELINE_EVENT_NAMES[entry.event]
+    )
+
+
 @functools.cache
 def environment(language: Language) -> Environment:
     env = Environment(
@@ -121,6 +151,8 @@ def environment(language: Language) -> Environment:
     env.filters["exact"] = exact_filter
     env.filters["code"] = code_filter
     env.filters["money"] = money_filter
+    env.filters["next_step"] = next_step_filter
+    env.filters["event"] = event_filter
     return env
 
 

@@ -77,10 +77,10 @@ DOCUMENT_TYPES: Final[dict[DocumentType, str]] = {
 OUTSIDE: Final[dict[OutsideKind, str]] = {
     OutsideKind.ABROAD: N_("abroad"),
     OutsideKind.DOMESTIC: N_("domestic, outside the zone"),
-    OutsideKind.PROCESSING: N_("processing"),
+    OutsideKind.PROCESSING: N_("processing: consumed or produced"),
     OutsideKind.DESTRUCTION: N_("destruction"),
-    OutsideKind.ADJUSTMENT: N_("adjustment"),
-    OutsideKind.ZONE_TRANSFER: N_("zone transfer"),
+    OutsideKind.ADJUSTMENT: N_("stocktake adjustment"),
+    OutsideKind.ZONE_TRANSFER: N_("transfer to or from another book in the zone"),
 }
 DIRECTIONS: Final[dict[Direction, str]] = {
     Direction.BACKWARD: N_("backward: where it came from"),
@@ -284,9 +284,11 @@ async def lot(
         lot_no=lot_no,
         item_no=item_no,
         unit=unit,
+        unit_words=_unit_name(page, unit),
         movements=movements,
         chart=Markup(chart),
         statuses=STATUSES,
+        outside=OUTSIDE,
         document_types=DOCUMENT_TYPES,
         truncated=len(movements) >= HISTORY,
     )

@@ -109,10 +109,17 @@ async def test_a_lots_page_lists_its_movements_with_the_balance_after_each_under
     assert html.index("<svg") < html.index('id="movements"')
     assert f"批次 {ids.MODULE_LOT} 的结存" in html
     rows = _rows(html, "movements")
-    assert rows[0][2] == f"加工工单 {ids.WORK_ORDER}"
-    assert rows[0][8].startswith("2,400")
-    lot_after = [row[12] for row in rows]
-    assert lot_after[-1] == "250.00000 个 (007)", lot_after
+    assert rows[0][1] == f"加工工单{ids.WORK_ORDER}"
+    assert rows[0][5] == "2,400"  # no trailing zeros of the column's scale
+    assert "数量单位：个（007）" in html  # the unit once, above the table
+    lot_after = [row[8] for row in rows]
+    assert lot_after[-1] == "250", lot_after
+    # The counterparty in words: the outside party, never an account key.
+    counterparties = [row[4] for row in rows]
+    assert counterparties[0] == "加工耗用/产出"
+    assert "境外" in counterparties
+    assert "境内区外" in counterparties
+    assert not [c for c in counterparties if "|" in c], counterparties
 
 
 async def test_a_trace_is_drawn_with_each_steps_document_who_and_why(console: Console) -> None:
@@ -180,9 +187,9 @@ async def test_the_reconciliation_is_a_table_and_its_csv_and_xlsx_hold_the_same_
     assert shown.status_code == 200, shown.text
     [module] = [row for row in _rows(shown.text, "reconciliation") if row[1] == ids.MODULE_LOT]
     assert [module[2].split()[0], module[4].split()[0], module[7].split()[0]] == [
-        "2,400.00000",
-        "2,150.00000",
-        "250.00000",
+        "2,400",
+        "2,150",
+        "250",
     ]
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))

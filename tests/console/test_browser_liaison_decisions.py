@@ -110,7 +110,9 @@ async def test_the_liaison_records_an_inspection_and_a_weight_decision_and_a_sta
 
             await decide(page, "inspection", "货证相符，查验通过", choice="true")
             await expect(page.locator(".flash")).to_have_text("已办理：录入查验结果。")
-            await expect(page.locator("table.timeline")).to_contain_text("货证相符，查验通过")
+            timeline = page.locator("table.timeline")
+            await expect(timeline).to_contain_text("查验通过：货证相符，查验通过")  # event: reason
+            await expect(page.locator("dd.next-step")).not_to_contain_text("record")
 
             await decide(stale, "inspection", "重复提交", choice="true")
             refusal = stale.locator(".refusals")
@@ -123,10 +125,14 @@ async def test_the_liaison_records_an_inspection_and_a_weight_decision_and_a_sta
             await api.until(workflow_id, "weight_hold")
         await page.reload()
         await expect(page.locator("dd.stage")).to_have_attribute("data-stage", "weight_hold")
+        await expect(page.locator("dd.next-step")).to_have_text("处理称重差异")
+        await expect(page.locator("table.timeline")).to_contain_text("地磅称重与申报重量不符")
         await screenshots.take(page, "liaison-weight-hold")
         await decide(page, "weight-decision", "复磅差异系集装箱配重，放行", choice="true")
         await expect(page.locator(".flash")).to_contain_text("已办理")
-        await expect(page.locator("table.timeline")).to_contain_text("复磅差异系集装箱配重")
+        await expect(page.locator("table.timeline")).to_contain_text(
+            "称重差异已接受：准予过卡：复磅差异系集装箱配重"
+        )
         await api.until(workflow_id, "completed")
         await page.reload()
         await expect(page.locator("dd.stage")).to_have_attribute("data-stage", "completed")

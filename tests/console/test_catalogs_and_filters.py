@@ -9,8 +9,19 @@ from decimal import Decimal
 import pytest
 
 from console import catalogs
-from console.i18n import Language
+from console.i18n import Language, translations
+from console.names import NEXT_STEP_NAMES, TIMELINE_EVENT_NAMES
 from console.templating import beijing, environment, exact_number
+from lifecycles.kinds import KINDS
+from schemas.lifecycle import (
+    Lifecycle,
+    LifecycleStatus,
+    NextStep,
+    Role,
+    Stage,
+    TimelineEntry,
+    TimelineEvent,
+)
 
 
 def test_every_message_in_the_templates_and_code_has_a_chinese_translation() -> None:
@@ -81,3 +92,72 @@ def test_templates_escape_markup_in_any_value() -> None:
         .render(reason="<script>alert(1)</script>")
     )
     assert shown == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_every_next_step_and_timeline_event_has_words_in_chinese() -> None:
+    """Given the codes the workflows record, each has a name in the console's tables
+    and a Chinese translation in the catalogs (none falls back to English)."""
+    assert set(NEXT_STEP_NAMES) == set(NextStep)
+    assert set(TIMELINE_EVENT_NAMES) == set(TimelineEvent)
+    chinese = translations(Language.ZH)
+    for words in [*NEXT_STEP_NAMES.values(), *TIMELINE_EVENT_NAMES.values()]:
+        assert chinese.gettext(words) != words, words
+
+
+def _status(stage: Stage, escalated: bool, timeline: tuple[TimelineEntry, ...]) -> LifecycleStatus:
+    kind = KINDS[Lifecycle.FIRST_LINE_ENTRY]
+    following = kind.next_step(stage, escalated)
+    return LifecycleStatus(
+        workflow_id="entry-X",
+        lifecycle=Lifecycle.FIRST_LINE_ENTRY,
+        stage=stage,
+        next_step=following.words,
+        next_step_code=following.step,
+        waiting_for=following.waiting_for,
+        change_count=0,
+        escalated=escalated,
+        pre_entry_no=None,
+        list_no=None,
+        pass_no=None,
+        declaration_seq_no=None,
+        entry_id=None,
+        cif_cny=Decimal("0.00"),
+        late_fee=None,
+        measured_weight=None,
+        timeline=timeline,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "step", "what"),
+    [
+        (Language.ZH, "待海关审核清单（超时未收到回执，已转关务处理）", "查验通过: 货证相符"),
+        (Language.EN, "review of the list (escalated to the liaison", "inspection passed"),
+    ],
+)
+def test_the_next_step_and_the_timeline_are_shown_in_the_pages_language(
+    language: Language, step: str, what: str
+) -> None:
+    """Given an entry escalated while customs reviews it, with an inspection recorded,
+    then the next step and the event are in the page's language and the reason as
+    written; an entry recorded without a code shows its English note."""
+    at = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+    coded = TimelineEntry(
+        at=at,
+        stage=Stage.INSPECTION,
+        actor="liaison",
+        role=Role.LIAISON,
+        note="货证相符",
+        event=TimelineEvent.INSPECTION_PASSED,
+        detail="货证相符",
+    )
+    uncoded = coded.model_copy(update={"event": None, "note": "an old note"})
+    status = _status(Stage.AWAITING_REVIEW, True, (coded, uncoded))
+    template = environment(language).from_string(
+        "{{ status | next_step }}|{% for e in status.timeline %}{{ e | event }}"
+        "{% if e.event %}: {{ e.detail }}{% endif %};{% endfor %}"
+    )
+    shown = template.render(status=status, language=language)
+    assert step in shown
+    assert what in shown
+    assert "an old note;" in shown
