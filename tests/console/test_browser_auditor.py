@@ -50,7 +50,8 @@ async def test_an_auditor_finds_a_lot_traces_it_and_downloads_the_reconciliation
     await expect(page.locator("#movements tbody tr").first).to_contain_text(ids.WORK_ORDER)
     await expect(page.locator("#movements tbody tr").first).to_contain_text("加工耗用/产出")
     # The page fits a 1280 px screen: nothing to scroll sideways.
-    assert page.viewport_size is not None and page.viewport_size["width"] == 1280
+    assert page.viewport_size is not None
+    assert page.viewport_size["width"] == 1280
     assert await page.evaluate("document.documentElement.scrollWidth") <= 1280
     await screenshots.take(page, "auditor-lot")
 
