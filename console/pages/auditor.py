@@ -29,7 +29,7 @@ from api.audit.schemas import Direction, TraceLot, TraceReport
 from api.audit.traces import scoped_trace
 from api.inventory.scope import book_in_scope, book_owners, books_in_scope
 from api.services import Services
-from console.dependencies import AuditorPage
+from console.dependencies import LedgerReaderPage as ReaderPage
 from console.drawings.balance_chart import BalanceLabels, balance_chart_svg
 from console.drawings.trace_graph import StepDetail, TraceLabels, trace_graph_svg
 from console.i18n import N_, Language
@@ -177,7 +177,7 @@ def _units(services: Services, books: list[str]) -> dict[tuple[str, int], str]:
 
 @router.get("/balances")
 async def balances(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Text = "",
     item_no: Text = "",
     lot_no: Text = "",
@@ -243,7 +243,7 @@ async def balances(
 
 
 def _principal(page: Page) -> Principal:
-    assert page.principal is not None  # an AuditorPage is signed in
+    assert page.principal is not None  # a reader's page is signed in
     return page.principal
 
 
@@ -260,7 +260,7 @@ def _movements(services: Services, book_no: str, lot_no: str) -> tuple[list[LotM
 
 @router.get("/lot")
 async def lot(
-    page: AuditorPage, book_no: Annotated[BookNo, Query()], lot_no: Annotated[Code, Query()]
+    page: ReaderPage, book_no: Annotated[BookNo, Query()], lot_no: Annotated[Code, Query()]
 ) -> Response:
     """Every change of the lot's positions, oldest first, with the balance after each,
     and the lot's balance drawn over time above them."""
@@ -334,7 +334,7 @@ def _trace(
 
 @router.get("/trace")
 async def trace(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Annotated[BookNo, Query()],
     lot_no: Annotated[Code, Query()],
     direction: Annotated[Direction, Query()] = Direction.BACKWARD,
@@ -402,7 +402,7 @@ def _chain_reader(page: Page) -> None:
 
 
 @router.get("/verification")
-async def verification(page: AuditorPage) -> Response:
+async def verification(page: ReaderPage) -> Response:
     """The audit chain rebuilt from the tables: intact, or where it breaks; its head."""
     _chain_reader(page)
     result = await run_in_threadpool(page.services.auditor.verify)
@@ -412,7 +412,7 @@ async def verification(page: AuditorPage) -> Response:
 
 
 @router.get("/verification/anchor")
-async def anchor(page: AuditorPage) -> Response:
+async def anchor(page: ReaderPage) -> Response:
     """The chain's current head as the file `bondflow ledger verify --anchor` reads."""
     _chain_reader(page)
     head = await run_in_threadpool(page.services.auditor.anchor)
@@ -441,7 +441,7 @@ async def _reconcile(page: Page, wanted: PeriodQuery) -> Reconciliation:
 
 @router.get("/reconciliation")
 async def reconciliation(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Text = "",
     first_day: Annotated[str, Query(alias="from", max_length=10)] = "",
     last_day: Annotated[str, Query(alias="to", max_length=10)] = "",
@@ -475,7 +475,7 @@ def _file_name(found: Reconciliation, kind: str) -> str:
 
 @router.get("/reconciliation.csv")
 async def reconciliation_as_csv(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Annotated[BookNo, Query()],
     first_day: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
     last_day: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],
@@ -493,7 +493,7 @@ async def reconciliation_as_csv(
 
 @router.get("/reconciliation.xlsx")
 async def reconciliation_as_xlsx(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Annotated[BookNo, Query()],
     first_day: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
     last_day: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],

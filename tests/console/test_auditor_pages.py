@@ -271,6 +271,37 @@ async def test_a_scoped_auditor_sees_only_its_enterprises_books_in_the_balances(
     assert COLD not in shown.text
 
 
+@pytest.mark.parametrize(
+    ("user", "books", "chain"),
+    [
+        ("admin", {SOLAR, COLD}, 200),  # every enterprise, the chain
+        ("liaison", {SOLAR, COLD}, 200),
+        ("solar-filer", {SOLAR}, 403),  # its own enterprise's books, not the chain
+    ],
+)
+async def test_the_ledger_pages_obey_the_apis_scopes_for_every_role(
+    console: Console, user: str, books: set[str], chain: int
+) -> None:
+    """Given the API lets every signed-in principal read balances, lots, traces and
+    reconciliations within its enterprises, and the chain to whom ``chain_refusal``
+    allows, when an admin, the liaison or a filer opens the auditor's pages, then each
+    sees what the API shows it: its books, another enterprise's lot "not found", and the
+    chain page only where the API verifies it for them."""
+    async with console.browser() as reader:
+        await reader.sign_in(user)
+        balances = await reader.get(f"{AUDITOR}/balances")
+        foreign_lot = await reader.get(f"{AUDITOR}/lot", book_no=COLD, lot_no="ANY-LOT")
+        lot = await reader.get(f"{AUDITOR}/lot", book_no=SOLAR, lot_no=ids.MODULE_LOT)
+        verification = await reader.get(f"{AUDITOR}/verification")
+    assert balances.status_code == 200
+    assert {row[0] for row in _rows(balances.text, "balances")} == books
+    assert lot.status_code == 200
+    assert foreign_lot.status_code == 404
+    assert verification.status_code == chain
+    if user == "admin":  # the admin's navigation leads there
+        assert f'href="{AUDITOR}/balances"' in balances.text
+
+
 async def test_no_auditor_page_has_a_form_or_button_that_acts(console: Console) -> None:
     """Every auditor page, in both languages: no form posts, and every button submits a
     GET form (a search), so an auditor never sees an action."""
