@@ -362,6 +362,8 @@ class LedgerQueries:
                 outside=kind,
                 quantity=qty,
                 recorded_at=t.recorded_at,
+                actor=t.actor,
+                reason=t.reason,
             )
             for t, kind, qty in repository.outside_flows_of_lot(session, lot_id, inbound=backward)
         )

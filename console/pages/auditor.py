@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -31,7 +30,7 @@ from api.inventory.scope import book_in_scope, book_owners, books_in_scope
 from api.services import Services
 from console.dependencies import LedgerReaderPage as ReaderPage
 from console.drawings.balance_chart import BalanceLabels, balance_chart_svg
-from console.drawings.trace_graph import StepDetail, TraceLabels, trace_graph_svg
+from console.drawings.trace_graph import TraceLabels, trace_graph_svg
 from console.i18n import N_, Language
 from console.navigation import PREFIX
 from console.page import Page
@@ -44,7 +43,6 @@ from reports.reconciliation import Language as Heading
 from schemas.codes import CustomsStatus, DocumentType, OutsideKind
 from schemas.errors import NotFound
 from schemas.inventory import LotMovement, Reconciliation
-from schemas.ledger import DocumentRef
 from schemas.masterdata import BookNo, Code
 
 router = console_router(f"{PREFIX}/auditor")
@@ -314,22 +312,12 @@ def _lots(lot: TraceLot) -> Iterator[TraceLot]:
 
 def _trace(
     services: Services, principal: Principal, book_no: str, lot_no: str, direction: Direction
-) -> tuple[TraceReport, dict[tuple[str, str], StepDetail], dict[tuple[str, int], str]]:
-    """The trace as the API gives it (redacted to the reader's scope), who and why of
-    each document's movement of each lot drawn, and the units of the items in it."""
+) -> tuple[TraceReport, dict[tuple[str, int], str]]:
+    """The trace as the API gives it (redacted to the reader's scope; each step with who
+    and why, as the ledger recorded them) and the units of the items in it."""
     report = scoped_trace(services, principal, book_no, lot_no, direction)
-    details: dict[tuple[str, str], StepDetail] = {}
-    lots = list(_lots(report.trace))
-    for each in lots:
-        if not each.steps:
-            continue
-        movements = services.ledger.lot_movements(each.book_no, each.lot_no, limit=HISTORY)
-        for movement in movements.movements:
-            if movement.document is not None and movement.delta_posted != Decimal(0):
-                key = (movement.document.type.value, movement.document.number)
-                details.setdefault(key, StepDetail(actor=movement.actor, reason=movement.reason))
-    units = _units(services, sorted({each.book_no for each in lots}))
-    return report, details, units
+    units = _units(services, sorted({each.book_no for each in _lots(report.trace)}))
+    return report, units
 
 
 @router.get("/trace")
@@ -342,13 +330,9 @@ async def trace(
     """The lot's trace drawn: backward to the documents that brought its goods in,
     forward to the lots made of it and the documents it left on; across books where an
     in-zone transfer did; each step's document with who and why beneath."""
-    report, details, units = await run_in_threadpool(
+    report, units = await run_in_threadpool(
         _trace, page.services, _principal(page), book_no, lot_no, direction
     )
-
-    def detail(document: DocumentRef) -> StepDetail | None:
-        return details.get((document.type.value, document.number))
-
     labels = TraceLabels(
         title=page.gettext("Where lot %(lot)s came from", lot=lot_no)
         if direction is Direction.BACKWARD
@@ -368,14 +352,9 @@ async def trace(
         movement=page.gettext("movement of a document"),
         lineage=page.gettext("lineage link"),
         crossing=page.gettext("between books"),
-        detail=detail,
     )
     drawing = trace_graph_svg(report, labels)
-    steps = [
-        (each, step, detail(step.document) if step.document is not None else None)
-        for each in _lots(report.trace)
-        for step in each.steps
-    ]
+    steps = [(each, step) for each in _lots(report.trace) for step in each.steps]
     return page.render(
         "auditor/trace.html",
         book_no=book_no,

@@ -63,6 +63,10 @@ async def test_an_auditor_finds_a_lot_traces_it_and_downloads_the_reconciliation
     cell_step = page.locator("#steps tbody tr", has_text=ids.CELL_LOT_1)
     await expect(cell_step).to_contain_text(f"核注清单 {ids.ENTRY_LIST_1}")
     await expect(cell_step).to_contain_text("360,000")
+    # who and why of each step: in the table and in the drawing's tooltips
+    made = page.locator("#steps tbody tr", has_text=ids.WORK_ORDER)
+    await expect(made).to_contain_text("planner@9601346001")
+    await expect(drawing.locator("title", has_text="planner@9601346001").first).to_be_attached()
     await screenshots.take(page, "auditor-trace-backward")
     await page.check("input[name=direction][value=forward]")
     await page.click("form[role=search] button[type=submit]")
