@@ -7,9 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from babel.messages.pofile import read_po
 
 from console import catalogs
-from console.i18n import Language, translations
+from console.i18n import LOCALE, Language, translations
 from console.names import NEXT_STEP_NAMES, TIMELINE_EVENT_NAMES
 from console.templating import beijing, environment, exact_number
 from lifecycles.kinds import KINDS
@@ -161,3 +162,25 @@ def test_the_next_step_and_the_timeline_are_shown_in_the_pages_language(
     assert step in shown
     assert what in shown
     assert "an old note;" in shown
+
+
+def test_no_message_is_translated_two_ways_in_different_areas_catalogs() -> None:
+    """The areas' catalogs are merged into one: a msgid two files translate differently
+    would show one area's words on the other's pages (a filer's "File" button read
+    "文件" once). Words that differ by meaning need their own msgids."""
+    translated: dict[str, set[tuple[str, str]]] = {}
+    folder = LOCALE / Language.ZH.catalog / "LC_MESSAGES"
+    for entry in folder.iterdir():
+        if entry.name.endswith(".po"):
+            with entry.open("rb") as source:
+                for message in read_po(source):
+                    if message.id:
+                        translated.setdefault(str(message.id), set()).add(
+                            (entry.name, str(message.string))
+                        )
+    clashes = {
+        msgid: sorted(found)
+        for msgid, found in translated.items()
+        if len({string for _, string in found}) > 1
+    }
+    assert not clashes, clashes
