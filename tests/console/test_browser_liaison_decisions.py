@@ -120,7 +120,15 @@ async def test_the_liaison_records_an_inspection_and_a_weight_decision_and_a_sta
             await expect(refusal.locator(".reason")).to_contain_text(
                 "cannot record an inspection while"
             )
-            await screenshots.take(stale, "liaison-inspection-refused")
+            screenshots.folder.mkdir(parents=True, exist_ok=True)  # the POST's answer itself
+            await stale.screenshot(
+                path=str(screenshots.folder / "liaison-inspection-refused.zh.png"), full_page=True
+            )
+            # Reloaded or switched to English, the decision's address is the item's page.
+            await stale.goto(f"{item}/inspection?lang=en")
+            await expect(stale).to_have_url(f"{console_stack.base_url}{item}?lang=en")
+            await expect(stale.locator("h1")).to_contain_text("first-line entry")
+            await stale.goto(f"{item}?lang=zh")  # (the choice is the context's cookie)
 
             await api.until(workflow_id, "weight_hold")
         await page.reload()
