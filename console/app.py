@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from console.navigation import PREFIX
-from console.pages import admin, auditor, filer, liaison, signin
+from console.pages import admin, auditor, filer, liaison, missing, signin
 from console.rate_limit import SignInLimiter
 
 STATIC: Final = files("console") / "static"
@@ -26,3 +26,4 @@ def install(app: FastAPI) -> None:
     app.include_router(auditor.router)
     app.include_router(filer.router)
     # Other areas' routers are included here, one line each.
+    app.include_router(missing.router)  # last: every other /console path is "not found"

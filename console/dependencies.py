@@ -104,3 +104,8 @@ LiaisonPage = Annotated[Page, Depends(page_for(UserRole.LIAISON))]
 AuditorPage = Annotated[Page, Depends(page_for(UserRole.AUDITOR))]
 ActorPage = Annotated[Page, Depends(page_for(UserRole.FILER, UserRole.LIAISON))]
 ReaderPage = Annotated[Page, Depends(page_for(UserRole.AUDITOR, UserRole.ADMIN))]
+# The ledger's read pages (balances, a lot, its trace, reconciliation, the chain) obey the
+# API's scopes exactly: its read routes take any signed-in principal and answer within
+# its enterprises (``book_in_scope``, ``scoped_trace``), the chain only to whom
+# ``chain_refusal`` allows. So every role may open them, each seeing what the API shows it.
+LedgerReaderPage = SignedInPage

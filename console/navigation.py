@@ -22,6 +22,10 @@ NAV: Final[dict[UserRole, tuple[NavLink, ...]]] = {
     UserRole.ADMIN: (
         NavLink(N_("Users"), f"{PREFIX}/admin/users"),
         NavLink(N_("Enterprises"), f"{PREFIX}/admin/enterprises"),
+        # What the API lets an admin read: every book's ledger and the chain.
+        NavLink(N_("Balances"), f"{PREFIX}/auditor/balances"),
+        NavLink(N_("Reconciliation"), f"{PREFIX}/auditor/reconciliation"),
+        NavLink(N_("Chain verification"), f"{PREFIX}/auditor/verification"),
     ),
     UserRole.FILER: (
         NavLink(N_("My lifecycles"), f"{PREFIX}/filer/lifecycles"),

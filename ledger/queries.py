@@ -21,8 +21,14 @@ from ledger import reconciliation, repository
 from ledger.audit import read_one_snapshot
 from ledger.errors import LedgerError, UnknownReference
 from ledger.keys import stock_key
-from schemas.codes import CustomsStatus, DocumentType, Operation
-from schemas.inventory import LotBalance, LotMovement, LotMovements, Reconciliation
+from schemas.codes import AccountKind, CustomsStatus, DocumentType, Operation
+from schemas.inventory import (
+    Counterparty,
+    LotBalance,
+    LotMovement,
+    LotMovements,
+    Reconciliation,
+)
 from schemas.ledger import (
     BalanceView,
     DocumentRef,
@@ -256,6 +262,15 @@ class LedgerQueries:
                     location=row.location,
                     status=row.status,
                     counterparty=row.counterparty,
+                    counterparty_account=Counterparty(
+                        kind=AccountKind(row.counterparty_account.kind),
+                        book_no=row.counterparty_account.book_no,
+                        enterprise_name=row.counterparty_account.enterprise_name,
+                        lot_no=row.counterparty_account.lot_no,
+                        location=row.counterparty_account.location,
+                        location_name=row.counterparty_account.location_name,
+                        status=row.counterparty_account.status,
+                    ),
                     delta_posted=e.delta_posted,
                     delta_pending_out=e.delta_pending_out,
                     delta_pending_in=e.delta_pending_in,
@@ -347,6 +362,8 @@ class LedgerQueries:
                 outside=kind,
                 quantity=qty,
                 recorded_at=t.recorded_at,
+                actor=t.actor,
+                reason=t.reason,
             )
             for t, kind, qty in repository.outside_flows_of_lot(session, lot_id, inbound=backward)
         )

@@ -30,6 +30,7 @@ from adapters.db.models import (
     BookItem,
     ChainEvent,
     ChainHead,
+    Enterprise,
     LedgerAccount,
     LedgerTransaction,
     LineageLink,
@@ -703,12 +704,26 @@ def position_count(session: Session, wanted: PositionFilter, *, at: dt.datetime 
 
 
 @dataclass(frozen=True)
+class CounterpartyRow:
+    """The other account of a movement by its business names."""
+
+    kind: str
+    book_no: str
+    enterprise_name: str
+    lot_no: str | None
+    location: str | None
+    location_name: str | None
+    status: str | None
+
+
+@dataclass(frozen=True)
 class LotEntryRow:
     entry: AccountEntry
     transaction: LedgerTransaction
     location: str
     status: str
     counterparty: str
+    counterparty_account: CounterpartyRow
 
 
 def _lot_entries(lot_id: int) -> ColumnElement[bool]:
@@ -735,16 +750,49 @@ def lot_entry_rows(session: Session, lot_id: int, *, limit: int, offset: int) ->
         .limit(limit)
         .offset(offset)
     )
+    found = [
+        (e, t, location, status, dst if src.id == e.account_id else src)
+        for e, t, location, status, src, dst in rows
+    ]
+    names = counterparty_rows(session, {other.id for *_, other in found})
     return [
         LotEntryRow(
             entry=e,
             transaction=t,
             location=location,
             status=status or "",  # a stock position always has one
-            counterparty=(dst if src.id == e.account_id else src).key,
+            counterparty=other.key,
+            counterparty_account=names[other.id],
         )
-        for e, t, location, status, src, dst in rows
+        for e, t, location, status, other in found
     ]
+
+
+def counterparty_rows(session: Session, account_ids: Collection[int]) -> dict[int, CounterpartyRow]:
+    """The accounts' business names (book, enterprise, lot, location), by account id."""
+    if not account_ids:
+        return {}
+    rows = session.execute(
+        select(
+            LedgerAccount.id,
+            LedgerAccount.kind,
+            AccountBook.book_no,
+            Enterprise.name,
+            Lot.lot_no,
+            Location.code,
+            Location.name,
+            LedgerAccount.status,
+        )
+        .join(AccountBook, AccountBook.id == LedgerAccount.book_id)
+        .join(Enterprise, Enterprise.id == AccountBook.enterprise_id)
+        .outerjoin(Lot, Lot.id == LedgerAccount.lot_id)
+        .outerjoin(Location, Location.id == LedgerAccount.location_id)
+        .where(LedgerAccount.id.in_(sorted(account_ids)))
+    )
+    return {
+        account_id: CounterpartyRow(kind, book_no, enterprise, lot_no, code, name, status)
+        for account_id, kind, book_no, enterprise, lot_no, code, name, status in rows
+    }
 
 
 def lot_entry_count(session: Session, lot_id: int) -> int:

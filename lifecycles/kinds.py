@@ -36,7 +36,6 @@ from schemas.lifecycle import (
     ExportDraft,
     ExportInput,
     Lifecycle,
-    Role,
     SecondLineEntryDraft,
     SecondLineEntryInput,
     Stage,
@@ -55,7 +54,7 @@ from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import ImpExp
 from schemas.messages.declaration import DeclarationMessage
 from workflows import bonded_list, processing, stocktake, transfer
-from workflows.next_step import NextSteps, next_step
+from workflows.next_step import Next, NextSteps, next_step
 
 # (the message, its extras, who files it, the filer's enterprise) -> the draft
 ReadUpload = Callable[[Any, ListExtras, str, str], BaseModel]
@@ -130,7 +129,7 @@ class Kind:
         """What can be done about the stage: the actions this workflow takes there."""
         return tuple(action for action in self.actions if stage in action.stages)
 
-    def next_step(self, stage: Stage, escalated: bool) -> tuple[str, Role | None]:
+    def next_step(self, stage: Stage, escalated: bool) -> Next:
         return next_step(self.next_steps, stage, escalated, self.overdue)
 
 

@@ -10,12 +10,26 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from schemas.codes import Operation
+from schemas.codes import AccountKind, Operation
 from schemas.ledger import DocumentRef
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Counterparty(_Model):
+    """The other account of a movement, by its business names (对方账户): an outside
+    party of a book (abroad, domestic, adjustment...) or another stock position (its
+    lot, location and status), with the book's enterprise."""
+
+    kind: AccountKind
+    book_no: str
+    enterprise_name: str
+    lot_no: str | None = None  # stock positions only
+    location: str | None = None
+    location_name: str | None = None
+    status: str | None = None
 
 
 class LotMovement(_Model):
@@ -36,6 +50,7 @@ class LotMovement(_Model):
     # The other account of the movement: an outside party's key (abroad|H…|1) or another
     # stock position of the same book item.
     counterparty: str
+    counterparty_account: Counterparty | None = None  # the same account, by its names
     delta_posted: Decimal
     delta_pending_out: Decimal
     delta_pending_in: Decimal

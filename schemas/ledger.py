@@ -230,6 +230,8 @@ class TraceStep(_Model):
     outside: str
     quantity: NonNegativeQuantity
     recorded_at: dt.datetime
+    actor: str = ""  # who caused the movement (the transaction's actor)
+    reason: str = ""  # and why (the transaction's reason)
 
 
 class LotTrace(_Model):

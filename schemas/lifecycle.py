@@ -475,12 +475,109 @@ class ReceiptSignal(_Model):
     reasons: tuple[str, ...] = ()
 
 
+class NextStep(StrEnum):
+    """What a lifecycle waits for next (下一步), as a code: the console shows it in the
+    reader's language; the API's ``next_step`` is its English words
+    (``workflows.next_step.NEXT_STEP_WORDS``)."""
+
+    CHECK_DRAFT = "check_draft"
+    CHECK_WORK_ORDER = "check_work_order"
+    CHECK_BOTH_BOOKS = "check_both_books"
+    SIGN_OFF = "sign_off"
+    RESERVE = "reserve"
+    RESERVE_BOTH = "reserve_both"
+    FILE_LIST = "file_list"
+    FILE_LISTS = "file_lists"
+    CUSTOMS_REVIEW = "customs_review"
+    CUSTOMS_REVIEW_BOTH = "customs_review_both"
+    CUSTOMS_MANUAL_REVIEW = "customs_manual_review"
+    CORRECT_OR_CANCEL = "correct_or_cancel"
+    CUSTOMS_RELEASE = "customs_release"
+    RECORD_INSPECTION = "record_inspection"
+    PAY = "pay"
+    GATE_AND_POSTING = "gate_and_posting"
+    CORRECT_VEHICLE_OR_CANCEL = "correct_vehicle_or_cancel"
+    DECIDE_WEIGHT = "decide_weight"
+    APPROVE_DEVIATION = "approve_deviation"
+    POST = "post"
+    POST_WORK_ORDER = "post_work_order"
+    POST_BOTH = "post_both"
+    DEPARTURE = "departure"
+    NOTHING_BONDED_STOCK = "nothing_bonded_stock"
+    NOTHING_ZONE_STOCK = "nothing_zone_stock"
+    NOTHING_LEFT_FOR_ABROAD = "nothing_left_for_abroad"
+    NOTHING_DOMESTIC_MARKET = "nothing_domestic_market"
+    NOTHING_POSTED = "nothing_posted"
+    NOTHING_CANCELLED = "nothing_cancelled"
+    # A stocktake's (盘点).
+    READ_EXPECTED = "read_expected"
+    CORRECT_STOCKTAKE_OR_CANCEL = "correct_stocktake_or_cancel"
+    ENTER_COUNTS = "enter_counts"
+    REVIEW_DIFFERENCES = "review_differences"
+    PAY_STOCKTAKE_DUTY = "pay_stocktake_duty"
+    POST_DIFFERENCES = "post_differences"
+    NOTHING_BOOK_MATCHES_COUNT = "nothing_book_matches_count"
+
+
+class TimelineEvent(StrEnum):
+    """What a timeline entry records (时间线事件), as a code the console shows in the
+    reader's language; ``TimelineEntry.detail`` holds what came with it as it was
+    written (a person's reason, customs' reasons, a number, a file)."""
+
+    FILED = "filed"
+    CHECK_FAILED = "check_failed"
+    CHECKED = "checked"
+    DEVIATION_FOUND = "deviation_found"
+    SIGNED_OFF = "signed_off"
+    RETURNED = "returned"
+    CORRECTED = "corrected"
+    CANCELLED = "cancelled"
+    NOT_RESERVED = "not_reserved"
+    ESCALATED = "escalated"
+    DEADLINE_PASSED = "deadline_passed"
+    LIST_FILED = "list_filed"
+    DELETION_FILED = "deletion_filed"
+    RECEIPT = "receipt"
+    CUSTOMS_APPROVED = "customs_approved"
+    CUSTOMS_RETURNED = "customs_returned"
+    MANUAL_REVIEW = "manual_review"
+    DUTIES_PAYABLE = "duties_payable"
+    PAID = "paid"
+    RELEASED = "released"
+    DECLARATION_ENDED = "declaration_ended"
+    INSPECTION_PASSED = "inspection_passed"
+    INSPECTION_FAILED = "inspection_failed"
+    GATE_PASS_FILED = "gate_pass_filed"
+    GATE_PASS_RETURNED = "gate_pass_returned"
+    VEHICLE_CORRECTED = "vehicle_corrected"
+    WEIGHT_MISMATCH = "weight_mismatch"
+    WEIGHT_ACCEPTED = "weight_accepted"
+    WEIGHT_REFUSED = "weight_refused"
+    DEVIATION_APPROVED = "deviation_approved"
+    POSTED = "posted"
+    POSTED_AWAITING_DEPARTURE = "posted_awaiting_departure"
+    CLOSED = "closed"
+    # A stocktake's (盘点).
+    EXPECTED_READ = "expected_read"
+    COUNTED = "counted"
+    DIFFERENCES_FOUND = "differences_found"
+    DIFFERENCES_REVIEWED = "differences_reviewed"
+    NOTHING_TO_POST = "nothing_to_post"
+    DIFFERENCES_POSTED = "differences_posted"
+    POSTING_REFUSED = "posting_refused"
+    OVERDUE = "overdue"
+
+
 class TimelineEntry(_Model):
     at: AwareDatetime
     stage: Stage
     actor: str
     role: Role
-    note: str
+    note: str  # the entry in English words (the API's)
+    # Set by every entry the workflows write (and by replaying older histories, whose
+    # timelines are rebuilt by the same code); None only where neither applies.
+    event: TimelineEvent | None = None
+    detail: str = ""
 
 
 class LateFeeView(_Model):
@@ -623,7 +720,7 @@ class LifecycleStatus(_Model):
     workflow_id: str
     lifecycle: Lifecycle
     stage: Stage
-    next_step: str
+    next_step: str  # the next step's English words (with "escalated" when it is)
     waiting_for: Role | None
     change_count: int
     escalated: bool
@@ -639,6 +736,7 @@ class LifecycleStatus(_Model):
     taxes: TaxAssessment | None = None
     paid: PaymentConfirmation | None = None
     stocktake: StocktakeView | None = None  # stocktakes: counts, differences, duty
+    next_step_code: NextStep | None = None  # the next step as a code
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Duties and taxes to pay (CNY): the total of the chosen elective-duty "

@@ -46,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         InspectionResult,
         LateFeeView,
         LifecycleStatus,
+        NextStep,
         PaymentConfirmation,
         ReceiptSignal,
         ReserveInput,
@@ -57,12 +58,14 @@ with workflow.unsafe.imports_passed_through():
         SubmitGatePassInput,
         SubmitListInput,
         TaxAssessment,
+        TimelineEvent,
         ValidateInput,
         ValidationReport,
         VehicleCorrection,
         WeightDecision,
     )
     from schemas.messages.fields import DOCUMENT_ZONE
+    from workflows.next_step import Next
     from workflows.steps import ListSteps, Step
 
 from workflows.record import Cancelled, Checked, Details, Record, SignedOff, refused
@@ -71,26 +74,23 @@ Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 Input = EntryInput | ExportInput | DomesticSaleInput | SecondLineEntryInput
 
 NEXT_STEP = {
-    Stage.VALIDATING: ("checking the draft against the book", Role.SYSTEM),
-    Stage.AWAITING_SIGN_OFF: ("liaison sign-off", Role.LIAISON),
-    Stage.RESERVING: ("reserving the incoming stock", Role.SYSTEM),
-    Stage.DECLARING: ("filing the list through the single window", Role.SYSTEM),
-    Stage.AWAITING_REVIEW: ("customs review of the list", Role.CUSTOMS),
-    Stage.MANUAL_REVIEW: ("customs manual review", Role.CUSTOMS),
-    Stage.RETURNED: ("correct and re-declare, or cancel", Role.FILER),
-    Stage.AWAITING_RELEASE: ("customs release of the filing list", Role.CUSTOMS),
-    Stage.INSPECTION: ("record the inspection result", Role.LIAISON),
-    Stage.AWAITING_PAYMENT: ("pay the duties and taxes, then confirm the payment", Role.FILER),
-    Stage.AWAITING_GATE: ("the vehicle through the gate and the book posted", Role.CUSTOMS),
-    Stage.GATE_PASS_RETURNED: (
-        "correct the vehicle and file the gate pass again, or cancel",
-        Role.FILER,
-    ),
-    Stage.WEIGHT_HOLD: ("decide on the weight mismatch", Role.LIAISON),
-    Stage.POSTING: ("posting the stock", Role.SYSTEM),
-    Stage.AWAITING_DEPARTURE: ("departure of the train (结关)", Role.CUSTOMS),
-    Stage.COMPLETED: ("nothing: the goods are bonded stock", None),
-    Stage.CANCELLED: ("nothing: cancelled, the reservation voided", None),
+    Stage.VALIDATING: (NextStep.CHECK_DRAFT, Role.SYSTEM),
+    Stage.AWAITING_SIGN_OFF: (NextStep.SIGN_OFF, Role.LIAISON),
+    Stage.RESERVING: (NextStep.RESERVE, Role.SYSTEM),
+    Stage.DECLARING: (NextStep.FILE_LIST, Role.SYSTEM),
+    Stage.AWAITING_REVIEW: (NextStep.CUSTOMS_REVIEW, Role.CUSTOMS),
+    Stage.MANUAL_REVIEW: (NextStep.CUSTOMS_MANUAL_REVIEW, Role.CUSTOMS),
+    Stage.RETURNED: (NextStep.CORRECT_OR_CANCEL, Role.FILER),
+    Stage.AWAITING_RELEASE: (NextStep.CUSTOMS_RELEASE, Role.CUSTOMS),
+    Stage.INSPECTION: (NextStep.RECORD_INSPECTION, Role.LIAISON),
+    Stage.AWAITING_PAYMENT: (NextStep.PAY, Role.FILER),
+    Stage.AWAITING_GATE: (NextStep.GATE_AND_POSTING, Role.CUSTOMS),
+    Stage.GATE_PASS_RETURNED: (NextStep.CORRECT_VEHICLE_OR_CANCEL, Role.FILER),
+    Stage.WEIGHT_HOLD: (NextStep.DECIDE_WEIGHT, Role.LIAISON),
+    Stage.POSTING: (NextStep.POST, Role.SYSTEM),
+    Stage.AWAITING_DEPARTURE: (NextStep.DEPARTURE, Role.CUSTOMS),
+    Stage.COMPLETED: (NextStep.NOTHING_BONDED_STOCK, None),
+    Stage.CANCELLED: (NextStep.NOTHING_CANCELLED, None),
 }
 
 
@@ -135,6 +135,7 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
     GENERATES_DECLARATION: ClassVar[bool] = True
     # What the posting means for the goods (the timeline and the completed status).
     POSTED: ClassVar[str] = "the goods are bonded stock"
+    POSTED_STEP: ClassVar[NextStep] = NextStep.NOTHING_BONDED_STOCK  # (completed: nothing)
 
     def __init__(self) -> None:
         self._r: ListRecord = ListRecord()
@@ -189,9 +190,12 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
     async def _corrected_fits(self) -> bool:
         report = await self._validate()
         if not report.ok:
+            described = report.described()
             self._system(
                 Stage.RETURNED,
-                f"the corrected draft does not fit the book: {report.described()}",
+                f"the corrected draft does not fit the book: {described}",
+                TimelineEvent.CHECK_FAILED,
+                described,
             )
         return report.ok
 
@@ -221,6 +225,8 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
                     "customs",
                     Role.CUSTOMS,
                     f"duties payable: {self._owed()} CNY",
+                    TimelineEvent.DUTIES_PAYABLE,
+                    f"{self._owed()} CNY",
                 )
                 await self._wait(lambda: self._r.paid is not None)
                 paid = self._r.paid
@@ -230,10 +236,18 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
                     paid.actor,
                     paid.role,
                     f"paid {paid.amount} CNY, reference {paid.reference}",
+                    TimelineEvent.PAID,
+                    f"{paid.amount} CNY · {paid.reference}",
                 )
                 continue
             if found.released:
-                self._note(Stage.AWAITING_RELEASE, "customs", Role.CUSTOMS, "released (P)")
+                self._note(
+                    Stage.AWAITING_RELEASE,
+                    "customs",
+                    Role.CUSTOMS,
+                    "released (P)",
+                    TimelineEvent.RELEASED,
+                )
                 return
             if found.ended:
                 assert found.channel is not None
@@ -242,6 +256,8 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
                     "customs",
                     Role.CUSTOMS,
                     f"declaration ended ({found.channel.value})",
+                    TimelineEvent.DECLARATION_ENDED,
+                    found.channel.value,
                 )
                 self._r.filed = not found.deleted  # nothing left to delete
                 raise Cancelled
@@ -253,7 +269,16 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
                 self._check_cancel()
                 result = self._r.inspection
                 assert result is not None
-                self._note(Stage.INSPECTION, result.actor, result.role, result.reason)
+                self._note(
+                    Stage.INSPECTION,
+                    result.actor,
+                    result.role,
+                    result.reason,
+                    TimelineEvent.INSPECTION_PASSED
+                    if result.passed
+                    else TimelineEvent.INSPECTION_FAILED,
+                    result.reason,
+                )
                 if not result.passed:
                     raise Cancelled
                 continue
@@ -273,11 +298,20 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
                 Role.CUSTOMS,
                 f"scale read {check.measured} kg, declared {check.declared} kg"
                 f" (difference {check.difference}, allowed {check.allowed})",
+                TimelineEvent.WEIGHT_MISMATCH,
+                f"{check.measured} / {check.declared} kg (± {check.allowed})",
             )
             await self._wait(lambda: self._r.weight_decision is not None)
             decision = self._r.weight_decision
             assert decision is not None
-            self._note(Stage.WEIGHT_HOLD, decision.actor, decision.role, decision.reason)
+            self._note(
+                Stage.WEIGHT_HOLD,
+                decision.actor,
+                decision.role,
+                decision.reason,
+                TimelineEvent.WEIGHT_ACCEPTED if decision.accept else TimelineEvent.WEIGHT_REFUSED,
+                decision.reason,
+            )
             if not decision.accept:
                 raise Cancelled
         self._set(Stage.AWAITING_GATE)
@@ -288,11 +322,21 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
             self._r.reservation, post=True, reason=f"through the gate, list {list_no} posted"
         )
         if not self.CLOSES:
-            self._system(Stage.COMPLETED, f"stock posted: {self.POSTED}")
+            self._system(Stage.COMPLETED, f"stock posted: {self.POSTED}", TimelineEvent.POSTED)
             return
-        self._system(Stage.AWAITING_DEPARTURE, "stock posted: gone abroad")
+        self._system(
+            Stage.AWAITING_DEPARTURE,
+            "stock posted: gone abroad",
+            TimelineEvent.POSTED_AWAITING_DEPARTURE,
+        )
         await self._await_customs(lambda: receipts.closed(self._r.receipts.values()))
-        self._note(Stage.COMPLETED, "customs", Role.CUSTOMS, "closed (结关): the train has left")
+        self._note(
+            Stage.COMPLETED,
+            "customs",
+            Role.CUSTOMS,
+            "closed (结关): the train has left",
+            TimelineEvent.CLOSED,
+        )
 
     async def _file_gate_pass(self, list_no: str) -> Decimal:
         """File the SAS121 until the vehicle passes (the scale's reading); a returned
@@ -309,7 +353,12 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
                     at=workflow.now(),
                 ),
             )
-            self._system(Stage.AWAITING_GATE, f"gate pass {submitted.file_name}")
+            self._system(
+                Stage.AWAITING_GATE,
+                f"gate pass {submitted.file_name}",
+                TimelineEvent.GATE_PASS_FILED,
+                submitted.file_name,
+            )
             await self._await_customs(self._pass_decided(first))
             found = self._gate_pass(first)
             if found.passed:
@@ -317,7 +366,12 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
                 return found.measured_weight
             reasons = "; ".join(found.reasons) or "returned without a reason"
             self._note(
-                Stage.GATE_PASS_RETURNED, "customs", Role.CUSTOMS, f"gate pass returned: {reasons}"
+                Stage.GATE_PASS_RETURNED,
+                "customs",
+                Role.CUSTOMS,
+                f"gate pass returned: {reasons}",
+                TimelineEvent.GATE_PASS_RETURNED,
+                reasons,
             )
             await self._wait(lambda: self._r.vehicle is not None or self._r.cancel is not None)
             self._check_cancel()
@@ -329,6 +383,8 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
                 correction.actor,
                 correction.role,
                 f"vehicle {correction.vehicle.vehicle_no}: {correction.reason}",
+                TimelineEvent.VEHICLE_CORRECTED,
+                f"{correction.vehicle.vehicle_no}: {correction.reason}",
             )
 
     def _pass_decided(self, since: int) -> Callable[[], bool]:
@@ -387,7 +443,12 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
         if self._r.declared_on is None and not delete:
             self._r.declared_on = self._today()
         verb = "deletion filed" if delete else f"list filed (ChgTmsCnt {self._r.change_count})"
-        self._system(Stage.AWAITING_REVIEW, f"{verb}: {submitted.file_name}")
+        self._system(
+            Stage.AWAITING_REVIEW,
+            f"{verb}: {submitted.file_name}",
+            TimelineEvent.DELETION_FILED if delete else TimelineEvent.LIST_FILED,
+            submitted.file_name,
+        )
 
     async def _await_review(self) -> Verdict:
         """Approved or returned, from the receipts of the current filing."""
@@ -400,14 +461,34 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
             )
             if found.verdict is Verdict.RETURNED:
                 reasons = "; ".join(found.reasons)
-                self._note(Stage.RETURNED, "customs", Role.CUSTOMS, f"returned: {reasons}")
+                self._note(
+                    Stage.RETURNED,
+                    "customs",
+                    Role.CUSTOMS,
+                    f"returned: {reasons}",
+                    TimelineEvent.CUSTOMS_RETURNED,
+                    reasons,
+                )
                 return found.verdict
             if found.verdict is Verdict.APPROVED:
                 number = self._r.numbers.get("list_no", "?")
-                self._note(Stage.AWAITING_RELEASE, "customs", Role.CUSTOMS, f"approved: {number}")
+                self._note(
+                    Stage.AWAITING_RELEASE,
+                    "customs",
+                    Role.CUSTOMS,
+                    f"approved: {number}",
+                    TimelineEvent.CUSTOMS_APPROVED,
+                    number,
+                )
                 return found.verdict
             if found.verdict is Verdict.MANUAL and self._r.stage is not Stage.MANUAL_REVIEW:
-                self._note(Stage.MANUAL_REVIEW, "customs", Role.CUSTOMS, "to manual review")
+                self._note(
+                    Stage.MANUAL_REVIEW,
+                    "customs",
+                    Role.CUSTOMS,
+                    "to manual review",
+                    TimelineEvent.MANUAL_REVIEW,
+                )
             await self._await_customs(self._more_receipts_than(len(self._r.receipts)))
 
     # --- waiting --------------------------------------------------------------------
@@ -426,6 +507,8 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
             self._system(
                 self._r.stage,
                 f"declaration deadline {deadline} passed: a late fee accrues daily on the CIF",
+                TimelineEvent.DEADLINE_PASSED,
+                str(deadline),
             )
         # Wake at each Beijing midnight until the list is filed, so the fee on the
         # document (computed at the workflow's own time) is today's.
@@ -514,11 +597,11 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
 
     # --- the status -----------------------------------------------------------------
 
-    def _next_step(self) -> tuple[str, Role | None]:
-        next_step, waiting_for = super()._next_step()
+    def _next_step(self) -> Next:
+        following = super()._next_step()
         if self._r.stage is Stage.COMPLETED:
-            return f"nothing: {self.POSTED}", waiting_for
-        return next_step, waiting_for
+            return Next(self.POSTED_STEP, following.waiting_for)
+        return following
 
     def _details(self) -> Details:
         numbers = self._r.numbers

@@ -14,7 +14,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.lifecycle import DomesticSaleInput, EntryResult, Lifecycle
+    from schemas.lifecycle import DomesticSaleInput, EntryResult, Lifecycle, NextStep
 
 from workflows.bonded_list import BondedListLifecycle
 from workflows.steps import list_steps
@@ -24,6 +24,7 @@ from workflows.steps import list_steps
 class DomesticSaleWorkflow(BondedListLifecycle):
     STEPS = list_steps("domestic_sale")
     POSTED = "the goods are cleared into the domestic market, duties paid"
+    POSTED_STEP = NextStep.NOTHING_DOMESTIC_MARKET
     LIFECYCLE = Lifecycle.DOMESTIC_SALE
     PAYS = True
 

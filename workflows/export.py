@@ -11,7 +11,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.lifecycle import EntryResult, ExportInput, Lifecycle
+    from schemas.lifecycle import EntryResult, ExportInput, Lifecycle, NextStep
 
 from workflows.bonded_list import BondedListLifecycle
 from workflows.steps import list_steps
@@ -21,6 +21,7 @@ from workflows.steps import list_steps
 class ExportWorkflow(BondedListLifecycle):
     STEPS = list_steps("export")
     POSTED = "the goods have left for abroad"
+    POSTED_STEP = NextStep.NOTHING_LEFT_FOR_ABROAD
     LIFECYCLE = Lifecycle.EXPORT
     CLOSES = True
 

@@ -20,8 +20,10 @@ with workflow.unsafe.imports_passed_through():
         EntryResult,
         Lifecycle,
         LifecycleStatus,
+        NextStep,
         Role,
         Stage,
+        TimelineEvent,
         WorkOrderCheckInput,
         WorkOrderCorrection,
         WorkOrderDraft,
@@ -32,13 +34,13 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows.record import Checked, LifecycleRecord, Record, refused
 
-NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
-    Stage.VALIDATING: ("checking the work order against the norms", Role.SYSTEM),
-    Stage.RETURNED: ("correct the work order, or cancel", Role.FILER),
-    Stage.NORM_DEVIATION: ("approve the deviation from the norm, or return it", Role.LIAISON),
-    Stage.POSTING: ("posting materials, outputs and lineage", Role.SYSTEM),
-    Stage.COMPLETED: ("nothing: posted", None),
-    Stage.CANCELLED: ("nothing: cancelled, nothing was posted", None),
+NEXT_STEP: dict[Stage, tuple[NextStep, Role | None]] = {
+    Stage.VALIDATING: (NextStep.CHECK_WORK_ORDER, Role.SYSTEM),
+    Stage.RETURNED: (NextStep.CORRECT_OR_CANCEL, Role.FILER),
+    Stage.NORM_DEVIATION: (NextStep.APPROVE_DEVIATION, Role.LIAISON),
+    Stage.POSTING: (NextStep.POST_WORK_ORDER, Role.SYSTEM),
+    Stage.COMPLETED: (NextStep.NOTHING_POSTED, None),
+    Stage.CANCELLED: (NextStep.NOTHING_CANCELLED, None),
 }
 
 
@@ -95,7 +97,7 @@ class WorkOrderWorkflow(LifecycleRecord[WorkOrderDraft, WorkOrderCorrection, Wor
                 reason=f"work order {self.draft.work_order_no}: run of {self.draft.produced_on}",
             ),
         )
-        self._system(Stage.COMPLETED, "posted with lineage")
+        self._system(Stage.COMPLETED, "posted with lineage", TimelineEvent.POSTED)
 
     def _correction_note(self, correction: WorkOrderCorrection) -> tuple[Stage, str]:
         return Stage.VALIDATING, correction.reason
@@ -110,7 +112,12 @@ class WorkOrderWorkflow(LifecycleRecord[WorkOrderDraft, WorkOrderCorrection, Wor
     def approve_deviation(self, decision: Decision) -> LifecycleStatus:
         self._r.signed_off = decision
         self._note(
-            Stage.NORM_DEVIATION, decision.actor, decision.role, f"approved: {decision.reason}"
+            Stage.NORM_DEVIATION,
+            decision.actor,
+            decision.role,
+            f"approved: {decision.reason}",
+            TimelineEvent.DEVIATION_APPROVED,
+            decision.reason,
         )
         return self.status()
 

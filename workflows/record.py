@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         Lifecycle,
         LifecyclePolicy,
         LifecycleStatus,
+        NextStep,
         PaymentConfirmation,
         ReceiptSignal,
         Refusal,
@@ -50,11 +51,12 @@ with workflow.unsafe.imports_passed_through():
         StocktakeView,
         TaxAssessment,
         TimelineEntry,
+        TimelineEvent,
     )
     from schemas.messages.fields import DOCUMENT_ZONE
     from schemas.wording import with_article
     from workflows import search
-    from workflows.next_step import next_step
+    from workflows.next_step import NEXT_STEP_WORDS, Next, next_step
     from workflows.steps import Step
 
 A = TypeVar("A")
@@ -179,7 +181,7 @@ class Details:
 
 class LifecycleRecord(Generic[D, C, I_]):
     LIFECYCLE: ClassVar[Lifecycle]
-    NEXT_STEP: ClassVar[Mapping[Stage, tuple[str, Role | None]]]
+    NEXT_STEP: ClassVar[Mapping[Stage, tuple[NextStep, Role | None]]]
     # Where a filer or liaison may still withdraw the document.
     CANCELLABLE: ClassVar[Collection[Stage]] = ()
     # Where the liaison signs off or returns the draft, and the words of it.
@@ -256,14 +258,33 @@ class LifecycleRecord(Generic[D, C, I_]):
             self._r.stage_since = workflow.now()
             self._upsert()
 
-    def _note(self, stage: Stage, actor: str, role: Role, note: str) -> None:
+    def _note(
+        self,
+        stage: Stage,
+        actor: str,
+        role: Role,
+        note: str,
+        event: TimelineEvent,
+        detail: str = "",
+    ) -> None:
+        """A timeline entry: the English ``note`` (the API's), the ``event`` as a code
+        and its ``detail`` as written (the console shows both in the reader's language).
+        Only the workflow's state: replaying a history rebuilds it, codes included."""
         self._set(stage)
         self._r.timeline.append(
-            TimelineEntry(at=workflow.now(), stage=stage, actor=actor, role=role, note=note)
+            TimelineEntry(
+                at=workflow.now(),
+                stage=stage,
+                actor=actor,
+                role=role,
+                note=note,
+                event=event,
+                detail=detail,
+            )
         )
 
-    def _system(self, stage: Stage, note: str) -> None:
-        self._note(stage, "bondflow", Role.SYSTEM, note)
+    def _system(self, stage: Stage, note: str, event: TimelineEvent, detail: str = "") -> None:
+        self._note(stage, "bondflow", Role.SYSTEM, note, event, detail)
 
     def _indexed(self) -> bool:
         return self._input is not None and self._input.indexed
@@ -276,7 +297,7 @@ class LifecycleRecord(Generic[D, C, I_]):
         """Every record's search attributes: who and what (enterprise, book, number,
         status, lifecycle) and what the work queue filters and sorts by."""
         book, document_no, enterprise, _ = self._identity()
-        waiting_for = self._next_step()[1]
+        waiting_for = self._next_step().waiting_for
         values: list[Any] = [
             search.BOOK.value_set(book),
             search.DOCUMENT_NO.value_set(document_no),
@@ -309,10 +330,10 @@ class LifecycleRecord(Generic[D, C, I_]):
             raise refused(
                 "stage",
                 f"cannot {action} while {self._r.stage.value}"
-                f" (waiting for {self.NEXT_STEP[self._r.stage][0]})",
+                f" (waiting for {NEXT_STEP_WORDS[self.NEXT_STEP[self._r.stage][0]]})",
             )
 
-    def _next_step(self) -> tuple[str, Role | None]:
+    def _next_step(self) -> Next:
         """The next step and who it waits for; customs' silence past the timeout
         makes it the liaison's."""
         return next_step(self.NEXT_STEP, self._r.stage, self._r.escalated, self.OVERDUE)
@@ -329,6 +350,8 @@ class LifecycleRecord(Generic[D, C, I_]):
                 actor="customs",
                 role=Role.CUSTOMS,
                 note=note,
+                event=TimelineEvent.RECEIPT,
+                detail=note,
             )
         )
         return True
@@ -344,7 +367,7 @@ class LifecycleRecord(Generic[D, C, I_]):
         self._r.draft = draft
         self._r.stage_since = workflow.now()
         self._upsert()
-        self._note(Stage.VALIDATING, draft.filed_by, Role.FILER, filed)
+        self._note(Stage.VALIDATING, draft.filed_by, Role.FILER, filed, TimelineEvent.FILED)
 
     async def _lifecycle(self, data: I_, draft: D, filed: str) -> EntryResult:
         """The whole run: prepare, carry out, or compensate a cancellation."""
@@ -370,18 +393,32 @@ class LifecycleRecord(Generic[D, C, I_]):
             self._set(Stage.VALIDATING)
             checked = await self._check()
             if checked.problems is not None:
-                self._system(Stage.RETURNED, checked.problems)
+                self._system(
+                    Stage.RETURNED, checked.problems, TimelineEvent.CHECK_FAILED, checked.problems
+                )
                 await self._await_correction()
                 continue
             if checked.sign_off is None:
                 return
             stage, note = checked.sign_off
-            self._system(stage, note)
+            found = (
+                TimelineEvent.DEVIATION_FOUND
+                if stage is Stage.NORM_DEVIATION
+                else TimelineEvent.CHECKED
+            )
+            self._system(stage, note, found, note if found is TimelineEvent.DEVIATION_FOUND else "")
             await self._wait(lambda: bool(self._r.signed_off or self._r.returned or self._r.cancel))
             self._check_cancel()
             if self._r.returned is not None:
                 decision, self._r.returned = self._r.returned, None
-                self._note(Stage.RETURNED, decision.actor, decision.role, decision.reason)
+                self._note(
+                    Stage.RETURNED,
+                    decision.actor,
+                    decision.role,
+                    decision.reason,
+                    TimelineEvent.RETURNED,
+                    decision.reason,
+                )
                 await self._await_correction()
                 continue
             return
@@ -399,7 +436,14 @@ class LifecycleRecord(Generic[D, C, I_]):
         if not self._filed():
             self._r.signed_off = None
         stage, note = self._correction_note(correction)
-        self._note(stage, correction.actor, correction.role, note)
+        self._note(
+            stage,
+            correction.actor,
+            correction.role,
+            note,
+            TimelineEvent.CORRECTED,
+            correction.reason,
+        )
 
     async def _reserve_held(self, reserving: Callable[[], Awaitable[str]]) -> None:
         """Reserve after the sign-off; stock taken since the check sends the draft
@@ -449,7 +493,14 @@ class LifecycleRecord(Generic[D, C, I_]):
     def _check_cancel(self) -> None:
         cancel = self._r.cancel
         if cancel is not None:
-            self._note(Stage.CANCELLED, cancel.actor, cancel.role, cancel.reason)
+            self._note(
+                Stage.CANCELLED,
+                cancel.actor,
+                cancel.role,
+                cancel.reason,
+                TimelineEvent.CANCELLED,
+                cancel.reason,
+            )
             raise Cancelled
 
     # --- steps ------------------------------------------------------------------------
@@ -503,7 +554,12 @@ class LifecycleRecord(Generic[D, C, I_]):
             cause = error.cause
             if not isinstance(cause, ApplicationError) or cause.type != "InsufficientStock":
                 raise
-            self._system(Stage.RETURNED, f"the stock could not be reserved: {cause.message}")
+            self._system(
+                Stage.RETURNED,
+                f"the stock could not be reserved: {cause.message}",
+                TimelineEvent.NOT_RESERVED,
+                cause.message,
+            )
             return None
 
     async def _wait(self, condition: Callable[[], bool]) -> None:
@@ -518,7 +574,10 @@ class LifecycleRecord(Generic[D, C, I_]):
             if not self._r.escalated:
                 self._r.escalated = True
                 self._system(
-                    self._r.stage, f"no receipt within {timeout}: escalated to the liaison"
+                    self._r.stage,
+                    f"no receipt within {timeout}: escalated to the liaison",
+                    TimelineEvent.ESCALATED,
+                    str(timeout),
                 )
                 # Histories from before the queue's attributes did not upsert here.
                 if workflow.patched("queue-attributes"):
@@ -535,14 +594,15 @@ class LifecycleRecord(Generic[D, C, I_]):
 
     @workflow.query(name="status")
     def status(self) -> LifecycleStatus:
-        next_step, waiting_for = self._next_step()
+        following = self._next_step()
         details = self._details()
         return LifecycleStatus(
             workflow_id=workflow.info().workflow_id,
             lifecycle=self.LIFECYCLE,
             stage=self._r.stage,
-            next_step=next_step,
-            waiting_for=waiting_for,
+            next_step=following.words,
+            next_step_code=following.step,
+            waiting_for=following.waiting_for,
             change_count=details.change_count,
             escalated=self._r.escalated,
             pre_entry_no=details.pre_entry_no,
@@ -594,7 +654,12 @@ class SignedOff(LifecycleRecord[D, C, I_]):
     def sign_off(self, decision: Decision) -> LifecycleStatus:
         self._r.signed_off = decision
         self._note(
-            Stage.AWAITING_SIGN_OFF, decision.actor, decision.role, f"signed off: {decision.reason}"
+            Stage.AWAITING_SIGN_OFF,
+            decision.actor,
+            decision.role,
+            f"signed off: {decision.reason}",
+            TimelineEvent.SIGNED_OFF,
+            decision.reason,
         )
         return self.status()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from schemas.lifecycle import EntryResult, Lifecycle, SecondLineEntryInput
+    from schemas.lifecycle import EntryResult, Lifecycle, NextStep, SecondLineEntryInput
 
 from workflows.bonded_list import BondedListLifecycle
 from workflows.steps import list_steps
@@ -21,6 +21,7 @@ from workflows.steps import list_steps
 class SecondLineEntryWorkflow(BondedListLifecycle):
     STEPS = list_steps("second_line_entry")
     POSTED = "the goods are zone stock, not bonded"
+    POSTED_STEP = NextStep.NOTHING_ZONE_STOCK
     LIFECYCLE = Lifecycle.SECOND_LINE_ENTRY
     GENERATES_DECLARATION = False
 

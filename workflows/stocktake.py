@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         ExpectedPosition,
         Lifecycle,
         LifecycleStatus,
+        NextStep,
         PaymentConfirmation,
         Role,
         Stage,
@@ -47,27 +48,22 @@ with workflow.unsafe.imports_passed_through():
         StocktakeOpenInput,
         StocktakePostInput,
         StocktakeView,
+        TimelineEvent,
     )
     from schemas.wording import counted
     from workflows.steps import STOCKTAKE
 
 from workflows.record import Checked, Details, LifecycleRecord, Record, refused, refused_all
 
-NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
-    Stage.VALIDATING: ("reading what the book holds as of the count", Role.SYSTEM),
-    Stage.RETURNED: ("correct the stocktake, or cancel", Role.FILER),
-    Stage.COUNTING: ("enter the counts per lot and location", Role.FILER),
-    Stage.DIFFERENCE_REVIEW: (
-        "accept each difference with its cause, or send it back for a recount",
-        Role.LIAISON,
-    ),
-    Stage.AWAITING_PAYMENT: (
-        "pay the duty and taxes on the losses, then confirm the payment",
-        Role.FILER,
-    ),
-    Stage.POSTING: ("posting the differences to the adjustment account", Role.SYSTEM),
-    Stage.COMPLETED: ("nothing: the book matches the count", None),
-    Stage.CANCELLED: ("nothing: cancelled, nothing was posted", None),
+NEXT_STEP: dict[Stage, tuple[NextStep, Role | None]] = {
+    Stage.VALIDATING: (NextStep.READ_EXPECTED, Role.SYSTEM),
+    Stage.RETURNED: (NextStep.CORRECT_STOCKTAKE_OR_CANCEL, Role.FILER),
+    Stage.COUNTING: (NextStep.ENTER_COUNTS, Role.FILER),
+    Stage.DIFFERENCE_REVIEW: (NextStep.REVIEW_DIFFERENCES, Role.LIAISON),
+    Stage.AWAITING_PAYMENT: (NextStep.PAY_STOCKTAKE_DUTY, Role.FILER),
+    Stage.POSTING: (NextStep.POST_DIFFERENCES, Role.SYSTEM),
+    Stage.COMPLETED: (NextStep.NOTHING_BOOK_MATCHES_COUNT, None),
+    Stage.CANCELLED: (NextStep.NOTHING_CANCELLED, None),
 }
 
 # Past their deadline, these waits are the liaison's.
@@ -124,11 +120,11 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
         """Count (and recount) until every difference is accepted; the duty on the
         losses paid; one posting of every accepted difference."""
         assert self._input is not None
-        self._system(
-            Stage.COUNTING,
+        held = (
             f"{counted(len(self._r.expected), 'position')} held by the book as of"
-            f" {self.draft.counted_at.isoformat()}",
+            f" {self.draft.counted_at.isoformat()}"
         )
+        self._system(Stage.COUNTING, held, TimelineEvent.EXPECTED_READ, held)
         deadline = self.draft.counted_at + dt.timedelta(days=self._input.counting_days)
         while True:
             await self._count(deadline)
@@ -137,7 +133,11 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
             deadline = workflow.now() + dt.timedelta(days=self._input.counting_days)
         accepted = tuple(self._r.accepted[key] for key in sorted(self._r.accepted))
         if not accepted:
-            self._system(Stage.COMPLETED, "the count agrees with the book: nothing to post")
+            self._system(
+                Stage.COMPLETED,
+                "the count agrees with the book: nothing to post",
+                TimelineEvent.NOTHING_TO_POST,
+            )
             return
         await self._pay(accepted)
         self._set(Stage.POSTING)
@@ -162,11 +162,16 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
                 Stage.CANCELLED,
                 f"the ledger refused the posting: {cause.message}; nothing was posted"
                 " (count again in a new stocktake)",
+                TimelineEvent.POSTING_REFUSED,
+                cause.message,
             )
             return
+        posted = f"{counted(len(accepted), 'difference')} posted to the adjustment account"
         self._system(
             Stage.COMPLETED,
-            f"{counted(len(accepted), 'difference')} posted to the adjustment account",
+            posted,
+            TimelineEvent.DIFFERENCES_POSTED,
+            counted(len(accepted), "difference"),
         )
 
     async def _count(self, deadline: dt.datetime) -> None:
@@ -190,6 +195,8 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
             counts.role,
             f"{counted(len(counts.lines), 'position')} {'recounted' if again else 'counted'}:"
             f" {counts.reason}",
+            TimelineEvent.COUNTED,
+            counts.reason,
         )
 
     async def _reviewed(self) -> bool:
@@ -198,10 +205,8 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
         still_open = self._open()
         if not still_open:
             return True
-        self._system(
-            Stage.DIFFERENCE_REVIEW,
-            "; ".join(f"{d.label()}: {d.difference:+}" for d in still_open),
-        )
+        found = "; ".join(f"{d.label()}: {d.difference:+}" for d in still_open)
+        self._system(Stage.DIFFERENCE_REVIEW, found, TimelineEvent.DIFFERENCES_FOUND, found)
         await self._wait(lambda: bool(self._r.review or self._r.cancel))
         self._check_cancel()
         review = self._r.review
@@ -224,6 +229,8 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
             review.actor,
             review.role,
             f"{accepted} accepted{sent_back}: {review.reason}",
+            TimelineEvent.DIFFERENCES_REVIEWED,
+            review.reason,
         )
         return not self._r.recount
 
@@ -244,9 +251,12 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
             return
         self._r.due = workflow.now() + dt.timedelta(days=self._input.payment_days)
         self._r.escalated = False
+        owed = f"{self._owed()} CNY, due {self._r.due.date()}"
         self._system(
             Stage.AWAITING_PAYMENT,
-            f"duty and taxes on the losses: {self._owed()} CNY, due {self._r.due.date()}",
+            f"duty and taxes on the losses: {owed}",
+            TimelineEvent.DUTIES_PAYABLE,
+            owed,
         )
         await self._await_due(self._r.due, lambda: self._r.paid is not None)
         paid = self._r.paid
@@ -257,6 +267,8 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
             paid.actor,
             paid.role,
             f"paid {paid.amount} (reference {paid.reference}): {paid.reason}",
+            TimelineEvent.PAID,
+            f"{paid.amount} CNY · {paid.reference}",
         )
 
     async def _await_due(self, deadline: dt.datetime, condition: Callable[[], bool]) -> None:
@@ -273,7 +285,12 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
             if condition():
                 return
             self._r.escalated = True
-            self._system(self._r.stage, f"past the deadline {deadline.isoformat()}: escalated")
+            self._system(
+                self._r.stage,
+                f"past the deadline {deadline.isoformat()}: escalated",
+                TimelineEvent.OVERDUE,
+                deadline.isoformat(),
+            )
             self._upsert()
             await workflow.wait_condition(condition)
 

@@ -29,11 +29,13 @@ with workflow.unsafe.imports_passed_through():
         EntryResult,
         Lifecycle,
         LifecycleStatus,
+        NextStep,
         ReceiptSignal,
         ResolveInput,
         Role,
         Stage,
         Submitted,
+        TimelineEvent,
         TransferCorrection,
         TransferDraft,
         TransferInput,
@@ -49,16 +51,16 @@ from workflows.record import Checked, Details, Record, SignedOff, refused
 Side = Literal["out", "in"]
 SIDES: tuple[Side, Side] = ("out", "in")
 
-NEXT_STEP: dict[Stage, tuple[str, Role | None]] = {
-    Stage.VALIDATING: ("checking both books", Role.SYSTEM),
-    Stage.RETURNED: ("correct the transfer, or cancel", Role.FILER),
-    Stage.AWAITING_SIGN_OFF: ("liaison sign-off", Role.LIAISON),
-    Stage.RESERVING: ("reserving both sides", Role.SYSTEM),
-    Stage.DECLARING: ("filing the lists", Role.SYSTEM),
-    Stage.AWAITING_REVIEW: ("customs review of the lists", Role.CUSTOMS),
-    Stage.POSTING: ("posting both books", Role.SYSTEM),
-    Stage.COMPLETED: ("nothing: both books posted", None),
-    Stage.CANCELLED: ("nothing: cancelled, neither book moved", None),
+NEXT_STEP: dict[Stage, tuple[NextStep, Role | None]] = {
+    Stage.VALIDATING: (NextStep.CHECK_BOTH_BOOKS, Role.SYSTEM),
+    Stage.RETURNED: (NextStep.CORRECT_OR_CANCEL, Role.FILER),
+    Stage.AWAITING_SIGN_OFF: (NextStep.SIGN_OFF, Role.LIAISON),
+    Stage.RESERVING: (NextStep.RESERVE_BOTH, Role.SYSTEM),
+    Stage.DECLARING: (NextStep.FILE_LISTS, Role.SYSTEM),
+    Stage.AWAITING_REVIEW: (NextStep.CUSTOMS_REVIEW_BOTH, Role.CUSTOMS),
+    Stage.POSTING: (NextStep.POST_BOTH, Role.SYSTEM),
+    Stage.COMPLETED: (NextStep.NOTHING_POSTED, None),
+    Stage.CANCELLED: (NextStep.NOTHING_CANCELLED, None),
 }
 # What a correction may change once customs approved the out list: the receiving side.
 RECEIVING_FIELDS = {"to_item_no", "to_lot_no", "to_location"}
@@ -111,7 +113,7 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
         self._r.posting = await self._resolve(
             self._r.reservation, post=True, reason="both lists approved"
         )
-        self._system(Stage.COMPLETED, "both books posted")
+        self._system(Stage.COMPLETED, "both books posted", TimelineEvent.POSTED)
 
     async def _file_both(self) -> None:
         """The out list, then the in list naming it, until customs approved both."""
@@ -131,6 +133,8 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
         self._system(
             Stage.AWAITING_REVIEW,
             f"{side} list filed (ChgTmsCnt {self._r.changes[side]}): {submitted.file_name}",
+            TimelineEvent.LIST_FILED,
+            f"{side}: {submitted.file_name}",
         )
         condition = self._reviewed(side, since)
         # Transfers recorded before escalation existed waited without a timer.
@@ -141,12 +145,24 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
         found = self._review(side, since)
         if found.verdict is Verdict.RETURNED:
             reasons = "; ".join(found.reasons) or "returned without a reason"
-            self._note(Stage.RETURNED, "customs", Role.CUSTOMS, f"{side} list returned: {reasons}")
+            self._note(
+                Stage.RETURNED,
+                "customs",
+                Role.CUSTOMS,
+                f"{side} list returned: {reasons}",
+                TimelineEvent.CUSTOMS_RETURNED,
+                f"{side}: {reasons}",
+            )
             return False
         assert found.list_no is not None
         self._r.list_numbers[side] = found.list_no
         self._note(
-            Stage.AWAITING_REVIEW, "customs", Role.CUSTOMS, f"{side} list approved: {found.list_no}"
+            Stage.AWAITING_REVIEW,
+            "customs",
+            Role.CUSTOMS,
+            f"{side} list approved: {found.list_no}",
+            TimelineEvent.CUSTOMS_APPROVED,
+            f"{side}: {found.list_no}",
         )
         return True
 
@@ -186,7 +202,8 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
     async def _corrected_fits(self) -> bool:
         report = await self._validate()
         if not report.ok:
-            self._system(Stage.RETURNED, report.described())
+            described = report.described()
+            self._system(Stage.RETURNED, described, TimelineEvent.CHECK_FAILED, described)
         return report.ok
 
     def _count_correction(self) -> None:
@@ -212,7 +229,12 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
         for side in SIDES:
             if side in self._r.filed:
                 submitted = await self._submit(side, delete=True)
-                self._system(Stage.CANCELLED, f"{side} list deletion filed: {submitted.file_name}")
+                self._system(
+                    Stage.CANCELLED,
+                    f"{side} list deletion filed: {submitted.file_name}",
+                    TimelineEvent.DELETION_FILED,
+                    f"{side}: {submitted.file_name}",
+                )
 
     def _resolve_step(self) -> Step[ResolveInput, str]:
         return TRANSFER.resolve

@@ -31,6 +31,8 @@ class TraceStep(_View):
     outside: str
     quantity: Quantity
     recorded_at: dt.datetime
+    actor: str = Field("", description="who caused the movement (the ledger transaction's)")
+    reason: str = Field("", description="why, as the ledger transaction records it")
 
 
 class TraceLot(_View):
@@ -89,6 +91,8 @@ def trace_report(
                     outside=s.outside,
                     quantity=s.quantity,
                     recorded_at=s.recorded_at,
+                    actor=s.actor,
+                    reason=s.reason,
                 )
                 for s in lot.steps
             ],

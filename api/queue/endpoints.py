@@ -20,7 +20,7 @@ from lifecycles.kinds import KINDS
 from lifecycles.service import QueueFilter, Waiting
 from schemas.access import UserRole
 from schemas.identifiers import BookNo, CustomsCode
-from schemas.lifecycle import Lifecycle, Role, Stage
+from schemas.lifecycle import Lifecycle, NextStep, Role, Stage
 
 router = APIRouter(prefix="/queue", tags=["work queue"])
 
@@ -33,6 +33,7 @@ class QueueItem(BaseModel):
     book_no: str
     stage: Stage
     next_step: str
+    next_step_code: NextStep
     escalated: bool
     # The declaration deadline (entries), by which the late fee starts: first in line.
     due: dt.date | None
@@ -45,6 +46,7 @@ def queue_item(waiting: Waiting) -> QueueItem:
     API's queue and the liaison's page both)."""
     row = waiting.row
     kind = KINDS[row.lifecycle]
+    following = kind.next_step(waiting.stage, waiting.escalated)
     return QueueItem(
         workflow_id=row.workflow_id,
         lifecycle=row.lifecycle,
@@ -52,7 +54,8 @@ def queue_item(waiting: Waiting) -> QueueItem:
         enterprise_code=row.enterprise_code,
         book_no=row.book_no,
         stage=waiting.stage,
-        next_step=kind.next_step(waiting.stage, waiting.escalated)[0],
+        next_step=following.words,
+        next_step_code=following.step,
         escalated=waiting.escalated,
         due=waiting.due,
         waiting_since=waiting.waiting_since,

@@ -30,7 +30,6 @@ from console.drawings.svg import (
     tooltip,
 )
 from schemas.codes import DocumentType
-from schemas.ledger import DocumentRef
 from schemas.quantities import plain
 
 NODE_W, NODE_H = 220.0, 76.0
@@ -57,15 +56,6 @@ CSS = """
 
 
 @dataclass(frozen=True)
-class StepDetail:
-    """Who caused a document's movement and why (the ledger transaction's actor and
-    reason), where the page can tell them."""
-
-    actor: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class TraceLabels:
     """The drawing's words, already in the reader's language."""
 
@@ -81,8 +71,6 @@ class TraceLabels:
     movement: str  # legend: 进出 (a document's movement)
     lineage: str  # legend: 批次关联 (a lineage link)
     crossing: str  # legend: 跨账册 (a link between books)
-    # Who and why of a document's movement, when the page knows them.
-    detail: Callable[[DocumentRef], StepDetail | None] = field(default=lambda _: None)
 
 
 @dataclass
@@ -210,10 +198,9 @@ class _Graph:
             kind = labels.document_type(ref.type) if ref is not None else labels.no_document
             lines = [number, f"{kind} · {labels.outside(step.outside)}", beijing(step.recorded_at)]
             about = [*lines]
-            detail = labels.detail(ref) if ref is not None else None
-            if detail is not None:
-                lines.append(f"{detail.actor}: {detail.reason}")
-                about.append(f"{detail.actor}: {detail.reason}")
+            if step.actor:  # who and why, as the ledger recorded the movement
+                lines.append(f"{step.actor}: {step.reason}")
+                about.append(f"{step.actor}: {step.reason}")
             return _Node(key, "document", book_no, depth, lines, about)
 
         return self.node(key, depth, make)

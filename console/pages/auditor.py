@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -29,9 +28,9 @@ from api.audit.schemas import Direction, TraceLot, TraceReport
 from api.audit.traces import scoped_trace
 from api.inventory.scope import book_in_scope, book_owners, books_in_scope
 from api.services import Services
-from console.dependencies import AuditorPage
+from console.dependencies import LedgerReaderPage as ReaderPage
 from console.drawings.balance_chart import BalanceLabels, balance_chart_svg
-from console.drawings.trace_graph import StepDetail, TraceLabels, trace_graph_svg
+from console.drawings.trace_graph import TraceLabels, trace_graph_svg
 from console.i18n import N_, Language
 from console.navigation import PREFIX
 from console.page import Page
@@ -44,7 +43,6 @@ from reports.reconciliation import Language as Heading
 from schemas.codes import CustomsStatus, DocumentType, OutsideKind
 from schemas.errors import NotFound
 from schemas.inventory import LotMovement, Reconciliation
-from schemas.ledger import DocumentRef
 from schemas.masterdata import BookNo, Code
 
 router = console_router(f"{PREFIX}/auditor")
@@ -77,10 +75,10 @@ DOCUMENT_TYPES: Final[dict[DocumentType, str]] = {
 OUTSIDE: Final[dict[OutsideKind, str]] = {
     OutsideKind.ABROAD: N_("abroad"),
     OutsideKind.DOMESTIC: N_("domestic, outside the zone"),
-    OutsideKind.PROCESSING: N_("processing"),
+    OutsideKind.PROCESSING: N_("processing: consumed or produced"),
     OutsideKind.DESTRUCTION: N_("destruction"),
-    OutsideKind.ADJUSTMENT: N_("adjustment"),
-    OutsideKind.ZONE_TRANSFER: N_("zone transfer"),
+    OutsideKind.ADJUSTMENT: N_("stocktake adjustment"),
+    OutsideKind.ZONE_TRANSFER: N_("transfer to or from another book in the zone"),
 }
 DIRECTIONS: Final[dict[Direction, str]] = {
     Direction.BACKWARD: N_("backward: where it came from"),
@@ -177,7 +175,7 @@ def _units(services: Services, books: list[str]) -> dict[tuple[str, int], str]:
 
 @router.get("/balances")
 async def balances(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Text = "",
     item_no: Text = "",
     lot_no: Text = "",
@@ -243,7 +241,7 @@ async def balances(
 
 
 def _principal(page: Page) -> Principal:
-    assert page.principal is not None  # an AuditorPage is signed in
+    assert page.principal is not None  # a reader's page is signed in
     return page.principal
 
 
@@ -260,7 +258,7 @@ def _movements(services: Services, book_no: str, lot_no: str) -> tuple[list[LotM
 
 @router.get("/lot")
 async def lot(
-    page: AuditorPage, book_no: Annotated[BookNo, Query()], lot_no: Annotated[Code, Query()]
+    page: ReaderPage, book_no: Annotated[BookNo, Query()], lot_no: Annotated[Code, Query()]
 ) -> Response:
     """Every change of the lot's positions, oldest first, with the balance after each,
     and the lot's balance drawn over time above them."""
@@ -284,9 +282,11 @@ async def lot(
         lot_no=lot_no,
         item_no=item_no,
         unit=unit,
+        unit_words=_unit_name(page, unit),
         movements=movements,
         chart=Markup(chart),
         statuses=STATUSES,
+        outside=OUTSIDE,
         document_types=DOCUMENT_TYPES,
         truncated=len(movements) >= HISTORY,
     )
@@ -312,27 +312,17 @@ def _lots(lot: TraceLot) -> Iterator[TraceLot]:
 
 def _trace(
     services: Services, principal: Principal, book_no: str, lot_no: str, direction: Direction
-) -> tuple[TraceReport, dict[tuple[str, str], StepDetail], dict[tuple[str, int], str]]:
-    """The trace as the API gives it (redacted to the reader's scope), who and why of
-    each document's movement of each lot drawn, and the units of the items in it."""
+) -> tuple[TraceReport, dict[tuple[str, int], str]]:
+    """The trace as the API gives it (redacted to the reader's scope; each step with who
+    and why, as the ledger recorded them) and the units of the items in it."""
     report = scoped_trace(services, principal, book_no, lot_no, direction)
-    details: dict[tuple[str, str], StepDetail] = {}
-    lots = list(_lots(report.trace))
-    for each in lots:
-        if not each.steps:
-            continue
-        movements = services.ledger.lot_movements(each.book_no, each.lot_no, limit=HISTORY)
-        for movement in movements.movements:
-            if movement.document is not None and movement.delta_posted != Decimal(0):
-                key = (movement.document.type.value, movement.document.number)
-                details.setdefault(key, StepDetail(actor=movement.actor, reason=movement.reason))
-    units = _units(services, sorted({each.book_no for each in lots}))
-    return report, details, units
+    units = _units(services, sorted({each.book_no for each in _lots(report.trace)}))
+    return report, units
 
 
 @router.get("/trace")
 async def trace(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Annotated[BookNo, Query()],
     lot_no: Annotated[Code, Query()],
     direction: Annotated[Direction, Query()] = Direction.BACKWARD,
@@ -340,13 +330,9 @@ async def trace(
     """The lot's trace drawn: backward to the documents that brought its goods in,
     forward to the lots made of it and the documents it left on; across books where an
     in-zone transfer did; each step's document with who and why beneath."""
-    report, details, units = await run_in_threadpool(
+    report, units = await run_in_threadpool(
         _trace, page.services, _principal(page), book_no, lot_no, direction
     )
-
-    def detail(document: DocumentRef) -> StepDetail | None:
-        return details.get((document.type.value, document.number))
-
     labels = TraceLabels(
         title=page.gettext("Where lot %(lot)s came from", lot=lot_no)
         if direction is Direction.BACKWARD
@@ -366,14 +352,9 @@ async def trace(
         movement=page.gettext("movement of a document"),
         lineage=page.gettext("lineage link"),
         crossing=page.gettext("between books"),
-        detail=detail,
     )
     drawing = trace_graph_svg(report, labels)
-    steps = [
-        (each, step, detail(step.document) if step.document is not None else None)
-        for each in _lots(report.trace)
-        for step in each.steps
-    ]
+    steps = [(each, step) for each in _lots(report.trace) for step in each.steps]
     return page.render(
         "auditor/trace.html",
         book_no=book_no,
@@ -400,7 +381,7 @@ def _chain_reader(page: Page) -> None:
 
 
 @router.get("/verification")
-async def verification(page: AuditorPage) -> Response:
+async def verification(page: ReaderPage) -> Response:
     """The audit chain rebuilt from the tables: intact, or where it breaks; its head."""
     _chain_reader(page)
     result = await run_in_threadpool(page.services.auditor.verify)
@@ -410,7 +391,7 @@ async def verification(page: AuditorPage) -> Response:
 
 
 @router.get("/verification/anchor")
-async def anchor(page: AuditorPage) -> Response:
+async def anchor(page: ReaderPage) -> Response:
     """The chain's current head as the file `bondflow ledger verify --anchor` reads."""
     _chain_reader(page)
     head = await run_in_threadpool(page.services.auditor.anchor)
@@ -439,7 +420,7 @@ async def _reconcile(page: Page, wanted: PeriodQuery) -> Reconciliation:
 
 @router.get("/reconciliation")
 async def reconciliation(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Text = "",
     first_day: Annotated[str, Query(alias="from", max_length=10)] = "",
     last_day: Annotated[str, Query(alias="to", max_length=10)] = "",
@@ -473,7 +454,7 @@ def _file_name(found: Reconciliation, kind: str) -> str:
 
 @router.get("/reconciliation.csv")
 async def reconciliation_as_csv(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Annotated[BookNo, Query()],
     first_day: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
     last_day: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],
@@ -491,7 +472,7 @@ async def reconciliation_as_csv(
 
 @router.get("/reconciliation.xlsx")
 async def reconciliation_as_xlsx(
-    page: AuditorPage,
+    page: ReaderPage,
     book_no: Annotated[BookNo, Query()],
     first_day: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
     last_day: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],

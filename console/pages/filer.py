@@ -27,10 +27,12 @@ from console.page import Page
 from console.refusals import ShownRefusal, from_error, from_part, from_validation
 from console.routing import console_router
 from lifecycles.actions import (
+    CANCEL,
     CORRECTION,
     PAYMENT,
     VEHICLE_CORRECTION,
     CorrectionIn,
+    DecisionIn,
     PaymentIn,
     VehicleCorrectionIn,
 )
@@ -206,6 +208,21 @@ async def correct_vehicle(
         VEHICLE_CORRECTION.update,
         N_("The vehicle of %(id)s is corrected; the gate pass is filed again."),
     )
+
+
+@router.post("/lifecycles/{workflow_id}/cancel")
+async def cancel(page: FilerPage, workflow_id: WorkflowId, reason: Text = "") -> Response:
+    """Withdraw the lifecycle with a reason, where its workflow allows it (a list filed
+    with customs is deleted, the reservation voided); a refusal is shown on the page."""
+    assert page.principal is not None
+    try:
+        body = DecisionIn.model_validate({"reason": reason})
+    except ValidationError as error:
+        return await _lifecycle_page(
+            page, workflow_id, status=422, refusals=from_validation(error), form={"reason": reason}
+        )
+    decision = decision_of(page.principal, CANCEL, None, body)
+    return await _act(page, workflow_id, decision, CANCEL.update, N_("%(id)s is being cancelled."))
 
 
 # --- correcting a returned draft -------------------------------------------------------

@@ -15,7 +15,7 @@ from fastapi import Path, Query
 from markupsafe import Markup
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from access import Principal
 from api.lifecycles.endpoints import decision_of
@@ -369,6 +369,17 @@ async def receipt(
 ACTION_PATHS: Final[dict[str, Action]] = {
     action.path: action for action in ACTIONS if Role.LIAISON in action.by and action.decision
 }
+
+
+@router.get("/lifecycles/{workflow_id}/{action_path}")
+async def decision_page(page: LiaisonPage, workflow_id: WorkflowId, action_path: str) -> Response:
+    """A decision's address opened (a refused form reloaded, its language switched):
+    the lifecycle's page, where the forms are."""
+    if action_path not in ACTION_PATHS:
+        raise not_found()
+    query = page.request.url.query  # (?lang= kept)
+    target = f"{LIFECYCLES}/{workflow_id}" + (f"?{query}" if query else "")
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/lifecycles/{workflow_id}/{action_path}")

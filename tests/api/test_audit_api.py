@@ -84,6 +84,13 @@ async def test_a_module_lot_traced_backward_reaches_the_entry_list_of_every_mate
         ("2400", False, ids.JUNCTION_BOX_LOT, [(ids.ENTRY_LIST_1, "abroad", "2600")]),
     ]
     assert all(link["lot"]["links"] == [] for link in module["links"])
+    # Each step says who caused it and why (the ledger transaction's actor and reason).
+    [made] = module["steps"]
+    assert made["actor"] == "planner@9601346001"
+    assert made["reason"].startswith("2,400 Vertex 550W modules")
+    cells = module["links"][0]["lot"]["steps"][0]
+    assert cells["actor"]
+    assert cells["reason"]
 
 
 async def test_a_cell_lot_traced_forward_reaches_the_modules_and_where_they_went(

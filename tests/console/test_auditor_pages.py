@@ -109,10 +109,17 @@ async def test_a_lots_page_lists_its_movements_with_the_balance_after_each_under
     assert html.index("<svg") < html.index('id="movements"')
     assert f"批次 {ids.MODULE_LOT} 的结存" in html
     rows = _rows(html, "movements")
-    assert rows[0][2] == f"加工工单 {ids.WORK_ORDER}"
-    assert rows[0][8].startswith("2,400")
-    lot_after = [row[12] for row in rows]
-    assert lot_after[-1] == "250.00000 个 (007)", lot_after
+    assert rows[0][1] == f"加工工单{ids.WORK_ORDER}"
+    assert rows[0][5] == "2,400"  # no trailing zeros of the column's scale
+    assert "数量单位：个（007）" in html  # the unit once, above the table
+    lot_after = [row[8] for row in rows]
+    assert lot_after[-1] == "250", lot_after
+    # The counterparty in words: the outside party, never an account key.
+    counterparties = [row[4] for row in rows]
+    assert counterparties[0] == "加工耗用/产出"
+    assert "境外" in counterparties
+    assert "境内区外" in counterparties
+    assert not [c for c in counterparties if "|" in c], counterparties
 
 
 async def test_a_trace_is_drawn_with_each_steps_document_who_and_why(console: Console) -> None:
@@ -180,9 +187,9 @@ async def test_the_reconciliation_is_a_table_and_its_csv_and_xlsx_hold_the_same_
     assert shown.status_code == 200, shown.text
     [module] = [row for row in _rows(shown.text, "reconciliation") if row[1] == ids.MODULE_LOT]
     assert [module[2].split()[0], module[4].split()[0], module[7].split()[0]] == [
-        "2,400.00000",
-        "2,150.00000",
-        "250.00000",
+        "2,400",
+        "2,150",
+        "250",
     ]
     assert as_csv.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
@@ -262,6 +269,37 @@ async def test_a_scoped_auditor_sees_only_its_enterprises_books_in_the_balances(
     books = {row[0] for row in _rows(shown.text, "balances")}
     assert books == {SOLAR}
     assert COLD not in shown.text
+
+
+@pytest.mark.parametrize(
+    ("user", "books", "chain"),
+    [
+        ("admin", {SOLAR, COLD}, 200),  # every enterprise, the chain
+        ("liaison", {SOLAR, COLD}, 200),
+        ("solar-filer", {SOLAR}, 403),  # its own enterprise's books, not the chain
+    ],
+)
+async def test_the_ledger_pages_obey_the_apis_scopes_for_every_role(
+    console: Console, user: str, books: set[str], chain: int
+) -> None:
+    """Given the API lets every signed-in principal read balances, lots, traces and
+    reconciliations within its enterprises, and the chain to whom ``chain_refusal``
+    allows, when an admin, the liaison or a filer opens the auditor's pages, then each
+    sees what the API shows it: its books, another enterprise's lot "not found", and the
+    chain page only where the API verifies it for them."""
+    async with console.browser() as reader:
+        await reader.sign_in(user)
+        balances = await reader.get(f"{AUDITOR}/balances")
+        foreign_lot = await reader.get(f"{AUDITOR}/lot", book_no=COLD, lot_no="ANY-LOT")
+        lot = await reader.get(f"{AUDITOR}/lot", book_no=SOLAR, lot_no=ids.MODULE_LOT)
+        verification = await reader.get(f"{AUDITOR}/verification")
+    assert balances.status_code == 200
+    assert {row[0] for row in _rows(balances.text, "balances")} == books
+    assert lot.status_code == 200
+    assert foreign_lot.status_code == 404
+    assert verification.status_code == chain
+    if user == "admin":  # the admin's navigation leads there
+        assert f'href="{AUDITOR}/balances"' in balances.text
 
 
 async def test_no_auditor_page_has_a_form_or_button_that_acts(console: Console) -> None:

@@ -48,6 +48,11 @@ async def test_an_auditor_finds_a_lot_traces_it_and_downloads_the_reconciliation
     await expect(page.locator("h1")).to_have_text(f"批次 {ids.MODULE_LOT}")
     await expect(page.locator("figure.drawing svg")).to_be_visible()
     await expect(page.locator("#movements tbody tr").first).to_contain_text(ids.WORK_ORDER)
+    await expect(page.locator("#movements tbody tr").first).to_contain_text("加工耗用/产出")
+    # The page fits a 1280 px screen: nothing to scroll sideways.
+    assert page.viewport_size is not None
+    assert page.viewport_size["width"] == 1280
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 1280
     await screenshots.take(page, "auditor-lot")
 
     # traces it backward to the entry list of its cells, then forward to the export
@@ -58,6 +63,10 @@ async def test_an_auditor_finds_a_lot_traces_it_and_downloads_the_reconciliation
     cell_step = page.locator("#steps tbody tr", has_text=ids.CELL_LOT_1)
     await expect(cell_step).to_contain_text(f"核注清单 {ids.ENTRY_LIST_1}")
     await expect(cell_step).to_contain_text("360,000")
+    # who and why of each step: in the table and in the drawing's tooltips
+    made = page.locator("#steps tbody tr", has_text=ids.WORK_ORDER)
+    await expect(made).to_contain_text("planner@9601346001")
+    await expect(drawing.locator("title", has_text="planner@9601346001").first).to_be_attached()
     await screenshots.take(page, "auditor-trace-backward")
     await page.check("input[name=direction][value=forward]")
     await page.click("form[role=search] button[type=submit]")
@@ -76,7 +85,7 @@ async def test_an_auditor_finds_a_lot_traces_it_and_downloads_the_reconciliation
     await page.fill("input[name=to]", "2026-04-30")
     await page.click("form[role=search] button[type=submit]")
     module = page.locator("#reconciliation tbody tr", has_text=ids.MODULE_LOT)
-    await expect(module).to_contain_text("2,150.00000")
+    await expect(module).to_contain_text("2,150")
     await screenshots.take(page, "auditor-reconciliation")
 
     as_csv = await _download(page, "#download-csv", tmp_path)

@@ -52,6 +52,21 @@ async def test_a_filer_uploads_an_inv101_and_sees_it_in_its_list(
     await expect(page.locator(".stage")).to_have_text("待审批")
     await screenshots.take(page, "filer-lifecycle")
 
+    # The order is called off: the filer withdraws it on the page (after confirming).
+    page.once("dialog", lambda dialog: dialog.accept())
+    cancel = page.locator("form[data-action='cancel']")
+    await cancel.locator("input[name=reason]").fill("客户取消订单")
+    await cancel.locator("button[type=submit]").click()
+    await expect(page.locator(".flash")).to_contain_text("正在撤销")
+    for _ in range(100):  # the workflow ends it in the worker: reload until it has
+        if await page.locator(".stage").text_content() == "已撤销":
+            break
+        await page.wait_for_timeout(100)
+        await page.reload()
+    await expect(page.locator(".stage")).to_have_text("已撤销")
+    await expect(page.locator("table.timeline")).to_contain_text("客户取消订单")
+    await expect(page.locator("form[data-action='cancel']")).to_have_count(0)
+
     await page.click("nav.main-nav >> text=账册")
     await page.click(f"a:text-is('{ids.SOLAR_BOOK}')")
     await expect(page.locator("h1")).to_contain_text(ids.SOLAR_BOOK)

@@ -10,10 +10,11 @@ from bondflow.worker import WORKFLOWS
 from lifecycles.actions import ACTIONS, CANCEL, CORRECTION, RETURN, SIGN_OFF
 from lifecycles.kinds import KINDS, upload_kind
 from lifecycles.service import QueueFilter
-from schemas.lifecycle import Lifecycle, Role, Stage
+from schemas.lifecycle import Lifecycle, NextStep, Role, Stage
 from schemas.messages.codes import ImpExp
 from tests.lifecycles.test_from_xml import with_head
 from tests.support import messages
+from workflows.next_step import NEXT_STEP_WORDS
 
 DEFINITIONS = {
     definition.name: definition
@@ -67,10 +68,16 @@ def test_the_queue_offers_the_step_forward_then_sending_back_then_withdrawing() 
 def test_customs_silence_makes_the_wait_the_liaisons() -> None:
     entry = KINDS[Lifecycle.FIRST_LINE_ENTRY]
 
-    assert entry.next_step(Stage.AWAITING_REVIEW, escalated=False)[1] is Role.CUSTOMS
-    step, waiting_for = entry.next_step(Stage.AWAITING_REVIEW, escalated=True)
-    assert waiting_for is Role.LIAISON
-    assert step.endswith("(escalated: no receipt in time)")
+    assert entry.next_step(Stage.AWAITING_REVIEW, escalated=False).waiting_for is Role.CUSTOMS
+    escalated = entry.next_step(Stage.AWAITING_REVIEW, escalated=True)
+    assert escalated.waiting_for is Role.LIAISON
+    assert escalated.step is NextStep.CUSTOMS_REVIEW
+    assert escalated.words.endswith("(escalated: no receipt in time)")
+
+
+def test_every_next_step_has_english_words() -> None:
+    """The API's next_step is the code's words: every code has some."""
+    assert set(NEXT_STEP_WORDS) == set(NextStep)
 
 
 def test_an_upload_files_the_lifecycle_its_message_and_direction_say() -> None:

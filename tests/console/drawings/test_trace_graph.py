@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from api.audit.schemas import Direction, TraceLink, TraceLot, TraceReport, TraceStep
-from console.drawings.trace_graph import StepDetail, TraceLabels, trace_graph_svg
+from console.drawings.trace_graph import TraceLabels, trace_graph_svg
 from schemas.codes import DocumentType
 from schemas.ledger import DocumentRef
 from tests.console.drawings.support import groups, parsed, texts, title
@@ -20,7 +20,16 @@ EVIL = "<script>alert(1)</script>"
 
 def _step(number: str, outside: str, quantity: str) -> TraceStep:
     document = DocumentRef(type=DocumentType.BONDED_LIST, number=number)
-    return TraceStep(document=document, outside=outside, quantity=Decimal(quantity), recorded_at=AT)
+    # Who and why come with the step (the ledger transaction's actor and reason).
+    actor, reason = ("张伟", f"{EVIL} 一线进境") if number == ENTRY else ("", "")
+    return TraceStep(
+        document=document,
+        outside=outside,
+        quantity=Decimal(quantity),
+        recorded_at=AT,
+        actor=actor,
+        reason=reason,
+    )
 
 
 def _lot(book: str, lot: str, item: int, steps=(), links=()) -> TraceLot:  # type: ignore[no-untyped-def]
@@ -59,7 +68,6 @@ LABELS = TraceLabels(
     movement="进出区",
     lineage="批次关联",
     crossing="跨账册",
-    detail=lambda ref: StepDetail("张伟", f"{EVIL} 一线进境") if ref.number == ENTRY else None,
 )
 
 
