@@ -40,6 +40,7 @@ from ledger.errors import (
     UnknownReference,
 )
 from ledger.keys import kind_of, outside_key, stock_key
+from observability.metrics import observed_ledger_call
 from rules.units import legal_quantities
 from schemas.codes import AccountKind, Operation, Phase
 from schemas.ledger import (
@@ -128,12 +129,14 @@ class Ledger:
 
     # --- public API -------------------------------------------------------------------
 
+    @observed_ledger_call(LedgerError)  # postings, movements, refusals by reason, chain head
     def execute(self, request: MovementRequest) -> LedgerReceipt:
         """Post or reserve a linked group of legs: all commit together or none do."""
         return self._run(
             request.client_id, request.fingerprint(), lambda s, new: self._move(s, request, new)
         )
 
+    @observed_ledger_call(LedgerError)
     def resolve(self, request: ResolveRequest) -> LedgerReceipt:
         """Post or void a reservation in full."""
         return self._run(
