@@ -8,10 +8,11 @@ received and routed with their lag, the ledger's postings and the chain head."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import pytest
 
+from adapters.db.engine import Database
 from bondflow.settings import Settings
 from ledger import ChainAuditor
 from tests.api.conftest import Api, api_client, entry_body, no_temporal, until_stage
@@ -40,7 +41,9 @@ async def until_scraped(
         if holds(scraped):
             return scraped
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what}: {scraped.labels('bondflow_lifecycles_waiting', 'stage')}")
+            raise AssertionError(
+                f"{what}: {scraped.labels('bondflow_lifecycles_waiting', 'stage')}"
+            )
         await asyncio.sleep(0.5)
 
 
@@ -62,7 +65,9 @@ async def test_a_lifecycle_through_the_api_moves_the_metrics(live: Api) -> None:
     assert waiting.value("bondflow_lifecycles_visibility_up") == 1
     assert sum(waiting.labels("bondflow_lifecycles_waiting", "stage").values()) == 1
 
-    signed = await live.post("liaison", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "ok"})
+    signed = await live.post(
+        "liaison", f"/lifecycles/{workflow_id}/sign-off", json={"reason": "ok"}
+    )
     assert signed.status_code == 200, signed.text
     await until_stage(live, "liaison", workflow_id, "completed")
 
@@ -81,13 +86,32 @@ async def test_a_lifecycle_through_the_api_moves_the_metrics(live: Api) -> None:
     assert moved("bondflow_lifecycles_cancelled_total", lifecycle=ENTRY) == 0
 
     # Requests by route template, method and status, never by raw path.
-    assert moved("bondflow_http_requests_total", route="/lifecycles/first_line_entry",
-                 method="POST", status="201") == 1
-    polled = moved("bondflow_http_request_duration_seconds_count",
-                   route="/lifecycles/{workflow_id}", method="GET", status="200")
+    assert (
+        moved(
+            "bondflow_http_requests_total",
+            route="/lifecycles/first_line_entry",
+            method="POST",
+            status="201",
+        )
+        == 1
+    )
+    polled = moved(
+        "bondflow_http_request_duration_seconds_count",
+        route="/lifecycles/{workflow_id}",
+        method="GET",
+        status="200",
+    )
     assert polled >= 2  # until_stage polled the status at least twice
-    assert moved("bondflow_http_request_duration_seconds_bucket",
-                 route="/lifecycles/{workflow_id}", method="GET", status="200", le="+Inf") == polled
+    assert (
+        moved(
+            "bondflow_http_request_duration_seconds_bucket",
+            route="/lifecycles/{workflow_id}",
+            method="GET",
+            status="200",
+            le="+Inf",
+        )
+        == polled
+    )
     assert not after.has("bondflow_http_requests_total", route=f"/lifecycles/{workflow_id}")
 
     # Customs answered the list and the gate pass; each receipt was routed, with its lag.
@@ -121,9 +145,11 @@ async def test_a_path_no_route_matches_is_counted_once_as_unmatched(api: Api) ->
         assert (await api.client.get(path)).status_code == 404
     after = await scrape(api)
     labels = {"route": "unmatched", "method": "GET", "status": "404"}
-    assert after.value("bondflow_http_requests_total", **labels) - before.value(
-        "bondflow_http_requests_total", **labels
-    ) == 2
+    assert (
+        after.value("bondflow_http_requests_total", **labels)
+        - before.value("bondflow_http_requests_total", **labels)
+        == 2
+    )
     assert not after.has("bondflow_http_requests_total", route="/no-such-thing/1")
 
 
@@ -133,10 +159,9 @@ async def test_without_temporal_the_scrape_answers_and_says_visibility_is_down(a
     assert not scraped.has("bondflow_lifecycles_waiting")
 
 
-async def test_with_a_scrape_token_the_metrics_need_it(seeded: object) -> None:
+async def test_with_a_scrape_token_the_metrics_need_it(seeded: Database) -> None:
     token = "scrape-token-0123456789"
-    opener: Callable[[], Awaitable[object]] = no_temporal
-    async with api_client(seeded, opener, Settings(metrics_token=token)) as api:  # type: ignore[arg-type]
+    async with api_client(seeded, no_temporal, Settings(metrics_token=token)) as api:
         refused = await api.client.get("/metrics")
         assert refused.status_code == 401
         assert refused.headers["content-type"] == "application/problem+json"
