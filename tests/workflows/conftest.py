@@ -174,13 +174,14 @@ ZoneFactory = Callable[[SimulatorBehaviour], Awaitable[Zone]]
 
 @contextlib.asynccontextmanager
 async def running_zone(
-    dev_server: WorkflowEnvironment, db: Database, tmp_path: Path
+    dev_server: WorkflowEnvironment, db: Database, tmp_path: Path, client: Client | None = None
 ) -> AsyncIterator[Zone]:
     """A worker on its own task queue, the customs simulator and the receipt watcher
-    on fresh folders, over ``db`` as it is (seeded or not)."""
+    on fresh folders, over ``db`` as it is (seeded or not); on ``client`` (the dev
+    server's by default: another one brings its interceptors to the worker)."""
     folders = ExchangeFolders.under(tmp_path / "exchange").create()
     deps = Dependencies.build(db, folders)
-    client = dev_server.client
+    client = client or dev_server.client
     simulator = CustomsSimulator(folders, tmp_path / "sim", SimulatorBehaviour.always_approve())
     sink = WorkflowSignalSink(client, deps.records, asyncio.get_running_loop())
     watcher = ReceiptWatcher(folders, deps.records, sink)
