@@ -32,9 +32,9 @@ async def test_a_filing_is_one_trace_from_the_api_to_each_activity(
 ) -> None:
     exporter = InMemorySpanExporter()
     provider = tracer_provider("bondflow-test", exporter, batched=False)
-    traced = Client(
-        **{**dev_server.client.config(), "interceptors": temporal_interceptors(provider)}
-    )
+    config = dev_server.client.config()
+    config["interceptors"] = temporal_interceptors(provider)
+    traced = Client(**config)
 
     async def temporal() -> Client:
         return traced
