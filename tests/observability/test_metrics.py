@@ -178,3 +178,35 @@ async def test_with_a_scrape_token_the_metrics_need_it(seeded: Database) -> None
 async def test_metrics_are_not_in_the_openapi(api: Api) -> None:
     paths = (await api.client.get("/openapi.json")).json()["paths"]
     assert "/metrics" not in paths
+
+
+async def test_a_cancelled_lifecycle_is_counted_as_cancelled_not_completed(live: Api) -> None:
+    before = await scrape(live)
+    filed = await live.post(
+        "solar-filer", "/lifecycles/first_line_entry", json=entry_body(live.no("MET-2"))
+    )
+    assert filed.status_code == 201, filed.text
+    workflow_id = filed.json()["workflow_id"]
+    await until_stage(live, "solar-filer", workflow_id, "awaiting_sign_off")
+
+    cancelled = await live.post(
+        "solar-filer", f"/lifecycles/{workflow_id}/cancel", json={"reason": "wrong train"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    await until_stage(live, "solar-filer", workflow_id, "cancelled")
+
+    after = await until_scraped(
+        live,
+        lambda s: (
+            s.value("bondflow_lifecycles_cancelled_total", lifecycle=ENTRY)
+            > before.value("bondflow_lifecycles_cancelled_total", lifecycle=ENTRY)
+            and sum(s.labels("bondflow_lifecycles_waiting", "stage").values()) == 0
+        ),
+        "the cancelled entry was not counted, or still shows as waiting",
+    )
+    for name, moved in (
+        ("bondflow_lifecycles_started_total", 1),
+        ("bondflow_lifecycles_cancelled_total", 1),
+        ("bondflow_lifecycles_completed_total", 0),
+    ):
+        assert after.value(name, lifecycle=ENTRY) - before.value(name, lifecycle=ENTRY) == moved
