@@ -24,6 +24,7 @@ from decimal import Decimal, Inexact
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
+from temporalio import workflow
 
 from adapters.db.constraints import violation
 from adapters.db.engine import Database
@@ -40,7 +41,6 @@ from ledger.errors import (
     UnknownReference,
 )
 from ledger.keys import kind_of, outside_key, stock_key
-from observability.metrics import observed_ledger_call
 from rules.units import legal_quantities
 from schemas.codes import AccountKind, Operation, Phase
 from schemas.ledger import (
@@ -53,6 +53,11 @@ from schemas.ledger import (
     ResolveRequest,
     StockRef,
 )
+
+# The metrics are one registry per process: a workflow sandbox that imports the
+# ledger (a test's workflow naming its errors) uses the process's module, never a copy.
+with workflow.unsafe.imports_passed_through():
+    from observability.metrics import observed_ledger_call
 
 # The checks that keep a stock account from going below zero (adapters.db.models).
 STOCK_CHECKS = frozenset({"stock_never_negative", "pending_non_negative"})
