@@ -45,7 +45,8 @@ COPY --from=build /opt/bondflow /opt/bondflow
 
 USER bondflow
 WORKDIR /var/lib/bondflow
-EXPOSE 8000
+# The API; a worker's metrics and its Temporal SDK's (docker-compose.yml sets both).
+EXPOSE 8000 9464 9000
 
 ENTRYPOINT ["bondflow"]
 CMD ["--help"]

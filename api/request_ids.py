@@ -1,5 +1,6 @@
 """A request id for every request: taken from X-Request-ID if the caller sent a sane
-one, else made; returned in the response, put on every log line of the request."""
+one, else made; returned in the response, put on every log line of the request and,
+as OpenTelemetry baggage, on every span of its trace (``observability.tracing``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import re
 import time
 import uuid
 
+from opentelemetry import baggage, context, trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from observability.tracing import REQUEST_ID
 
 HEADER = "x-request-id"
 _SANE = re.compile(r"^[0-9A-Za-z._\-]{8,64}$")
@@ -42,6 +46,10 @@ class RequestIds:
         sent = dict(scope.get("headers") or []).get(HEADER.encode(), b"").decode("latin-1")
         request_id = sent if _SANE.fullmatch(sent) else uuid.uuid4().hex
         token = _current.set(request_id)
+        # The request's server span began before this middleware; its children (and
+        # the workflow's, through Temporal's headers) read the id from the baggage.
+        trace.get_current_span().set_attribute(REQUEST_ID, request_id)
+        traced = context.attach(baggage.set_baggage(REQUEST_ID, request_id))
         began = time.perf_counter()
         status = 500
 
@@ -64,6 +72,7 @@ class RequestIds:
                 status,
                 (time.perf_counter() - began) * 1000,
             )
+            context.detach(traced)
             _current.reset(token)
 
 

@@ -125,6 +125,33 @@ class Settings(BaseSettings):
         default=1.0, ge=0, le=60, description="how old a lifecycle's status read may be"
     )
 
+    # What an operator watches (README, "Watching it run"). The API serves /metrics on
+    # its own port; the worker on worker_metrics_address; the Temporal SDK's own worker
+    # metrics on temporal_metrics_address. Traces go over OTLP when an endpoint is set
+    # (here or in the standard OTEL_EXPORTER_OTLP_ENDPOINT), and nowhere otherwise.
+    metrics_token: str | None = Field(
+        default=None,
+        min_length=16,
+        description="when set, the API's /metrics asks for Authorization: Bearer <this>",
+    )
+    worker_metrics_address: str | None = Field(
+        default=None,
+        pattern=r"^[^:\s]*:[0-9]{1,5}$",
+        description="host:port where the worker serves /metrics (off when unset)",
+    )
+    temporal_metrics_address: str | None = Field(
+        default=None,
+        pattern=r"^[^:\s]*:[0-9]{1,5}$",
+        description="host:port where the Temporal SDK serves its worker metrics (off when unset)",
+    )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description=(
+            "OTLP/gRPC endpoint for traces (http://collector:4317); default: the"
+            " OTEL_EXPORTER_OTLP_ENDPOINT environment variable; tracing is off without one"
+        ),
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
@@ -149,6 +176,10 @@ class Settings(BaseSettings):
             max_delay=dt.timedelta(seconds=self.receipt_retry_max_delay_seconds),
             max_age=dt.timedelta(hours=self.receipt_retry_max_age_hours),
         )
+
+    @property
+    def effective_otlp_endpoint(self) -> str | None:
+        return self.otlp_endpoint or os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None
 
     @property
     def effective_database_url(self) -> str:

@@ -3,6 +3,11 @@
 One process serves a task queue: Temporal workflows and activities, plus the
 InBox watcher whose sink signals each receipt to its workflow. Activities are
 synchronous (SQLAlchemy, file I/O) and run in a thread pool.
+
+What it shows an operator (README, "Watching it run"): its metrics
+(``observability.metrics``: receipts, ledger postings, how lifecycles end) on
+``worker_metrics_address``, the Temporal SDK's worker metrics on
+``temporal_metrics_address``, and spans over OTLP when an endpoint is configured.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ import datetime as dt
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
+from prometheus_client import start_http_server
 from temporalio.client import Client
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker
 
 from activities.dependencies import Dependencies
@@ -27,6 +34,9 @@ from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.settings import DEFAULT_STICKY_TIMEOUT_SECONDS, Settings
 from codetables.tables import CodeTables
 from customs.delivery_policy import RetryPolicy
+from lifecycles.kinds import KINDS
+from observability.outcomes import LifecycleOutcomes
+from observability.tracing import WORKER_SERVICE, configure_tracing, temporal_interceptors
 from workflows.domestic_sale import DomesticSaleWorkflow
 from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
@@ -45,6 +55,9 @@ WORKFLOWS = [
     TransferWorkflow,
 ]
 
+
+# Each workflow type's lifecycle, for the metrics of how lifecycles end.
+LIFECYCLE_OF_WORKFLOW = {kind.workflow: lifecycle.value for lifecycle, kind in KINDS.items()}
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -75,7 +88,8 @@ def build_worker(
         workflows=WORKFLOWS,
         activities=all_activities(deps),
         activity_executor=executor,
-        interceptors=[RefusalsAreFinal()],
+        # Tracing, when on, comes with the client's interceptors.
+        interceptors=[RefusalsAreFinal(), LifecycleOutcomes(LIFECYCLE_OF_WORKFLOW)],
         max_concurrent_activities=executor._max_workers,
         sticky_queue_schedule_to_start_timeout=sticky_timeout,
     )
@@ -92,9 +106,47 @@ def build_watcher(
     return ReceiptWatcher(folders, deps.records, sink, settle_seconds=settle_seconds, policy=policy)
 
 
+def split_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host or "0.0.0.0", int(port)
+
+
+def serve_metrics(address: str | None) -> None:
+    """The process's metrics at http://<address>/metrics (a daemon thread); off
+    without an address."""
+    if address:
+        host, port = split_address(address)
+        start_http_server(port, addr=host)
+
+
+def sdk_runtime(address: str | None) -> Runtime | None:
+    """A Temporal runtime whose Prometheus exporter serves the SDK's own worker
+    metrics (task slots, poll and schedule-to-start latencies...) on ``address``,
+    counters ending in ``_total`` and durations in seconds; None keeps the default."""
+    if not address:
+        return None
+    return Runtime(
+        telemetry=TelemetryConfig(
+            metrics=PrometheusConfig(
+                bind_address=address,
+                counters_total_suffix=True,
+                unit_suffix=True,
+                durations_as_seconds=True,
+            ),
+        )
+    )
+
+
 async def run_worker(settings: Settings, stop: asyncio.Event, *, watch: bool = True) -> None:
     """Serve until ``stop`` is set; the watcher scans the InBox every second."""
-    client = await connect(settings.temporal_address, settings.temporal_namespace)
+    serve_metrics(settings.worker_metrics_address)
+    tracing = configure_tracing(settings.effective_otlp_endpoint, WORKER_SERVICE)
+    client = await connect(
+        settings.temporal_address,
+        settings.temporal_namespace,
+        interceptors=temporal_interceptors(tracing),
+        runtime=sdk_runtime(settings.temporal_metrics_address),
+    )
     await ensure_search_attributes(client)
     database = create_database(settings.effective_database_url)
     folders = ExchangeFolders.with_boxes(settings.effective_outbox, settings.effective_inbox)

@@ -54,6 +54,15 @@ def submissions_of(session: Session, document_id: int) -> Sequence[CustomsSubmis
     ).all()
 
 
+def last_submitted_at(session: Session, document_id: int) -> dt.datetime | None:
+    """When the document's last file was submitted (None if it has none)."""
+    return session.scalar(
+        select(func.max(CustomsSubmission.submitted_at)).where(
+            CustomsSubmission.document_id == document_id
+        )
+    )
+
+
 def receipt_by_content(session: Session, sha256: str) -> CustomsReceipt | None:
     return session.scalar(select(CustomsReceipt).where(CustomsReceipt.content_sha256 == sha256))
 

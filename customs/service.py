@@ -236,7 +236,11 @@ class CustomsRecords:
             session.add(row)
             session.flush()
             session.add(new_delivery(row.id, row.received_at))
-            return ReceiptOutcome(status=ReceiptStatus.RECORDED, receipt=receipt_view(row))
+            return ReceiptOutcome(
+                status=ReceiptStatus.RECORDED,
+                receipt=receipt_view(row),
+                filed_at=repository.last_submitted_at(session, document.id),
+            )
 
         return self._retrying_a_race(work)
 

@@ -24,6 +24,7 @@ from decimal import Decimal, Inexact
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
+from temporalio import workflow
 
 from adapters.db.constraints import violation
 from adapters.db.engine import Database
@@ -52,6 +53,11 @@ from schemas.ledger import (
     ResolveRequest,
     StockRef,
 )
+
+# The metrics are one registry per process: a workflow sandbox that imports the
+# ledger (a test's workflow naming its errors) uses the process's module, never a copy.
+with workflow.unsafe.imports_passed_through():
+    from observability.metrics import observed_ledger_call
 
 # The checks that keep a stock account from going below zero (adapters.db.models).
 STOCK_CHECKS = frozenset({"stock_never_negative", "pending_non_negative"})
@@ -128,12 +134,14 @@ class Ledger:
 
     # --- public API -------------------------------------------------------------------
 
+    @observed_ledger_call(LedgerError)  # postings, movements, refusals by reason, chain head
     def execute(self, request: MovementRequest) -> LedgerReceipt:
         """Post or reserve a linked group of legs: all commit together or none do."""
         return self._run(
             request.client_id, request.fingerprint(), lambda s, new: self._move(s, request, new)
         )
 
+    @observed_ledger_call(LedgerError)
     def resolve(self, request: ResolveRequest) -> LedgerReceipt:
         """Post or void a reservation in full."""
         return self._run(

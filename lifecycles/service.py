@@ -33,6 +33,7 @@ from adapters.db.models import LifecycleRow
 from lifecycles import repository
 from lifecycles.kinds import KINDS
 from masterdata import MasterData
+from observability.metrics import lifecycle_started
 from schemas.errors import BondflowError, Conflict, NotFound
 from schemas.lifecycle import REFUSED, Lifecycle, LifecycleStatus, Refusal, Role, Stage
 from schemas.messages.fields import DOCUMENT_ZONE
@@ -238,6 +239,8 @@ class LifecycleService:
         except (RPCError, TimeoutError, OSError, RuntimeError) as error:
             await run_in_threadpool(self._delete, row.workflow_id)
             raise Unavailable(f"Temporal did not start the lifecycle: {error}") from error
+        else:
+            lifecycle_started(lifecycle.value)
         return view_of(row)
 
     async def _ours(self, client: Client, workflow_id: str, workflow_type: str) -> bool:

@@ -72,6 +72,8 @@ class ReceiptStatus(StrEnum):
 class ReceiptOutcome(_View):
     status: ReceiptStatus
     receipt: ReceiptView
+    # When the document's last file went to the OutBox (a new receipt's lag is from it).
+    filed_at: dt.datetime | None = None
 
 
 class DeliveryState(StrEnum):

@@ -45,6 +45,7 @@ from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded, RetryPo
 from customs.errors import Unroutable
 from customs.routing import Answer
 from customs.service import CustomsRecords
+from observability.metrics import receipt_taken, watcher_scanned
 from schemas.customs import DeliveryState, ReceiptStatus, ReceiptView
 from schemas.messages.codes import MessageType
 from schemas.messages.fields import DOCUMENT_ZONE
@@ -77,6 +78,9 @@ class Taken:
     receipt_id: int | None = None
     reason: str | None = None
     message_type: str | None = None
+    # For the metrics: why a file was quarantined; a new receipt's lag from its filing.
+    why: str | None = None
+    lag: dt.timedelta | None = None
 
 
 def _now() -> dt.datetime:
@@ -137,15 +141,30 @@ class ReceiptWatcher:
             result = self.take(path)
             if result is not None:
                 taken.append(result)
+        watcher_scanned()
         return taken
 
     def take(self, path: Path) -> Taken | None:
         """Record, move and deliver one InBox file; None if it vanished meanwhile."""
+        taken = self._take(path)
+        if taken is not None:
+            receipt_taken(
+                taken.message_type,
+                routed=taken.disposition is Disposition.RECORDED,
+                duplicate=taken.disposition is Disposition.DUPLICATE,
+                quarantined=taken.why,
+                lag=taken.lag,
+            )
+        return taken
+
+    def _take(self, path: Path) -> Taken | None:
         try:
             size = path.stat().st_size
             if size > self.limits.max_bytes:
                 return self._quarantine(
-                    path, f"file of {size} bytes is larger than the limit {self.limits.max_bytes}"
+                    path,
+                    f"file of {size} bytes is larger than the limit {self.limits.max_bytes}",
+                    why="too_large",
                 )
             payload = path.read_bytes()
         except FileNotFoundError:
@@ -154,11 +173,13 @@ class ReceiptWatcher:
             root = parse_untrusted(payload, source=path.name, limits=self.limits)
             message = from_element(root, source=path.name)
         except XmlMessageError as error:
-            return self._quarantine(path, str(error), payload)
+            return self._quarantine(path, str(error), payload, why="unreadable")
         kind = kind_of(message)
         if kind.layout is Layout.UPLOAD or kind.type is MessageType.DEC_MESSAGE:
             return self._quarantine(
-                path, f"{kind.type.value} is an upload, not a receipt: it belongs in the OutBox"
+                path,
+                f"{kind.type.value} is an upload, not a receipt: it belongs in the OutBox",
+                why="not_a_receipt",
             )
         answer: Answer = message  # type: ignore[assignment]
         try:
@@ -170,12 +191,20 @@ class ReceiptWatcher:
                 answers_file=answered_file(path.name),
             )
         except Unroutable as error:
-            return self._quarantine(path, str(error), payload)
+            return self._quarantine(path, str(error), payload, why="unroutable")
         day = self.clock().astimezone(DOCUMENT_ZONE).date().isoformat()
         move_atomically(path, self.folders.processed / day)
         if outcome.status is ReceiptStatus.RECORDED:
             self._deliver(outcome.receipt, answer)
-            return Taken(path.name, Disposition.RECORDED, outcome.receipt.id, None, kind.type)
+            filed = outcome.filed_at
+            return Taken(
+                path.name,
+                Disposition.RECORDED,
+                outcome.receipt.id,
+                None,
+                kind.type,
+                lag=outcome.receipt.received_at - filed if filed else None,
+            )
         return Taken(
             path.name,
             Disposition.DUPLICATE,
@@ -186,7 +215,9 @@ class ReceiptWatcher:
 
     # --- quarantine -----------------------------------------------------------------
 
-    def _quarantine(self, path: Path, reason: str, payload: bytes | None = None) -> Taken:
+    def _quarantine(
+        self, path: Path, reason: str, payload: bytes | None = None, *, why: str
+    ) -> Taken:
         target = self.folders.quarantine / path.name
         counter = 1
         while target.exists():
@@ -208,7 +239,7 @@ class ReceiptWatcher:
         )
         move_atomically(path, self.folders.quarantine, target.name)
         log.warning("quarantined %s: %s", path.name, reason)
-        return Taken(path.name, Disposition.QUARANTINED, None, reason)
+        return Taken(path.name, Disposition.QUARANTINED, None, reason, why=why)
 
     # --- delivery -------------------------------------------------------------------
 

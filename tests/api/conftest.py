@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from opentelemetry.sdk.trace import TracerProvider
 from temporalio.client import Client
 
 from access import AccessService
@@ -90,10 +91,15 @@ async def api(seeded: Database) -> AsyncIterator[Api]:
 
 @contextlib.asynccontextmanager
 async def api_client(
-    db: Database, temporal: Callable[[], Awaitable[Client]], settings: Settings | None = None
+    db: Database,
+    temporal: Callable[[], Awaitable[Client]],
+    settings: Settings | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> AsyncIterator[Api]:
     tokens = make_tokens(db)
-    app = create_app(settings or Settings(), database=db, temporal=temporal)
+    app = create_app(
+        settings or Settings(), database=db, temporal=temporal, tracer_provider=tracer_provider
+    )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bondflow") as client:
         yield Api(client=client, tokens=tokens, db=db)

@@ -18,6 +18,7 @@ from adapters.simulator import receipts as build
 from adapters.xml.codec import CustomsMessage, render
 from customs.routing import Answer, Number
 from customs.service import CustomsRecords
+from observability.metrics import REGISTRY
 from schemas.customs import ReceiptView
 from schemas.errors import NotFound
 from schemas.messages.base import EnvelopeStyle
@@ -412,3 +413,45 @@ def test_both_envelope_styles_are_read(
     drop(folders, "b.xml", review("1", clock.now, style=EnvelopeStyle.BARE), arrival)
 
     assert [t.disposition for t in watcher.scan_once()] == [Disposition.RECORDED] * 2
+
+
+def test_each_file_taken_is_counted_by_its_fate_with_the_lag_from_its_filing(
+    folders: ExchangeFolders,
+    watcher: ReceiptWatcher,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+) -> None:
+    """Given a list filed at 10:00, when its review arrives at 10:01:30, the same file
+    again and a file that is no receipt, then the metrics count three received, one
+    routed with a lag of 90 s, one duplicate and one quarantined as unreadable."""
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    names = (
+        ("bondflow_receipts_received_total", {"message_type": "INV201"}),
+        ("bondflow_receipts_routed_total", {"message_type": "INV201"}),
+        ("bondflow_receipts_duplicate_total", {"message_type": "INV201"}),
+        ("bondflow_receipts_quarantined_total", {"why": "unreadable"}),
+        ("bondflow_receipt_lag_seconds_count", {"message_type": "INV201"}),
+        ("bondflow_receipt_lag_seconds_sum", {"message_type": "INV201"}),
+    )
+    before = [sample(name, **labels) for name, labels in names]
+    unreadable = sample("bondflow_receipts_received_total", message_type="unreadable")
+    clock.advance(90)
+    stored = review("1", clock.now)
+    drop(folders, "INV201_a.xml", stored, arrival)
+    drop(folders, "INV201_again.xml", stored, arrival)
+    drop(folders, "strange.xml", b"<Invoice><Total>1</Total></Invoice>", arrival)
+
+    assert [t.disposition for t in watcher.scan_once()] == [
+        Disposition.RECORDED,
+        Disposition.DUPLICATE,
+        Disposition.QUARANTINED,
+    ]
+
+    moved = [sample(name, **labels) - b for (name, labels), b in zip(names, before, strict=True)]
+    assert moved == [2, 1, 1, 1, 1, 90]
+    assert sample("bondflow_receipts_received_total", message_type="unreadable") == unreadable + 1
+    assert REGISTRY.get_sample_value("bondflow_receipt_watcher_last_scan_timestamp_seconds")

@@ -28,6 +28,7 @@ from ledger import (
     UnitMismatch,
     UnknownReference,
 )
+from observability.metrics import REGISTRY
 from rules.credit_code import build_credit_code
 from schemas.ledger import Leg, MovementRequest
 from schemas.masterdata import BookItemIn, EnterpriseIn
@@ -471,3 +472,33 @@ def test_given_an_as_of_without_a_timezone_then_the_query_is_refused(
     with pytest.raises(LedgerError) as refusal:
         LedgerQueries(db).balance(cells_key("L1"), as_of=dt.datetime(2026, 3, 2, 8))  # noqa: DTZ001
     assert refusal.value.field == "as_of"
+
+
+def test_postings_replays_and_refusals_are_counted_for_the_metrics(
+    db: Database, zone: Zone
+) -> None:
+    """Given lot L1 with 100 pieces, when 10 are posted out, the same request is
+    replayed and 1,000 are asked for, then the metrics count one posting of one
+    movement, one replay and one refusal for insufficient stock, and the chain head
+    is the posting's."""
+
+    def sample(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    names: tuple[tuple[str, dict[str, str]], ...] = (
+        ("bondflow_ledger_postings_total", {"operation": "post"}),
+        ("bondflow_ledger_movements_total", {"operation": "post"}),
+        ("bondflow_ledger_replays_total", {}),
+        ("bondflow_ledger_refusals_total", {"reason": "InsufficientStock"}),
+    )
+    before = [sample(name, **labels) for name, labels in names]
+    ledger = Ledger(db)
+    out = request("out", leg("10", stock("L1"), outside("domestic")))
+    posted = ledger.execute(out)
+    assert ledger.execute(out).replayed
+    with pytest.raises(InsufficientStock):
+        ledger.execute(request("too-much", leg("1000", stock("L1"), outside("domestic"))))
+
+    moved = [sample(name, **labels) - b for (name, labels), b in zip(names, before, strict=True)]
+    assert moved == [1, 1, 1, 1]
+    assert sample("bondflow_ledger_chain_head_seq") == posted.chain_seq

@@ -178,15 +178,18 @@ async def running_zone(
     dev_server: WorkflowEnvironment,
     db: Database,
     tmp_path: Path,
+    client: Client | None = None,
     *,
     waived_causes: Collection[DifferenceCause] = (),
 ) -> AsyncIterator[Zone]:
     """A worker on its own task queue, the customs simulator and the receipt watcher
-    on fresh folders, over ``db`` as it is (seeded or not); ``waived_causes``: the
-    stocktake shortages customs waives duty on (the worker's setting)."""
+    on fresh folders, over ``db`` as it is (seeded or not); on ``client`` (the dev
+    server's by default: another one brings its interceptors to the worker);
+    ``waived_causes``: the stocktake shortages customs waives duty on (the worker's
+    setting)."""
     folders = ExchangeFolders.under(tmp_path / "exchange").create()
     deps = Dependencies.build(db, folders, waived_causes=waived_causes)
-    client = dev_server.client
+    client = client or dev_server.client
     simulator = CustomsSimulator(folders, tmp_path / "sim", SimulatorBehaviour.always_approve())
     sink = WorkflowSignalSink(client, deps.records, asyncio.get_running_loop())
     watcher = ReceiptWatcher(folders, deps.records, sink)
