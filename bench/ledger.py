@@ -107,7 +107,6 @@ from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 
-
 from adapters.db.engine import Database, create_database
 from adapters.db.migrate import upgrade
 from adapters.db.models import (
