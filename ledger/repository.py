@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Insert,
     ScalarSelect,
     Select,
     Table,
     Update,
     bindparam,
+    case,
     func,
     insert,
+    literal,
+    or_,
     select,
     update,
 )
@@ -128,6 +134,20 @@ def location_retired(session: Session, code: str) -> bool:
     return retired_at is not None
 
 
+def retired_locations(session: Session, codes: Collection[str]) -> set[str]:
+    """Which of these locations are retired, read in one statement with a share lock on
+    each (in code order), for the same reason as `location_retired`."""
+    if not codes:
+        return set()
+    rows = session.execute(
+        select(Location.code, Location.retired_at)
+        .where(Location.code.in_(sorted(set(codes))))
+        .order_by(Location.code)
+        .with_for_update(read=True)
+    )
+    return {code for code, retired_at in rows if retired_at is not None}
+
+
 # --- accounts ----------------------------------------------------------------------
 
 
@@ -237,6 +257,86 @@ def apply_delta(
     return None if row is None else Balances(row[0], row[1], row[2])
 
 
+@dataclass(frozen=True)
+class BalanceChange:
+    """One account's total change in an event; `guarded` when it may not take the
+    account's available quantity (posted - pending_out) below zero."""
+
+    account_id: int
+    posted: Decimal
+    pending_out: Decimal
+    pending_in: Decimal
+    guarded: bool
+
+
+@functools.cache
+def _balances_update(guarded: tuple[bool, ...], lock_first: bool) -> Update:
+    """The UPDATE of n accounts in one statement (n = len(guarded), accounts passed in id
+    order as :id0..:idN with their deltas :dp0, :do0, :di0...), built once per shape.
+
+    Each account's own guard is part of the WHERE clause, evaluated on the locked, current
+    row as in `apply_delta`; a refused account is simply not returned. With `lock_first`
+    (PostgreSQL) the rows are locked in id order by a CTE before they are updated, so two
+    linked groups never lock each other's accounts in opposite orders (no deadlocks)."""
+    accounts: Table = LedgerAccount.__table__  # type: ignore[assignment]
+    n = len(guarded)
+    ids = [bindparam(f"id{i}", type_=BigInteger()) for i in range(n)]
+
+    def delta(name: str) -> ColumnElement[Any]:
+        return case(
+            *((accounts.c.id == ids[i], bindparam(f"{name}{i}", type_=QUANTITY)) for i in range(n)),
+            else_=literal(0, BigInteger()),
+        )
+
+    d_posted, d_out, d_in = delta("dp"), delta("do"), delta("di")
+    target = accounts.c.id.in_(ids)
+    stmt = update(accounts)
+    if lock_first:
+        locked = (
+            select(accounts.c.id)
+            .where(target)
+            .order_by(accounts.c.id)
+            .with_for_update()
+            .cte("locked")
+            .prefix_with("MATERIALIZED")
+        )
+        stmt = stmt.where(accounts.c.id == locked.c.id)
+    else:
+        stmt = stmt.where(target)
+    for i, guard in enumerate(guarded):
+        if guard:
+            available_after = (
+                accounts.c.posted
+                + bindparam(f"dp{i}", type_=QUANTITY)
+                - (accounts.c.pending_out + bindparam(f"do{i}", type_=QUANTITY))
+            )
+            stmt = stmt.where(or_(accounts.c.id != ids[i], available_after >= 0))
+    return stmt.values(
+        posted=accounts.c.posted + d_posted,
+        pending_out=accounts.c.pending_out + d_out,
+        pending_in=accounts.c.pending_in + d_in,
+    ).returning(accounts.c.id, accounts.c.posted, accounts.c.pending_out, accounts.c.pending_in)
+
+
+def apply_deltas(session: Session, changes: Sequence[BalanceChange]) -> dict[int, Balances]:
+    """Change many accounts' balances in one statement (`changes` in account-id order):
+    the balances after, by account id, of those that changed. An account whose guard
+    refused is missing, and the caller must roll the transaction back."""
+    if not changes:
+        return {}
+    stmt = _balances_update(
+        tuple(c.guarded for c in changes), session.get_bind().dialect.name == "postgresql"
+    )
+    params: dict[str, object] = {}
+    for i, c in enumerate(changes):
+        params[f"id{i}"] = c.account_id
+        params[f"dp{i}"] = c.posted
+        params[f"do{i}"] = c.pending_out
+        params[f"di{i}"] = c.pending_in
+    rows = session.connection().execute(stmt, params)
+    return {row[0]: Balances(row[1], row[2], row[3]) for row in rows}
+
+
 def account_balances(session: Session, account_id_: int) -> Balances:
     row = session.execute(
         select(LedgerAccount.posted, LedgerAccount.pending_out, LedgerAccount.pending_in).where(
@@ -304,6 +404,67 @@ def movement_views(session: Session, transaction_id: int) -> list[MovementView]:
         )
         for m, book_no, item_no, source_key, destination_key in rows
     ]
+
+
+_TRANSACTIONS: Table = LedgerTransaction.__table__  # type: ignore[assignment]
+_MOVEMENTS: Table = Movement.__table__  # type: ignore[assignment]
+_ENTRIES: Table = AccountEntry.__table__  # type: ignore[assignment]
+_LINEAGE: Table = LineageLink.__table__  # type: ignore[assignment]
+_CHAIN: Table = ChainEvent.__table__  # type: ignore[assignment]
+_HEAD: Table = ChainHead.__table__  # type: ignore[assignment]
+_INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
+
+
+def _insert_returning_ids(table: Table) -> Insert:
+    return insert(table).returning(table.c.id, sort_by_parameter_order=True)
+
+
+_INSERT_MOVEMENTS = _insert_returning_ids(_MOVEMENTS)
+_INSERT_ENTRIES = _insert_returning_ids(_ENTRIES)
+_INSERT_LINEAGE = _insert_returning_ids(_LINEAGE)
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+
+
+def insert_transaction(session: Session, values: dict[str, object]) -> int:
+    """The new transaction row's id (its UNIQUE client id may raise IntegrityError)."""
+    return int(session.connection().execute(_INSERT_TRANSACTION, values).scalar_one())
+
+
+def _insert_rows(session: Session, stmt: Insert, rows: list[dict[str, object]]) -> list[int]:
+    """Ids of the inserted rows, in the order of `rows`: one statement with RETURNING."""
+    if not rows:
+        return []
+    return [r[0] for r in session.connection().execute(stmt, rows)]
+
+
+def insert_movements(session: Session, rows: list[dict[str, object]]) -> list[int]:
+    return _insert_rows(session, _INSERT_MOVEMENTS, rows)
+
+
+def insert_entry_rows(session: Session, rows: list[dict[str, object]]) -> list[int]:
+    return _insert_rows(session, _INSERT_ENTRIES, rows)
+
+
+def insert_lineage(session: Session, rows: list[dict[str, object]]) -> list[int]:
+    return _insert_rows(session, _INSERT_LINEAGE, rows)
+
+
+def lock_chain_head_row(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the chain head, locked until commit: appends run in commit order."""
+    row = session.connection().execute(_LOCK_HEAD).one()
+    return int(row[0]), str(row[1])
+
+
+def append_chain_event(session: Session, values: dict[str, object]) -> None:
+    """Insert the chain event and move the (locked) head to it."""
+    connection = session.connection()
+    connection.execute(insert(_CHAIN), values)
+    connection.execute(_MOVE_HEAD, {"new_seq": values["seq"], "new_hash": values["hash"]})
 
 
 def lock_chain_head(session: Session) -> ChainHead:
