@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 from collections.abc import Collection, Iterable, Sequence
@@ -415,13 +416,22 @@ _HEAD: Table = ChainHead.__table__  # type: ignore[assignment]
 _INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
 
 
-def _insert_returning_ids(table: Table) -> Insert:
-    return insert(table).returning(table.c.id, sort_by_parameter_order=True)
+# Each batch INSERT returns the new ids with the columns that tell its rows apart, so ids
+# are matched to rows by content, not by the order RETURNING happens to use (which SQLite
+# does not promise): one statement, where asking SQLAlchemy to sort them by parameter
+# order sends SQLite one INSERT per row.
+_MOVEMENT_KEY = ("leg_no",)  # within one transaction
+_ENTRY_KEY = ("movement_id", "account_id")  # one entry per account per leg
+_LINEAGE_KEY = ("output_lot_id", "input_lot_id", "quantity")  # twins are interchangeable
 
 
-_INSERT_MOVEMENTS = _insert_returning_ids(_MOVEMENTS)
-_INSERT_ENTRIES = _insert_returning_ids(_ENTRIES)
-_INSERT_LINEAGE = _insert_returning_ids(_LINEAGE)
+def _insert_returning_ids(table: Table, key: tuple[str, ...]) -> Insert:
+    return insert(table).returning(table.c.id, *(table.c[name] for name in key))
+
+
+_INSERT_MOVEMENTS = _insert_returning_ids(_MOVEMENTS, _MOVEMENT_KEY)
+_INSERT_ENTRIES = _insert_returning_ids(_ENTRIES, _ENTRY_KEY)
+_INSERT_LINEAGE = _insert_returning_ids(_LINEAGE, _LINEAGE_KEY)
 _LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
 _MOVE_HEAD = (
     update(_HEAD)
@@ -435,23 +445,31 @@ def insert_transaction(session: Session, values: dict[str, object]) -> int:
     return int(session.connection().execute(_INSERT_TRANSACTION, values).scalar_one())
 
 
-def _insert_rows(session: Session, stmt: Insert, rows: list[dict[str, object]]) -> list[int]:
-    """Ids of the inserted rows, in the order of `rows`: one statement with RETURNING."""
+def _insert_rows(
+    session: Session, stmt: Insert, key: tuple[str, ...], rows: list[dict[str, object]]
+) -> list[int]:
+    """Ids of the inserted rows, in the order of `rows` (rows with the same key get their
+    ids in ascending order): one statement with RETURNING."""
     if not rows:
         return []
-    return [r[0] for r in session.connection().execute(stmt, rows)]
+    ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
+    for returned in session.connection().execute(stmt, rows):
+        ids[tuple(returned[1:])].append(returned[0])
+    for found in ids.values():
+        found.sort(reverse=True)
+    return [ids[tuple(row[name] for name in key)].pop() for row in rows]
 
 
 def insert_movements(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_MOVEMENTS, rows)
+    return _insert_rows(session, _INSERT_MOVEMENTS, _MOVEMENT_KEY, rows)
 
 
 def insert_entry_rows(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_ENTRIES, rows)
+    return _insert_rows(session, _INSERT_ENTRIES, _ENTRY_KEY, rows)
 
 
 def insert_lineage(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_LINEAGE, rows)
+    return _insert_rows(session, _INSERT_LINEAGE, _LINEAGE_KEY, rows)
 
 
 def lock_chain_head_row(session: Session) -> tuple[int, str]:

@@ -534,10 +534,11 @@ class Ledger:
             for link in lineage
         ]
         ids = repository.insert_lineage(session, rows)
-        return [
+        links = [
             _LinkRow(link_id, link.output_lot_id, link.input_lot_id, link.quantity)
             for link_id, link in zip(ids, lineage, strict=True)
         ]
+        return sorted(links, key=lambda x: x.id)  # the chain lists them in id order
 
     # --- resolve a reservation ---------------------------------------------------------
 
@@ -759,6 +760,8 @@ class Ledger:
         entries: dict[int, list[_EntryRow]] = defaultdict(list)
         for entry_id, (movement_id, e) in zip(ids, written, strict=True):
             entries[movement_id].append(dataclasses.replace(e, id=entry_id))
+        for rows in entries.values():  # the chain lists a movement's entries in id order
+            rows.sort(key=lambda e: e.id)
         return entries
 
     def _append_to_chain(
