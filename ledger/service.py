@@ -16,7 +16,6 @@ Any refusal rolls everything back: nothing is half-written.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -759,7 +758,19 @@ class Ledger:
         )
         entries: dict[int, list[_EntryRow]] = defaultdict(list)
         for entry_id, (movement_id, e) in zip(ids, written, strict=True):
-            entries[movement_id].append(dataclasses.replace(e, id=entry_id))
+            entries[movement_id].append(
+                _EntryRow(
+                    entry_id,
+                    e.account_id,
+                    e.delta_posted,
+                    e.delta_pending_out,
+                    e.delta_pending_in,
+                    e.posted_after,
+                    e.pending_out_after,
+                    e.pending_in_after,
+                    e.recorded_at,
+                )
+            )
         for rows in entries.values():  # the chain lists a movement's entries in id order
             rows.sort(key=lambda e: e.id)
         return entries
