@@ -135,17 +135,21 @@ def location_retired(session: Session, code: str) -> bool:
     return retired_at is not None
 
 
+_LOCATIONS: Table = Location.__table__  # type: ignore[assignment]
+_LOCK_LOCATIONS = (
+    select(_LOCATIONS.c.code, _LOCATIONS.c.retired_at)
+    .where(_LOCATIONS.c.code.in_(bindparam("codes", expanding=True)))
+    .order_by(_LOCATIONS.c.code)
+    .with_for_update(read=True)
+)
+
+
 def retired_locations(session: Session, codes: Collection[str]) -> set[str]:
     """Which of these locations are retired, read in one statement with a share lock on
     each (in code order), for the same reason as `location_retired`."""
     if not codes:
         return set()
-    rows = session.execute(
-        select(Location.code, Location.retired_at)
-        .where(Location.code.in_(sorted(set(codes))))
-        .order_by(Location.code)
-        .with_for_update(read=True)
-    )
+    rows = session.connection().execute(_LOCK_LOCATIONS, {"codes": sorted(set(codes))})
     return {code for code, retired_at in rows if retired_at is not None}
 
 
