@@ -125,16 +125,6 @@ def location_id(session: Session, code: str) -> int | None:
     return session.scalar(select(Location.id).where(Location.code == code))
 
 
-def location_retired(session: Session, code: str) -> bool:
-    """Whether the location is retired, read with a share lock: retiring it (an UPDATE
-    of the row, then a look at its stock) waits for this posting to commit, and a
-    posting that waited for a retirement sees it."""
-    retired_at = session.execute(
-        select(Location.retired_at).where(Location.code == code).with_for_update(read=True)
-    ).scalar_one_or_none()
-    return retired_at is not None
-
-
 _LOCATIONS: Table = Location.__table__  # type: ignore[assignment]
 _LOCK_LOCATIONS = (
     select(_LOCATIONS.c.code, _LOCATIONS.c.retired_at)
@@ -146,7 +136,8 @@ _LOCK_LOCATIONS = (
 
 def retired_locations(session: Session, codes: Collection[str]) -> set[str]:
     """Which of these locations are retired, read in one statement with a share lock on
-    each (in code order), for the same reason as `location_retired`."""
+    each (in code order): retiring one (an UPDATE of the row, then a look at its stock)
+    waits for this posting to commit, and a posting that waited for a retirement sees it."""
     if not codes:
         return set()
     rows = session.connection().execute(_LOCK_LOCATIONS, {"codes": sorted(set(codes))})
@@ -204,64 +195,6 @@ def ensure_account(session: Session, account: NewAccount) -> int:
     return found
 
 
-def _balance_update(guarded: bool) -> Update:
-    """The balance UPDATE, built once: rebuilding it per call cost more than running it."""
-    accounts: Table = LedgerAccount.__table__  # type: ignore[assignment]
-    d_posted = bindparam("d_posted", type_=QUANTITY)
-    d_out = bindparam("d_out", type_=QUANTITY)
-    d_in = bindparam("d_in", type_=QUANTITY)
-    stmt = (
-        update(accounts)
-        .where(accounts.c.id == bindparam("account_id"))
-        .values(
-            posted=accounts.c.posted + d_posted,
-            pending_out=accounts.c.pending_out + d_out,
-            pending_in=accounts.c.pending_in + d_in,
-        )
-        .returning(accounts.c.posted, accounts.c.pending_out, accounts.c.pending_in)
-    )
-    if guarded:
-        # Compared with the integer 0: the scaled column and zero agree at any scale.
-        stmt = stmt.where(accounts.c.posted + d_posted - (accounts.c.pending_out + d_out) >= 0)
-    return stmt
-
-
-_GUARDED_UPDATE = _balance_update(guarded=True)
-_UNGUARDED_UPDATE = _balance_update(guarded=False)
-
-
-def apply_delta(
-    session: Session,
-    account_id_: int,
-    *,
-    posted: Decimal,
-    pending_out: Decimal,
-    pending_in: Decimal,
-    guard_available: bool,
-) -> Balances | None:
-    """Change one account's balances; None when the guard refuses (nothing changed).
-
-    With the guard, the update only happens if the account's available quantity
-    (posted - pending_out) stays at or above zero afterwards. The condition is part
-    of the UPDATE itself, so it is evaluated on the locked, current row: no
-    interleaving of concurrent requests can overdraw the account.
-    """
-    row = (
-        session.connection()
-        .execute(
-            _GUARDED_UPDATE if guard_available else _UNGUARDED_UPDATE,
-            {
-                "account_id": account_id_,
-                "d_posted": posted,
-                "d_out": pending_out,
-                "d_in": pending_in,
-            },
-        )
-        .one_or_none()
-    )
-    return None if row is None else Balances(row[0], row[1], row[2])
-
-
 @dataclass(frozen=True)
 class BalanceChange:
     """One account's total change in an event; `guarded` when it may not take the
@@ -279,8 +212,9 @@ def _balances_update(guarded: tuple[bool, ...], lock_first: bool) -> Update:
     """The UPDATE of n accounts in one statement (n = len(guarded), accounts passed in id
     order as :id0..:idN with their deltas :dp0, :do0, :di0...), built once per shape.
 
-    Each account's own guard is part of the WHERE clause, evaluated on the locked, current
-    row as in `apply_delta`; a refused account is simply not returned. With `lock_first`
+    Each account's own guard is part of the WHERE clause, so it is evaluated on the
+    locked, current row: no interleaving of concurrent requests can overdraw an account.
+    A refused account is simply not returned. With `lock_first`
     (PostgreSQL) the rows are locked in id order by a CTE before they are updated, so two
     linked groups never lock each other's accounts in opposite orders (no deadlocks)."""
     accounts: Table = LedgerAccount.__table__  # type: ignore[assignment]
@@ -487,17 +421,6 @@ def append_chain_event(session: Session, values: dict[str, object]) -> None:
     connection = session.connection()
     connection.execute(insert(_CHAIN), values)
     connection.execute(_MOVE_HEAD, {"new_seq": values["seq"], "new_hash": values["hash"]})
-
-
-def lock_chain_head(session: Session) -> ChainHead:
-    head = session.scalar(select(ChainHead).where(ChainHead.id == 1).with_for_update())
-    assert head is not None, "the chain head row is created by the first migration"
-    return head
-
-
-def insert_entries(session: Session, rows: list[dict[str, object]]) -> None:
-    if rows:
-        session.execute(insert(AccountEntry), rows)
 
 
 def chain_event(session: Session, seq: int) -> ChainEvent | None:

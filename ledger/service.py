@@ -344,6 +344,7 @@ class Ledger:
         request: MovementRequest | ResolveRequest,
         fingerprint: str,
     ) -> _TransactionRow:
+        recorded_at = self._clock()
         values: dict[str, object] = {
             "client_id": client_id,
             "operation": operation.value,
@@ -353,11 +354,22 @@ class Ledger:
             "actor": request.actor,
             "reason": request.reason,
             "occurred_at": request.occurred_at,
-            "recorded_at": self._clock(),
+            "recorded_at": recorded_at,
             "fingerprint": fingerprint,
         }
-        txn_id = repository.insert_transaction(session, values)
-        return _TransactionRow(id=txn_id, **values)  # type: ignore[arg-type]
+        return _TransactionRow(
+            id=repository.insert_transaction(session, values),
+            client_id=client_id,
+            operation=operation.value,
+            reservation_id=reservation_id,
+            document_type=document[0],
+            document_no=document[1],
+            actor=request.actor,
+            reason=request.reason,
+            occurred_at=request.occurred_at,
+            recorded_at=recorded_at,
+            fingerprint=fingerprint,
+        )
 
     def _refuse_retired_destinations(self, session: Session, legs: tuple[Leg, ...]) -> None:
         """Refuse the first leg that puts stock into a retired location (one statement for
