@@ -416,11 +416,24 @@ def lock_chain_head_row(session: Session) -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+# PostgreSQL: the event's INSERT rides in a CTE of the head's UPDATE (one round trip).
+_APPEND_AND_MOVE_HEAD = _MOVE_HEAD.add_cte(
+    insert(_CHAIN)
+    .values({c.name: bindparam(f"event_{c.name}", type_=c.type) for c in _CHAIN.c})
+    .cte("appended")
+)
+
+
 def append_chain_event(session: Session, values: dict[str, object]) -> None:
     """Insert the chain event and move the (locked) head to it."""
     connection = session.connection()
+    head = {"new_seq": values["seq"], "new_hash": values["hash"]}
+    if connection.dialect.name == "postgresql":
+        event = {f"event_{name}": value for name, value in values.items()}
+        connection.execute(_APPEND_AND_MOVE_HEAD, {**event, **head})
+        return
     connection.execute(insert(_CHAIN), values)
-    connection.execute(_MOVE_HEAD, {"new_seq": values["seq"], "new_hash": values["hash"]})
+    connection.execute(_MOVE_HEAD, head)
 
 
 def chain_event(session: Session, seq: int) -> ChainEvent | None:
