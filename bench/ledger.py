@@ -48,11 +48,23 @@ Run from the repository root:
     .venv/bin/python bench/ledger.py                  # full: about 15 minutes
 Options: --backend sqlite|postgresql|both (default both), --pg-url ADMIN_URL (default
 postgresql+psycopg:///postgres; a scratch database is created and dropped there),
---profile (cProfile of the write path after the measurement; top functions printed).
+--profile (cProfile of the write path after the measurement; top functions printed),
+--writes-only (part 1 only). With PostgreSQL unreachable, its part is skipped with the
+reason and SQLite is still measured.
 The last line printed is a one-line key=value summary.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":
+    # As in bench/api.py: keep bench/ (whose queue.py and xml.py shadow the standard
+    # library's, which psycopg and openpyxl import) off the import path, the repository on it.
+    _HERE = Path(__file__).resolve().parent
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+    sys.path.insert(0, str(_HERE.parent))
 
 import argparse
 import collections
@@ -64,7 +76,6 @@ import io
 import pstats
 import re
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -72,7 +83,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -94,9 +104,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from adapters.db.engine import Database, create_database
 from adapters.db.migrate import upgrade
@@ -387,16 +396,18 @@ def measure_writes(backend: str, database: Database, plan: Plan) -> dict[str, fl
 
     # Requests are built before timing: the clock measures the ledger, not pydantic.
     requests = [load.group(g) for g in range(groups)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for request in requests:
         ledger.execute(request)
     grouped_s = time.perf_counter() - started
+    grouped_cpu = time.process_time() - cpu
 
     singles = [load.single(s) for s in range(plan.singles)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for request in singles:
         ledger.execute(request)
     single_s = time.perf_counter() - started
+    single_cpu = time.process_time() - cpu
     posted = movement_count(database) - before
     assert posted == groups * plan.legs + plan.singles, posted
 
@@ -446,6 +457,10 @@ def measure_writes(backend: str, database: Database, plan: Plan) -> dict[str, fl
         "bare_inserts_per_s": groups * plan.legs / bare_grouped_s,
         "single_leg_requests_per_s": plan.singles / single_s,
         "bare_single_inserts_per_s": plan.singles / bare_single_s,
+        # This process's CPU time per request: on a shared machine it varies far less than
+        # the wall clock (SQLite works in-process; PostgreSQL's server time is not in it).
+        "client_cpu_ms_per_group_request": 1000 * grouped_cpu / groups,
+        "client_cpu_ms_per_single_request": 1000 * single_cpu / plan.singles,
         "sql_per_group_request": grouped_sql.count / 20,
         "sql_per_single_request": single_sql.count / 20,
     }
@@ -456,14 +471,16 @@ def measure_writes(backend: str, database: Database, plan: Plan) -> dict[str, fl
         f"grouped ({plan.legs} legs/request): {groups * plan.legs:,} movements in "
         f"{grouped_s:.1f} s = {out['movements_per_s']:,.0f} movements/s "
         f"({out['group_requests_per_s']:,.0f} requests/s, "
-        f"{out['sql_per_group_request']:.0f} SQL statements/request); bare baseline "
+        f"{out['sql_per_group_request']:.0f} SQL statements/request, "
+        f"{out['client_cpu_ms_per_group_request']:.2f} ms client CPU/request); bare baseline "
         f"{out['bare_inserts_per_s']:,.0f} rows/s; ratio {out['ratio']:.4f}",
     )
     log(
         backend,
         f"single-leg: {plan.singles:,} requests in {single_s:.1f} s = "
         f"{out['single_leg_requests_per_s']:,.0f} requests/s "
-        f"({out['sql_per_single_request']:.0f} SQL statements/request); bare baseline "
+        f"({out['sql_per_single_request']:.0f} SQL statements/request, "
+        f"{out['client_cpu_ms_per_single_request']:.2f} ms client CPU/request); bare baseline "
         f"{out['bare_single_inserts_per_s']:,.0f} one-row commits/s; "
         f"ratio {out['single_ratio']:.4f}",
     )
@@ -1195,14 +1212,33 @@ def run_backend(backend: str, args: argparse.Namespace, plan: Plan) -> dict[str,
     )
     with scratch_database(backend, args.pg_url) as database:
         figures.update(measure_writes(backend, database, plan))
-    log(backend, f"queries: history of {plan.small:,} then {plan.large:,} movements")
-    with scratch_database(backend, args.pg_url) as database:
-        figures.update(measure_query_scaling(backend, database, plan))
+    if not args.writes_only:
+        log(backend, f"queries: history of {plan.small:,} then {plan.large:,} movements")
+        with scratch_database(backend, args.pg_url) as database:
+            figures.update(measure_query_scaling(backend, database, plan))
     if args.profile:
         with scratch_database(backend, args.pg_url) as database:
             profile_writes(backend, database, plan)
     log(backend, f"done in {time.perf_counter() - started:.0f} s")
     return figures
+
+
+def postgresql_unavailable(pg_url: str) -> str | None:
+    """Why the PostgreSQL part cannot run (no driver, server down, refused), or None."""
+    try:
+        admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    except ImportError as exc:
+        return f"no PostgreSQL driver ({exc})"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = " ".join(str(exc.orig).split()) if exc.orig is not None else str(exc)
+        url = make_url(pg_url).render_as_string(hide_password=True)
+        return f"cannot connect to {url}: {reason}"
+    finally:
+        admin.dispose()
+    return None
 
 
 def _format(value: float) -> str:
@@ -1227,6 +1263,9 @@ def main() -> None:
     parser.add_argument("--legs", type=int, default=10, help="legs per grouped request")
     parser.add_argument("--repeats", type=int, help="calls per query latency")
     parser.add_argument("--profile", action="store_true", help="cProfile the write path too")
+    parser.add_argument(
+        "--writes-only", action="store_true", help="the write path only, no query latency"
+    )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     plan = Plan(
@@ -1242,6 +1281,10 @@ def main() -> None:
     summary = [f"mode={'quick' if args.quick else 'full'}"]
     for backend in backends:
         prefix = "sqlite" if backend == "sqlite" else "pg"
+        if backend == "postgresql" and (why := postgresql_unavailable(args.pg_url)):
+            log(backend, f"skipped: {why}")
+            summary.append("pg=skipped")
+            continue
         for key, value in run_backend(backend, args, plan).items():
             summary.append(f"{prefix}_{key}={_format(value)}")
     summary.append(f"elapsed_s={time.perf_counter() - started:.0f}")

@@ -15,3 +15,9 @@ def outside_key(party: OutsideKind | str, book_no: str, item_no: int) -> str:
 
 def kind_of(key: str) -> AccountKind:
     return AccountKind(key.split("|", 1)[0])
+
+
+def book_and_item(key: str) -> tuple[str, int]:
+    """The book and item number of any account's key (stock or outside)."""
+    parts = key.split("|", 3)
+    return parts[1], int(parts[2])

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import functools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Insert,
     ScalarSelect,
     Select,
     Table,
     Update,
     bindparam,
+    case,
     func,
     insert,
+    literal,
+    or_,
     select,
     update,
 )
@@ -119,14 +126,23 @@ def location_id(session: Session, code: str) -> int | None:
     return session.scalar(select(Location.id).where(Location.code == code))
 
 
-def location_retired(session: Session, code: str) -> bool:
-    """Whether the location is retired, read with a share lock: retiring it (an UPDATE
-    of the row, then a look at its stock) waits for this posting to commit, and a
-    posting that waited for a retirement sees it."""
-    retired_at = session.execute(
-        select(Location.retired_at).where(Location.code == code).with_for_update(read=True)
-    ).scalar_one_or_none()
-    return retired_at is not None
+_LOCATIONS: Table = Location.__table__  # type: ignore[assignment]
+_LOCK_LOCATIONS = (
+    select(_LOCATIONS.c.code, _LOCATIONS.c.retired_at)
+    .where(_LOCATIONS.c.code.in_(bindparam("codes", expanding=True)))
+    .order_by(_LOCATIONS.c.code)
+    .with_for_update(read=True)
+)
+
+
+def retired_locations(session: Session, codes: Collection[str]) -> set[str]:
+    """Which of these locations are retired, read in one statement with a share lock on
+    each (in code order): retiring one (an UPDATE of the row, then a look at its stock)
+    waits for this posting to commit, and a posting that waited for a retirement sees it."""
+    if not codes:
+        return set()
+    rows = session.connection().execute(_LOCK_LOCATIONS, {"codes": sorted(set(codes))})
+    return {code for code, retired_at in rows if retired_at is not None}
 
 
 # --- accounts ----------------------------------------------------------------------
@@ -180,62 +196,85 @@ def ensure_account(session: Session, account: NewAccount) -> int:
     return found
 
 
-def _balance_update(guarded: bool) -> Update:
-    """The balance UPDATE, built once: rebuilding it per call cost more than running it."""
+@dataclass(frozen=True)
+class BalanceChange:
+    """One account's total change in an event; `guarded` when it may not take the
+    account's available quantity (posted - pending_out) below zero."""
+
+    account_id: int
+    posted: Decimal
+    pending_out: Decimal
+    pending_in: Decimal
+    guarded: bool
+
+
+@functools.cache
+def _balances_update(guarded: tuple[bool, ...], lock_first: bool) -> Update:
+    """The UPDATE of n accounts in one statement (n = len(guarded), accounts passed in id
+    order as :id0..:idN with their deltas :dp0, :do0, :di0...), built once per shape.
+
+    Each account's own guard is part of the WHERE clause, so it is evaluated on the
+    locked, current row: no interleaving of concurrent requests can overdraw an account.
+    A refused account is simply not returned. With `lock_first`
+    (PostgreSQL) the rows are locked in id order by a CTE before they are updated, so two
+    linked groups never lock each other's accounts in opposite orders (no deadlocks)."""
     accounts: Table = LedgerAccount.__table__  # type: ignore[assignment]
-    d_posted = bindparam("d_posted", type_=QUANTITY)
-    d_out = bindparam("d_out", type_=QUANTITY)
-    d_in = bindparam("d_in", type_=QUANTITY)
-    stmt = (
-        update(accounts)
-        .where(accounts.c.id == bindparam("account_id"))
-        .values(
-            posted=accounts.c.posted + d_posted,
-            pending_out=accounts.c.pending_out + d_out,
-            pending_in=accounts.c.pending_in + d_in,
+    n = len(guarded)
+    ids = [bindparam(f"id{i}", type_=BigInteger()) for i in range(n)]
+
+    def delta(name: str) -> ColumnElement[Any]:
+        return case(
+            *((accounts.c.id == ids[i], bindparam(f"{name}{i}", type_=QUANTITY)) for i in range(n)),
+            else_=literal(0, BigInteger()),
         )
-        .returning(accounts.c.posted, accounts.c.pending_out, accounts.c.pending_in)
-    )
-    if guarded:
-        # Compared with the integer 0: the scaled column and zero agree at any scale.
-        stmt = stmt.where(accounts.c.posted + d_posted - (accounts.c.pending_out + d_out) >= 0)
-    return stmt
 
-
-_GUARDED_UPDATE = _balance_update(guarded=True)
-_UNGUARDED_UPDATE = _balance_update(guarded=False)
-
-
-def apply_delta(
-    session: Session,
-    account_id_: int,
-    *,
-    posted: Decimal,
-    pending_out: Decimal,
-    pending_in: Decimal,
-    guard_available: bool,
-) -> Balances | None:
-    """Change one account's balances; None when the guard refuses (nothing changed).
-
-    With the guard, the update only happens if the account's available quantity
-    (posted - pending_out) stays at or above zero afterwards. The condition is part
-    of the UPDATE itself, so it is evaluated on the locked, current row: no
-    interleaving of concurrent requests can overdraw the account.
-    """
-    row = (
-        session.connection()
-        .execute(
-            _GUARDED_UPDATE if guard_available else _UNGUARDED_UPDATE,
-            {
-                "account_id": account_id_,
-                "d_posted": posted,
-                "d_out": pending_out,
-                "d_in": pending_in,
-            },
+    d_posted, d_out, d_in = delta("dp"), delta("do"), delta("di")
+    target = accounts.c.id.in_(ids)
+    stmt = update(accounts)
+    if lock_first:
+        locked = (
+            select(accounts.c.id)
+            .where(target)
+            .order_by(accounts.c.id)
+            .with_for_update()
+            .cte("locked")
+            .prefix_with("MATERIALIZED")
         )
-        .one_or_none()
+        stmt = stmt.where(accounts.c.id == locked.c.id)
+    else:
+        stmt = stmt.where(target)
+    for i, guard in enumerate(guarded):
+        if guard:
+            available_after = (
+                accounts.c.posted
+                + bindparam(f"dp{i}", type_=QUANTITY)
+                - (accounts.c.pending_out + bindparam(f"do{i}", type_=QUANTITY))
+            )
+            stmt = stmt.where(or_(accounts.c.id != ids[i], available_after >= 0))
+    return stmt.values(
+        posted=accounts.c.posted + d_posted,
+        pending_out=accounts.c.pending_out + d_out,
+        pending_in=accounts.c.pending_in + d_in,
+    ).returning(accounts.c.id, accounts.c.posted, accounts.c.pending_out, accounts.c.pending_in)
+
+
+def apply_deltas(session: Session, changes: Sequence[BalanceChange]) -> dict[int, Balances]:
+    """Change many accounts' balances in one statement (`changes` in account-id order):
+    the balances after, by account id, of those that changed. An account whose guard
+    refused is missing, and the caller must roll the transaction back."""
+    if not changes:
+        return {}
+    stmt = _balances_update(
+        tuple(c.guarded for c in changes), session.get_bind().dialect.name == "postgresql"
     )
-    return None if row is None else Balances(row[0], row[1], row[2])
+    params: dict[str, object] = {}
+    for i, c in enumerate(changes):
+        params[f"id{i}"] = c.account_id
+        params[f"dp{i}"] = c.posted
+        params[f"do{i}"] = c.pending_out
+        params[f"di{i}"] = c.pending_in
+    rows = session.connection().execute(stmt, params)
+    return {row[0]: Balances(row[1], row[2], row[3]) for row in rows}
 
 
 def account_balances(session: Session, account_id_: int) -> Balances:
@@ -307,15 +346,95 @@ def movement_views(session: Session, transaction_id: int) -> list[MovementView]:
     ]
 
 
-def lock_chain_head(session: Session) -> ChainHead:
-    head = session.scalar(select(ChainHead).where(ChainHead.id == 1).with_for_update())
-    assert head is not None, "the chain head row is created by the first migration"
-    return head
+_TRANSACTIONS: Table = LedgerTransaction.__table__  # type: ignore[assignment]
+_MOVEMENTS: Table = Movement.__table__  # type: ignore[assignment]
+_ENTRIES: Table = AccountEntry.__table__  # type: ignore[assignment]
+_LINEAGE: Table = LineageLink.__table__  # type: ignore[assignment]
+_CHAIN: Table = ChainEvent.__table__  # type: ignore[assignment]
+_HEAD: Table = ChainHead.__table__  # type: ignore[assignment]
+_INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
 
 
-def insert_entries(session: Session, rows: list[dict[str, object]]) -> None:
-    if rows:
-        session.execute(insert(AccountEntry), rows)
+# Each batch INSERT returns the new ids with the columns that tell its rows apart, so ids
+# are matched to rows by content, not by the order RETURNING happens to use (which SQLite
+# does not promise): one statement, where asking SQLAlchemy to sort them by parameter
+# order sends SQLite one INSERT per row.
+_MOVEMENT_KEY = ("leg_no",)  # within one transaction
+_ENTRY_KEY = ("movement_id", "account_id")  # one entry per account per leg
+_LINEAGE_KEY = ("output_lot_id", "input_lot_id", "quantity")  # twins are interchangeable
+
+
+def _insert_returning_ids(table: Table, key: tuple[str, ...]) -> Insert:
+    return insert(table).returning(table.c.id, *(table.c[name] for name in key))
+
+
+_INSERT_MOVEMENTS = _insert_returning_ids(_MOVEMENTS, _MOVEMENT_KEY)
+_INSERT_ENTRIES = _insert_returning_ids(_ENTRIES, _ENTRY_KEY)
+_INSERT_LINEAGE = _insert_returning_ids(_LINEAGE, _LINEAGE_KEY)
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
+
+
+def insert_transaction(session: Session, values: dict[str, object]) -> int:
+    """The new transaction row's id (its UNIQUE client id may raise IntegrityError)."""
+    return int(session.connection().execute(_INSERT_TRANSACTION, values).scalar_one())
+
+
+def _insert_rows(
+    session: Session, stmt: Insert, key: tuple[str, ...], rows: list[dict[str, object]]
+) -> list[int]:
+    """Ids of the inserted rows, in the order of `rows` (rows with the same key get their
+    ids in ascending order): one statement with RETURNING."""
+    if not rows:
+        return []
+    ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
+    for returned in session.connection().execute(stmt, rows):
+        ids[tuple(returned[1:])].append(returned[0])
+    for found in ids.values():
+        found.sort(reverse=True)
+    return [ids[tuple(row[name] for name in key)].pop() for row in rows]
+
+
+def insert_movements(session: Session, rows: list[dict[str, object]]) -> list[int]:
+    return _insert_rows(session, _INSERT_MOVEMENTS, _MOVEMENT_KEY, rows)
+
+
+def insert_entry_rows(session: Session, rows: list[dict[str, object]]) -> list[int]:
+    return _insert_rows(session, _INSERT_ENTRIES, _ENTRY_KEY, rows)
+
+
+def insert_lineage(session: Session, rows: list[dict[str, object]]) -> list[int]:
+    return _insert_rows(session, _INSERT_LINEAGE, _LINEAGE_KEY, rows)
+
+
+def lock_chain_head_row(session: Session) -> tuple[int, str]:
+    """(seq, hash) of the chain head, locked until commit: appends run in commit order."""
+    row = session.connection().execute(_LOCK_HEAD).one()
+    return int(row[0]), str(row[1])
+
+
+# PostgreSQL: the event's INSERT rides in a CTE of the head's UPDATE (one round trip).
+_APPEND_AND_MOVE_HEAD = _MOVE_HEAD.add_cte(
+    insert(_CHAIN)
+    .values({c.name: bindparam(f"event_{c.name}", type_=c.type) for c in _CHAIN.c})
+    .cte("appended")
+)
+
+
+def append_chain_event(session: Session, values: dict[str, object]) -> None:
+    """Insert the chain event and move the (locked) head to it."""
+    connection = session.connection()
+    head = {"new_seq": values["seq"], "new_hash": values["hash"]}
+    if connection.dialect.name == "postgresql":
+        event = {f"event_{name}": value for name, value in values.items()}
+        connection.execute(_APPEND_AND_MOVE_HEAD, {**event, **head})
+        return
+    connection.execute(insert(_CHAIN), values)
+    connection.execute(_MOVE_HEAD, head)
 
 
 def chain_event(session: Session, seq: int) -> ChainEvent | None:

@@ -2,18 +2,22 @@
 
 Each call is one database transaction. Inside it, in this order:
 1. a replay (same client id) answers the first result, a conflict is refused;
-2. the transaction row is inserted (its UNIQUE client id stops concurrent twins);
+2. the transaction row is inserted (its UNIQUE client id stops concurrent twins; a
+   first attempt inserts without looking, and a clash sends it to step 1);
 3. accounts are resolved (created on first use, in key order);
-4. balances change by conditional updates, in account-id order (no deadlocks),
-   each refusing to take a stock account's available quantity below zero;
-5. movements, balance entries and lineage are written;
-6. the event is appended to the audit chain under the chain-head row lock.
+4. balances change by one conditional update of all the event's accounts, locked in
+   account-id order (no deadlocks), each refusing to take a stock account's available
+   quantity below zero;
+5. movements, balance entries and lineage are written, one statement each;
+6. the event is appended to the audit chain under the chain-head row lock, built from
+   the rows as they were written (held in memory, not read back).
 Any refusal rolls everything back: nothing is half-written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -21,14 +25,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, Inexact
+from typing import overload
 
+from sqlalchemy import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 from temporalio import workflow
 
 from adapters.db.constraints import violation
 from adapters.db.engine import Database
-from adapters.db.models import ChainEvent, LedgerTransaction, LineageLink, Movement
+from adapters.db.models import LedgerTransaction, Money, Quantity
+from adapters.db.types import TextDecimal
 from ledger import chain, repository
 from ledger.errors import (
     IdempotencyConflict,
@@ -40,7 +48,7 @@ from ledger.errors import (
     UnitMismatch,
     UnknownReference,
 )
-from ledger.keys import kind_of, outside_key, stock_key
+from ledger.keys import book_and_item, kind_of, outside_key, stock_key
 from rules.units import legal_quantities
 from schemas.codes import AccountKind, Operation, Phase
 from schemas.ledger import (
@@ -49,6 +57,7 @@ from schemas.ledger import (
     Leg,
     LineageInput,
     MovementRequest,
+    MovementView,
     OutsideRef,
     ResolveRequest,
     StockRef,
@@ -93,6 +102,8 @@ class _Prepared:
     """A leg with everything resolved to ids."""
 
     field: str
+    book_no: str
+    item_no: int
     item_id: int
     source: _Account
     destination: _Account
@@ -109,6 +120,74 @@ class _Effects:
     """Per-leg balance deltas: (account, delta_posted, delta_pending_out, delta_pending_in)."""
 
     rows: list[list[tuple[_Account, Decimal, Decimal, Decimal]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _TransactionRow:
+    """The transaction row as written (ledger.chain.TransactionRow)."""
+
+    id: int
+    client_id: str
+    operation: str
+    reservation_id: int | None
+    document_type: str | None
+    document_no: str | None
+    actor: str
+    reason: str
+    occurred_at: dt.datetime
+    recorded_at: dt.datetime
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class _MovementRow:
+    """A movement row as written, its values as the database gives them back."""
+
+    id: int
+    leg_no: int
+    phase: str
+    source_id: int
+    destination_id: int
+    unit: str
+    quantity: Decimal
+    first_legal_quantity: Decimal
+    second_legal_quantity: Decimal | None
+    amount: Decimal | None
+    currency: str | None
+
+
+@dataclass(frozen=True)
+class _EntryRow:
+    """An entry row as written; `id` is 0 until the insert returns it."""
+
+    id: int
+    account_id: int
+    delta_posted: Decimal
+    delta_pending_out: Decimal
+    delta_pending_in: Decimal
+    posted_after: Decimal
+    pending_out_after: Decimal
+    pending_in_after: Decimal
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class _LinkRow:
+    id: int
+    output_lot_id: int
+    input_lot_id: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A lineage input resolved to lot ids, with the lots' labels for the chain."""
+
+    output_lot_id: int
+    input_lot_id: int
+    quantity: Decimal
+    output_label: str
+    input_label: str
 
 
 def _is_retryable(exc: DBAPIError) -> bool:
@@ -137,15 +216,19 @@ class Ledger:
     @observed_ledger_call(LedgerError)  # postings, movements, refusals by reason, chain head
     def execute(self, request: MovementRequest) -> LedgerReceipt:
         """Post or reserve a linked group of legs: all commit together or none do."""
+        fingerprint = request.fingerprint()
         return self._run(
-            request.client_id, request.fingerprint(), lambda s, new: self._move(s, request, new)
+            request.client_id,
+            fingerprint,
+            lambda s, new: self._move(s, request, fingerprint, new),
         )
 
     @observed_ledger_call(LedgerError)
     def resolve(self, request: ResolveRequest) -> LedgerReceipt:
         """Post or void a reservation in full."""
+        fingerprint = request.fingerprint()
         return self._run(
-            request.client_id, request.fingerprint(), lambda s, _: self._resolve(s, request)
+            request.client_id, fingerprint, lambda s, _: self._resolve(s, request, fingerprint)
         )
 
     # --- the transaction loop ---------------------------------------------------------
@@ -160,9 +243,12 @@ class Ledger:
             try:
                 new_accounts: dict[str, int] = {}
                 with self.db.transaction() as session:
-                    existing = repository.transaction_by_client_id(session, client_id)
-                    if existing is not None:
-                        return self._replay(session, existing, fingerprint)
+                    # A first attempt goes straight to work: inserting the transaction row
+                    # fails on its UNIQUE client id if it exists, and the retry looks it up.
+                    if attempt > 0:
+                        existing = repository.transaction_by_client_id(session, client_id)
+                        if existing is not None:
+                            return self._replay(session, existing, fingerprint)
                     receipt = work(session, new_accounts)
                 self._accounts.update(new_accounts)  # committed: safe to remember
                 return receipt
@@ -215,27 +301,27 @@ class Ledger:
     # --- post and reserve ------------------------------------------------------------
 
     def _move(
-        self, session: Session, request: MovementRequest, new_accounts: dict[str, int]
+        self,
+        session: Session,
+        request: MovementRequest,
+        fingerprint: str,
+        new_accounts: dict[str, int],
     ) -> LedgerReceipt:
+        with self._inserting(session):
+            txn = self._insert_transaction(
+                session,
+                client_id=request.client_id,
+                operation=request.operation,
+                reservation_id=None,
+                document=(request.document.type.value, request.document.number),
+                request=request,
+                fingerprint=fingerprint,
+            )
         prepared = [
             self._prepare(session, i, leg, new_accounts) for i, leg in enumerate(request.legs)
         ]
+        self._refuse_retired_destinations(session, request.legs)
         lineage = self._prepare_lineage(session, request.lineage, prepared)
-        txn = LedgerTransaction(
-            client_id=request.client_id,
-            operation=request.operation.value,
-            reservation_id=None,
-            document_type=request.document.type.value,
-            document_no=request.document.number,
-            actor=request.actor,
-            reason=request.reason,
-            occurred_at=request.occurred_at,
-            recorded_at=self._clock(),
-            fingerprint=request.fingerprint(),
-        )
-        session.add(txn)
-        with self._inserting(session):
-            session.flush()
 
         reserve = request.operation is Operation.RESERVE
         effects = _Effects()
@@ -248,10 +334,66 @@ class Ledger:
         phase = Phase.PENDING if reserve else Phase.POSTED
         applied = self._apply(session, effects, prepared)
         movements = self._write_movements(session, txn, prepared, phase)
-        self._write_entries(session, movements, effects, applied)
+        entries = self._write_entries(session, movements, effects, applied)
         links = self._write_lineage(session, txn, lineage)
-        self._append_to_chain(session, txn, None, movements, links)
-        return _receipt(session, txn, replayed=False)
+        seq, digest = self._append_to_chain(
+            session, txn, None, movements, entries, prepared, lineage, links
+        )
+        return _new_receipt(txn, movements, prepared, seq, digest)
+
+    def _insert_transaction(
+        self,
+        session: Session,
+        *,
+        client_id: str,
+        operation: Operation,
+        reservation_id: int | None,
+        document: tuple[str | None, str | None],
+        request: MovementRequest | ResolveRequest,
+        fingerprint: str,
+    ) -> _TransactionRow:
+        recorded_at = self._clock()
+        values: dict[str, object] = {
+            "client_id": client_id,
+            "operation": operation.value,
+            "reservation_id": reservation_id,
+            "document_type": document[0],
+            "document_no": document[1],
+            "actor": request.actor,
+            "reason": request.reason,
+            "occurred_at": request.occurred_at,
+            "recorded_at": recorded_at,
+            "fingerprint": fingerprint,
+        }
+        return _TransactionRow(
+            id=repository.insert_transaction(session, values),
+            client_id=client_id,
+            operation=operation.value,
+            reservation_id=reservation_id,
+            document_type=document[0],
+            document_no=document[1],
+            actor=request.actor,
+            reason=request.reason,
+            occurred_at=request.occurred_at,
+            recorded_at=recorded_at,
+            fingerprint=fingerprint,
+        )
+
+    def _refuse_retired_destinations(self, session: Session, legs: tuple[Leg, ...]) -> None:
+        """Refuse the first leg that puts stock into a retired location (one statement for
+        all the request's destinations, read with a share lock)."""
+        destinations = {
+            i: leg.destination.location
+            for i, leg in enumerate(legs)
+            if isinstance(leg.destination, StockRef)
+        }
+        retired = repository.retired_locations(session, destinations.values())
+        for i, location in destinations.items():
+            if location in retired:
+                raise RetiredLocation(
+                    f"location {location} is retired and takes no new stock",
+                    field=f"legs[{i}].destination.location",
+                )
 
     def _prepare(
         self, session: Session, index: int, leg: Leg, new_accounts: dict[str, int]
@@ -289,15 +431,10 @@ class Ledger:
         destination = self._account(
             session, item, leg.destination, f"{where}.destination", new_accounts
         )
-        if isinstance(leg.destination, StockRef) and repository.location_retired(
-            session, leg.destination.location
-        ):
-            raise RetiredLocation(
-                f"location {leg.destination.location} is retired and takes no new stock",
-                field=f"{where}.destination.location",
-            )
         return _Prepared(
             field=f"{where}.quantity",
+            book_no=item.book_no,
+            item_no=item.item_no,
             item_id=item.item_id,
             source=source,
             destination=destination,
@@ -362,18 +499,20 @@ class Ledger:
 
     def _prepare_lineage(
         self, session: Session, lineage: tuple[LineageInput, ...], legs: list[_Prepared]
-    ) -> list[tuple[int, int, Decimal]]:
+    ) -> list[_Link]:
         """Lot ids of each link, which must name lots the posting moves: the output
         among the lots goods go into, the input among those they come out of."""
         moved = {
             "output": {_lot_of(p.destination.key) for p in legs},
             "input": {_lot_of(p.source.key) for p in legs},
         }
-        out: list[tuple[int, int, Decimal]] = []
+        out: list[_Link] = []
         for i, link in enumerate(lineage):
             ids = []
             for side, ref in (("output", link.output), ("input", link.input)):
-                lot = repository.lot_info(session, ref.book_no, ref.lot_no)
+                lot = self._lots.get((ref.book_no, ref.lot_no)) or repository.lot_info(
+                    session, ref.book_no, ref.lot_no
+                )
                 if lot is None:
                     raise UnknownReference(
                         f"book {ref.book_no} has no lot {ref.lot_no}",
@@ -386,26 +525,45 @@ class Ledger:
                         f" goes {direction} it",
                         field=f"lineage[{i}].{side}",
                     )
+                self._lots[(ref.book_no, ref.lot_no)] = lot  # lots are master data, committed
                 ids.append(lot.lot_id)
             if ids[0] == ids[1]:
                 raise LedgerError("a lot cannot be its own input", field=f"lineage[{i}]")
-            out.append((ids[0], ids[1], link.quantity))
+            out.append(
+                _Link(
+                    ids[0],
+                    ids[1],
+                    link.quantity,
+                    f"{link.output.book_no}/{link.output.lot_no}",
+                    f"{link.input.book_no}/{link.input.lot_no}",
+                )
+            )
         return out
 
     def _write_lineage(
-        self, session: Session, txn: LedgerTransaction, lineage: list[tuple[int, int, Decimal]]
-    ) -> list[LineageLink]:
-        links = [
-            LineageLink(transaction_id=txn.id, output_lot_id=out, input_lot_id=inp, quantity=qty)
-            for out, inp, qty in lineage
+        self, session: Session, txn: _TransactionRow, lineage: list[_Link]
+    ) -> list[_LinkRow]:
+        rows: list[dict[str, object]] = [
+            {
+                "transaction_id": txn.id,
+                "output_lot_id": link.output_lot_id,
+                "input_lot_id": link.input_lot_id,
+                "quantity": link.quantity,
+            }
+            for link in lineage
         ]
-        session.add_all(links)
-        session.flush()
-        return links
+        ids = repository.insert_lineage(session, rows)
+        links = [
+            _LinkRow(link_id, link.output_lot_id, link.input_lot_id, link.quantity)
+            for link_id, link in zip(ids, lineage, strict=True)
+        ]
+        return sorted(links, key=lambda x: x.id)  # the chain lists them in id order
 
     # --- resolve a reservation ---------------------------------------------------------
 
-    def _resolve(self, session: Session, request: ResolveRequest) -> LedgerReceipt:
+    def _resolve(
+        self, session: Session, request: ResolveRequest, fingerprint: str
+    ) -> LedgerReceipt:
         reservation = repository.transaction_by_client_id(session, request.reservation_client_id)
         if reservation is None or reservation.operation != Operation.RESERVE.value:
             raise UnknownReference(
@@ -426,21 +584,16 @@ class Ledger:
                 f"by {resolved.client_id!r}",
                 field="reservation_client_id",
             )
-        txn = LedgerTransaction(
-            client_id=request.client_id,
-            operation=request.operation.value,
-            reservation_id=reservation.id,
-            document_type=reservation.document_type,
-            document_no=reservation.document_no,
-            actor=request.actor,
-            reason=request.reason,
-            occurred_at=request.occurred_at,
-            recorded_at=self._clock(),
-            fingerprint=request.fingerprint(),
-        )
-        session.add(txn)
         try:
-            session.flush()
+            txn = self._insert_transaction(
+                session,
+                client_id=request.client_id,
+                operation=request.operation,
+                reservation_id=reservation.id,
+                document=(reservation.document_type, reservation.document_no),
+                request=request,
+                fingerprint=fingerprint,
+            )
         except IntegrityError:
             # Either our client id or the reservation was taken by a concurrent request.
             raise _Replay() from None
@@ -462,9 +615,12 @@ class Ledger:
                 effects.rows.append([(src, -q, -q, ZERO), (dst, q, ZERO, -q)])
             else:
                 effects.rows.append([(src, ZERO, -q, ZERO), (dst, ZERO, ZERO, -q)])
+            book_no, item_no = book_and_item(keys[m.source_id])
             prepared.append(
                 _Prepared(
                     field="reservation_client_id",
+                    book_no=book_no,
+                    item_no=item_no,
                     item_id=m.item_id,
                     source=src,
                     destination=dst,
@@ -481,10 +637,12 @@ class Ledger:
         movements = self._write_movements(
             session, txn, prepared, Phase.POSTED if post else Phase.VOIDED
         )
-        self._write_entries(session, movements, effects, applied)
+        entries = self._write_entries(session, movements, effects, applied)
         links = self._write_lineage(session, txn, lineage)
-        self._append_to_chain(session, txn, reservation.client_id, movements, links)
-        return _receipt(session, txn, replayed=False)
+        seq, digest = self._append_to_chain(
+            session, txn, reservation.client_id, movements, entries, prepared, lineage, links
+        )
+        return _new_receipt(txn, movements, prepared, seq, digest)
 
     # --- shared steps ------------------------------------------------------------------
 
@@ -504,27 +662,28 @@ class Ledger:
                     t.outgoing += prepared[leg_index].quantity
                     t.leg_field = t.leg_field or prepared[leg_index].field
         keys = {a.id: a.key for row in effects.rows for a, *_ in row}
-        finals: dict[int, repository.Balances] = {}
-        for account_id in sorted(totals):
-            t = totals[account_id]
-            guard = t.is_stock and (t.posted - t.pending_out) < 0
-            after = repository.apply_delta(
-                session,
+        changes = [
+            repository.BalanceChange(
                 account_id,
                 posted=t.posted,
                 pending_out=t.pending_out,
                 pending_in=t.pending_in,
-                guard_available=guard,
+                guarded=t.is_stock and (t.posted - t.pending_out) < 0,
             )
-            if after is None:
-                now = repository.account_balances(session, account_id)
-                # What this request could have taken: what is available now plus what the
-                # request itself brings into the account before taking out.
-                available = now.posted - now.pending_out + (t.posted - t.pending_out) + t.outgoing
-                raise InsufficientStock(
-                    keys[account_id], t.outgoing, available, field=t.leg_field or "legs"
-                )
-            finals[account_id] = after
+            for account_id, t in sorted(totals.items())
+        ]
+        finals = repository.apply_deltas(session, changes)
+        for change in changes:  # in id order: the first refused account is the one named
+            if change.account_id in finals:
+                continue
+            t = totals[change.account_id]
+            now = repository.account_balances(session, change.account_id)
+            # What this request could have taken: what is available now plus what the
+            # request itself brings into the account before taking out.
+            available = now.posted - now.pending_out + (t.posted - t.pending_out) + t.outgoing
+            raise InsufficientStock(
+                keys[change.account_id], t.outgoing, available, field=t.leg_field or "legs"
+            )
         # Every account this event touches is now locked until commit: a timestamp taken
         # here is later than any earlier entry of these accounts, so per account the
         # entries' times and ids run in the same order, which "as of" relies on.
@@ -533,39 +692,54 @@ class Ledger:
     def _write_movements(
         self,
         session: Session,
-        txn: LedgerTransaction,
+        txn: _TransactionRow,
         prepared: list[_Prepared],
         phase: Phase,
-    ) -> list[Movement]:
-        movements = []
-        for i, p in enumerate(prepared):
-            movements.append(
-                Movement(
-                    transaction_id=txn.id,
-                    leg_no=i,
-                    phase=phase.value,
-                    source_id=p.source.id,
-                    destination_id=p.destination.id,
-                    item_id=p.item_id,
-                    unit=p.unit,
-                    quantity=p.quantity,
-                    first_legal_quantity=p.first_legal,
-                    second_legal_quantity=p.second_legal,
-                    amount=p.amount,
-                    currency=p.currency,
-                )
+    ) -> list[_MovementRow]:
+        rows: list[dict[str, object]] = [
+            {
+                "transaction_id": txn.id,
+                "leg_no": i,
+                "phase": phase.value,
+                "source_id": p.source.id,
+                "destination_id": p.destination.id,
+                "item_id": p.item_id,
+                "unit": p.unit,
+                "quantity": p.quantity,
+                "first_legal_quantity": p.first_legal,
+                "second_legal_quantity": p.second_legal,
+                "amount": p.amount,
+                "currency": p.currency,
+            }
+            for i, p in enumerate(prepared)
+        ]
+        ids = repository.insert_movements(session, rows)
+        dialect = session.get_bind().dialect
+        stored = functools.partial(_as_stored, dialect=dialect)
+        return [
+            _MovementRow(
+                id=movement_id,
+                leg_no=i,
+                phase=phase.value,
+                source_id=p.source.id,
+                destination_id=p.destination.id,
+                unit=p.unit,
+                quantity=stored(_QUANTITY, p.quantity),
+                first_legal_quantity=stored(_FIRST_LEGAL, p.first_legal),
+                second_legal_quantity=stored(_SECOND_LEGAL, p.second_legal),
+                amount=stored(_AMOUNT, p.amount),
+                currency=p.currency,
             )
-        session.add_all(movements)
-        session.flush()
-        return movements
+            for i, (movement_id, p) in enumerate(zip(ids, prepared, strict=True))
+        ]
 
     def _write_entries(
         self,
         session: Session,
-        movements: list[Movement],
+        movements: list[_MovementRow],
         effects: _Effects,
         applied: tuple[dt.datetime, dict[int, repository.Balances]],
-    ) -> None:
+    ) -> dict[int, list[_EntryRow]]:
         """One entry per account per leg, with the running balances after that leg."""
         recorded_at, finals = applied
         # Start from the balances before this event: the final ones less its total change.
@@ -576,45 +750,69 @@ class Ledger:
                 r[0] -= dp
                 r[1] -= do
                 r[2] -= di
-        rows: list[dict[str, object]] = []
-        for movement, row in zip(movements, effects.rows, strict=True):
-            for account, dp, do, di in row:
+        written: list[tuple[int, _EntryRow]] = []  # (movement id, entry without its id yet)
+        for movement, legs in zip(movements, effects.rows, strict=True):
+            for account, dp, do, di in legs:
                 r = running[account.id]
                 r[0] += dp
                 r[1] += do
                 r[2] += di
-                rows.append(
-                    {
-                        "account_id": account.id,
-                        "movement_id": movement.id,
-                        "delta_posted": dp,
-                        "delta_pending_out": do,
-                        "delta_pending_in": di,
-                        "posted_after": r[0],
-                        "pending_out_after": r[1],
-                        "pending_in_after": r[2],
-                        "recorded_at": recorded_at,
-                    }
+                entry = _EntryRow(0, account.id, dp, do, di, r[0], r[1], r[2], recorded_at)
+                written.append((movement.id, entry))
+        ids = repository.insert_entry_rows(
+            session,
+            [
+                {
+                    "movement_id": movement_id,
+                    "account_id": e.account_id,
+                    "delta_posted": e.delta_posted,
+                    "delta_pending_out": e.delta_pending_out,
+                    "delta_pending_in": e.delta_pending_in,
+                    "posted_after": e.posted_after,
+                    "pending_out_after": e.pending_out_after,
+                    "pending_in_after": e.pending_in_after,
+                    "recorded_at": e.recorded_at,
+                }
+                for movement_id, e in written
+            ],
+        )
+        entries: dict[int, list[_EntryRow]] = defaultdict(list)
+        for entry_id, (movement_id, e) in zip(ids, written, strict=True):
+            entries[movement_id].append(
+                _EntryRow(
+                    entry_id,
+                    e.account_id,
+                    e.delta_posted,
+                    e.delta_pending_out,
+                    e.delta_pending_in,
+                    e.posted_after,
+                    e.pending_out_after,
+                    e.pending_in_after,
+                    e.recorded_at,
                 )
-        repository.insert_entries(session, rows)
+            )
+        for rows in entries.values():  # the chain lists a movement's entries in id order
+            rows.sort(key=lambda e: e.id)
+        return entries
 
     def _append_to_chain(
         self,
         session: Session,
-        txn: LedgerTransaction,
+        txn: _TransactionRow,
         reservation_client_id: str | None,
-        movements: list[Movement],
-        links: list[LineageLink],
-    ) -> None:
-        head = repository.lock_chain_head(session)
-        entries = repository.entries_by_movement(session, [m.id for m in movements])
-        keys = repository.account_keys(
-            session, [m.source_id for m in movements] + [m.destination_id for m in movements]
-        )
-        lots = repository.lot_labels(
-            session, [x.output_lot_id for x in links] + [x.input_lot_id for x in links]
-        )
-        seq = head.seq + 1
+        movements: list[_MovementRow],
+        entries: dict[int, list[_EntryRow]],
+        prepared: list[_Prepared],
+        lineage: list[_Link],
+        links: list[_LinkRow],
+    ) -> tuple[int, str]:
+        """Append the event, built from the rows just written, under the head's lock:
+        its (seq, hash)."""
+        head_seq, head_hash = repository.lock_chain_head_row(session)
+        keys = {a.id: a.key for p in prepared for a in (p.source, p.destination)}
+        lots = {x.output_lot_id: x.output_label for x in lineage}
+        lots.update({x.input_lot_id: x.input_label for x in lineage})
+        seq = head_seq + 1
         canonical = chain.canonical_event(
             seq=seq,
             transaction=txn,
@@ -625,30 +823,93 @@ class Ledger:
             account_keys=keys,
             lot_labels=lots,
         )
-        digest = chain.link_hash(head.hash, canonical)
-        session.add(
-            ChainEvent(
-                seq=seq,
-                transaction_id=txn.id,
-                prev_hash=head.hash,
-                hash=digest,
-                payload=canonical,
-                recorded_at=txn.recorded_at,
-            )
+        digest = chain.link_hash(head_hash, canonical)
+        repository.append_chain_event(
+            session,
+            {
+                "seq": seq,
+                "transaction_id": txn.id,
+                "prev_hash": head_hash,
+                "hash": digest,
+                "payload": canonical,
+                "recorded_at": txn.recorded_at,
+            },
         )
-        head.seq = seq
-        head.hash = digest
-        session.flush()
+        return seq, digest
+
+
+_QUANTITY: TypeDecorator[Decimal] = Quantity
+_FIRST_LEGAL: TypeDecorator[Decimal] = TextDecimal()
+_SECOND_LEGAL = _FIRST_LEGAL
+_AMOUNT: TypeDecorator[Decimal] = Money
+
+
+@overload
+def _as_stored(kind: TypeDecorator[Decimal], value: Decimal, *, dialect: Dialect) -> Decimal: ...
+@overload
+def _as_stored(kind: TypeDecorator[Decimal], value: None, *, dialect: Dialect) -> None: ...
+@overload
+def _as_stored(
+    kind: TypeDecorator[Decimal], value: Decimal | None, *, dialect: Dialect
+) -> Decimal | None: ...
+def _as_stored(
+    kind: TypeDecorator[Decimal], value: Decimal | None, *, dialect: Dialect
+) -> Decimal | None:
+    """The value as the database gives it back (a quantity at its column's scale), so a
+    first receipt reads exactly like its replays, which are read from the tables."""
+    if value is None:
+        return None
+    return kind.process_result_value(kind.process_bind_param(value, dialect), dialect)
+
+
+def _document(document_type: str | None, document_no: str | None) -> DocumentRef | None:
+    if document_type and document_no:
+        return DocumentRef.model_validate({"type": document_type, "number": document_no})
+    return None
+
+
+def _new_receipt(
+    txn: _TransactionRow,
+    movements: list[_MovementRow],
+    prepared: list[_Prepared],
+    seq: int,
+    digest: str,
+) -> LedgerReceipt:
+    """The receipt of the event just written, from the rows held in memory."""
+    return LedgerReceipt(
+        transaction_id=txn.id,
+        client_id=txn.client_id,
+        operation=Operation(txn.operation),
+        document=_document(txn.document_type, txn.document_no),
+        recorded_at=txn.recorded_at,
+        chain_seq=seq,
+        chain_hash=digest,
+        movements=tuple(
+            MovementView(
+                movement_id=m.id,
+                leg_no=m.leg_no,
+                phase=Phase(m.phase),
+                book_no=p.book_no,
+                item_no=p.item_no,
+                unit=m.unit,
+                quantity=m.quantity,
+                first_legal_quantity=m.first_legal_quantity,
+                second_legal_quantity=m.second_legal_quantity,
+                source_key=p.source.key,
+                destination_key=p.destination.key,
+                amount=m.amount,
+                currency=m.currency,
+            )
+            for m, p in zip(movements, prepared, strict=True)
+        ),
+        replayed=False,
+    )
 
 
 def _receipt(session: Session, txn: LedgerTransaction, *, replayed: bool) -> LedgerReceipt:
     event = repository.chain_event_of(session, txn.id)
     assert event is not None, "every transaction is chained in the same database transaction"
-    document = (
-        DocumentRef.model_validate({"type": txn.document_type, "number": txn.document_no})
-        if txn.document_type and txn.document_no
-        else None
-    )
+    document = _document(txn.document_type, txn.document_no)
     return LedgerReceipt(
         transaction_id=txn.id,
         client_id=txn.client_id,

@@ -5,7 +5,7 @@ places: quantities up to 5 (the customs messages' limit), money 2 (fen). Values
 with more places are refused rather than rounded silently, floats never.
 """
 
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer
@@ -60,9 +60,16 @@ def check_places(value: Decimal, places: int, what: str) -> Decimal:
     return value
 
 
+_SCALING = Context(prec=60)  # scaleb rounds only a coefficient longer than this
+
+
 def to_scaled_int(value: Decimal, scale: int) -> int:
     """value x 10**scale as an exact integer; ValueError if it has more places."""
-    check_places(value, scale, "value")
+    _, digits, exponent = value.as_tuple()
+    if isinstance(exponent, int) and exponent >= -scale and len(digits) <= _SCALING.prec:
+        # Written with no more places than the scale: moving the point is exact.
+        return int(value.scaleb(scale, _SCALING))
+    check_places(value, scale, "value")  # not finite, or more places (perhaps all zeros)
     sign, digits, exponent = stripped(value).as_tuple()
     assert isinstance(exponent, int)
     shift: int = pow(10, exponent + scale)  # exponent + scale >= 0 after check_places
@@ -134,7 +141,10 @@ Factor = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_factor)]
 
 def plain(value: Decimal) -> str:
     """One text per number, however it was scaled: 1000, 1000.00000 and 1E+3 are "1000"."""
-    return format(stripped(value), "f")
+    text = format(check_finite(value), "f")  # exact: no precision, no context rounding
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 # A quantity shown in JSON as its plain text ("2400", not "2400.00000"), for answers

@@ -1,0 +1,92 @@
+"""The write path's cost in statements: a linked group costs what one leg costs.
+
+Every leg of a request is written by the same few statements (one guarded UPDATE of all
+balances, one INSERT each for movements and entries), and the chain event and the
+receipt are built from the rows in memory, so the number of statements a request sends
+does not grow with its legs. Counts, not times: they are the same on any machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from adapters.db.engine import Database
+from ledger import ChainAuditor, Ledger
+from schemas.ledger import MovementRequest
+from tests.support.builders import leg, make_zone, outside, request, stock
+
+LOTS = [f"L{i}" for i in range(10)]
+
+
+@contextmanager
+def counting(db: Database) -> Iterator[list[str]]:
+    """The SQL statements the engine sends while inside, in order."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def receipts(client_id: str, lots: list[str]) -> MovementRequest:
+    return request(client_id, *(leg("5", outside("abroad"), stock(lot)) for lot in lots))
+
+
+def exits(client_id: str, lots: list[str]) -> MovementRequest:
+    return request(client_id, *(leg("1", stock(lot), outside("domestic")) for lot in lots))
+
+
+def test_given_known_accounts_when_ten_legs_are_posted_then_it_costs_what_one_leg_costs(
+    db: Database,
+) -> None:
+    zone = make_zone(db)
+    for lot in LOTS:
+        zone.lot(lot)
+    ledger = Ledger(db)
+    ledger.execute(receipts("warm-in", LOTS))  # every account exists and is known
+    ledger.execute(exits("warm-out", LOTS))
+
+    with counting(db) as one_in:
+        ledger.execute(receipts("one-in", LOTS[:1]))
+    with counting(db) as ten_in:
+        ten = ledger.execute(receipts("ten-in", LOTS))
+    with counting(db) as one_out:
+        ledger.execute(exits("one-out", LOTS[:1]))
+    with counting(db) as ten_out:
+        ledger.execute(exits("ten-out", LOTS))
+
+    assert len(ten.movements) == 10
+    assert len(ten_in) == len(one_in)
+    assert len(ten_out) == len(one_out)
+    # An exit puts nothing into stock, so it reads no location.
+    assert len(ten_out) == len(ten_in) - 1
+    assert ChainAuditor(db).verify().ok
+
+
+def test_given_a_posting_when_it_is_replayed_then_its_receipt_is_the_first_one(
+    db: Database,
+) -> None:
+    """The first receipt is built in memory and a replay's is read from the tables: the
+    two are the same, numbers written at their columns' scale included."""
+    zone = make_zone(db)
+    for lot in LOTS[:3]:
+        zone.lot(lot)
+    ledger = Ledger(db)
+    posting = receipts("in", LOTS[:3])
+    first = ledger.execute(posting)
+
+    again = ledger.execute(posting)
+
+    assert again.replayed
+    assert again.model_dump_json(exclude={"replayed"}) == first.model_dump_json(
+        exclude={"replayed"}
+    )
