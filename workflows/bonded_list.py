@@ -47,7 +47,6 @@ with workflow.unsafe.imports_passed_through():
         LateFeeView,
         LifecycleStatus,
         NextStep,
-        PaymentConfirmation,
         ReceiptSignal,
         ReserveInput,
         ResolveInput,
@@ -68,7 +67,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.next_step import Next
     from workflows.steps import ListSteps, Step
 
-from workflows.record import Cancelled, Checked, Details, Record, SignedOff, refused
+from workflows.record import Cancelled, Checked, Details, Pays, Record, SignedOff, refused
 
 Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 Input = EntryInput | ExportInput | DomesticSaleInput | SecondLineEntryInput
@@ -109,10 +108,9 @@ class ListRecord(Record[Draft, Correction]):
     inspection: InspectionResult | None = None
     weight_decision: WeightDecision | None = None
     vehicle: VehicleCorrection | None = None
-    paid: PaymentConfirmation | None = None
 
 
-class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
+class BondedListLifecycle(SignedOff[Draft, Correction, Input], Pays[Draft, Correction, Input]):
     """Not a workflow by itself: subclasses name it and set the class attributes."""
 
     NEXT_STEP = NEXT_STEP
@@ -541,19 +539,6 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input]):
     @record_inspection.validator
     def _can_record_inspection(self, result: InspectionResult) -> None:
         self._require(result.role, {Role.LIAISON}, "record an inspection", {Stage.INSPECTION})
-
-    @workflow.update(name="confirm_payment")
-    def confirm_payment(self, payment: PaymentConfirmation) -> LifecycleStatus:
-        self._r.paid = payment
-        return self.status()
-
-    @confirm_payment.validator
-    def _can_confirm_payment(self, payment: PaymentConfirmation) -> None:
-        self._require(
-            payment.role, {Role.FILER, Role.LIAISON}, "confirm a payment", {Stage.AWAITING_PAYMENT}
-        )
-        if payment.amount != self._owed():
-            raise refused("amount", f"{payment.amount} paid, {self._owed()} payable")
 
     @workflow.update(name="correct_vehicle")
     def correct_vehicle(self, correction: VehicleCorrection) -> LifecycleStatus:

@@ -149,6 +149,8 @@ class Record(Generic[D, C]):
     # The stock: the reservation in force and the posting that resolved it.
     reservation: str | None = None
     posting: str | None = None
+    # Duties and taxes confirmed paid (a lifecycle that ``Pays``).
+    paid: PaymentConfirmation | None = None
 
 
 @dataclass(frozen=True)
@@ -666,3 +668,25 @@ class SignedOff(LifecycleRecord[D, C, I_]):
     @sign_off.validator
     def _can_sign_off(self, decision: Decision) -> None:
         self._require(decision.role, {Role.LIAISON}, "sign off", {Stage.AWAITING_SIGN_OFF})
+
+
+class Pays(LifecycleRecord[D, C, I_]):
+    """A lifecycle that waits for duties and taxes to be paid (a domestic sale before
+    release, a stocktake's losses before posting): the filer or the liaison confirms
+    exactly the amount owed (``_owed``)."""
+
+    def _owed(self) -> Decimal:
+        raise NotImplementedError
+
+    @workflow.update(name="confirm_payment")
+    def confirm_payment(self, payment: PaymentConfirmation) -> LifecycleStatus:
+        self._r.paid = payment
+        return self.status()
+
+    @confirm_payment.validator
+    def _can_confirm_payment(self, payment: PaymentConfirmation) -> None:
+        self._require(
+            payment.role, {Role.FILER, Role.LIAISON}, "confirm a payment", {Stage.AWAITING_PAYMENT}
+        )
+        if payment.amount != self._owed():
+            raise refused("amount", f"{payment.amount} paid, {self._owed()} payable")

@@ -36,7 +36,6 @@ with workflow.unsafe.imports_passed_through():
         Lifecycle,
         LifecycleStatus,
         NextStep,
-        PaymentConfirmation,
         Role,
         Stage,
         StockDifference,
@@ -53,7 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.wording import counted
     from workflows.steps import STOCKTAKE
 
-from workflows.record import Checked, Details, LifecycleRecord, Record, refused, refused_all
+from workflows.record import Checked, Details, Pays, Record, refused, refused_all
 
 NEXT_STEP: dict[Stage, tuple[NextStep, Role | None]] = {
     Stage.VALIDATING: (NextStep.READ_EXPECTED, Role.SYSTEM),
@@ -82,7 +81,6 @@ class StocktakeRecord(Record[StocktakeDraft, StocktakeCorrection]):
     recount: set[PositionKey] = field(default_factory=set)
     due: dt.datetime | None = None  # of the counts, then of the payment
     duty: StocktakeDuty | None = None
-    paid: PaymentConfirmation | None = None
     # Pending decisions (set by updates, taken by the run).
     counts: Counts | None = None
     review: DifferenceReview | None = None
@@ -91,7 +89,7 @@ class StocktakeRecord(Record[StocktakeDraft, StocktakeCorrection]):
 
 
 @workflow.defn(name="Stocktake")
-class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, StocktakeInput]):
+class StocktakeWorkflow(Pays[StocktakeDraft, StocktakeCorrection, StocktakeInput]):
     LIFECYCLE = Lifecycle.STOCKTAKE
     NEXT_STEP = NEXT_STEP
     OVERDUE = OVERDUE
@@ -380,19 +378,6 @@ class StocktakeWorkflow(LifecycleRecord[StocktakeDraft, StocktakeCorrection, Sto
         refusals = review_refusals(self._open(), review.decisions)
         if refusals:
             raise refused_all(refusals)
-
-    @workflow.update(name="confirm_payment")
-    def confirm_payment(self, payment: PaymentConfirmation) -> LifecycleStatus:
-        self._r.paid = payment
-        return self.status()
-
-    @confirm_payment.validator
-    def _can_confirm_payment(self, payment: PaymentConfirmation) -> None:
-        self._require(
-            payment.role, {Role.FILER, Role.LIAISON}, "confirm a payment", {Stage.AWAITING_PAYMENT}
-        )
-        if payment.amount != self._owed():
-            raise refused("amount", f"{payment.amount} paid, {self._owed()} payable")
 
     @workflow.update(name="correct")
     def correct(self, correction: StocktakeCorrection) -> LifecycleStatus:
