@@ -40,6 +40,8 @@ from ledger.errors import (
     UnknownReference,
 )
 from ledger.keys import kind_of, outside_key, stock_key
+from ledger.period_guard import refuse_closed_periods
+from ledger.timeline import lag_class
 from rules.units import legal_quantities
 from schemas.codes import AccountKind, Operation, Phase
 from schemas.ledger import (
@@ -240,7 +242,7 @@ class Ledger:
         phase = Phase.PENDING if reserve else Phase.POSTED
         applied = self._apply(session, effects, prepared)
         movements = self._write_movements(session, txn, prepared, phase)
-        self._write_entries(session, movements, effects, applied)
+        self._write_entries(session, movements, effects, applied, txn.occurred_at)
         links = self._write_lineage(session, txn, lineage)
         self._append_to_chain(session, txn, None, movements, links)
         return _receipt(session, txn, replayed=False)
@@ -473,7 +475,7 @@ class Ledger:
         movements = self._write_movements(
             session, txn, prepared, Phase.POSTED if post else Phase.VOIDED
         )
-        self._write_entries(session, movements, effects, applied)
+        self._write_entries(session, movements, effects, applied, txn.occurred_at)
         links = self._write_lineage(session, txn, lineage)
         self._append_to_chain(session, txn, reservation.client_id, movements, links)
         return _receipt(session, txn, replayed=False)
@@ -529,6 +531,12 @@ class Ledger:
         prepared: list[_Prepared],
         phase: Phase,
     ) -> list[Movement]:
+        # Nothing dated into a closed period of a book is written (ledger/periods.py).
+        refuse_closed_periods(
+            session,
+            {p.source.key for p in prepared} | {p.destination.key for p in prepared},
+            txn.occurred_at,
+        )
         movements = []
         for i, p in enumerate(prepared):
             movements.append(
@@ -557,9 +565,12 @@ class Ledger:
         movements: list[Movement],
         effects: _Effects,
         applied: tuple[dt.datetime, dict[int, repository.Balances]],
+        occurred_at: dt.datetime,
     ) -> None:
-        """One entry per account per leg, with the running balances after that leg."""
+        """One entry per account per leg, with the running balances after that leg and
+        both instants (ledger/timeline.py)."""
         recorded_at, finals = applied
+        lag = lag_class(occurred_at, recorded_at)
         # Start from the balances before this event: the final ones less its total change.
         running = {aid: [f.posted, f.pending_out, f.pending_in] for aid, f in finals.items()}
         for row in effects.rows:
@@ -586,6 +597,8 @@ class Ledger:
                         "pending_out_after": r[1],
                         "pending_in_after": r[2],
                         "recorded_at": recorded_at,
+                        "occurred_at": occurred_at,
+                        "lag_class": lag,
                     }
                 )
         repository.insert_entries(session, rows)

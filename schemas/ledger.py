@@ -230,6 +230,7 @@ class TraceStep(_Model):
     outside: str
     quantity: NonNegativeQuantity
     recorded_at: dt.datetime
+    occurred_at: dt.datetime
 
 
 class LotTrace(_Model):
