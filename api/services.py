@@ -13,6 +13,7 @@ from adapters.db.engine import Database
 from bondflow.settings import Settings
 from customs.service import CustomsRecords
 from ledger import ChainAuditor, LedgerQueries
+from ledger.periods import BookPeriods
 from lifecycles.service import LifecycleService
 from masterdata import MasterData
 
@@ -27,6 +28,7 @@ class Services:
     masterdata: MasterData = field(init=False)
     ledger: LedgerQueries = field(init=False)
     auditor: ChainAuditor = field(init=False)
+    periods: BookPeriods = field(init=False)
     records: CustomsRecords = field(init=False)
     lifecycles: LifecycleService = field(init=False)
 
@@ -36,6 +38,7 @@ class Services:
         self.masterdata = MasterData(self.database)
         self.ledger = LedgerQueries(self.database)
         self.auditor = ChainAuditor(self.database)
+        self.periods = BookPeriods(self.database)
         self.records = CustomsRecords(self.database)
         self.lifecycles = LifecycleService(
             self.database, self.masterdata, self.temporal, self.settings.task_queue

@@ -31,6 +31,7 @@ class TraceStep(_View):
     outside: str
     quantity: Quantity
     recorded_at: dt.datetime
+    occurred_at: dt.datetime
 
 
 class TraceLot(_View):
@@ -89,6 +90,7 @@ def trace_report(
                     outside=s.outside,
                     quantity=s.quantity,
                     recorded_at=s.recorded_at,
+                    occurred_at=s.occurred_at,
                 )
                 for s in lot.steps
             ],
@@ -143,6 +145,9 @@ class ReconciliationReport(_View):
     starts_at: dt.datetime
     ends_at: dt.datetime = Field(description="exclusive: the midnight after last_day")
     basis: str = Field(description="the time postings are counted by")
+    known_at: dt.datetime | None = Field(
+        default=None, description="only postings recorded by then count (UTC); null: now"
+    )
     balanced: bool
     lines: list[ReconciliationRow]
 
@@ -159,6 +164,7 @@ def reconciliation_report(found: Reconciliation) -> ReconciliationReport:
         starts_at=found.starts_at,
         ends_at=found.ends_at,
         basis=BASIS,
+        known_at=found.known_at,
         balanced=found.balanced,
         lines=[ReconciliationRow(**line.model_dump()) for line in found.lines],
     )

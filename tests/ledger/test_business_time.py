@@ -120,7 +120,7 @@ def test_given_a_back_dated_exit_then_the_lot_runs_in_business_order(db: Databas
         ("b", Decimal(7), Decimal(7)),
     ]
     second_page = LedgerQueries(db).lot_movements(BOOK, "L1", offset=2).movements
-    assert [(m.transaction_client_id, m.posted_after) for m in second_page] == [("b", 7)]
+    assert [(m.transaction_client_id, m.posted_after) for m in second_page] == [("b", Decimal(7))]
 
 
 def test_given_a_naive_known_at_then_the_question_is_refused(db: Database) -> None:

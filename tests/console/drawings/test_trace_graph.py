@@ -20,7 +20,13 @@ EVIL = "<script>alert(1)</script>"
 
 def _step(number: str, outside: str, quantity: str) -> TraceStep:
     document = DocumentRef(type=DocumentType.BONDED_LIST, number=number)
-    return TraceStep(document=document, outside=outside, quantity=Decimal(quantity), recorded_at=AT)
+    return TraceStep(
+        document=document,
+        outside=outside,
+        quantity=Decimal(quantity),
+        recorded_at=AT,
+        occurred_at=AT,
+    )
 
 
 def _lot(book: str, lot: str, item: int, steps=(), links=()) -> TraceLot:  # type: ignore[no-untyped-def]
