@@ -17,7 +17,9 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    literal,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -516,28 +518,27 @@ def balances_at(session: Session, account_ids: Collection[int], when: When) -> d
         ]
         if window.after is not None:
             conditions.append(AccountEntry.recorded_at > window.after)
-        sign = -1 if window.occurred_after_t else 1
         parts.append(
-            (
-                sign,
-                select(
-                    AccountEntry.account_id,
-                    func.sum(AccountEntry.delta_posted),
-                    func.sum(AccountEntry.delta_pending_out),
-                    func.sum(AccountEntry.delta_pending_in),
-                )
-                .where(*conditions)
-                .group_by(AccountEntry.account_id),
+            select(
+                AccountEntry.account_id,
+                literal(-1 if window.occurred_after_t else 1).label("sign"),
+                func.sum(AccountEntry.delta_posted),
+                func.sum(AccountEntry.delta_pending_out),
+                func.sum(AccountEntry.delta_pending_in),
             )
+            .where(*conditions)
+            .group_by(AccountEntry.account_id)
         )
-    for sign, stmt in parts:
-        for account, d_posted, d_out, d_in in session.execute(stmt):
-            b = out[account]
-            out[account] = Balances(
-                b.posted + sign * d_posted,
-                b.pending_out + sign * d_out,
-                b.pending_in + sign * d_in,
-            )
+    if not parts:
+        return out
+    # One statement: each window stays its own index range (UNION ALL of the branches).
+    for account, sign, d_posted, d_out, d_in in session.execute(union_all(*parts)):
+        b = out[account]
+        out[account] = Balances(
+            b.posted + sign * d_posted,
+            b.pending_out + sign * d_out,
+            b.pending_in + sign * d_in,
+        )
     return out
 
 
