@@ -334,7 +334,7 @@ async def lot(
             title=page.gettext("Balance of lot %(lot)s", lot=lot_no),
             unit=_unit_name(page, unit),
             balance=page.gettext("Balance"),
-            time=page.gettext("Recorded (Beijing time)"),
+            time=page.gettext("Occurred (Beijing time)"),
             empty=page.gettext("No movements yet"),
         ),
     )
