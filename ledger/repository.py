@@ -508,13 +508,14 @@ def balances_at(session: Session, account_ids: Collection[int], when: When) -> d
     for window in plan.windows:
         if window.after is not None and window.after >= window.until:
             continue
+        # occurred_at is wrapped (a no-op) so that no planner walks (account, occurred_at):
+        # without statistics SQLite did, reading the account's whole history after T.
+        occurred = func.coalesce(AccountEntry.occurred_at, AccountEntry.occurred_at)
         conditions = [
             AccountEntry.account_id.in_(wanted),
             AccountEntry.lag_class == window.lag_class,
             AccountEntry.recorded_at <= window.until,
-            AccountEntry.occurred_at > plan.as_of
-            if window.occurred_after_t
-            else AccountEntry.occurred_at <= plan.as_of,
+            occurred > plan.as_of if window.occurred_after_t else occurred <= plan.as_of,
         ]
         if window.after is not None:
             conditions.append(AccountEntry.recorded_at > window.after)
