@@ -17,6 +17,7 @@ import api.inventory.endpoints as inventory
 import api.lifecycles.endpoints as lifecycles
 import api.locations.endpoints as locations
 import api.masterdata.endpoints as masterdata
+import api.periods.endpoints as periods
 import api.queue.endpoints as queue
 import api.receipts.endpoints as receipts
 import api.users.endpoints as users
@@ -117,6 +118,7 @@ def create_app(
     # Routers of other domains are included here, one line each.
     app.include_router(inventory.router)
     app.include_router(audit.router)
+    app.include_router(periods.router)
     app.include_router(receipts.router)
     app.include_router(writeoff.router)
     # The web console: its pages under /console (the sign-in form at /), not in the OpenAPI.

@@ -13,6 +13,7 @@ from adapters.db.engine import Database
 from bondflow.settings import Settings
 from customs.service import CustomsRecords
 from ledger import ChainAuditor, LedgerQueries
+from ledger.periods import BookPeriods
 from lifecycles.service import LifecycleService
 from masterdata import MasterData
 from writeoff import WriteOffs
@@ -28,6 +29,7 @@ class Services:
     masterdata: MasterData = field(init=False)
     ledger: LedgerQueries = field(init=False)
     auditor: ChainAuditor = field(init=False)
+    periods: BookPeriods = field(init=False)
     records: CustomsRecords = field(init=False)
     lifecycles: LifecycleService = field(init=False)
     write_offs: WriteOffs = field(init=False)
@@ -40,6 +42,7 @@ class Services:
         self.masterdata = MasterData(self.database)
         self.ledger = LedgerQueries(self.database)
         self.auditor = ChainAuditor(self.database)
+        self.periods = BookPeriods(self.database)
         self.records = CustomsRecords(self.database)
         self.write_offs = WriteOffs(self.database)
         self.lifecycles = LifecycleService(

@@ -19,7 +19,12 @@ that the script creates, migrates with the project's Alembic migrations and drop
    (10,000 and 1,000,000; --quick: 10,000 and 100,000), and the ratio large/small
    (index seeks keep it near 1):
    * balance: ``LedgerQueries.balance(key)``, balance now;
-   * asof: ``balance(key, as_of=t)``, t = the middle of the history;
+   * asof: ``balance(key, as_of=t)``, t = the middle of the history, by business time
+     (occurred_at) as known now;
+   * asof_known: ``balance(key, as_of=t, known_at=t + 12 h)``, the same instant as
+     known 12 hours later (bitemporal; ledger/timeline.py);
+   One bulk transaction in 7 is back-dated by 2 hours and one in 1,000 by 3 days, so
+   both answers need the corrections of the entries recorded near t;
    * history: ``history(key, limit=50)``, the first page of the account's history;
    * history_tail: ``history(key, after_entry_id=..., limit=50)``, its last page;
    * history_late: ``history(key, limit=50)`` of an account that becomes busy halfway
@@ -49,8 +54,8 @@ Run from the repository root:
 Options: --backend sqlite|postgresql|both (default both), --pg-url ADMIN_URL (default
 postgresql+psycopg:///postgres; a scratch database is created and dropped there),
 --profile (cProfile of the write path after the measurement; top functions printed),
---writes-only (part 1 only). With PostgreSQL unreachable, its part is skipped with the
-reason and SQLite is still measured.
+--writes-only (part 1 only), --queries-only (skip the write path). With PostgreSQL
+unreachable, its part is skipped with the reason and SQLite is still measured.
 The last line printed is a one-line key=value summary.
 """
 
@@ -124,6 +129,7 @@ from adapters.db.models import (
 from adapters.db.types import TextDecimal
 from ledger import ChainAuditor, Ledger, LedgerQueries, chain
 from ledger.keys import outside_key, stock_key
+from ledger.timeline import lag_class
 from schemas.codes import DocumentType, OutsideKind
 from schemas.ledger import (
     DocumentRef,
@@ -159,7 +165,21 @@ BULK_CHUNK = 10_000  # bulk transactions per database transaction
 GROWING = frozenset(
     {"ledger_transactions", "ledger_movements", "ledger_entries", "ledger_lineage", "ledger_chain"}
 )
-QUERIES = ("balance", "asof", "history", "history_tail", "history_late", "lineage")
+QUERIES = (
+    "balance",
+    "asof",
+    "asof_known",
+    "history",
+    "history_tail",
+    "history_late",
+    "lineage",
+)
+# Back-dated bulk postings (business time before record time, ledger/timeline.py): every
+# BACKDATED_HOURS_EVERY-th transaction occurred 2 hours before it was recorded, every
+# BACKDATED_DAYS_EVERY-th 3 days before.
+BACKDATED_HOURS_EVERY, BACKDATED_HOURS = 7, dt.timedelta(hours=2)
+BACKDATED_DAYS_EVERY, BACKDATED_DAYS = 1000, dt.timedelta(days=3)
+KNOWN_AFTER = dt.timedelta(hours=12)  # asof_known: as of T as known 12 hours after T
 
 
 @dataclass(frozen=True)
@@ -627,6 +647,8 @@ class _Entry:
     pending_out_after: Decimal
     pending_in_after: Decimal
     recorded_at: dt.datetime
+    occurred_at: dt.datetime
+    lag_class: int
 
 
 @dataclass
@@ -786,6 +808,13 @@ class BulkHistory:
     ) -> None:
         self.clock += self.step
         at = self.clock
+        occurred = at
+        k = self.k - 1  # this transaction's number (_transaction counted it)
+        if k % BACKDATED_DAYS_EVERY == 0:
+            occurred = at - BACKDATED_DAYS
+        elif k % BACKDATED_HOURS_EVERY == 0:
+            occurred = at - BACKDATED_HOURS
+        lag = lag_class(occurred, at)
         tid = self.next_txn
         self.next_txn += 1
         client_id = f"bulk-{tid:010d}"
@@ -798,7 +827,7 @@ class BulkHistory:
             document_no=f"BULK{tid:012d}",
             actor="bench-bulk",
             reason="bulk history for the query benchmark",
-            occurred_at=at,
+            occurred_at=occurred,
             recorded_at=at,
             fingerprint=hashlib.sha256(client_id.encode()).hexdigest(),
         )
@@ -838,6 +867,8 @@ class BulkHistory:
                         pending_out_after=self.pending_out[account],
                         pending_in_after=self.pending_in[account],
                         recorded_at=at,
+                        occurred_at=occurred,
+                        lag_class=lag,
                     )
                 )
                 self.next_entry += 1
@@ -994,6 +1025,7 @@ def query_calls(
     calls: dict[str, Callable[[], object]] = {
         "balance": lambda: queries.balance(hot),
         "asof": lambda: queries.balance(hot, as_of=as_of),
+        "asof_known": lambda: queries.balance(hot, as_of=as_of, known_at=as_of + KNOWN_AFTER),
         "history": lambda: queries.history(hot, limit=50),
         "history_tail": lambda: queries.history(hot, after_entry_id=tail_after, limit=50),
         "history_late": lambda: queries.history(late, limit=50),
@@ -1205,13 +1237,14 @@ def _entries_of(database: Database, lot_no: str) -> int:
 def run_backend(backend: str, args: argparse.Namespace, plan: Plan) -> dict[str, float]:
     figures: dict[str, float] = {}
     started = time.perf_counter()
-    log(
-        backend,
-        f"write path: {plan.movements:,} movements in groups of {plan.legs} legs, "
-        f"{plan.singles:,} single-leg requests, and the bare-insert baseline",
-    )
-    with scratch_database(backend, args.pg_url) as database:
-        figures.update(measure_writes(backend, database, plan))
+    if not args.queries_only:
+        log(
+            backend,
+            f"write path: {plan.movements:,} movements in groups of {plan.legs} legs, "
+            f"{plan.singles:,} single-leg requests, and the bare-insert baseline",
+        )
+        with scratch_database(backend, args.pg_url) as database:
+            figures.update(measure_writes(backend, database, plan))
     if not args.writes_only:
         log(backend, f"queries: history of {plan.small:,} then {plan.large:,} movements")
         with scratch_database(backend, args.pg_url) as database:
@@ -1265,6 +1298,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the write path too")
     parser.add_argument(
         "--writes-only", action="store_true", help="the write path only, no query latency"
+    )
+    parser.add_argument(
+        "--queries-only", action="store_true", help="skip the write path: query latency only"
     )
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from console.navigation import PREFIX
-from console.pages import admin, auditor, filer, liaison, missing, signin
+from console.pages import admin, auditor, filer, liaison, missing, periods, signin
 from console.rate_limit import SignInLimiter
 
 STATIC: Final = files("console") / "static"
@@ -23,6 +23,7 @@ def install(app: FastAPI) -> None:
     app.include_router(signin.router)
     app.include_router(admin.router)
     app.include_router(liaison.router)
+    app.include_router(periods.router)
     app.include_router(auditor.router)
     app.include_router(filer.router)
     # Other areas' routers are included here, one line each.

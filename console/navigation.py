@@ -32,7 +32,10 @@ NAV: Final[dict[UserRole, tuple[NavLink, ...]]] = {
         NavLink(N_("File by upload"), f"{PREFIX}/filer/upload"),
         NavLink(N_("Books"), f"{PREFIX}/filer/books"),
     ),
-    UserRole.LIAISON: (NavLink(N_("Work queue"), f"{PREFIX}/liaison/queue"),),
+    UserRole.LIAISON: (
+        NavLink(N_("Work queue"), f"{PREFIX}/liaison/queue"),
+        NavLink(N_("Periods"), f"{PREFIX}/liaison/periods"),
+    ),
     UserRole.AUDITOR: (
         NavLink(N_("Balances"), f"{PREFIX}/auditor/balances"),
         NavLink(N_("Reconciliation"), f"{PREFIX}/auditor/reconciliation"),

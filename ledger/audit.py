@@ -17,7 +17,11 @@ from sqlalchemy.orm import Session
 from temporalio import workflow
 
 from adapters.db.engine import Database
+from adapters.db.models import AccountEntry, LedgerTransaction, Movement
 from ledger import chain, repository
+from ledger.keys import period_of_client_id
+from ledger.timeline import lag_class
+from schemas.codes import Operation
 from schemas.ledger import ChainAnchor, ChainVerification
 
 # The metrics are one registry per process: a workflow sandbox that imports the
@@ -83,6 +87,7 @@ class ChainAuditor:
                     )
                 self._completeness(session)
                 self._balances(session)
+                self._periods(session)
                 if anchor is not None:
                     self._against(session, anchor, checked)
             except _Broken as broken:
@@ -179,6 +184,7 @@ class ChainAuditor:
                         f"event {event.seq} (transaction {txn.client_id!r}) differs from "
                         f"what was chained: {where}",
                     )
+                _times_agree(event.seq, txn, moves.get(txn.id, []), entries)
                 prev_hash, last_seq = event.hash, event.seq
             if len(events) < BATCH:
                 return last_seq, prev_hash
@@ -216,6 +222,24 @@ class ChainAuditor:
                 )
 
     @staticmethod
+    def _periods(session: Session) -> None:
+        """Each period's state is what its latest chained close or reopen says."""
+        for period, txn in repository.all_periods(session):
+            expected = Operation.CLOSE_PERIOD if period.closed else Operation.REOPEN_PERIOD
+            named = (
+                None
+                if txn is None or txn.operation != expected.value
+                else period_of_client_id(txn.client_id)[1:]
+            )
+            if named != (period.first_day, period.last_day):
+                raise _Broken(
+                    None,
+                    f"ledger_periods row id={period.id} ({period.first_day}..{period.last_day}"
+                    f", {'closed' if period.closed else 'open'}) differs from its chained "
+                    "close or reopen",
+                )
+
+    @staticmethod
     def _against(session: Session, anchor: ChainAnchor, checked: int) -> None:
         if checked < anchor.seq:
             raise _Broken(
@@ -231,3 +255,23 @@ class ChainAuditor:
                 f"event {anchor.seq} hashes to {str(found)[:12]}… but the anchor of "
                 f"{anchor.taken_at.isoformat()} holds {anchor.hash[:12]}…: history was rewritten",
             )
+
+
+def _times_agree(
+    seq: int,
+    txn: LedgerTransaction,
+    movements: list[Movement],
+    entries: dict[int, list[AccountEntry]],
+) -> None:
+    """The business instant and lag class kept on each entry (not in the chained text,
+    which predates them) are its transaction's."""
+    for m in movements:
+        for e in entries.get(m.id, ()):
+            if e.occurred_at != txn.occurred_at or e.lag_class != lag_class(
+                txn.occurred_at, e.recorded_at
+            ):
+                raise _Broken(
+                    seq,
+                    f"ledger_entries row id={e.id}: occurred_at or lag_class differs from "
+                    f"transaction {txn.client_id!r}",
+                )

@@ -60,3 +60,17 @@ class IdempotencyConflict(LedgerError, Conflict):
 class ReservationNotPending(LedgerError, Conflict):
     code = "reservation_not_pending"
     status = 409
+
+
+class PeriodClosed(LedgerError, Conflict):
+    """A posting dated into (or before the end of) a closed period of its book."""
+
+    code = "period_closed"
+    status = 409
+
+
+class PeriodState(LedgerError, Conflict):
+    """Closing a closed period or reopening an open one."""
+
+    code = "period_state"
+    status = 409

@@ -1,10 +1,14 @@
-"""Reading the ledger: balances now and as of any instant, account and lot history, lot
-lineage, and a book's reconciliation over a period.
+"""Reading the ledger: balances now and at any business instant as known at any record
+instant, account and lot history, lot lineage, and a book's reconciliation over a
+period.
 
-Every query here but the reconciliation is an index seek or a walk over one lot's
-links: none of them scans the whole history (bench/ledger.py checks that their
-latency does not grow with it). The reconciliation sums one book's history up to the
-period's end (ledger/reconciliation.py).
+Two times (ledger/timeline.py): `as_of` is a business instant (the postings'
+`occurred_at`), `known_at` a record instant (their `recorded_at`). None for `as_of`
+means no business bound (everything that occurred, postings dated ahead included: the
+ledger as it stands); None for `known_at` means as known now. Balances are index seeks
+plus a few index ranges near `as_of` (`repository.balances_at`); bench/ledger.py checks
+that their latency does not grow with the history. The reconciliation sums one book's
+history up to the period's end (ledger/reconciliation.py).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from ledger import reconciliation, repository
 from ledger.audit import read_one_snapshot
 from ledger.errors import LedgerError, UnknownReference
 from ledger.keys import stock_key
+from ledger.timeline import END_OF_TIME
 from schemas.codes import AccountKind, CustomsStatus, DocumentType, Operation
 from schemas.inventory import (
     Counterparty,
@@ -42,10 +47,25 @@ from schemas.snapshots import Position
 MAX_TRACE_DEPTH = 64
 
 
-def _aware(at: dt.datetime) -> dt.datetime:
+def _aware(at: dt.datetime, field: str = "as_of") -> dt.datetime:
     if at.utcoffset() is None:
-        raise LedgerError("must carry a timezone", field="as_of")
+        raise LedgerError("must carry a timezone", field=field)
     return at.astimezone(dt.UTC)
+
+
+def when(as_of: dt.datetime | None, known_at: dt.datetime | None) -> repository.When | None:
+    """The two instants of a question, checked (aware, UTC); None for "now, as known now",
+    which the current balances answer."""
+    if as_of is None and known_at is None:
+        return None
+    return repository.When(
+        as_of=END_OF_TIME if as_of is None else _aware(as_of, "as_of"),
+        known_at=END_OF_TIME if known_at is None else _aware(known_at, "known_at"),
+    )
+
+
+def _always(found: repository.When | None) -> repository.When:
+    return found or repository.When(as_of=END_OF_TIME, known_at=END_OF_TIME)
 
 
 def available(session: Session, positions: Collection[Position]) -> dict[Position, Decimal]:
@@ -82,12 +102,15 @@ class LedgerQueries:
         status: CustomsStatus | None = None,
         include_outside: bool = False,
         as_of: dt.datetime | None = None,
+        known_at: dt.datetime | None = None,
         limit: int = 1000,
         offset: int = 0,
     ) -> list[BalanceView]:
-        """Balances of the matching accounts, now or as of an instant."""
-        at = None if as_of is None else _aware(as_of)
+        """Balances of the matching accounts, now or as of a business instant as known at
+        a record instant."""
+        at = when(as_of, known_at)
         with self.db.sessions() as session:
+            read_one_snapshot(session)
             rows = repository.balance_rows(
                 session,
                 book_no=book_no,
@@ -99,12 +122,17 @@ class LedgerQueries:
                 limit=limit,
                 offset=offset,
             )
+            then = (
+                {}
+                if at is None
+                else repository.balances_at(session, [row[0].id for row in rows], at)
+            )
             out = []
             for account, r_book, r_item, r_lot, r_loc in rows:
                 posted, pending_out, pending_in = (
                     (account.posted, account.pending_out, account.pending_in)
                     if at is None
-                    else self._as_of(session, account.id, at)
+                    else _three(then[account.id])
                 )
                 out.append(
                     BalanceView(
@@ -123,18 +151,25 @@ class LedgerQueries:
                 )
             return out
 
-    def balance(self, key: str, *, as_of: dt.datetime | None = None) -> BalanceView:
-        """One account's balance by its key, now or as of an instant."""
+    def balance(
+        self, key: str, *, as_of: dt.datetime | None = None, known_at: dt.datetime | None = None
+    ) -> BalanceView:
+        """One account's balance by its key, now or as of a business instant as known at a
+        record instant."""
+        at = when(as_of, known_at)
         with self.db.sessions() as session:
+            read_one_snapshot(session)
             account = self._account(session, key)
-            if as_of is None:
+            if at is None:
                 posted, pending_out, pending_in = (
                     account.posted,
                     account.pending_out,
                     account.pending_in,
                 )
             else:
-                posted, pending_out, pending_in = self._as_of(session, account.id, _aware(as_of))
+                posted, pending_out, pending_in = _three(
+                    repository.balances_at(session, [account.id], at)[account.id]
+                )
         return _view(account, posted, pending_out, pending_in)
 
     def positions(
@@ -147,13 +182,14 @@ class LedgerQueries:
         location: str | None = None,
         status: CustomsStatus | None = None,
         as_of: dt.datetime | None = None,
+        known_at: dt.datetime | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> tuple[list[BalanceView], int]:
-        """A page of stock positions and how many match, now or as of an instant (record
-        time). As of an instant, only positions that existed then are listed. `book_nos`
-        limits the listing to those books (a reader's scope; empty: nothing)."""
-        at = None if as_of is None else _aware(as_of)
+        """A page of stock positions and how many match, now or as of a business instant
+        as known at a record instant. Then, only positions that existed then are listed.
+        `book_nos` limits the listing to those books (a reader's scope; empty: nothing)."""
+        at = when(as_of, known_at)
         wanted = repository.PositionFilter(
             book_nos=book_nos,
             book_no=book_no,
@@ -164,8 +200,8 @@ class LedgerQueries:
         )
         with self.db.sessions() as session:
             read_one_snapshot(session)
-            total = repository.position_count(session, wanted, at=at)
-            rows = repository.position_rows(session, wanted, at=at, limit=limit, offset=offset)
+            total = repository.position_count(session, wanted, when=at)
+            rows = repository.position_rows(session, wanted, when=at, limit=limit, offset=offset)
         return [
             BalanceView(
                 key=r.key,
@@ -182,16 +218,6 @@ class LedgerQueries:
             )
             for r in rows
         ], total
-
-    @staticmethod
-    def _as_of(
-        session: Session, account_id: int, at: dt.datetime
-    ) -> tuple[Decimal, Decimal, Decimal]:
-        entry = repository.entry_as_of(session, account_id, at)
-        if entry is None:
-            zero = Decimal(0).quantize(Decimal("0.00001"))
-            return zero, zero, zero
-        return entry.posted_after, entry.pending_out_after, entry.pending_in_after
 
     # --- history -----------------------------------------------------------------------
 
@@ -221,33 +247,43 @@ class LedgerQueries:
             ]
 
     def lot_movements(
-        self, book_no: str, lot_no: str, *, limit: int = 100, offset: int = 0
+        self,
+        book_no: str,
+        lot_no: str,
+        *,
+        as_of: dt.datetime | None = None,
+        known_at: dt.datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
     ) -> LotMovements:
-        """The changes of every stock position of a lot, oldest first (a page of them),
-        each with its document, who, why, the position's balances after it and the whole
-        lot's after its transaction (a move between two positions of the lot changes
+        """The changes of every stock position of a lot that had occurred by `as_of` and
+        were recorded by `known_at`, in business order (a page of them), each with its
+        document, who, why, the position's balances after it and the whole lot's after
+        its transaction, in that order (a move between two positions of the lot changes
         both positions and leaves the lot as it was)."""
+        at = _always(when(as_of, known_at))
         with self.db.sessions() as session:
             read_one_snapshot(session)
             found = repository.lot_row(session, book_no, lot_no)
             if found is None:
                 raise UnknownReference(f"book {book_no} has no lot {lot_no}", field="lot_no")
             lot, item_no = found
-            total = repository.lot_entry_count(session, lot.id)
-            rows = repository.lot_entry_rows(session, lot.id, limit=limit, offset=offset)
-            lot_after = (
-                _lot_after_transactions(
-                    rows,
-                    repository.lot_totals_before(session, lot.id, rows[0].entry.id),
-                    repository.lot_transaction_rest(
-                        session, lot.id, rows[-1].transaction.id, rows[-1].entry.id
-                    ),
+            total = repository.lot_entry_count(session, lot.id, at)
+            rows = repository.lot_entry_rows(session, lot.id, at, limit=limit, offset=offset)
+            before = repository.lot_sums_before(session, lot.id, at, rows[0]) if rows else {}
+            rest = (
+                repository.lot_transaction_rest(
+                    session, lot.id, rows[-1].transaction.id, rows[-1].entry.id
                 )
                 if rows
-                else []
+                else None
             )
+        positions = _positions_after(rows, before)
+        lot_after = _lot_after_transactions(rows, before, rest) if rest is not None else []
         movements: list[LotMovement] = []
-        for row, (posted, pending_out) in zip(rows, lot_after, strict=True):
+        for row, (posted, pending_out), (lot_posted, lot_out) in zip(
+            rows, positions, lot_after, strict=True
+        ):
             e, t = row.entry, row.transaction
             movements.append(
                 LotMovement(
@@ -274,10 +310,10 @@ class LedgerQueries:
                     delta_posted=e.delta_posted,
                     delta_pending_out=e.delta_pending_out,
                     delta_pending_in=e.delta_pending_in,
-                    posted_after=e.posted_after,
-                    available_after=e.posted_after - e.pending_out_after,
-                    lot_posted_after=posted,
-                    lot_available_after=posted - pending_out,
+                    posted_after=posted,
+                    available_after=posted - pending_out,
+                    lot_posted_after=lot_posted,
+                    lot_available_after=lot_posted - lot_out,
                 )
             )
         return LotMovements(
@@ -319,34 +355,61 @@ class LedgerQueries:
 
     # --- reconciliation -------------------------------------------------------------------
 
-    def reconcile(self, book_no: str, first_day: dt.date, last_day: dt.date) -> Reconciliation:
+    def reconcile(
+        self,
+        book_no: str,
+        first_day: dt.date,
+        last_day: dt.date,
+        *,
+        known_at: dt.datetime | None = None,
+    ) -> Reconciliation:
         """A book's opening, receipts, removals, adjustments and closing per item and lot
-        over Beijing days [first_day, last_day], by business time, checked line by line."""
+        over Beijing days [first_day, last_day], by business time, as known at `known_at`
+        (None: now), checked line by line."""
+        known = None if known_at is None else _aware(known_at, "known_at")
         with self.db.sessions() as session:
             read_one_snapshot(session)
-            return reconciliation.reconcile(session, book_no, first_day, last_day)
+            return reconciliation.reconcile(session, book_no, first_day, last_day, known_at=known)
 
     # --- lineage -----------------------------------------------------------------------
 
-    def trace_backward(self, book_no: str, lot_no: str) -> LotTrace:
-        """Where a lot came from: its receipts, and the input lots it was made of."""
-        return self._trace(book_no, lot_no, backward=True)
+    def trace_backward(
+        self,
+        book_no: str,
+        lot_no: str,
+        *,
+        as_of: dt.datetime | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> LotTrace:
+        """Where a lot came from: its receipts, and the input lots it was made of, by the
+        postings that had occurred by `as_of` and were recorded by `known_at`."""
+        return self._trace(book_no, lot_no, _always(when(as_of, known_at)), backward=True)
 
-    def trace_forward(self, book_no: str, lot_no: str) -> LotTrace:
-        """Where a lot went: its exits, and the lots made from it."""
-        return self._trace(book_no, lot_no, backward=False)
+    def trace_forward(
+        self,
+        book_no: str,
+        lot_no: str,
+        *,
+        as_of: dt.datetime | None = None,
+        known_at: dt.datetime | None = None,
+    ) -> LotTrace:
+        """Where a lot went: its exits, and the lots made from it, by the postings that had
+        occurred by `as_of` and were recorded by `known_at`."""
+        return self._trace(book_no, lot_no, _always(when(as_of, known_at)), backward=False)
 
-    def _trace(self, book_no: str, lot_no: str, *, backward: bool) -> LotTrace:
+    def _trace(self, book_no: str, lot_no: str, at: repository.When, *, backward: bool) -> LotTrace:
         with self.db.sessions() as session:
+            read_one_snapshot(session)
             found = repository.lot_row(session, book_no, lot_no)
             if found is None:
                 raise UnknownReference(f"book {book_no} has no lot {lot_no}", field="lot_no")
             lot, item_no = found
-            return self._walk(session, lot.id, book_no, lot_no, item_no, backward, ())
+            return self._walk(session, at, lot.id, book_no, lot_no, item_no, backward, ())
 
     def _walk(
         self,
         session: Session,
+        at: repository.When,
         lot_id: int,
         book_no: str,
         lot_no: str,
@@ -364,13 +427,16 @@ class LedgerQueries:
                 recorded_at=t.recorded_at,
                 actor=t.actor,
                 reason=t.reason,
+                occurred_at=t.occurred_at,
             )
-            for t, kind, qty in repository.outside_flows_of_lot(session, lot_id, inbound=backward)
+            for t, kind, qty in repository.outside_flows_of_lot(
+                session, lot_id, inbound=backward, when=at
+            )
         )
         neighbours = (
-            repository.lineage_inputs(session, lot_id)
+            repository.lineage_inputs(session, lot_id, at)
             if backward
-            else repository.lineage_outputs(session, lot_id)
+            else repository.lineage_outputs(session, lot_id, at)
         )
         links = []
         for other_id, quantity in neighbours:
@@ -381,7 +447,7 @@ class LedgerQueries:
                 LotTraceLink(
                     quantity=quantity,
                     lot=self._walk(
-                        session, other_id, o_book, o_lot, o_item, backward, (*path, lot_id)
+                        session, at, other_id, o_book, o_lot, o_item, backward, (*path, lot_id)
                     ),
                 )
             )
@@ -401,16 +467,36 @@ class LedgerQueries:
         return account
 
 
+def _three(b: repository.Balances) -> tuple[Decimal, Decimal, Decimal]:
+    unit = Decimal("0.00001")
+    return b.posted.quantize(unit), b.pending_out.quantize(unit), b.pending_in.quantize(unit)
+
+
+def _positions_after(
+    rows: list[repository.LotEntryRow], before: dict[int, repository.Balances]
+) -> list[tuple[Decimal, Decimal]]:
+    """(posted, pending_out) of each row's position after it, in business order."""
+    running = {a: [b.posted, b.pending_out] for a, b in before.items()}
+    out = []
+    for row in rows:
+        r = running.setdefault(row.entry.account_id, [Decimal(0), Decimal(0)])
+        r[0] += row.entry.delta_posted
+        r[1] += row.entry.delta_pending_out
+        out.append((r[0], r[1]))
+    return out
+
+
 def _lot_after_transactions(
     rows: list[repository.LotEntryRow],
-    before: repository.Balances,
+    before: dict[int, repository.Balances],
     rest: repository.Balances,
 ) -> list[tuple[Decimal, Decimal]]:
     """(posted, pending_out) of the whole lot after each row's transaction: the sums
     before the page, plus the page's entries up to the end of the row's transaction, plus
     (for the page's last transaction) its entries beyond the page."""
     out: list[tuple[Decimal, Decimal]] = []
-    posted, pending_out = before.posted, before.pending_out
+    posted = sum((b.posted for b in before.values()), Decimal(0))
+    pending_out = sum((b.pending_out for b in before.values()), Decimal(0))
     group: list[int] = []
     for i, row in enumerate(rows):
         posted += row.entry.delta_posted

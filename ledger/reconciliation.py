@@ -5,8 +5,9 @@ adjustments, moves between lots, and the closing balance, checked.
 Days are Beijing days (Asia/Shanghai) and the period is by **business time**: a
 posting counts on the day it occurred (`occurred_at`, the gate passage, the work
 order's run), not the day it was recorded. A document recorded late and back-dated
-into a period therefore changes that period's report. (Balances "as of" an instant
-are by record time; see ARCHITECTURE.md, Known limits.) Only posted quantities count:
+into an open period therefore changes that period's report, unless it is asked as known
+at an instant before it was recorded (`known_at`); a closed period refuses such
+documents, so its report stays the same (ledger/period_guard.py). Only posted quantities count:
 a reservation moves nothing until it is posted, and then counts when the posting
 occurred; a voided one never counts.
 
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from ledger import repository
 from ledger.errors import LedgerError, UnknownReference
+from ledger.timeline import END_OF_TIME
 from schemas.codes import AccountKind
 from schemas.inventory import Reconciliation, ReconciliationLine
 
@@ -78,6 +80,8 @@ def reconcile(
     first_day: dt.date,
     last_day: dt.date,
     zone: ZoneInfo = BEIJING,
+    *,
+    known_at: dt.datetime | None = None,
 ) -> Reconciliation:
     """Every lot of the book that held stock or moved in the period, by item and lot.
 
@@ -88,12 +92,13 @@ def reconcile(
     book = repository.book_id(session, book_no)
     if book is None:
         raise UnknownReference(f"no account book {book_no}", field="book_no")
+    known = END_OF_TIME if known_at is None else known_at
     lines: dict[tuple[int, str], _Line] = defaultdict(_Line)
-    for item_no, lot_no, posted in repository.posted_before(session, book, start):
+    for item_no, lot_no, posted in repository.posted_before(session, book, start, known):
         lines[item_no, lot_no].opening += posted
-    for item_no, lot_no, posted in repository.posted_before(session, book, end):
+    for item_no, lot_no, posted in repository.posted_before(session, book, end, known):
         lines[item_no, lot_no].closing += posted
-    for flow in repository.posted_flows(session, book, start, end):
+    for flow in repository.posted_flows(session, book, start, end, known):
         _classify(lines, flow)
     units = repository.item_units(session, book)
     out = []
@@ -124,6 +129,7 @@ def reconcile(
         timezone=zone.key,
         starts_at=start,
         ends_at=end,
+        known_at=known_at,
         lines=tuple(out),
         balanced=all(line.balanced for line in out),
     )

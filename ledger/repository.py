@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Collection, Iterable, Sequence
@@ -14,7 +15,6 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Insert,
-    ScalarSelect,
     Select,
     Table,
     Update,
@@ -25,6 +25,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -39,6 +40,7 @@ from adapters.db.models import (
     ChainHead,
     Enterprise,
     LedgerAccount,
+    LedgerPeriod,
     LedgerTransaction,
     LineageLink,
     Location,
@@ -46,6 +48,7 @@ from adapters.db.models import (
     Movement,
 )
 from adapters.db.types import ScaledDecimal
+from ledger import timeline
 from schemas.codes import Phase
 from schemas.ledger import MovementView
 from schemas.quantities import QUANTITY_PLACES
@@ -577,6 +580,181 @@ def entry_as_of(session: Session, account_id_: int, at: dt.datetime) -> AccountE
     )
 
 
+# --- business time (ledger/timeline.py) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class When:
+    """A business instant and the record instant it is known at (both UTC)."""
+
+    as_of: dt.datetime
+    known_at: dt.datetime
+
+
+def balances_at(session: Session, account_ids: Collection[int], when: When) -> dict[int, Balances]:
+    """Each account's balances as of `when.as_of` as known at `when.known_at`: the running
+    balances of its newest entry recorded by min(as_of, known_at), corrected by the
+    entries of each lag class recorded near as_of whose business instant lies on the
+    other side (ledger/timeline.py). Two statements plus one per lag class window in use,
+    each an index range; none reads an account's whole history."""
+    wanted = sorted(set(account_ids))
+    zero = Decimal(0)
+    out = {a: Balances(zero, zero, zero) for a in wanted}
+    if not wanted:
+        return out
+    plan = timeline.plan(when.as_of, when.known_at)
+    newest = (
+        select(AccountEntry.id)
+        .where(AccountEntry.account_id == LedgerAccount.id, AccountEntry.recorded_at <= plan.seek)
+        .order_by(AccountEntry.recorded_at.desc(), AccountEntry.id.desc())
+        .limit(1)
+        .correlate(LedgerAccount)
+        .scalar_subquery()
+    )
+    for account, posted, out_, in_ in session.execute(
+        select(
+            AccountEntry.account_id,
+            AccountEntry.posted_after,
+            AccountEntry.pending_out_after,
+            AccountEntry.pending_in_after,
+        )
+        .select_from(LedgerAccount)
+        .join(AccountEntry, AccountEntry.id == newest)
+        .where(LedgerAccount.id.in_(wanted))
+    ):
+        out[account] = Balances(posted, out_, in_)
+    parts = []
+    for window in plan.windows:
+        if window.after is not None and window.after >= window.until:
+            continue
+        # occurred_at is wrapped (a no-op) so that no planner walks (account, occurred_at):
+        # without statistics SQLite did, reading the account's whole history after T.
+        occurred = func.coalesce(AccountEntry.occurred_at, AccountEntry.occurred_at)
+        conditions = [
+            AccountEntry.account_id.in_(wanted),
+            AccountEntry.lag_class == window.lag_class,
+            AccountEntry.recorded_at <= window.until,
+            occurred > plan.as_of if window.occurred_after_t else occurred <= plan.as_of,
+        ]
+        if window.after is not None:
+            conditions.append(AccountEntry.recorded_at > window.after)
+        parts.append(
+            select(
+                AccountEntry.account_id,
+                literal(-1 if window.occurred_after_t else 1).label("sign"),
+                func.sum(AccountEntry.delta_posted),
+                func.sum(AccountEntry.delta_pending_out),
+                func.sum(AccountEntry.delta_pending_in),
+            )
+            .where(*conditions)
+            .group_by(AccountEntry.account_id)
+        )
+    if not parts:
+        return out
+    # One statement: each window stays its own index range (UNION ALL of the branches).
+    for account, sign, d_posted, d_out, d_in in session.execute(union_all(*parts)):
+        b = out[account]
+        out[account] = Balances(
+            b.posted + sign * d_posted,
+            b.pending_out + sign * d_out,
+            b.pending_in + sign * d_in,
+        )
+    return out
+
+
+def _known(when: When) -> ColumnElement[bool]:
+    """An entry that had occurred by as_of and was recorded by known_at."""
+    return (AccountEntry.occurred_at <= when.as_of) & (AccountEntry.recorded_at <= when.known_at)
+
+
+def _existed(when: When) -> ColumnElement[bool]:
+    """The outer ledger_accounts row had an entry by then (its first use), one seek on
+    ix_ledger_entries_account_occurred."""
+    return (
+        select(AccountEntry.id)
+        .where(AccountEntry.account_id == LedgerAccount.id, _known(when))
+        .correlate(LedgerAccount)
+        .exists()
+    )
+
+
+# --- periods (ledger/periods.py, ledger/period_guard.py) --------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    period: LedgerPeriod
+    book_no: str
+
+
+def lock_books(session: Session, book_nos: Collection[str], *, exclusive: bool) -> list[int]:
+    """Lock these books' rows (shared by a posting, exclusive by a close or reopen), in id
+    order, and return their ids: a close waits for the postings that already looked at
+    the book's periods, and a posting that waited for a close sees it (PostgreSQL; SQLite
+    writers are serialised by BEGIN IMMEDIATE)."""
+    return list(
+        session.scalars(
+            select(AccountBook.id)
+            .where(AccountBook.book_no.in_(sorted(book_nos)))
+            .order_by(AccountBook.id)
+            .with_for_update(read=not exclusive)
+        )
+    )
+
+
+def closed_period_after(
+    session: Session, book_nos: Collection[str], at: dt.datetime
+) -> PeriodRow | None:
+    """The closed period of one of these books ending last after `at`, if any (one seek
+    per book on ix_ledger_periods_guard)."""
+    row = session.execute(
+        select(LedgerPeriod, AccountBook.book_no)
+        .join(AccountBook, AccountBook.id == LedgerPeriod.book_id)
+        .where(
+            AccountBook.book_no.in_(sorted(book_nos)),
+            LedgerPeriod.closed.is_(True),
+            LedgerPeriod.ends_at > at,
+        )
+        .order_by(LedgerPeriod.ends_at.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else PeriodRow(row[0], row[1])
+
+
+def period_of(
+    session: Session, book_id_: int, first_day: dt.date, last_day: dt.date, *, lock: bool
+) -> LedgerPeriod | None:
+    stmt = select(LedgerPeriod).where(
+        LedgerPeriod.book_id == book_id_,
+        LedgerPeriod.first_day == first_day,
+        LedgerPeriod.last_day == last_day,
+    )
+    return session.scalar(stmt.with_for_update() if lock else stmt)
+
+
+def periods_of(
+    session: Session, book_id_: int
+) -> Sequence[tuple[LedgerPeriod, LedgerTransaction, int]]:
+    """A book's periods by first day, each with its latest close or reopen and its seq."""
+    rows = session.execute(
+        select(LedgerPeriod, LedgerTransaction, ChainEvent.seq)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerPeriod.last_transaction_id)
+        .join(ChainEvent, ChainEvent.transaction_id == LedgerTransaction.id)
+        .where(LedgerPeriod.book_id == book_id_)
+        .order_by(LedgerPeriod.first_day, LedgerPeriod.last_day)
+    )
+    return [(p, t, seq) for p, t, seq in rows]
+
+
+def all_periods(session: Session) -> Sequence[tuple[LedgerPeriod, LedgerTransaction | None]]:
+    rows = session.execute(
+        select(LedgerPeriod, LedgerTransaction)
+        .outerjoin(LedgerTransaction, LedgerTransaction.id == LedgerPeriod.last_transaction_id)
+        .order_by(LedgerPeriod.id)
+    )
+    return [(p, t) for p, t in rows]
+
+
 # --- reads for queries ------------------------------------------------------------------
 
 
@@ -666,7 +844,7 @@ def lot_by_id(session: Session, lot_id: int) -> tuple[str, str, int]:
 
 
 def outside_flows_of_lot(
-    session: Session, lot_id: int, *, inbound: bool
+    session: Session, lot_id: int, *, inbound: bool, when: When
 ) -> Sequence[tuple[LedgerTransaction, str, Decimal]]:
     """Posted movements between this lot's stock accounts and outside accounts.
 
@@ -685,27 +863,47 @@ def outside_flows_of_lot(
         .join(Movement, on_stock)
         .join(other, on_other)
         .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
-        .where(stock.lot_id == lot_id, other.kind != "stock", Movement.phase == "posted")
+        .where(
+            stock.lot_id == lot_id,
+            other.kind != "stock",
+            Movement.phase == "posted",
+            LedgerTransaction.occurred_at <= when.as_of,
+            LedgerTransaction.recorded_at <= when.known_at,
+        )
         .group_by(LedgerTransaction.id, other.kind)
         .order_by(LedgerTransaction.id)
     )
     return [(t, kind, qty) for t, kind, qty in rows]
 
 
-def lineage_inputs(session: Session, output_lot_id: int) -> Sequence[tuple[int, Decimal]]:
+def lineage_inputs(
+    session: Session, output_lot_id: int, when: When
+) -> Sequence[tuple[int, Decimal]]:
     rows = session.execute(
         select(LineageLink.input_lot_id, func.sum(LineageLink.quantity))
-        .where(LineageLink.output_lot_id == output_lot_id)
+        .join(LedgerTransaction, LedgerTransaction.id == LineageLink.transaction_id)
+        .where(
+            LineageLink.output_lot_id == output_lot_id,
+            LedgerTransaction.occurred_at <= when.as_of,
+            LedgerTransaction.recorded_at <= when.known_at,
+        )
         .group_by(LineageLink.input_lot_id)
         .order_by(LineageLink.input_lot_id)
     )
     return [(r[0], r[1]) for r in rows]
 
 
-def lineage_outputs(session: Session, input_lot_id: int) -> Sequence[tuple[int, Decimal]]:
+def lineage_outputs(
+    session: Session, input_lot_id: int, when: When
+) -> Sequence[tuple[int, Decimal]]:
     rows = session.execute(
         select(LineageLink.output_lot_id, func.sum(LineageLink.quantity))
-        .where(LineageLink.input_lot_id == input_lot_id)
+        .join(LedgerTransaction, LedgerTransaction.id == LineageLink.transaction_id)
+        .where(
+            LineageLink.input_lot_id == input_lot_id,
+            LedgerTransaction.occurred_at <= when.as_of,
+            LedgerTransaction.recorded_at <= when.known_at,
+        )
         .group_by(LineageLink.output_lot_id)
         .order_by(LineageLink.output_lot_id)
     )
@@ -745,31 +943,12 @@ class PositionRow:
     posted: Decimal
     pending_out: Decimal
     pending_in: Decimal
+    account_id: int
 
 
-def _newest_entry_id(at: dt.datetime) -> ScalarSelect[int]:
-    """The id of an account's newest entry recorded at or before `at` (one index seek on
-    ix_ledger_entries_account_time), correlated to the outer ledger_accounts row."""
-    return (
-        select(AccountEntry.id)
-        .where(AccountEntry.account_id == LedgerAccount.id, AccountEntry.recorded_at <= at)
-        .order_by(AccountEntry.recorded_at.desc(), AccountEntry.id.desc())
-        .limit(1)
-        .correlate(LedgerAccount)
-        .scalar_subquery()
-    )
-
-
-def _positions(wanted: PositionFilter, at: dt.datetime | None) -> Select[*tuple[Any, ...]]:
-    balances = (
-        (LedgerAccount.posted, LedgerAccount.pending_out, LedgerAccount.pending_in)
-        if at is None
-        else (
-            AccountEntry.posted_after,
-            AccountEntry.pending_out_after,
-            AccountEntry.pending_in_after,
-        )
-    )
+def _positions(wanted: PositionFilter, when: When | None) -> Select[*tuple[Any, ...]]:
+    """Stock positions with their balances now; with `when`, only those that existed
+    then, their balances now to be replaced by `balances_at`."""
     stmt = (
         select(
             LedgerAccount.key,
@@ -778,7 +957,10 @@ def _positions(wanted: PositionFilter, at: dt.datetime | None) -> Select[*tuple[
             Lot.lot_no,
             Location.code,
             LedgerAccount.status,
-            *balances,
+            LedgerAccount.posted,
+            LedgerAccount.pending_out,
+            LedgerAccount.pending_in,
+            LedgerAccount.id,
         )
         .join(AccountBook, AccountBook.id == LedgerAccount.book_id)
         .join(BookItem, BookItem.id == LedgerAccount.item_id)
@@ -786,9 +968,9 @@ def _positions(wanted: PositionFilter, at: dt.datetime | None) -> Select[*tuple[
         .join(Location, Location.id == LedgerAccount.location_id)
         .where(LedgerAccount.kind == "stock")
     )
-    if at is not None:
+    if when is not None:
         # Only positions that existed then: an account's first entry is its first use.
-        stmt = stmt.join(AccountEntry, AccountEntry.id == _newest_entry_id(at))
+        stmt = stmt.where(_existed(when))
     if wanted.book_nos is not None:
         stmt = stmt.where(AccountBook.book_no.in_(list(wanted.book_nos)))
     if wanted.book_no is not None:
@@ -805,20 +987,33 @@ def _positions(wanted: PositionFilter, at: dt.datetime | None) -> Select[*tuple[
 
 
 def position_rows(
-    session: Session, wanted: PositionFilter, *, at: dt.datetime | None, limit: int, offset: int
+    session: Session, wanted: PositionFilter, *, when: When | None, limit: int, offset: int
 ) -> list[PositionRow]:
-    """Stock positions with their balances now (at None) or as of `at` (record time)."""
+    """Stock positions with their balances now (when None), or that existed then with
+    their balances as of then (`balances_at`)."""
     stmt = (
-        _positions(wanted, at)
+        _positions(wanted, when)
         .order_by(AccountBook.book_no, BookItem.item_no, LedgerAccount.key)
         .limit(limit)
         .offset(offset)
     )
-    return [PositionRow(*row) for row in session.execute(stmt)]
+    rows = [PositionRow(*row) for row in session.execute(stmt)]
+    if when is None:
+        return rows
+    then = balances_at(session, [r.account_id for r in rows], when)
+    return [
+        dataclasses.replace(
+            r,
+            posted=then[r.account_id].posted,
+            pending_out=then[r.account_id].pending_out,
+            pending_in=then[r.account_id].pending_in,
+        )
+        for r in rows
+    ]
 
 
-def position_count(session: Session, wanted: PositionFilter, *, at: dt.datetime | None) -> int:
-    found = _positions(wanted, at).subquery()
+def position_count(session: Session, wanted: PositionFilter, *, when: When | None) -> int:
+    found = _positions(wanted, when).subquery()
     return int(session.scalar(select(func.count()).select_from(found)) or 0)
 
 
@@ -852,9 +1047,13 @@ def _lot_entries(lot_id: int) -> ColumnElement[bool]:
     return AccountEntry.account_id.in_(accounts)
 
 
-def lot_entry_rows(session: Session, lot_id: int, *, limit: int, offset: int) -> list[LotEntryRow]:
-    """The entries of a lot's stock positions in id order, each with its transaction,
-    its position and the other account of its movement."""
+def lot_entry_rows(
+    session: Session, lot_id: int, when: When, *, limit: int, offset: int
+) -> list[LotEntryRow]:
+    """The entries of a lot's stock positions that had occurred by `when.as_of` and were
+    recorded by `when.known_at`, in business order (occurred_at, then transaction, then
+    entry), each with its transaction, its position and the other account of its
+    movement."""
     position, source, destination = (aliased(LedgerAccount) for _ in range(3))
     rows = session.execute(
         select(AccountEntry, LedgerTransaction, Location.code, position.status, source, destination)
@@ -864,8 +1063,8 @@ def lot_entry_rows(session: Session, lot_id: int, *, limit: int, offset: int) ->
         .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
         .join(source, source.id == Movement.source_id)
         .join(destination, destination.id == Movement.destination_id)
-        .where(_lot_entries(lot_id))
-        .order_by(AccountEntry.id)
+        .where(_lot_entries(lot_id), _known(when))
+        .order_by(AccountEntry.occurred_at, Movement.transaction_id, AccountEntry.id)
         .limit(limit)
         .offset(offset)
     )
@@ -914,24 +1113,37 @@ def counterparty_rows(session: Session, account_ids: Collection[int]) -> dict[in
     }
 
 
-def lot_entry_count(session: Session, lot_id: int) -> int:
+def lot_entry_count(session: Session, lot_id: int, when: When) -> int:
     return int(
-        session.scalar(select(func.count()).select_from(AccountEntry).where(_lot_entries(lot_id)))
+        session.scalar(
+            select(func.count()).select_from(AccountEntry).where(_lot_entries(lot_id), _known(when))
+        )
         or 0
     )
 
 
-def lot_totals_before(session: Session, lot_id: int, entry_id: int) -> Balances:
-    """The sums of a lot's entries before `entry_id`: the whole lot's balances then."""
-    row = session.execute(
+def lot_sums_before(
+    session: Session, lot_id: int, when: When, first: LotEntryRow
+) -> dict[int, Balances]:
+    """Per stock position of a lot, the sums of its entries known then that come before
+    `first` in business order (occurred_at, transaction, entry): its balances there."""
+    o, t, e = first.entry.occurred_at, first.transaction.id, first.entry.id
+    before = (AccountEntry.occurred_at < o) | (
+        (AccountEntry.occurred_at == o)
+        & ((Movement.transaction_id < t) | ((Movement.transaction_id == t) & (AccountEntry.id < e)))
+    )
+    rows = session.execute(
         select(
+            AccountEntry.account_id,
             func.sum(AccountEntry.delta_posted),
             func.sum(AccountEntry.delta_pending_out),
             func.sum(AccountEntry.delta_pending_in),
-        ).where(_lot_entries(lot_id), AccountEntry.id < entry_id)
-    ).one()
-    zero = Decimal(0)
-    return Balances(row[0] or zero, row[1] or zero, row[2] or zero)
+        )
+        .join(Movement, Movement.id == AccountEntry.movement_id)
+        .where(_lot_entries(lot_id), _known(when), before)
+        .group_by(AccountEntry.account_id)
+    )
+    return {r[0]: Balances(r[1], r[2], r[3]) for r in rows}
 
 
 def lot_transaction_rest(
@@ -969,22 +1181,22 @@ def item_units(session: Session, book_id_: int) -> dict[int, str]:
 
 
 def posted_before(
-    session: Session, book_id_: int, before: dt.datetime
+    session: Session, book_id_: int, before: dt.datetime, known_at: dt.datetime
 ) -> list[tuple[int, str, Decimal]]:
     """(item_no, lot_no, posted) of each lot of a book: the sum of its stock positions'
-    posted changes by postings that occurred (business time) before `before`."""
+    posted changes by postings that occurred (business time) before `before` and were
+    recorded by `known_at`."""
     rows = session.execute(
         select(BookItem.item_no, Lot.lot_no, func.sum(AccountEntry.delta_posted))
         .select_from(AccountEntry)
         .join(LedgerAccount, LedgerAccount.id == AccountEntry.account_id)
         .join(BookItem, BookItem.id == LedgerAccount.item_id)
         .join(Lot, Lot.id == LedgerAccount.lot_id)
-        .join(Movement, Movement.id == AccountEntry.movement_id)
-        .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
         .where(
             LedgerAccount.book_id == book_id_,
             LedgerAccount.kind == "stock",
-            LedgerTransaction.occurred_at < before,
+            AccountEntry.occurred_at < before,
+            AccountEntry.recorded_at <= known_at,
         )
         .group_by(BookItem.item_no, Lot.lot_no)
     )
@@ -1004,10 +1216,10 @@ class FlowRow:
 
 
 def posted_flows(
-    session: Session, book_id_: int, start: dt.datetime, end: dt.datetime
+    session: Session, book_id_: int, start: dt.datetime, end: dt.datetime, known_at: dt.datetime
 ) -> list[FlowRow]:
-    """The posted movements of a book's items that occurred in [start, end), summed by
-    source and destination (kind and lot)."""
+    """The posted movements of a book's items that occurred in [start, end) and were
+    recorded by `known_at`, summed by source and destination (kind and lot)."""
     source, destination = aliased(LedgerAccount), aliased(LedgerAccount)
     source_lot, destination_lot = aliased(Lot), aliased(Lot)
     rows = session.execute(
@@ -1031,6 +1243,7 @@ def posted_flows(
             Movement.phase == Phase.POSTED.value,
             LedgerTransaction.occurred_at >= start,
             LedgerTransaction.occurred_at < end,
+            LedgerTransaction.recorded_at <= known_at,
         )
         .group_by(
             BookItem.item_no,

@@ -49,6 +49,8 @@ from ledger.errors import (
     UnknownReference,
 )
 from ledger.keys import book_and_item, kind_of, outside_key, stock_key
+from ledger.period_guard import refuse_closed_periods
+from ledger.timeline import lag_class
 from rules.units import legal_quantities
 from schemas.codes import AccountKind, Operation, Phase
 from schemas.ledger import (
@@ -334,7 +336,7 @@ class Ledger:
         phase = Phase.PENDING if reserve else Phase.POSTED
         applied = self._apply(session, effects, prepared)
         movements = self._write_movements(session, txn, prepared, phase)
-        entries = self._write_entries(session, movements, effects, applied)
+        entries = self._write_entries(session, movements, effects, applied, txn.occurred_at)
         links = self._write_lineage(session, txn, lineage)
         seq, digest = self._append_to_chain(
             session, txn, None, movements, entries, prepared, lineage, links
@@ -637,7 +639,7 @@ class Ledger:
         movements = self._write_movements(
             session, txn, prepared, Phase.POSTED if post else Phase.VOIDED
         )
-        entries = self._write_entries(session, movements, effects, applied)
+        entries = self._write_entries(session, movements, effects, applied, txn.occurred_at)
         links = self._write_lineage(session, txn, lineage)
         seq, digest = self._append_to_chain(
             session, txn, reservation.client_id, movements, entries, prepared, lineage, links
@@ -696,6 +698,12 @@ class Ledger:
         prepared: list[_Prepared],
         phase: Phase,
     ) -> list[_MovementRow]:
+        # Nothing dated into a closed period of a book is written (ledger/periods.py).
+        refuse_closed_periods(
+            session,
+            {p.source.key for p in prepared} | {p.destination.key for p in prepared},
+            txn.occurred_at,
+        )
         rows: list[dict[str, object]] = [
             {
                 "transaction_id": txn.id,
@@ -739,9 +747,12 @@ class Ledger:
         movements: list[_MovementRow],
         effects: _Effects,
         applied: tuple[dt.datetime, dict[int, repository.Balances]],
+        occurred_at: dt.datetime,
     ) -> dict[int, list[_EntryRow]]:
-        """One entry per account per leg, with the running balances after that leg."""
+        """One entry per account per leg, with the running balances after that leg and
+        both instants (ledger/timeline.py)."""
         recorded_at, finals = applied
+        lag = lag_class(occurred_at, recorded_at)
         # Start from the balances before this event: the final ones less its total change.
         running = {aid: [f.posted, f.pending_out, f.pending_in] for aid, f in finals.items()}
         for row in effects.rows:
@@ -772,6 +783,8 @@ class Ledger:
                     "pending_out_after": e.pending_out_after,
                     "pending_in_after": e.pending_in_after,
                     "recorded_at": e.recorded_at,
+                    "occurred_at": occurred_at,
+                    "lag_class": lag,
                 }
                 for movement_id, e in written
             ],
@@ -798,7 +811,7 @@ class Ledger:
     def _append_to_chain(
         self,
         session: Session,
-        txn: _TransactionRow,
+        txn: chain.TransactionRow,
         reservation_client_id: str | None,
         movements: list[_MovementRow],
         entries: dict[int, list[_EntryRow]],

@@ -87,6 +87,9 @@ class Operation(StrEnum):
     RESERVE = "reserve"
     POST_PENDING = "post_pending"
     VOID_PENDING = "void_pending"
+    # A book's period closed or reopened (ledger/periods.py): chained, moves nothing.
+    CLOSE_PERIOD = "close_period"
+    REOPEN_PERIOD = "reopen_period"
 
 
 class Phase(StrEnum):

@@ -105,6 +105,8 @@ class Reconciliation(_Model):
     timezone: str
     starts_at: dt.datetime
     ends_at: dt.datetime  # exclusive: midnight after last_day
+    # The record instant the answer is as known at; None: as known when it was asked.
+    known_at: dt.datetime | None = None
     lines: tuple[ReconciliationLine, ...]
     balanced: bool
 

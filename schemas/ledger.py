@@ -232,6 +232,7 @@ class TraceStep(_Model):
     recorded_at: dt.datetime
     actor: str = ""  # who caused the movement (the transaction's actor)
     reason: str = ""  # and why (the transaction's reason)
+    occurred_at: dt.datetime
 
 
 class LotTrace(_Model):

@@ -20,6 +20,7 @@ from adapters.db.models import (
     Movement,
 )
 from ledger import repository as ledger_repository
+from ledger.timeline import END_OF_TIME
 from masterdata import repository as masterdata_repository
 from rules.write_off import Item, NormInForce
 from schemas.codes import AccountKind, DocumentType, Phase
@@ -58,9 +59,13 @@ def items(session: Session, book_id: int) -> list[Item]:
 
 def stock_before(session: Session, book_id: int, before: dt.datetime) -> dict[int, Decimal]:
     """Each item's stock (every lot, location and status) from the postings that occurred
-    (business time) before `before`: the reconciliation's own per-lot sums, added up."""
+    (business time) before `before`, as known now: the reconciliation's own per-lot sums,
+    added up."""
     totals: dict[int, Decimal] = defaultdict(Decimal)
-    for item_no, _lot_no, posted in ledger_repository.posted_before(session, book_id, before):
+    known = END_OF_TIME
+    for item_no, _lot_no, posted in ledger_repository.posted_before(
+        session, book_id, before, known
+    ):
         totals[item_no] += posted
     return {item_no: total for item_no, total in totals.items() if total}
 

@@ -252,6 +252,11 @@ class AccountEntry(Base):
         Index("ix_ledger_entries_account_time", "account_id", "recorded_at", "id"),
         # history pages: an account's entries in id order, from an entry id on.
         Index("ix_ledger_entries_account_id", "account_id", "id"),
+        # "as of T as known at K": the entries of one lag class recorded near T
+        # (ledger/timeline.py).
+        Index("ix_ledger_entries_account_lag", "account_id", "lag_class", "recorded_at"),
+        # an account's entries in business order (lot movements as of an instant).
+        Index("ix_ledger_entries_account_occurred", "account_id", "occurred_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -264,6 +269,10 @@ class AccountEntry(Base):
     pending_out_after: Mapped[Decimal] = mapped_column(Quantity)
     pending_in_after: Mapped[Decimal] = mapped_column(Quantity)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The transaction's business instant, kept beside the record instant (migration 0007)
+    # and how far apart they are (ledger.timeline.lag_class); `verify` checks both.
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    lag_class: Mapped[int] = mapped_column(Integer())
 
 
 class LineageLink(Base):
@@ -291,6 +300,30 @@ class ChainEvent(Base):
     # The canonical event as hashed: lets `verify` name the row that was changed.
     payload: Mapped[str] = mapped_column(Text())
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LedgerPeriod(Base):
+    """A book's period (账期): a month, a quarter or a verification period (核销周期), as
+    Beijing days [first_day, last_day] and the instants [starts_at, ends_at). While it is
+    closed, nothing dated before ends_at is written to the book. Every close and reopen
+    is a chained ledger transaction (operation close_period / reopen_period)."""
+
+    __tablename__ = "ledger_periods"
+    __table_args__ = (
+        UniqueConstraint("book_id", "first_day", "last_day", name="uq_ledger_periods_days"),
+        Index("ix_ledger_periods_guard", "book_id", "closed", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("account_books.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    first_day: Mapped[dt.date] = mapped_column(Date())
+    last_day: Mapped[dt.date] = mapped_column(Date())
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    closed: Mapped[bool] = mapped_column(Boolean())
+    # The chained transaction of the latest close or reopen.
+    last_transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
 
 
 class ChainHead(Base):

@@ -26,6 +26,7 @@ from api.audit.schemas import (
 )
 from api.audit.traces import scoped_trace
 from api.dependencies import CurrentPrincipal, ServicesDep, forbidden
+from api.instants import InstantsDep, KnownAtDep
 from api.inventory.scope import book_in_scope
 from api.problems import Problem
 from reports.reconciliation import XLSX, reconciliation_csv, reconciliation_xlsx
@@ -47,6 +48,7 @@ def trace_lot(
     ],
     principal: CurrentPrincipal,
     services: ServicesDep,
+    at: InstantsDep,
 ) -> TraceReport:
     """A lot's lineage: backward to the documents that brought its goods (and its input
     lots' goods) in, forward to the lots made from it and the documents they left on,
@@ -59,7 +61,7 @@ def trace_lot(
     everything beyond it stay hidden while the quantities still add up. `redacted`
     counts such links. Liaison staff, admins and unscoped auditors see everything.
     """
-    return scoped_trace(services, principal, book_no, lot_no, direction)
+    return scoped_trace(services, principal, book_no, lot_no, direction, at)
 
 
 async def _chain_reader(principal: CurrentPrincipal) -> Principal:
@@ -138,6 +140,7 @@ def reconcile_book(
     ],
     principal: CurrentPrincipal,
     services: ServicesDep,
+    known_at: KnownAtDep,
     format_: Annotated[
         Format | None, Query(alias="format", description="json, csv or xlsx; else by Accept")
     ] = None,
@@ -151,7 +154,9 @@ def reconcile_book(
 
     Posted quantities only, counted on the day the posting **occurred** (business
     time): a reservation is not a stock movement until it is posted. A document recorded
-    late and back-dated changes the period it occurred in."""
+    late and back-dated changes the period it occurred in, unless asked as known at an
+    instant before it was recorded (`known_at`); a closed period refuses such documents,
+    so its answer stays the same."""
     if first_day > last_day:
         raise Problem(
             422,
@@ -161,7 +166,7 @@ def reconcile_book(
             field="to",
         )
     book_in_scope(services, principal, book_no)
-    found = services.ledger.reconcile(book_no, first_day, last_day)
+    found = services.ledger.reconcile(book_no, first_day, last_day, known_at=known_at)
     kind = wanted_format(format_, accept)
     if kind == "json":
         return reconciliation_report(found)

@@ -33,6 +33,7 @@ class TraceStep(_View):
     recorded_at: dt.datetime
     actor: str = Field("", description="who caused the movement (the ledger transaction's)")
     reason: str = Field("", description="why, as the ledger transaction records it")
+    occurred_at: dt.datetime
 
 
 class TraceLot(_View):
@@ -93,6 +94,7 @@ def trace_report(
                     recorded_at=s.recorded_at,
                     actor=s.actor,
                     reason=s.reason,
+                    occurred_at=s.occurred_at,
                 )
                 for s in lot.steps
             ],
@@ -147,6 +149,9 @@ class ReconciliationReport(_View):
     starts_at: dt.datetime
     ends_at: dt.datetime = Field(description="exclusive: the midnight after last_day")
     basis: str = Field(description="the time postings are counted by")
+    known_at: dt.datetime | None = Field(
+        default=None, description="only postings recorded by then count (UTC); null: now"
+    )
     balanced: bool
     lines: list[ReconciliationRow]
 
@@ -163,6 +168,7 @@ def reconciliation_report(found: Reconciliation) -> ReconciliationReport:
         starts_at=found.starts_at,
         ends_at=found.ends_at,
         basis=BASIS,
+        known_at=found.known_at,
         balanced=found.balanced,
         lines=[ReconciliationRow(**line.model_dump()) for line in found.lines],
     )

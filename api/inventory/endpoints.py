@@ -1,4 +1,5 @@
-"""Stock: the balances of stock positions, now or as of an instant, and a lot's movements.
+"""Stock: the balances of stock positions, now or as of a business instant as known at a
+record instant (api/instants.py), and a lot's movements.
 
 Everyone reads the books in their scope: a filer its own enterprise's, a scoped
 auditor its enterprises', liaison staff, admins and other auditors every book. A book
@@ -8,13 +9,12 @@ book lists only the books in scope.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AwareDatetime
 
 from api.dependencies import CurrentPrincipal, ServicesDep
+from api.instants import InstantsDep
 from api.inventory.schemas import (
     BalanceLine,
     BalancePage,
@@ -24,7 +24,6 @@ from api.inventory.schemas import (
 )
 from api.inventory.scope import book_in_scope, books_in_scope
 from api.pagination import Paging
-from api.problems import Problem
 from ledger import UnknownReference
 from schemas.codes import CustomsStatus
 from schemas.errors import NotFound
@@ -38,27 +37,12 @@ LotNoPath = Annotated[Code, Path(description="the lot (批次)")]
 ItemNo = Annotated[int, Query(ge=1, le=2_147_483_647, description="备案序号")]
 
 
-def instant(value: dt.datetime | None, field: str) -> dt.datetime | None:
-    """An aware instant in UTC; one that UTC cannot hold (year 1 at +08:00) is refused."""
-    if value is None:
-        return None
-    try:
-        return value.astimezone(dt.UTC)
-    except OverflowError:
-        raise Problem(
-            422,
-            "invalid request",
-            f"{field}: {value.isoformat()} is outside the instants the ledger holds",
-            code="invalid_request",
-            field=field,
-        ) from None
-
-
 @router.get("/balances", response_model=BalancePage)
 def list_balances(
     principal: CurrentPrincipal,
     services: ServicesDep,
     paging: Paging,
+    at: InstantsDep,
     book_no: Annotated[BookNo | None, Query(description="one book; else every book in scope")] = (
         None
     ),
@@ -66,18 +50,12 @@ def list_balances(
     lot_no: Annotated[Code | None, Query()] = None,
     location: Annotated[Code | None, Query(description="a location code, exactly")] = None,
     status: Annotated[CustomsStatus | None, Query(description="customs status")] = None,
-    as_of: Annotated[
-        AwareDatetime | None,
-        Query(
-            description="balances as they were recorded at this instant (with its offset, "
-            "e.g. 2026-03-21T00:00:00+08:00); positions opened later are not listed"
-        ),
-    ] = None,
 ) -> BalancePage:
-    """Stock positions and their balances, by book, item, key, now or as of an instant."""
+    """Stock positions and their balances, by book, item, key, now or as of a business
+    instant (`as_of`) as known at a record instant (`known_at`); positions opened later
+    are not listed."""
     if book_no is not None:
         book_in_scope(services, principal, book_no)
-    at = instant(as_of, "as_of")
     views, total = services.ledger.positions(
         book_nos=books_in_scope(services, principal),
         book_no=book_no,
@@ -85,12 +63,20 @@ def list_balances(
         lot_no=lot_no,
         location=location,
         status=status,
-        as_of=at,
+        as_of=at.as_of,
+        known_at=at.known_at,
         limit=paging.limit,
         offset=paging.offset,
     )
     items: list[BalanceLine] = [balance_line(v) for v in views]
-    return BalancePage(items=items, total=total, limit=paging.limit, offset=paging.offset, as_of=at)
+    return BalancePage(
+        items=items,
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+        as_of=at.as_of,
+        known_at=at.known_at,
+    )
 
 
 @router.get("/lots/{book_no}/{lot_no:path}/movements", response_model=LotMovementPage)
@@ -100,14 +86,21 @@ def lot_movements(
     principal: CurrentPrincipal,
     services: ServicesDep,
     paging: Paging,
+    at: InstantsDep,
 ) -> LotMovementPage:
-    """Every change of the lot's positions, oldest first: the document, who and why, the
-    change (posted, reserved out, expected in), the position's balances after it and the
-    whole lot's."""
+    """Every change of the lot's positions that occurred by `as_of` and was recorded by
+    `known_at`, in business order (occurred_at): the document, who and why, the change
+    (posted, reserved out, expected in), the position's balances after it and the whole
+    lot's."""
     book_in_scope(services, principal, book_no)
     try:
         found = services.ledger.lot_movements(
-            book_no, lot_no, limit=paging.limit, offset=paging.offset
+            book_no,
+            lot_no,
+            as_of=at.as_of,
+            known_at=at.known_at,
+            limit=paging.limit,
+            offset=paging.offset,
         )
     except UnknownReference:
         raise NotFound(f"book {book_no} has no lot {lot_no}", field="lot_no") from None

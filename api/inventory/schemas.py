@@ -47,7 +47,10 @@ class BalanceLine(_View):
 
 class BalancePage(Page[BalanceLine]):
     as_of: dt.datetime | None = Field(
-        description="the instant the balances are as of (record time, UTC); null: now"
+        description="the business instant the balances are as of (UTC); null: now"
+    )
+    known_at: dt.datetime | None = Field(
+        default=None, description="the record instant they are as known at (UTC); null: now"
     )
 
 

@@ -25,16 +25,28 @@ from schemas.ledger import ChainAnchor
 app = typer.Typer(help="The bonded inventory ledger.", no_args_is_help=True)
 
 
-def _instant(text: str | None) -> dt.datetime | None:
+def _instant(text: str | None, option: str = "--as-of") -> dt.datetime | None:
     if text is None:
         return None
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        fail(f"--as-of: {text!r} is not an ISO 8601 instant (e.g. 2026-11-01T08:00:00+08:00)")
+        fail(f"{option}: {text!r} is not an ISO 8601 instant (e.g. 2026-11-01T08:00:00+08:00)")
     if value.tzinfo is None:
-        fail(f"--as-of: {text!r} has no timezone offset (e.g. +08:00 for Asia/Shanghai)")
+        fail(f"{option}: {text!r} has no timezone offset (e.g. +08:00 for Asia/Shanghai)")
     return value
+
+
+AS_OF_HELP = "Business instant (when postings occurred), ISO with offset; default now."
+KNOWN_AT_HELP = "Record instant: only what was recorded by then counts; default as known now."
+
+
+def _title(what: str, as_of: dt.datetime | None, known_at: dt.datetime | None) -> str:
+    return (
+        what
+        + (f" as of {as_of.isoformat()}" if as_of else "")
+        + (f" as known at {known_at.isoformat()}" if known_at else "")
+    )
 
 
 @app.command()
@@ -44,13 +56,16 @@ def balances(
     lot: str | None = typer.Option(None, help="Lot number."),
     location: str | None = typer.Option(None, help="Location code."),
     status: CustomsStatus | None = typer.Option(None, help="Customs status."),
-    as_of: str | None = typer.Option(None, help="Balances as of this ISO instant."),
+    as_of: str | None = typer.Option(None, help=AS_OF_HELP),
+    known_at: str | None = typer.Option(None, help=KNOWN_AT_HELP),
     outside: bool = typer.Option(False, help="Include outside accounts (abroad, domestic...)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Balances by book, item, lot, location and status, now or as of an instant."""
+    """Balances by book, item, lot, location and status, now or as of a business instant
+    as known at a record instant."""
     settings = load_settings()
     at = _instant(as_of)
+    known = _instant(known_at, "--known-at")
     with reporting():
         rows = LedgerQueries(open_database(settings)).balances(
             book_no=book,
@@ -60,12 +75,12 @@ def balances(
             status=status,
             include_outside=outside,
             as_of=at,
+            known_at=known,
         )
     if as_json:
         print(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False, indent=2))
         return
-    title = "balances" + (f" as of {at.isoformat()}" if at else "")
-    console.print(balances_table(rows, title))
+    console.print(balances_table(rows, _title("balances", at, known)))
 
 
 @app.command()
@@ -88,13 +103,18 @@ def trace(
     book: str = typer.Argument(..., help="Account book number."),
     lot: str = typer.Argument(..., help="Lot number."),
     forward: bool = typer.Option(False, help="Trace forward to exits instead of back to entries."),
+    as_of: str | None = typer.Option(None, help=AS_OF_HELP),
+    known_at: str | None = typer.Option(None, help=KNOWN_AT_HELP),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """A lot's lineage: back to the entry documents, or forward to the exits."""
+    """A lot's lineage: back to the entry documents, or forward to the exits, by the
+    postings that occurred by --as-of and were recorded by --known-at."""
     settings = load_settings()
+    at, known = _instant(as_of), _instant(known_at, "--known-at")
     with reporting():
         queries = LedgerQueries(open_database(settings))
-        result = queries.trace_forward(book, lot) if forward else queries.trace_backward(book, lot)
+        walk = queries.trace_forward if forward else queries.trace_backward
+        result = walk(book, lot, as_of=at, known_at=known)
     if as_json:
         print(result.model_dump_json(indent=2))
         return

@@ -14,6 +14,7 @@ from bondflow.cli import (
     gateway,
     ledger,
     locations,
+    periods,
     users,
     write_off,
     xml,
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(periods.app, name="periods")
 app.add_typer(books.app, name="books")
 app.add_typer(enterprises.app, name="enterprises")
 app.add_typer(locations.app, name="locations")

@@ -85,18 +85,19 @@ def balance_points(movements: Sequence[LotMovement]) -> list[BalancePoint]:
     for movement in movements:
         key = movement.transaction_client_id
         change[key] = change.get(key, Decimal(0)) + movement.delta_posted
-    first, last = steps[0].recorded_at, steps[-1].recorded_at
+    # Business time: the movements come in business order (ledger/timeline.py).
+    first, last = steps[0].occurred_at, steps[-1].occurred_at
     span = (last - first).total_seconds() or 1.0
     opening = steps[0].lot_posted_after - change[steps[0].transaction_client_id]
     top = max([opening, *(s.lot_posted_after for s in steps)]) or Decimal(1)
     plot_w = WIDTH - LEFT - RIGHT - 40  # room for the last step's label
     points: list[BalancePoint] = []
     for step in steps:
-        fraction = (step.recorded_at - first).total_seconds() / span
+        fraction = (step.occurred_at - first).total_seconds() / span
         document = step.document.number if step.document is not None else ""
         points.append(
             BalancePoint(
-                at=beijing_seconds(step.recorded_at),
+                at=beijing_seconds(step.occurred_at),
                 balance=step.lot_posted_after,
                 change=change[step.transaction_client_id],
                 what=f"{document} {step.actor}: {step.reason}".strip(),

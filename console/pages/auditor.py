@@ -1,4 +1,5 @@
-"""The auditor's pages (审计): stock balances now or as of a Beijing time, a lot's
+"""The auditor's pages (审计): stock balances now or as of a Beijing time as known at
+another (ledger/timeline.py; every page takes both), a lot's
 movements with its balance drawn over time, a lot's trace backward and forward drawn as
 a graph, the audit chain's verification with the anchor to keep, and a book's
 reconciliation as a table, CSV and XLSX.
@@ -10,6 +11,7 @@ the same services and the same scope as the API's inventory and audit routes
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from typing import Annotated, Any, Final
 from urllib.parse import urlencode
@@ -26,6 +28,7 @@ from access.principal import chain_refusal
 from api.audit.endpoints import FIRST_DAY, LAST_DAY
 from api.audit.schemas import Direction, TraceLot, TraceReport
 from api.audit.traces import scoped_trace
+from api.instants import Instants
 from api.inventory.scope import book_in_scope, book_owners, books_in_scope
 from api.services import Services
 from console.dependencies import LedgerReaderPage as ReaderPage
@@ -92,23 +95,31 @@ def _none_if_blank(value: object) -> object:
     return None if isinstance(value, str) and value.strip() == "" else value
 
 
-class BalanceFilter(BaseModel):
-    """What the balances form asks: every field may be left empty (a form sends "")."""
+def _beijing(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
+    """The instant in UTC of a Beijing date and time (a date alone is the end of that
+    day: 23:59:59)."""
+    if day is None:
+        return None
+    return dt.datetime.combine(day, time or dt.time(23, 59, 59), BEIJING).astimezone(dt.UTC)
+
+
+class WhenForm(BaseModel):
+    """The two instants a page may be asked at, as Beijing dates and times: as of (the
+    business instant, when postings occurred) and as known at (the record instant: only
+    what was recorded by then counts). Empty: now, as known now."""
 
     model_config = ConfigDict(frozen=True)
 
-    book_no: BookNo | None = None
-    item_no: int | None = None  # 备案序号
-    lot_no: Code | None = None
-    location: Code | None = None
-    status: CustomsStatus | None = None
     as_of_date: dt.date | None = None
     as_of_time: dt.time | None = None
+    known_at_date: dt.date | None = None
+    known_at_time: dt.time | None = None
 
-    @field_validator("as_of_time")
+    @field_validator("as_of_time", "known_at_time")
     @classmethod
     def _time_needs_a_day(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
-        if value is not None and info.data.get("as_of_date") is None:
+        day = "as_of_date" if info.field_name == "as_of_time" else "known_at_date"
+        if value is not None and info.data.get(day) is None:
             raise ValueError("a time of day needs its date")
         return value
 
@@ -117,20 +128,34 @@ class BalanceFilter(BaseModel):
     def _blank(cls, value: object) -> object:
         return _none_if_blank(value)
 
+    def as_of(self) -> dt.datetime | None:
+        return _beijing(self.as_of_date, self.as_of_time)
+
+    def known_at(self) -> dt.datetime | None:
+        return _beijing(self.known_at_date, self.known_at_time)
+
+    def instants(self) -> Instants:
+        return Instants(self.as_of(), self.known_at())
+
+
+WHEN_FIELDS: Final = ("as_of_date", "as_of_time", "known_at_date", "known_at_time")
+
+
+class BalanceFilter(WhenForm):
+    """What the balances form asks: every field may be left empty (a form sends "")."""
+
+    book_no: BookNo | None = None
+    item_no: int | None = None  # 备案序号
+    lot_no: Code | None = None
+    location: Code | None = None
+    status: CustomsStatus | None = None
+
     @field_validator("item_no")
     @classmethod
     def _item_no(cls, value: int | None) -> int | None:
         if value is not None and not 1 <= value <= 2_147_483_647:
             raise ValueError("an item number is between 1 and 2147483647")
         return value
-
-    def as_of(self) -> dt.datetime | None:
-        """The instant in UTC, from a Beijing date and time (a date alone is the end
-        of that day: 23:59:59)."""
-        if self.as_of_date is None:
-            return None
-        time = self.as_of_time or dt.time(23, 59, 59)
-        return dt.datetime.combine(self.as_of_date, time, BEIJING).astimezone(dt.UTC)
 
 
 class PeriodQuery(BaseModel):
@@ -183,10 +208,13 @@ async def balances(
     status: Text = "",
     as_of_date: Text = "",
     as_of_time: Text = "",
+    known_at_date: Text = "",
+    known_at_time: Text = "",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
     """Stock positions by book, item, lot, location and status, now or as of a Beijing
-    date and time (as recorded: a back-dated document shows from when it was recorded)."""
+    date and time (when postings occurred), as known at another (a document back-dated
+    into the past shows there only as known after it was recorded)."""
     form = {
         "book_no": book_no,
         "item_no": item_no,
@@ -195,6 +223,8 @@ async def balances(
         "status": status,
         "as_of_date": as_of_date,
         "as_of_time": as_of_time,
+        "known_at_date": known_at_date,
+        "known_at_time": known_at_time,
     }
     principal = _principal(page)
     books = await run_in_threadpool(_visible_books, page.services, principal)
@@ -208,6 +238,7 @@ async def balances(
         "page_size": PAGE_SIZE,
         "query": "",
         "as_of": None,
+        "known_at": None,
         "units": {},
     }
     try:
@@ -218,7 +249,7 @@ async def balances(
         )
     if wanted.book_no is not None:
         await run_in_threadpool(book_in_scope, page.services, principal, wanted.book_no)
-    at = wanted.as_of()
+    at, known = wanted.as_of(), wanted.known_at()
 
     def read() -> tuple[list[Any], int]:
         return page.services.ledger.positions(
@@ -229,6 +260,7 @@ async def balances(
             location=wanted.location,
             status=wanted.status,
             as_of=at,
+            known_at=known,
             limit=PAGE_SIZE,
             offset=offset,
         )
@@ -236,7 +268,7 @@ async def balances(
     lines, total = await run_in_threadpool(read)
     units = await run_in_threadpool(_units, page.services, sorted({line.book_no for line in lines}))
     query = urlencode({name: value for name, value in form.items() if value})
-    context.update(lines=lines, total=total, as_of=at, units=units, query=query)
+    context.update(lines=lines, total=total, as_of=at, known_at=known, units=units, query=query)
     return page.render("auditor/balances.html", **context)
 
 
@@ -248,9 +280,13 @@ def _principal(page: Page) -> Principal:
 # --- a lot's movements ------------------------------------------------------------------
 
 
-def _movements(services: Services, book_no: str, lot_no: str) -> tuple[list[LotMovement], int]:
+def _movements(
+    services: Services, book_no: str, lot_no: str, at: Instants
+) -> tuple[list[LotMovement], int]:
     try:
-        found = services.ledger.lot_movements(book_no, lot_no, limit=HISTORY)
+        found = services.ledger.lot_movements(
+            book_no, lot_no, as_of=at.as_of, known_at=at.known_at, limit=HISTORY
+        )
     except UnknownReference:
         raise NotFound(f"book {book_no} has no lot {lot_no}", field="lot_no") from None
     return list(found.movements), found.item_no
@@ -258,12 +294,36 @@ def _movements(services: Services, book_no: str, lot_no: str) -> tuple[list[LotM
 
 @router.get("/lot")
 async def lot(
-    page: ReaderPage, book_no: Annotated[BookNo, Query()], lot_no: Annotated[Code, Query()]
+    page: ReaderPage,
+    book_no: Annotated[BookNo, Query()],
+    lot_no: Annotated[Code, Query()],
+    as_of_date: Text = "",
+    as_of_time: Text = "",
+    known_at_date: Text = "",
+    known_at_time: Text = "",
 ) -> Response:
-    """Every change of the lot's positions, oldest first, with the balance after each,
-    and the lot's balance drawn over time above them."""
+    """Every change of the lot's positions that occurred by the as-of instant and was
+    recorded by the as-known-at one, in business order, with the balance after each, and
+    the lot's balance drawn over time above them."""
+    form = {
+        "as_of_date": as_of_date,
+        "as_of_time": as_of_time,
+        "known_at_date": known_at_date,
+        "known_at_time": known_at_time,
+    }
     await run_in_threadpool(book_in_scope, page.services, _principal(page), book_no)
-    movements, item_no = await run_in_threadpool(_movements, page.services, book_no, lot_no)
+    try:
+        wanted = WhenForm.model_validate(form)
+    except ValidationError as error:
+        return page.render(
+            "auditor/lot.html",
+            status=422,
+            refusals=from_validation(error),
+            **_lot_context(book_no, lot_no, form),
+        )
+    movements, item_no = await run_in_threadpool(
+        _movements, page.services, book_no, lot_no, wanted.instants()
+    )
     units = await run_in_threadpool(_units, page.services, [book_no])
     unit = units.get((book_no, item_no), "")
     chart = balance_chart_svg(
@@ -272,24 +332,38 @@ async def lot(
             title=page.gettext("Balance of lot %(lot)s", lot=lot_no),
             unit=_unit_name(page, unit),
             balance=page.gettext("Balance"),
-            time=page.gettext("Recorded (Beijing time)"),
+            time=page.gettext("Occurred (Beijing time)"),
             empty=page.gettext("No movements yet"),
         ),
     )
-    return page.render(
-        "auditor/lot.html",
-        book_no=book_no,
-        lot_no=lot_no,
+    context = _lot_context(book_no, lot_no, form)
+    context.update(
         item_no=item_no,
         unit=unit,
         unit_words=_unit_name(page, unit),
         movements=movements,
         chart=Markup(chart),
-        statuses=STATUSES,
-        outside=OUTSIDE,
-        document_types=DOCUMENT_TYPES,
         truncated=len(movements) >= HISTORY,
     )
+    return page.render("auditor/lot.html", **context)
+
+
+def _lot_context(book_no: str, lot_no: str, form: dict[str, str]) -> dict[str, Any]:
+    return {
+        "book_no": book_no,
+        "lot_no": lot_no,
+        "item_no": "",
+        "unit": "",
+        "movements": [],
+        "chart": "",
+        "unit_words": "",
+        "statuses": STATUSES,
+        "outside": OUTSIDE,
+        "document_types": DOCUMENT_TYPES,
+        "truncated": False,
+        "form": form,
+        "when_query": urlencode({k: v for k, v in form.items() if v}),
+    }
 
 
 def _unit_name(page: Page, unit: str) -> str:
@@ -311,11 +385,16 @@ def _lots(lot: TraceLot) -> Iterator[TraceLot]:
 
 
 def _trace(
-    services: Services, principal: Principal, book_no: str, lot_no: str, direction: Direction
+    services: Services,
+    principal: Principal,
+    book_no: str,
+    lot_no: str,
+    direction: Direction,
+    at: Instants,
 ) -> tuple[TraceReport, dict[tuple[str, int], str]]:
     """The trace as the API gives it (redacted to the reader's scope; each step with who
     and why, as the ledger recorded them) and the units of the items in it."""
-    report = scoped_trace(services, principal, book_no, lot_no, direction)
+    report = scoped_trace(services, principal, book_no, lot_no, direction, at)
     units = _units(services, sorted({each.book_no for each in _lots(report.trace)}))
     return report, units
 
@@ -326,12 +405,29 @@ async def trace(
     book_no: Annotated[BookNo, Query()],
     lot_no: Annotated[Code, Query()],
     direction: Annotated[Direction, Query()] = Direction.BACKWARD,
+    as_of_date: Text = "",
+    as_of_time: Text = "",
+    known_at_date: Text = "",
+    known_at_time: Text = "",
 ) -> Response:
     """The lot's trace drawn: backward to the documents that brought its goods in,
     forward to the lots made of it and the documents it left on; across books where an
-    in-zone transfer did; each step's document with who and why beneath."""
+    in-zone transfer did; each step's document with who and why beneath; by the postings
+    that occurred by the as-of instant and were recorded by the as-known-at one."""
+    form = {
+        "as_of_date": as_of_date,
+        "as_of_time": as_of_time,
+        "known_at_date": known_at_date,
+        "known_at_time": known_at_time,
+    }
+    try:
+        wanted = WhenForm.model_validate(form)
+    except ValidationError as error:
+        raise PageRefused(
+            422, N_("Refused"), N_("The as-of or as-known-at date and time are not valid.")
+        ) from error
     report, units = await run_in_threadpool(
-        _trace, page.services, _principal(page), book_no, lot_no, direction
+        _trace, page.services, _principal(page), book_no, lot_no, direction, wanted.instants()
     )
     labels = TraceLabels(
         title=page.gettext("Where lot %(lot)s came from", lot=lot_no)
@@ -357,6 +453,7 @@ async def trace(
     steps = [(each, step) for each in _lots(report.trace) for step in each.steps]
     return page.render(
         "auditor/trace.html",
+        form=form,
         book_no=book_no,
         lot_no=lot_no,
         direction=direction,
@@ -411,10 +508,18 @@ def _this_month() -> tuple[str, str]:
     return today.replace(day=1).isoformat(), today.isoformat()
 
 
-async def _reconcile(page: Page, wanted: PeriodQuery) -> Reconciliation:
+async def _reconcile(
+    page: Page, wanted: PeriodQuery, known_at: dt.datetime | None = None
+) -> Reconciliation:
     await run_in_threadpool(book_in_scope, page.services, _principal(page), wanted.book_no)
     return await run_in_threadpool(
-        page.services.ledger.reconcile, wanted.book_no, wanted.first_day, wanted.last_day
+        functools.partial(
+            page.services.ledger.reconcile,
+            wanted.book_no,
+            wanted.first_day,
+            wanted.last_day,
+            known_at=known_at,
+        )
     )
 
 
@@ -424,17 +529,27 @@ async def reconciliation(
     book_no: Text = "",
     first_day: Annotated[str, Query(alias="from", max_length=10)] = "",
     last_day: Annotated[str, Query(alias="to", max_length=10)] = "",
+    known_at_date: Text = "",
+    known_at_time: Text = "",
 ) -> Response:
-    """A book's reconciliation over Beijing days, per item and lot, with its files."""
+    """A book's reconciliation over Beijing days, per item and lot, with its files; as
+    known at a Beijing date and time if one is given (only what was recorded by then)."""
     principal = _principal(page)
     books = await run_in_threadpool(_visible_books, page.services, principal)
     start, end = _this_month()
-    form = {"book_no": book_no, "from": first_day or start, "to": last_day or end}
+    form = {
+        "book_no": book_no,
+        "from": first_day or start,
+        "to": last_day or end,
+        "known_at_date": known_at_date,
+        "known_at_time": known_at_time,
+    }
     context: dict[str, Any] = {"form": form, "books": books, "found": None, "query": ""}
     if not book_no:
         return page.render("auditor/reconciliation.html", **context)
     try:
         wanted = PeriodQuery(book_no=book_no, first_day=form["from"], last_day=form["to"])
+        known = WhenForm(known_at_date=known_at_date, known_at_time=known_at_time).known_at()
     except ValidationError as error:
         return page.render(
             "auditor/reconciliation.html",
@@ -442,8 +557,15 @@ async def reconciliation(
             refusals=from_validation(error),
             **context,
         )
-    found = await _reconcile(page, wanted)
-    query = f"book_no={wanted.book_no}&from={wanted.first_day}&to={wanted.last_day}"
+    found = await _reconcile(page, wanted, known)
+    query = urlencode(
+        {
+            "book_no": wanted.book_no,
+            "from": wanted.first_day,
+            "to": wanted.last_day,
+            **{k: form[k] for k in ("known_at_date", "known_at_time") if form[k]},
+        }
+    )
     context.update(found=found, query=query)
     return page.render("auditor/reconciliation.html", **context)
 
@@ -458,10 +580,14 @@ async def reconciliation_as_csv(
     book_no: Annotated[BookNo, Query()],
     first_day: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
     last_day: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],
+    known_at_date: Text = "",
+    known_at_time: Text = "",
 ) -> Response:
     """The reconciliation as CSV: the Chinese header row, the English one, then a row per
     item and lot (UTF-8 with a byte-order mark, so a spreadsheet reads the Chinese)."""
-    found = await _reconcile(page, _period(book_no, first_day, last_day))
+    found = await _reconcile(
+        page, _period(book_no, first_day, last_day), _known_at(known_at_date, known_at_time)
+    )
     body = "\ufeff" + reconciliation_csv(found, headers=(Heading.CHINESE, Heading.ENGLISH))
     return Response(
         body.encode("utf-8"),
@@ -476,9 +602,13 @@ async def reconciliation_as_xlsx(
     book_no: Annotated[BookNo, Query()],
     first_day: Annotated[dt.date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY)],
     last_day: Annotated[dt.date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY)],
+    known_at_date: Text = "",
+    known_at_time: Text = "",
 ) -> Response:
     """The reconciliation as an XLSX workbook (`reports.reconciliation`)."""
-    found = await _reconcile(page, _period(book_no, first_day, last_day))
+    found = await _reconcile(
+        page, _period(book_no, first_day, last_day), _known_at(known_at_date, known_at_time)
+    )
     return Response(
         reconciliation_xlsx(found),
         media_type=XLSX,
@@ -492,3 +622,12 @@ def _period(book_no: str, first_day: dt.date, last_day: dt.date) -> PeriodQuery:
             422, N_("Refused"), N_("The last day of the period is before its first day.")
         )
     return PeriodQuery(book_no=book_no, first_day=first_day, last_day=last_day)
+
+
+def _known_at(day: str, time: str) -> dt.datetime | None:
+    try:
+        return WhenForm(known_at_date=day, known_at_time=time).known_at()
+    except ValidationError as error:
+        raise PageRefused(
+            422, N_("Refused"), N_("The as-known-at date and time are not valid.")
+        ) from error

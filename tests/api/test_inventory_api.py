@@ -130,12 +130,13 @@ async def test_balances_come_in_pages(api: Api) -> None:
     assert [b["lot_no"] for b in page["items"]] == [ids.SCRAP_LOT, ids.CULLET_LOT]
 
 
-async def test_balances_as_of_an_instant_are_as_the_book_stood_then(api: Api) -> None:
+async def test_balances_as_known_at_an_instant_are_as_the_book_stood_then(api: Api) -> None:
     """Given the instants at which the module lot's changes were recorded, when balances
-    are asked as of each (written in Beijing time), then the lot stands as it did: 2,400
-    made; 2,000 of them reserved; exported; 150 sold; 100 reserved. As of the instant
-    entry list 1 was recorded, the book held its six material lots in full; a
-    microsecond before, nothing."""
+    are asked as known at each (written in Beijing time), then the lot stands as it did:
+    2,400 made; 2,000 of them reserved; exported; 150 sold; 100 reserved. As known at
+    the instant entry list 1 was recorded, the book held its six material lots in full;
+    a microsecond before, nothing; and as of (business time) a microsecond before the
+    list occurred, nothing either."""
     history = (
         await api.get("solar-auditor", f"/inventory/lots/{SOLAR}/{ids.MODULE_LOT}/movements")
     ).json()["items"]
@@ -151,7 +152,7 @@ async def test_balances_as_of_an_instant_are_as_the_book_stood_then(api: Api) ->
             await api.get(
                 "solar-filer",
                 "/inventory/balances",
-                params={"lot_no": ids.MODULE_LOT, "as_of": _beijing(change["recorded_at"])},
+                params={"lot_no": ids.MODULE_LOT, "known_at": _beijing(change["recorded_at"])},
             )
         ).json()
         [module] = page["items"]
@@ -160,15 +161,16 @@ async def test_balances_as_of_an_instant_are_as_the_book_stood_then(api: Api) ->
             pending_out,
             available,
         )
-        assert dt.datetime.fromisoformat(page["as_of"]) == dt.datetime.fromisoformat(
+        assert dt.datetime.fromisoformat(page["known_at"]) == dt.datetime.fromisoformat(
             change["recorded_at"]
         )
 
-    first = (
+    entry = (
         await api.get("solar-filer", f"/inventory/lots/{SOLAR}/{ids.CELL_LOT_1}/movements")
-    ).json()["items"][0]["recorded_at"]
+    ).json()["items"][0]
+    first = entry["recorded_at"]
     then = (
-        await api.get("solar-filer", "/inventory/balances", params={"as_of": _beijing(first)})
+        await api.get("solar-filer", "/inventory/balances", params={"known_at": _beijing(first)})
     ).json()
     assert {lot: figures[2] for lot, figures in _by_lot(then).items()} == {
         ids.CELL_LOT_1: "360000",
@@ -179,8 +181,15 @@ async def test_balances_as_of_an_instant_are_as_the_book_stood_then(api: Api) ->
         ids.JUNCTION_BOX_LOT: "2600",
     }
     before = dt.datetime.fromisoformat(first) - dt.timedelta(microseconds=1)
-    earlier = await api.get("auditor", "/inventory/balances", params={"as_of": before.isoformat()})
+    earlier = await api.get(
+        "auditor", "/inventory/balances", params={"known_at": before.isoformat()}
+    )
     assert earlier.json()["total"] == 0
+    occurred = dt.datetime.fromisoformat(entry["occurred_at"]) - dt.timedelta(microseconds=1)
+    not_yet = await api.get(
+        "solar-filer", "/inventory/balances", params={"as_of": occurred.isoformat()}
+    )
+    assert not_yet.json()["total"] == 0
 
 
 async def test_bad_balance_queries_are_refused_naming_the_parameter(api: Api) -> None:

@@ -51,6 +51,9 @@ def test_version_and_help_on_every_command() -> None:
         ["ledger", "balances"],
         ["ledger", "history"],
         ["ledger", "trace"],
+        ["periods", "close"],
+        ["periods", "reopen"],
+        ["periods", "list"],
         ["books", "list"],
         ["books", "items"],
         ["seed", "demo"],
@@ -146,3 +149,95 @@ def test_settings_file_is_read_and_environment_wins(
     assert settings.temporal_address == "temporal.zone:7233"
     assert settings.task_queue == "from-env"
     assert settings.effective_database_url.startswith("sqlite:///")
+
+
+def test_a_closed_month_refuses_a_back_dated_posting_until_reopened(env: str) -> None:
+    """Given stock posted today, when March is closed, listed and reopened through the
+    CLI, then the list shows who closed it and why, and a naive --known-at is refused."""
+    _post_some_stock(env)
+    closed = runner.invoke(
+        app,
+        [
+            "periods",
+            "close",
+            "H96001234567",
+            "--kind",
+            "month",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--reason",
+            "March agreed",
+            "--actor",
+            "liaison-li",
+        ],
+    )
+    assert closed.exit_code == 0, closed.output
+    listed = runner.invoke(app, ["periods", "list", "H96001234567"])
+    assert "March agreed" in listed.output
+    assert "closed" in listed.output
+    twice = runner.invoke(
+        app,
+        [
+            "periods",
+            "close",
+            "H96001234567",
+            "--kind",
+            "month",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--reason",
+            "again",
+            "--actor",
+            "liaison-li",
+        ],
+    )
+    assert twice.exit_code == 2
+    assert "closed already" in twice.output
+    reopened = runner.invoke(
+        app,
+        [
+            "periods",
+            "reopen",
+            "H96001234567",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--reason",
+            "late gate pass",
+            "--actor",
+            "liaison-li",
+        ],
+    )
+    assert reopened.exit_code == 0, reopened.output
+    not_a_month = runner.invoke(
+        app,
+        [
+            "periods",
+            "close",
+            "H96001234567",
+            "--kind",
+            "month",
+            "--from",
+            "2026-03-02",
+            "--to",
+            "2026-03-31",
+            "--reason",
+            "r",
+            "--actor",
+            "liaison-li",
+        ],
+    )
+    assert not_a_month.exit_code == 2
+    naive = runner.invoke(app, ["ledger", "balances", "--known-at", "2026-06-30T12:00:00"])
+    assert naive.exit_code == 2
+    assert "--known-at" in naive.output
+    known = runner.invoke(
+        app, ["ledger", "balances", "--json", "--known-at", "2000-01-01T00:00:00+08:00"]
+    )
+    assert known.exit_code == 0
+    assert [b["posted"] for b in json.loads(known.output)] == ["0.00000"]

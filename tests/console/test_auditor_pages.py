@@ -76,7 +76,7 @@ async def test_balances_as_of_a_beijing_time_before_anything_was_recorded_are_em
         )
         now = await auditor.get(f"{AUDITOR}/balances", book_no=SOLAR)
     assert before.status_code == 200
-    assert "截至 2000-01-01 08:00:00（北京时间）记账的结存" in before.text
+    assert "截至 2000-01-01 08:00:00（北京时间，按业务发生时间）的余额" in before.text
     assert _rows(before.text, "balances") == [["没有符合条件的库存位置。"]]
     assert len(_rows(now.text, "balances")) > 1
 

@@ -102,7 +102,7 @@ def test_given_positions_when_listed_as_of_an_instant_then_later_ones_are_not(
         ("L2", WAREHOUSE, Decimal(30)),
     ]
     first = queries.lot_movements(BOOK, "L1").movements[0].recorded_at
-    then, total_then = queries.positions(book_no=BOOK, as_of=first)
+    then, total_then = queries.positions(book_no=BOOK, known_at=first)
     assert total_then == 1
     assert [(p.lot_no, p.posted, p.available) for p in then] == [("L1", *_n(1000, 1000))]
 

@@ -205,15 +205,15 @@ def test_given_the_cells_account_when_its_history_is_read_then_balances_run_down
 def test_given_the_story_when_asked_as_of_earlier_instants_then_the_books_are_as_they_were(
     queries: LedgerQueries,
 ) -> None:
-    """The balance as of each history entry's instant is the running balance after it;
+    """The balance as known at each history entry's instant is the running balance after it;
     before the first entry the position held nothing."""
     history = queries.history(M1_KEY)
     for h in history:
-        at = queries.balance(M1_KEY, as_of=h.recorded_at)
+        at = queries.balance(M1_KEY, known_at=h.recorded_at)
         assert (at.posted, at.available) == (h.posted_after, h.available_after)
     before = history[0].recorded_at - dt.timedelta(microseconds=1)
-    assert queries.balance(M1_KEY, as_of=before).posted == 0
-    assert queries.balance(cells_key("L1"), as_of=history[0].recorded_at).posted == 200
+    assert queries.balance(M1_KEY, known_at=before).posted == 0
+    assert queries.balance(cells_key("L1"), known_at=history[0].recorded_at).posted == 200
 
 
 def test_given_a_reserved_move_when_posted_with_lineage_then_the_trace_crosses_to_the_giving_lot(

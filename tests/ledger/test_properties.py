@@ -503,7 +503,7 @@ class LedgerMachine(RuleBasedStateMachine):
     ) -> None:
         as_of = {
             b.key: (b.posted, b.pending_out, b.pending_in)
-            for b in self.queries.balances(include_outside=True, as_of=at)
+            for b in self.queries.balances(include_outside=True, known_at=at)
         }
         if replayed is None:
             (replayed,) = self.replay_movements_at([at])

@@ -29,6 +29,7 @@ def _step(number: str, outside: str, quantity: str) -> TraceStep:
         recorded_at=AT,
         actor=actor,
         reason=reason,
+        occurred_at=AT,
     )
 
 
