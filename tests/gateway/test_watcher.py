@@ -452,6 +452,8 @@ def test_each_file_taken_is_counted_by_its_fate_with_the_lag_from_its_filing(
     ]
 
     moved = [sample(name, **labels) - b for (name, labels), b in zip(names, before, strict=True)]
-    assert moved == [2, 1, 1, 1, 1, 90]
+    # The histogram's sum is a float that other tests in this process moved already:
+    # its difference is 90 s to the float's precision.
+    assert moved == [2, 1, 1, 1, 1, pytest.approx(90)]
     assert sample("bondflow_receipts_received_total", message_type="unreadable") == unreadable + 1
     assert REGISTRY.get_sample_value("bondflow_receipt_watcher_last_scan_timestamp_seconds")
