@@ -25,6 +25,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.async_api import FilePayload, Locator, Page, expect
 
+from console.templating import money_filter
 from demo import ids
 from tests.api.conftest import entry_body
 from tests.console.browser import ConsoleStack, Screenshots, SignIn
@@ -242,7 +243,9 @@ async def test_a_returned_upload_is_corrected_in_the_prefilled_form_and_filed_ag
     quantity = form.locator("input[name='draft.lines[0].quantity']")
     await quantity.fill("-1")
     await form.locator("input[name=reason]").fill("weighed again")
-    await form.locator("button[type=submit]").click()
+    async with filer.expect_response(f"**/{workflow_id}/correction") as sent:
+        await form.locator("button[type=submit]").click()
+    assert (await sent.value).status == 422
     refusal = filer.locator(".refusals")
     await expect(refusal.locator("code.field")).to_have_text("draft.lines[0].quantity")
     await expect(quantity).to_have_attribute("aria-invalid", "true")
@@ -309,6 +312,9 @@ async def test_a_domestic_sale_shows_both_duty_bills_and_the_filer_pays_the_chea
         await expect(chosen).to_have_attribute("data-basis", taxes["chosen"])
         await expect(chosen.locator("caption")).to_contain_text("已选择")
         await expect(chosen.locator("caption")).to_contain_text("较低")
+        for basis, bill in (("materials", "on_materials"), ("finished_goods", "on_finished_goods")):
+            total = filer.locator(f"table.bill[data-basis={basis}] tr.total td")
+            await expect(total).to_have_text(money_filter(taxes[bill]["total"]))
         left, right = await materials.bounding_box(), await finished.bounding_box()
         assert left is not None
         assert right is not None
@@ -321,7 +327,9 @@ async def test_a_domestic_sale_shows_both_duty_bills_and_the_filer_pays_the_chea
 
         await payment.locator("input[name=reference]").fill("ICBC-1")
         await amount.fill("1.00")
-        await payment.locator("button[type=submit]").click()
+        async with filer.expect_response(f"**/{workflow_id}/payment") as sent:
+            await payment.locator("button[type=submit]").click()
+        assert (await sent.value).status == 409
         await expect(filer.locator(".refusals code.field")).to_have_text("amount")
         screenshots.folder.mkdir(parents=True, exist_ok=True)  # the POST's answer itself
         await filer.screenshot(
