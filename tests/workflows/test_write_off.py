@@ -153,7 +153,8 @@ async def test_a_write_off_that_agrees_is_approved_and_closes_the_period(zone: Z
     assert status.write_off.balanced is True
     assert status.write_off.review_due is not None
     glass = next(b for b in status.write_off.balances if b.item_no == ids.GLASS)
-    assert glass.counted == glass.theoretical and glass.difference == 0
+    assert glass.counted == glass.theoretical
+    assert glass.difference == 0
 
     await handle.execute_update("sign_off", _liaison("agrees with the count"))
     result = await handle.result()
@@ -163,7 +164,8 @@ async def test_a_write_off_that_agrees_is_approved_and_closes_the_period(zone: Z
     status = await zone.status(handle)
     assert status.timeline[-1].event is TimelineEvent.PERIOD_CLOSED
     [period] = [p for p in BookPeriods(zone.db).periods(ids.SOLAR_BOOK) if p.first_day == JULY]
-    assert period.closed and period.last_day == _tomorrow() - dt.timedelta(days=1)
+    assert period.closed
+    assert period.last_day == _tomorrow() - dt.timedelta(days=1)
     assert period.last_event.actor == "liaison-wang"
     with pytest.raises(PeriodClosed):
         zone.deps.ledger.execute(_back_dated_glass(zone, dt.date(2026, 8, 3)))
@@ -204,9 +206,11 @@ async def test_a_difference_needs_an_explanation_then_is_approved(zone: Zone) ->
         result_type=LifecycleStatus,
     )
     status = await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
-    assert status.write_off is not None and status.write_off.balanced is False
+    assert status.write_off is not None
+    assert status.write_off.balanced is False
     cells = next(b for b in status.write_off.balances if b.item_no == ids.CELLS)
-    assert cells.difference is not None and cells.difference < 0
+    assert cells.difference is not None
+    assert cells.difference < 0
     assert [b.item_no for b in status.write_off.balances if b.difference != 0] == [ids.CELLS]
 
     await handle.execute_update("sign_off", _liaison("the norm change explains it"))
@@ -221,7 +225,8 @@ async def test_a_returned_write_off_is_corrected_with_the_stocktake(zone: Zone) 
     filer corrects it naming the stocktake, and it is approved."""
     handle = await _prepare(zone, _draft("WO-2607-B", JULY))
     status = await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
-    assert status.write_off is not None and status.write_off.balanced is None
+    assert status.write_off is not None
+    assert status.write_off.balanced is None
     await handle.execute_update("return_draft", _liaison("attach the period's stocktake"))
     status = await zone.reach(handle, Stage.RETURNED)
     assert status.timeline[-1].event is TimelineEvent.RETURNED
@@ -240,7 +245,8 @@ async def test_a_returned_write_off_is_corrected_with_the_stocktake(zone: Zone) 
         result_type=LifecycleStatus,
     )
     status = await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
-    assert status.write_off is not None and status.write_off.balanced is True
+    assert status.write_off is not None
+    assert status.write_off.balanced is True
     await handle.execute_update("sign_off", _liaison("counted and agreed"))
     assert (await handle.result()).stage is Stage.COMPLETED
     await keep_history(handle, "write_off_returned_corrected")
