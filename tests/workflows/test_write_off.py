@@ -177,9 +177,7 @@ async def test_a_write_off_that_agrees_is_approved_and_closes_the_period(zone: Z
     opening = known_opening(zone.db, ids.SOLAR_BOOK, _tomorrow())
     assert opening is not None
     assert opening.stock[ids.GLASS].quantity == closings[ids.GLASS]
-    assert {s.document_type for s in opening.stock[ids.GLASS].sources} == {
-        DocumentType.WRITE_OFF
-    }
+    assert {s.document_type for s in opening.stock[ids.GLASS].sources} == {DocumentType.WRITE_OFF}
 
 
 async def test_a_difference_needs_an_explanation_then_is_approved(zone: Zone) -> None:
