@@ -163,6 +163,7 @@ async def test_a_write_off_that_agrees_is_approved_and_closes_the_period(zone: Z
     assert result.stage is Stage.COMPLETED
     status = await zone.status(handle)
     assert status.timeline[-1].event is TimelineEvent.PERIOD_CLOSED
+    assert status.write_off is not None
     [period] = [p for p in BookPeriods(zone.db).periods(ids.SOLAR_BOOK) if p.first_day == JULY]
     assert period.closed
     assert period.last_day == _tomorrow() - dt.timedelta(days=1)
