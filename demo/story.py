@@ -1,12 +1,14 @@
 """`bondflow demo`'s story, told through the API: the solar module maker's materials
 come in, are made into modules, leave for Europe and for China, surplus glass goes
-to another zone enterprise, and the cold-chain importer brings in plateau honey.
+to another zone enterprise, and the cold-chain importer brings in plateau honey;
+then the period's stocktake and write-off (``story_close``).
 
 Each chapter files its document as the enterprise's filer, then plays the people
 the lifecycle waits for: the liaison signs off (and records an inspection, lets a
 weighed vehicle through, approves a norm deviation if customs or the scale ask for
-it), the filer pays the exact duties of a domestic sale and answers a list or a
-gate pass customs returned. A chapter ends when its lifecycle is completed; one
+it), the filer pays the exact duties of a domestic sale or a stocktake's loss, counts
+and answers a list or a gate pass customs returned, the liaison reviews the count's
+differences and approves the write-off. A chapter ends when its lifecycle is completed; one
 that stops moving fails with the chapter, the workflow id, its stage and the last
 note of its timeline.
 """
