@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from temporalio.client import Client
 
 from adapters.db.engine import Database
 from adapters.gateway.filedrop import FileDropGateway
@@ -25,6 +27,12 @@ class Dependencies:
     # The causes of a stocktake's shortage on which customs waives duty and taxes
     # (``Settings.stocktake_duty_waived_causes``; none by default).
     waived_causes: frozenset[DifferenceCause] = field(default=frozenset())
+    # The worker's Temporal client: a write-off reads its stocktake's counts from the
+    # stocktake's status query (set by ``bondflow.worker.build_worker``).
+    temporal: Client | None = None
+
+    def with_temporal(self, client: Client) -> Dependencies:
+        return self if self.temporal is client else replace(self, temporal=client)
 
     @classmethod
     def build(

@@ -5,13 +5,13 @@ One registration for the worker (``bondflow.worker``), the tests and ``bench/``:
 the bonded-list family once per lifecycle in ``KINDS`` with its policy
 (``entry.*``, ``second_line_entry.*``, ``export.*``, ``domestic_sale.*``), the
 transfer (``transfer.*``), processing (``processing.*``) and stocktake
-(``stocktake.*``) families once.
+(``stocktake.*``) and write-off (``write_off.*``) families once.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from temporalio import activity
@@ -21,8 +21,9 @@ from activities.dependencies import Dependencies
 from activities.processing import ProcessingActivities
 from activities.stocktake import StocktakeActivities
 from activities.transfer import TransferActivities
+from activities.write_off import WriteOffActivities
 from lifecycles.kinds import KINDS
-from workflows.steps import PROCESSING, STOCKTAKE, TRANSFER, Step, list_steps
+from workflows.steps import PROCESSING, STOCKTAKE, TRANSFER, WRITE_OFF, Step, list_steps
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -35,6 +36,19 @@ def as_activity(step: Step[A, R], method: Callable[[A], R]) -> Callable[[A], R]:
     @functools.wraps(method)
     def run(argument: A) -> R:
         return method(argument)
+
+    return activity.defn(name=step.name)(run)
+
+
+def as_async_activity(
+    step: Step[A, R], method: Callable[[A], Awaitable[R]]
+) -> Callable[[A], Awaitable[R]]:
+    """An async method as the activity named by the step (it awaits other services,
+    a stocktake's status, on the worker's event loop)."""
+
+    @functools.wraps(method)
+    async def run(argument: A) -> R:
+        return await method(argument)
 
     return activity.defn(name=step.name)(run)
 
@@ -54,6 +68,7 @@ def all_activities(deps: Dependencies) -> list[Callable[..., Any]]:
     transfer = TransferActivities(deps)
     processing = ProcessingActivities(deps)
     stocktake = StocktakeActivities(deps)
+    write_off = WriteOffActivities(deps)
     registered: list[Callable[..., Any]] = []
     for kind in KINDS.values():
         if kind.activities is not None:
@@ -69,4 +84,6 @@ def all_activities(deps: Dependencies) -> list[Callable[..., Any]]:
         as_activity(STOCKTAKE.open, stocktake.open),
         as_activity(STOCKTAKE.assess, stocktake.assess),
         as_activity(STOCKTAKE.post, stocktake.post),
+        as_async_activity(WRITE_OFF.prepare, write_off.prepare),
+        as_async_activity(WRITE_OFF.close, write_off.close),
     ]

@@ -44,6 +44,7 @@ from workflows.processing import WorkOrderWorkflow
 from workflows.second_line_entry import SecondLineEntryWorkflow
 from workflows.stocktake import StocktakeWorkflow
 from workflows.transfer import TransferWorkflow
+from workflows.write_off import WriteOffWorkflow
 
 WORKFLOWS = [
     FirstLineEntryWorkflow,
@@ -53,6 +54,7 @@ WORKFLOWS = [
     DomesticSaleWorkflow,
     ExportWorkflow,
     TransferWorkflow,
+    WriteOffWorkflow,
 ]
 
 
@@ -86,7 +88,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=all_activities(deps),
+        activities=all_activities(deps.with_temporal(client)),
         activity_executor=executor,
         # Tracing, when on, comes with the client's interceptors.
         interceptors=[RefusalsAreFinal(), LifecycleOutcomes(LIFECYCLE_OF_WORKFLOW)],

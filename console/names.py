@@ -18,6 +18,7 @@ LIFECYCLE_NAMES: Final[dict[Lifecycle, str]] = {
     Lifecycle.PROCESSING: N_("processing"),
     Lifecycle.TRANSFER: N_("in-zone transfer"),
     Lifecycle.STOCKTAKE: N_("stocktake"),
+    Lifecycle.WRITE_OFF: N_("write-off"),
 }
 
 STAGE_NAMES: Final[dict[Stage, str]] = {
@@ -96,6 +97,13 @@ NEXT_STEP_NAMES: Final[dict[NextStep, str]] = {
     ),
     NextStep.POST_DIFFERENCES: N_("posting the differences to the adjustment account"),
     NextStep.NOTHING_BOOK_MATCHES_COUNT: N_("nothing: the book matches the count"),
+    NextStep.PREPARE_STATEMENT: N_("preparing the write-off statement"),
+    NextStep.CORRECT_WRITE_OFF_OR_CANCEL: N_("correct the write-off, or cancel"),
+    NextStep.REVIEW_STATEMENT: N_(
+        "review the write-off statement: approve it, or return it with reasons"
+    ),
+    NextStep.CLOSE_PERIOD: N_("closing the period with the approved balances"),
+    NextStep.NOTHING_PERIOD_CLOSED: N_("nothing: written off, the period is closed"),
 }
 
 ESCALATED_STEPS: Final[dict[Escalation, str]] = {
@@ -145,4 +153,5 @@ TIMELINE_EVENT_NAMES: Final[dict[TimelineEvent, str]] = {
     TimelineEvent.DIFFERENCES_POSTED: N_("differences posted to the adjustment account"),
     TimelineEvent.POSTING_REFUSED: N_("the ledger refused the posting: nothing posted"),
     TimelineEvent.OVERDUE: N_("past the deadline: escalated to the liaison"),
+    TimelineEvent.PERIOD_CLOSED: N_("period closed: its approved balances open the next"),
 }

@@ -1,12 +1,14 @@
 """`bondflow demo`'s story, told through the API: the solar module maker's materials
 come in, are made into modules, leave for Europe and for China, surplus glass goes
-to another zone enterprise, and the cold-chain importer brings in plateau honey.
+to another zone enterprise, and the cold-chain importer brings in plateau honey;
+then the period's stocktake and write-off (``story_close``).
 
 Each chapter files its document as the enterprise's filer, then plays the people
 the lifecycle waits for: the liaison signs off (and records an inspection, lets a
 weighed vehicle through, approves a norm deviation if customs or the scale ask for
-it), the filer pays the exact duties of a domestic sale and answers a list or a
-gate pass customs returned. A chapter ends when its lifecycle is completed; one
+it), the filer pays the exact duties of a domestic sale or a stocktake's loss, counts
+and answers a list or a gate pass customs returned, the liaison reviews the count's
+differences and approves the write-off. A chapter ends when its lifecycle is completed; one
 that stops moving fails with the chapter, the workflow id, its stage and the last
 note of its timeline.
 """
@@ -22,7 +24,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from demo import ids
+from demo import ids, story_close
 from demo.story_drafts import (
     GLASS_PART_NO,
     Lots,
@@ -47,14 +49,24 @@ from schemas.lifecycle import (
     LifecycleStatus,
     Role,
     Stage,
+    StocktakeDraft,
     TaxAssessment,
     TransferDraft,
     WorkOrderDraft,
+    WriteOffDraft,
 )
 from schemas.masterdata import NormView
 from schemas.messages.fields import DOCUMENT_ZONE
 
-Draft = EntryDraft | ExportDraft | DomesticSaleDraft | TransferDraft | WorkOrderDraft
+Draft = (
+    EntryDraft
+    | ExportDraft
+    | DomesticSaleDraft
+    | TransferDraft
+    | WorkOrderDraft
+    | StocktakeDraft
+    | WriteOffDraft
+)
 GatePassed = EntryDraft | ExportDraft | DomesticSaleDraft  # drafts with a vehicle at the gate
 
 
@@ -163,6 +175,8 @@ CHAPTERS = (
     Chapter(4, "modules sold into China, elective duty", Lifecycle.DOMESTIC_SALE),
     Chapter(5, "surplus glass to another zone enterprise", Lifecycle.TRANSFER),
     Chapter(6, "plateau honey into the cold store", Lifecycle.FIRST_LINE_ENTRY),
+    Chapter(7, "the period-end stocktake: glass lost, frames found", Lifecycle.STOCKTAKE),
+    Chapter(8, "the period written off and closed", Lifecycle.WRITE_OFF),
 )
 
 
@@ -363,9 +377,19 @@ class Driver:
             token, action = liaison, "deviation-approval"
             body = {"reason": "单耗偏差已现场核实，予以确认"}
             told = "the liaison approved the deviation from the norm"
+        elif stage is Stage.COUNTING and isinstance(draft, StocktakeDraft):
+            token, action = filer, "counts"
+            body = story_close.counts(status, draft.stocktake_no.removeprefix("ST-"))
+            told = (
+                "the warehouse counted: one piece of glass missing, two frame sets found"
+                " in a lot nobody booked"
+            )
+        elif stage is Stage.DIFFERENCE_REVIEW:
+            token, action, body = liaison, "difference-review", story_close.review(status)
+            told = "the liaison accepted the glass as lost and the frames as found"
         elif stage is Stage.AWAITING_PAYMENT and status.paid is None:
-            assert status.taxes is not None
-            amount = status.taxes.payable.total
+            amount = status.duties_payable
+            assert amount is not None
             token, action = filer, "payment"
             body = {"reference": self.payment_reference, "amount": str(amount)}
             told = f"the filer paid {amount:,} CNY (reference {self.payment_reference})"
@@ -426,6 +450,7 @@ SIGN_OFF = {
     Lifecycle.TRANSFER: "双方账册已核，准予流转",
     Lifecycle.PROCESSING: "工单已核",
     Lifecycle.SECOND_LINE_ENTRY: "单证齐全",
+    Lifecycle.WRITE_OFF: "核销表已审核，准予核销",
 }
 
 
@@ -451,6 +476,7 @@ class SolarStory:
         self.plan = plan or Plan()
         self.narrator: Narrator = narrator or Silent()
         self.today = today or dt.datetime.now(DOCUMENT_ZONE).date()
+        self._last_workflow = ""
         self.driver = Driver(
             api=self.api,
             tokens=tokens,
@@ -468,7 +494,9 @@ class SolarStory:
         outcomes: list[ChapterOutcome] = []
 
         async def chapter(draft: Draft, filer: str) -> None:
-            outcomes.append(await self.driver.run(next(chapters), draft, filer))
+            outcome = await self.driver.run(next(chapters), draft, filer)
+            self._last_workflow = outcome.workflow_id
+            outcomes.append(outcome)
 
         await chapter(materials_entry(self.lots, arrived), solar)
 
@@ -486,6 +514,7 @@ class SolarStory:
         await chapter(transfer(self.lots, self.plan, glass_item_no), solar)
 
         await chapter(honey_entry(self.lots, self.plan, arrived), cold)
+        await self._close_the_period(chapter)
         return StoryResult(
             tag=self.tag,
             lots=self.lots,
@@ -495,6 +524,21 @@ class SolarStory:
             glass_item_no=glass_item_no,
             outcomes=tuple(outcomes),
         )
+
+    async def _close_the_period(self, chapter: Any) -> None:
+        """The period's stocktake and write-off, unless an earlier run closed it."""
+        solar = self.tokens.solar_filer
+        start, end = story_close.period(self.today)
+        periods = await self.api.get(f"/books/{ids.SOLAR_BOOK}/periods", solar)
+        rows = periods["items"] if isinstance(periods, dict) else periods
+        last_day = (end - dt.timedelta(days=1)).isoformat()
+        if any(p["closed"] and p["last_day"] >= last_day for p in rows):
+            self.narrator.say(
+                CHAPTERS[7], f"the period up to {last_day} is written off already: not again"
+            )
+            return
+        await chapter(story_close.stocktake(self.tag, end), solar)
+        await chapter(story_close.write_off(self.tag, start, end, self._last_workflow), solar)
 
     async def _check_books(self) -> None:
         """Both books are there and each filer's token opens its own."""

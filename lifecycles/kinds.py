@@ -48,12 +48,15 @@ from schemas.lifecycle import (
     WorkOrderCorrection,
     WorkOrderDraft,
     WorkOrderInput,
+    WriteOffCorrection,
+    WriteOffDraft,
+    WriteOffInput,
 )
 from schemas.list_policy import Direction, ListActivityPolicy
 from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import ImpExp
 from schemas.messages.declaration import DeclarationMessage
-from workflows import bonded_list, processing, stocktake, transfer
+from workflows import bonded_list, processing, stocktake, transfer, write_off
 from workflows.next_step import Next, NextSteps, next_step
 
 # (the message, its extras, who files it, the filer's enterprise) -> the draft
@@ -256,6 +259,19 @@ KINDS: dict[Lifecycle, Kind] = {
             next_steps=stocktake.NEXT_STEP,
             number_field="stocktake_no",
             overdue=stocktake.OVERDUE,
+        ),
+        Kind(
+            Lifecycle.WRITE_OFF,
+            "WriteOff",
+            "write-off",
+            WriteOffDraft,
+            lambda d: WriteOffInput(draft=d),
+            None,
+            correction=WriteOffCorrection,
+            actions=(SIGN_OFF, CORRECTION, RETURN, CANCEL),
+            next_steps=write_off.NEXT_STEP,
+            number_field="write_off_no",
+            overdue=write_off.OVERDUE,
         ),
     )
 }

@@ -50,6 +50,7 @@ class Lifecycle(StrEnum):
     EXPORT = "export"  # 一线出境
     TRANSFER = "transfer"  # 区内流转
     STOCKTAKE = "stocktake"  # 盘点
+    WRITE_OFF = "write_off"  # 核销
 
 
 class Role(StrEnum):
@@ -517,6 +518,12 @@ class NextStep(StrEnum):
     PAY_STOCKTAKE_DUTY = "pay_stocktake_duty"
     POST_DIFFERENCES = "post_differences"
     NOTHING_BOOK_MATCHES_COUNT = "nothing_book_matches_count"
+    # A write-off's (核销).
+    PREPARE_STATEMENT = "prepare_statement"
+    CORRECT_WRITE_OFF_OR_CANCEL = "correct_write_off_or_cancel"
+    REVIEW_STATEMENT = "review_statement"
+    CLOSE_PERIOD = "close_period"
+    NOTHING_PERIOD_CLOSED = "nothing_period_closed"
 
 
 class TimelineEvent(StrEnum):
@@ -566,6 +573,8 @@ class TimelineEvent(StrEnum):
     DIFFERENCES_POSTED = "differences_posted"
     POSTING_REFUSED = "posting_refused"
     OVERDUE = "overdue"
+    # A write-off's (核销).
+    PERIOD_CLOSED = "period_closed"
 
 
 class TimelineEntry(_Model):
@@ -736,6 +745,7 @@ class LifecycleStatus(_Model):
     taxes: TaxAssessment | None = None
     paid: PaymentConfirmation | None = None
     stocktake: StocktakeView | None = None  # stocktakes: counts, differences, duty
+    write_off: WriteOffView | None = None  # write-offs: the statement's balances
     next_step_code: NextStep | None = None  # the next step as a code
 
     @computed_field(  # type: ignore[prop-decorator]
@@ -977,3 +987,100 @@ class StocktakePostInput(_Model):
     differences: tuple[AcceptedDifference, ...]
     actor: str
     reason: Reason
+
+
+# --- write-off (核销) -------------------------------------------------------------------
+
+
+class WriteOffDraft(_Model):
+    """A processing book's write-off (核销) for a verification period as the filer
+    prepares it: the period in Beijing days [start, end) (``end`` the first day after),
+    the completed stocktake of the book in the period whose counts are the counted
+    balances (its workflow id; none: the statement has no counted figures), and the
+    filer's explanation of any difference between the theoretical and counted balances."""
+
+    write_off_no: DocumentNo
+    book_no: ProcessingBookNo
+    start: dt.date
+    end: dt.date
+    stocktake_id: Code | None = None
+    explanation: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+    filed_by: Code
+
+
+class WriteOffCorrection(_Model):
+    """The filer's corrected write-off after the liaison returned it (another
+    stocktake, an explanation)."""
+
+    actor: Code
+    role: Role
+    reason: Reason
+    draft: WriteOffDraft
+
+
+class WriteOffInput(_Model):
+    draft: WriteOffDraft
+    policy: LifecyclePolicy = LifecyclePolicy()
+    indexed: bool = True
+    # The liaison's review is due this many days after the statement was prepared;
+    # past it, the wait is escalated (the liaison's still, flagged).
+    review_days: Annotated[int, Field(ge=1, le=366)] = 15
+
+
+class WriteOffBalance(_Model):
+    """One item's balances on the statement: theoretical, counted, the difference."""
+
+    item_no: int
+    finished: bool  # a finished good (成品), else a material (料件) in material terms
+    theoretical: ExactDecimal
+    counted: ExactDecimal | None
+    difference: ExactDecimal | None
+
+
+class WriteOffView(_Model):
+    """A write-off's own part of the status: the period and the statement's balances
+    as last prepared."""
+
+    start: dt.date
+    end: dt.date
+    stocktake_id: str | None
+    balances: tuple[WriteOffBalance, ...]
+    unfolded: int  # finished goods that could not be folded (no norm in force)
+    review_due: dt.datetime | None = None
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="Every counted balance equals its theoretical one; null without a count."
+    )
+    @property
+    def balanced(self) -> bool | None:
+        if any(balance.counted is None for balance in self.balances) or not self.balances:
+            return None
+        return all(balance.difference == 0 for balance in self.balances)
+
+
+class WriteOffPrepareInput(_Model):
+    draft: WriteOffDraft
+
+
+class WriteOffPrepared(_Model):
+    """The preparation: problems (back to the filer), or the statement's balances."""
+
+    ok: bool
+    problems: Refusals = ()
+    enterprise_code: str | None = None
+    view: WriteOffView | None = None
+
+    def described(self) -> str:
+        return described(self.problems)
+
+
+class WriteOffCloseInput(_Model):
+    """Approved: close the period and record the approved closing balances."""
+
+    workflow_id: str
+    draft: WriteOffDraft
+    actor: Code
+    reason: Reason
+
+
+LifecycleStatus.model_rebuild()

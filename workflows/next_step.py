@@ -57,6 +57,12 @@ NEXT_STEP_WORDS: Final[Mapping[NextStep, str]] = {
     NextStep.PAY_STOCKTAKE_DUTY: "pay the duty and taxes on the losses, then confirm the payment",
     NextStep.POST_DIFFERENCES: "posting the differences to the adjustment account",
     NextStep.NOTHING_BOOK_MATCHES_COUNT: "nothing: the book matches the count",
+    NextStep.PREPARE_STATEMENT: "preparing the write-off statement",
+    NextStep.CORRECT_WRITE_OFF_OR_CANCEL: "correct the write-off, or cancel",
+    NextStep.REVIEW_STATEMENT: "review the write-off statement: approve it, or return it"
+    " with reasons",
+    NextStep.CLOSE_PERIOD: "closing the period with the approved balances",
+    NextStep.NOTHING_PERIOD_CLOSED: "nothing: written off, the period is closed",
 }
 
 

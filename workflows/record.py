@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
         TaxAssessment,
         TimelineEntry,
         TimelineEvent,
+        WriteOffView,
     )
     from schemas.messages.fields import DOCUMENT_ZONE
     from schemas.wording import with_article
@@ -179,6 +180,7 @@ class Details:
     taxes: TaxAssessment | None = None
     paid: PaymentConfirmation | None = None
     stocktake: StocktakeView | None = None
+    write_off: WriteOffView | None = None
 
 
 class LifecycleRecord(Generic[D, C, I_]):
@@ -619,6 +621,7 @@ class LifecycleRecord(Generic[D, C, I_]):
             taxes=details.taxes,
             paid=details.paid,
             stocktake=details.stocktake,
+            write_off=details.write_off,
         )
 
     # --- people -----------------------------------------------------------------------

@@ -37,6 +37,9 @@ with workflow.unsafe.imports_passed_through():
         WorkOrderCheck,
         WorkOrderCheckInput,
         WorkOrderPostInput,
+        WriteOffCloseInput,
+        WriteOffPrepared,
+        WriteOffPrepareInput,
     )
 
 A = TypeVar("A")
@@ -119,4 +122,19 @@ STOCKTAKE = StocktakeSteps(
     open=Step("stocktake.open", StocktakeOpenInput, StocktakeOpened),
     assess=Step("stocktake.assess", StocktakeAssessInput, StocktakeDuty),
     post=Step("stocktake.post", StocktakePostInput, str),
+)
+
+
+@dataclass(frozen=True)
+class WriteOffSteps:
+    """A write-off: its statement prepared (the counted balances from the period's
+    stocktake), the period closed once approved."""
+
+    prepare: Step[WriteOffPrepareInput, WriteOffPrepared]
+    close: Step[WriteOffCloseInput, str]
+
+
+WRITE_OFF = WriteOffSteps(
+    prepare=Step("write_off.prepare", WriteOffPrepareInput, WriteOffPrepared),
+    close=Step("write_off.close", WriteOffCloseInput, str),
 )

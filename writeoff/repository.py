@@ -18,6 +18,7 @@ from adapters.db.models import (
     LedgerAccount,
     LedgerTransaction,
     Movement,
+    WriteOffClosing,
 )
 from ledger import repository as ledger_repository
 from ledger.timeline import END_OF_TIME
@@ -150,4 +151,72 @@ def norms_in_force(
         for norm, material_item_no in masterdata_repository.norms_in_force(
             session, book_no, finished_item_no, on
         )
+    )
+
+
+@dataclass(frozen=True)
+class ClosingRow:
+    write_off_no: str
+    item_no: int
+    stock: Decimal
+    in_finished: Decimal | None
+
+
+def approved_closing(session: Session, book_id: int, last_day: dt.date) -> list[ClosingRow]:
+    """The approved closing balances of the book's write-off whose period ended on
+    `last_day` (the latest approved, if a period was written off twice)."""
+    latest = session.execute(
+        select(WriteOffClosing.workflow_id)
+        .where(WriteOffClosing.book_id == book_id, WriteOffClosing.last_day == last_day)
+        .order_by(WriteOffClosing.recorded_at.desc(), WriteOffClosing.id.desc())
+        .limit(1)
+    ).scalar()
+    if latest is None:
+        return []
+    rows = session.execute(
+        select(
+            WriteOffClosing.write_off_no,
+            WriteOffClosing.item_no,
+            WriteOffClosing.stock,
+            WriteOffClosing.in_finished,
+        )
+        .where(WriteOffClosing.workflow_id == latest)
+        .order_by(WriteOffClosing.item_no)
+    )
+    return [ClosingRow(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def closing_recorded(session: Session, workflow_id: str) -> bool:
+    return (
+        session.execute(
+            select(WriteOffClosing.id).where(WriteOffClosing.workflow_id == workflow_id).limit(1)
+        ).first()
+        is not None
+    )
+
+
+def record_closing(
+    session: Session,
+    *,
+    book_id: int,
+    write_off_no: str,
+    workflow_id: str,
+    first_day: dt.date,
+    last_day: dt.date,
+    balances: dict[int, tuple[Decimal, Decimal | None]],
+    at: dt.datetime,
+) -> None:
+    session.add_all(
+        WriteOffClosing(
+            book_id=book_id,
+            write_off_no=write_off_no,
+            workflow_id=workflow_id,
+            first_day=first_day,
+            last_day=last_day,
+            item_no=item_no,
+            stock=stock,
+            in_finished=in_finished,
+            recorded_at=at,
+        )
+        for item_no, (stock, in_finished) in sorted(balances.items())
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -185,3 +186,74 @@ def _statement(
             opening_in_finished=None if known is None else known.in_finished,
         )
     )
+
+
+def known_opening(db: Database, book_no: str, start: dt.date) -> KnownOpening | None:
+    """The opening of a period starting `start` from the approved write-off of the
+    period that ended the day before, if there is one (else None: the ledger's)."""
+    with db.sessions() as session:
+        book = repository.book(session, book_no)
+        if book is None:
+            return None
+        rows = repository.approved_closing(session, book.id, start - ONE_DAY)
+    if not rows:
+        return None
+
+    def figure(number: str, quantity: Decimal) -> Figure:
+        return Figure.of([Source(None, DocumentType.WRITE_OFF, number, quantity)])
+
+    return KnownOpening(
+        stock={row.item_no: figure(row.write_off_no, row.stock) for row in rows},
+        in_finished={
+            row.item_no: figure(row.write_off_no, row.in_finished)
+            for row in rows
+            if row.in_finished is not None
+        },
+    )
+
+
+def approved_balances(written: BookWriteOff) -> dict[int, tuple[Decimal, Decimal | None]]:
+    """What an approved statement leaves for the next period's opening: each counted
+    item's stock and, for a material, its share of the finished goods counted. Empty
+    without a count: the next period then opens from the ledger, which the closed
+    period keeps as it was."""
+    statement = written.statement
+    balances: dict[int, tuple[Decimal, Decimal | None]] = {}
+    for material in statement.materials:
+        if material.counted_stock is not None:
+            share = material.counted_in_finished
+            balances[material.item.item_no] = (
+                material.counted_stock.quantity,
+                None if share is None else share.quantity,
+            )
+    for finished in statement.finished_goods:
+        if finished.counted is not None:
+            balances[finished.item.item_no] = (finished.counted.quantity, None)
+    return balances
+
+
+def record_approved(
+    db: Database,
+    written: BookWriteOff,
+    *,
+    write_off_no: str,
+    workflow_id: str,
+    at: dt.datetime,
+) -> None:
+    """Record the approved closing balances once per write-off (a retry finds them)."""
+    with db.transaction() as session:
+        if repository.closing_recorded(session, workflow_id):
+            return
+        book = repository.book(session, written.book_no)
+        if book is None:
+            raise NotFound(f"no account book {written.book_no}", field="book_no")
+        repository.record_closing(
+            session,
+            book_id=book.id,
+            write_off_no=write_off_no,
+            workflow_id=workflow_id,
+            first_day=written.first_day,
+            last_day=written.last_day,
+            balances=approved_balances(written),
+            at=at,
+        )

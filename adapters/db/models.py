@@ -517,3 +517,28 @@ class LifecycleRow(Base):
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("lifecycle", "business_no"),)
+
+
+class WriteOffClosing(Base):
+    """A material's or finished good's approved closing balance of a write-off (核销)
+    of a processing book's period [first_day, last_day]: the counted stock and, for a
+    material, its share of the finished goods counted (盘点成品折料). The next period's
+    statement opens from them (``writeoff.service.KnownOpening``). Written once per
+    write-off and item when the liaison approves it."""
+
+    __tablename__ = "write_off_closings"
+    __table_args__ = (
+        UniqueConstraint("workflow_id", "item_no", name="uq_write_off_closings_item"),
+        Index("ix_write_off_closings_next", "book_id", "last_day"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("account_books.id"))
+    write_off_no: Mapped[str] = mapped_column(String(40))
+    workflow_id: Mapped[str] = mapped_column(String(200))
+    first_day: Mapped[dt.date] = mapped_column(Date())
+    last_day: Mapped[dt.date] = mapped_column(Date())
+    item_no: Mapped[int] = mapped_column(Integer())
+    stock: Mapped[Decimal] = mapped_column(Quantity)
+    in_finished: Mapped[Decimal | None] = mapped_column(Quantity, nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

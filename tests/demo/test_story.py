@@ -20,6 +20,7 @@ from demo.report import TraceNode, Urls, Verification, gather, render
 from demo.story import SolarStory, StoryApi, StoryResult, StoryTokens
 from demo.story_drafts import run_tag
 from ledger import LedgerQueries
+from schemas.codes import DifferenceCause
 from schemas.lifecycle import Lifecycle, Stage
 from tests.api.conftest import Api, live
 from tests.workflows.conftest import Zone, dev_server, zone
@@ -100,6 +101,8 @@ async def test_the_solar_story_runs_end_to_end_through_the_api(live: Api) -> Non
         Lifecycle.DOMESTIC_SALE,
         Lifecycle.TRANSFER,
         Lifecycle.FIRST_LINE_ENTRY,
+        Lifecycle.STOCKTAKE,
+        Lifecycle.WRITE_OFF,
     ]
     assert all(o.status.stage is Stage.COMPLETED for o in result.outcomes)
     assert result.consumed == CONSUMED
@@ -116,6 +119,21 @@ async def test_the_solar_story_runs_end_to_end_through_the_api(live: Api) -> Non
     assert sale.taxes.saving == Decimal("1125.01")
     assert sale.paid is not None
     assert sale.paid.amount == Decimal("3214.90")
+
+    # The period's end: one piece of glass lost (its duty paid), two frame sets found,
+    # then the period written off with that count and closed.
+    counted = result.outcome(7).status
+    assert counted.stocktake is not None
+    assert sorted((d.item_no, d.difference, d.cause) for d in counted.stocktake.differences) == [
+        (ids.GLASS, Decimal(-1), DifferenceCause.LOSS),
+        (ids.FRAMES, Decimal(2), DifferenceCause.FOUND_GOODS),
+    ]
+    assert counted.paid is not None
+    assert counted.paid.amount == counted.duties_payable
+    written_off = result.outcome(8).status
+    assert written_off.write_off is not None
+    assert written_off.write_off.stocktake_id == result.outcome(7).workflow_id
+    assert written_off.write_off.balanced is True
 
     # The end: the books, the exported lot's trace and the verification, as the auditor.
     report = await gather(StoryApi(live.client), live.tokens["auditor"], result)

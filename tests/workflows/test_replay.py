@@ -48,6 +48,9 @@ def test_there_are_histories_for_each_path() -> None:
         "stocktake_recounted",
         "stocktake_loss_paid",
         "stocktake_damage_waived",
+        "write_off_agreed",
+        "write_off_difference_explained",
+        "write_off_returned_corrected",
     } <= names
 
 

@@ -14,7 +14,7 @@ from workflows.domestic_sale import DomesticSaleWorkflow
 from workflows.export import ExportWorkflow
 from workflows.first_line_entry import FirstLineEntryWorkflow
 from workflows.second_line_entry import SecondLineEntryWorkflow
-from workflows.steps import PROCESSING, STOCKTAKE, TRANSFER, ListSteps, Step
+from workflows.steps import PROCESSING, STOCKTAKE, TRANSFER, WRITE_OFF, ListSteps, Step
 
 # The activities only keep their dependencies until they run: none are needed here.
 REGISTERED = {
@@ -50,7 +50,7 @@ def test_every_step_is_registered_and_takes_the_steps_argument() -> None:
         DomesticSaleWorkflow,
     )
     steps = [step for w in workflows for step in _steps(w.STEPS)]
-    steps += _steps(TRANSFER) + _steps(PROCESSING) + _steps(STOCKTAKE)
+    steps += _steps(TRANSFER) + _steps(PROCESSING) + _steps(STOCKTAKE) + _steps(WRITE_OFF)
     assert {step.name for step in steps} == set(REGISTERED)
     for step in steps:
         hints = typing.get_type_hints(REGISTERED[step.name])

@@ -1,0 +1,195 @@
+"""Write-off (核销): a processing book's verification period, reviewed and closed.
+
+The filer prepares the statement for a processing (H) book's period: the statement of
+``writeoff.WriteOffs`` (by business time), its counted balances from the period's
+completed stocktake of the book when the draft names one; a difference between the
+theoretical and counted balances needs the filer's explanation. The liaison reviews it
+and approves (the core's ``sign_off``) or returns it with reasons (``return_draft``);
+the filer corrects (another stocktake, an explanation) and it is prepared again.
+Approval closes the period in the ledger (``BookPeriods.close``, once) and records the
+approved closing balances, from which the next period's statement opens. The review is
+due ``review_days`` after the statement was prepared; past it, the wait escalates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.lifecycle import (
+        EntryResult,
+        Lifecycle,
+        LifecycleStatus,
+        NextStep,
+        Role,
+        Stage,
+        TimelineEvent,
+        WriteOffCloseInput,
+        WriteOffCorrection,
+        WriteOffDraft,
+        WriteOffInput,
+        WriteOffPrepareInput,
+        WriteOffView,
+    )
+    from workflows.steps import WRITE_OFF
+
+from workflows.record import Checked, Details, Record, SignedOff, refused
+
+NEXT_STEP: dict[Stage, tuple[NextStep, Role | None]] = {
+    Stage.VALIDATING: (NextStep.PREPARE_STATEMENT, Role.SYSTEM),
+    Stage.RETURNED: (NextStep.CORRECT_WRITE_OFF_OR_CANCEL, Role.FILER),
+    Stage.AWAITING_SIGN_OFF: (NextStep.REVIEW_STATEMENT, Role.LIAISON),
+    Stage.POSTING: (NextStep.CLOSE_PERIOD, Role.SYSTEM),
+    Stage.COMPLETED: (NextStep.NOTHING_PERIOD_CLOSED, None),
+    Stage.CANCELLED: (NextStep.NOTHING_CANCELLED, None),
+}
+
+# Past its deadline, the review is escalated (flagged in the liaison's queue).
+OVERDUE = frozenset({Stage.AWAITING_SIGN_OFF})
+
+
+@dataclass
+class WriteOffRecord(Record[WriteOffDraft, WriteOffCorrection]):
+    """A write-off's state: the core's, and the statement's balances as prepared."""
+
+    view: WriteOffView | None = None
+    review_due: dt.datetime | None = None
+
+
+@workflow.defn(name="WriteOff")
+class WriteOffWorkflow(SignedOff[WriteOffDraft, WriteOffCorrection, WriteOffInput]):
+    LIFECYCLE = Lifecycle.WRITE_OFF
+    NEXT_STEP = NEXT_STEP
+    OVERDUE = OVERDUE
+    CANCELLABLE = frozenset({Stage.RETURNED, Stage.AWAITING_SIGN_OFF})
+    RETURN_WHAT = "the write-off"
+
+    def __init__(self) -> None:
+        self._r: WriteOffRecord = WriteOffRecord()
+        self._input: WriteOffInput | None = None
+
+    @workflow.run
+    async def run(self, data: WriteOffInput) -> EntryResult:
+        return await self._lifecycle(data, data.draft, "write-off prepared")
+
+    async def _check(self) -> Checked:
+        """The statement over the period, its counts from the named stocktake."""
+        assert self._input is not None
+        prepared = await self._run(WRITE_OFF.prepare, WriteOffPrepareInput(draft=self.draft))
+        self._learn_enterprise(prepared.enterprise_code)
+        if not prepared.ok or prepared.view is None:
+            return Checked(problems=prepared.described())
+        self._r.review_due = workflow.now() + dt.timedelta(days=self._input.review_days)
+        self._r.escalated = False
+        self._r.view = prepared.view.model_copy(update={"review_due": self._r.review_due})
+        return Checked(sign_off=(Stage.AWAITING_SIGN_OFF, self._summary(self._r.view)))
+
+    @staticmethod
+    def _summary(view: WriteOffView) -> str:
+        items = f"{len(view.balances)} item{'' if len(view.balances) == 1 else 's'}"
+        period = f"{view.start.isoformat()}..{view.end.isoformat()}"
+        if view.balanced is None:
+            return f"statement of {period} prepared: {items}, no count"
+        if view.balanced:
+            return f"statement of {period} prepared: {items}, counted balances agree"
+        differing = sum(1 for balance in view.balances if balance.difference != 0)
+        return f"statement of {period} prepared: {items}, {differing} differing from the count"
+
+    async def _wait(self, condition: Any) -> None:
+        """The liaison's review, escalated once past its deadline."""
+        due = self._r.review_due
+        if self._r.stage is not Stage.AWAITING_SIGN_OFF or due is None:
+            await workflow.wait_condition(condition)
+            return
+        self._upsert()
+        remaining = due - workflow.now()
+        try:
+            if remaining <= dt.timedelta(0):
+                raise TimeoutError
+            await workflow.wait_condition(condition, timeout=remaining)
+        except TimeoutError:
+            if condition():
+                return
+            self._r.escalated = True
+            self._system(
+                self._r.stage,
+                f"past the deadline {due.isoformat()}: escalated",
+                TimelineEvent.OVERDUE,
+                due.isoformat(),
+            )
+            self._upsert()
+            await workflow.wait_condition(condition)
+
+    async def _carry_out(self) -> None:
+        """Approved: close the period (once) and record the approved balances; a
+        refusal (the period is closed already as another kind) goes back to the filer."""
+        while True:
+            self._set(Stage.POSTING)
+            try:
+                self._r.posting = await self._run(
+                    WRITE_OFF.close,
+                    WriteOffCloseInput(
+                        workflow_id=workflow.info().workflow_id,
+                        draft=self.draft,
+                        actor=self._approver(),
+                        reason=f"write-off {self.draft.write_off_no} approved",
+                    ),
+                )
+            except ActivityError as error:
+                cause = error.cause
+                if not isinstance(cause, ApplicationError) or not cause.non_retryable:
+                    raise
+                self._system(
+                    Stage.RETURNED,
+                    f"the period could not be closed: {cause.message}",
+                    TimelineEvent.CHECK_FAILED,
+                    cause.message,
+                )
+                await self._await_correction()
+                await self._prepare()
+                continue
+            break
+        period = f"{self.draft.start.isoformat()}..{self.draft.end.isoformat()}"
+        self._system(
+            Stage.COMPLETED,
+            f"period {period} closed; its approved balances open the next",
+            TimelineEvent.PERIOD_CLOSED,
+            period,
+        )
+
+    def _due(self) -> dt.datetime | None:
+        return self._r.review_due if self._r.stage in OVERDUE else None
+
+    def _identity(self) -> tuple[str, str, str | None, str]:
+        number = self.draft.write_off_no
+        return self.draft.book_no, number, None, number
+
+    def _correction_note(self, correction: WriteOffCorrection) -> tuple[Stage, str]:
+        return Stage.VALIDATING, correction.reason
+
+    def _details(self) -> Details:
+        view = self._r.view
+        if view is not None and self._r.stage is not Stage.AWAITING_SIGN_OFF:
+            view = view.model_copy(update={"review_due": None})
+        return Details(write_off=view)
+
+    # --- people -----------------------------------------------------------------------
+
+    @workflow.update(name="correct")
+    def correct(self, correction: WriteOffCorrection) -> LifecycleStatus:
+        self._r.correction = correction
+        return self.status()
+
+    @correct.validator
+    def _can_correct(self, correction: WriteOffCorrection) -> None:
+        self._require_correction(correction)
+        draft = correction.draft
+        if draft.write_off_no != self.draft.write_off_no:
+            raise refused("draft.write_off_no", f"a correction keeps {self.draft.write_off_no}")
+        if draft.book_no != self.draft.book_no:
+            raise refused("draft.book_no", f"a correction keeps the book {self.draft.book_no}")
