@@ -337,6 +337,29 @@ class LifecycleRecord(Generic[D, C, I_]):
                 f" (waiting for {NEXT_STEP_WORDS[self.NEXT_STEP[self._r.stage][0]]})",
             )
 
+    async def _wait_until_due(self, due: dt.datetime, condition: Callable[[], bool]) -> None:
+        """Wait until ``condition`` holds; past ``due``, escalate to the liaison once (a
+        timeline entry and the search attributes, so the queue flags it) and keep
+        waiting. A stage that uses it is one of the lifecycle's ``OVERDUE``."""
+        self._upsert()
+        remaining = due - workflow.now()
+        try:
+            if remaining <= dt.timedelta(0):
+                raise TimeoutError
+            await workflow.wait_condition(condition, timeout=remaining)
+        except TimeoutError:
+            if condition():
+                return
+            self._r.escalated = True
+            self._system(
+                self._r.stage,
+                f"past the deadline {due.isoformat()}: escalated",
+                TimelineEvent.OVERDUE,
+                due.isoformat(),
+            )
+            self._upsert()
+            await workflow.wait_condition(condition)
+
     def _next_step(self) -> Next:
         """The next step and who it waits for; customs' silence past the timeout
         makes it the liaison's."""

@@ -273,24 +273,7 @@ class StocktakeWorkflow(Pays[StocktakeDraft, StocktakeCorrection, StocktakeInput
         """Wait until the condition holds; past the deadline, escalate to the liaison
         once and keep waiting."""
         self._r.due = deadline
-        self._upsert()
-        remaining = deadline - workflow.now()
-        try:
-            if remaining <= dt.timedelta(0):
-                raise TimeoutError
-            await workflow.wait_condition(condition, timeout=remaining)
-        except TimeoutError:
-            if condition():
-                return
-            self._r.escalated = True
-            self._system(
-                self._r.stage,
-                f"past the deadline {deadline.isoformat()}: escalated",
-                TimelineEvent.OVERDUE,
-                deadline.isoformat(),
-            )
-            self._upsert()
-            await workflow.wait_condition(condition)
+        await self._wait_until_due(deadline, condition)
 
     def _open(self) -> tuple[StockDifference, ...]:
         """The differences the counts leave that are not accepted yet."""

@@ -106,24 +106,7 @@ class WriteOffWorkflow(SignedOff[WriteOffDraft, WriteOffCorrection, WriteOffInpu
         if self._r.stage is not Stage.AWAITING_SIGN_OFF or due is None:
             await workflow.wait_condition(condition)
             return
-        self._upsert()
-        remaining = due - workflow.now()
-        try:
-            if remaining <= dt.timedelta(0):
-                raise TimeoutError
-            await workflow.wait_condition(condition, timeout=remaining)
-        except TimeoutError:
-            if condition():
-                return
-            self._r.escalated = True
-            self._system(
-                self._r.stage,
-                f"past the deadline {due.isoformat()}: escalated",
-                TimelineEvent.OVERDUE,
-                due.isoformat(),
-            )
-            self._upsert()
-            await workflow.wait_condition(condition)
+        await self._wait_until_due(due, condition)
 
     async def _carry_out(self) -> None:
         """Approved: close the period (once) and record the approved balances; a
