@@ -17,7 +17,7 @@ from typing import Annotated, Any, Final
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import Query
+from fastapi import Depends, Query
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from starlette.concurrency import run_in_threadpool
@@ -101,6 +101,26 @@ def _beijing(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
     if day is None:
         return None
     return dt.datetime.combine(day, time or dt.time(23, 59, 59), BEIJING).astimezone(dt.UTC)
+
+
+def _when_fields(
+    as_of_date: Text = "",
+    as_of_time: Text = "",
+    known_at_date: Text = "",
+    known_at_time: Text = "",
+) -> dict[str, str]:
+    """The as-of and as-known-at fields as typed (validated by ``WhenForm``, so that a
+    bad one is refused on the page that was asked for)."""
+    return {
+        "as_of_date": as_of_date,
+        "as_of_time": as_of_time,
+        "known_at_date": known_at_date,
+        "known_at_time": known_at_time,
+    }
+
+
+# The four query fields of a page asked at an instant (balances, a lot, a trace).
+WhenFields = Annotated[dict[str, str], Depends(_when_fields)]
 
 
 class WhenForm(BaseModel):
@@ -201,15 +221,12 @@ def _units(services: Services, books: list[str]) -> dict[tuple[str, int], str]:
 @router.get("/balances")
 async def balances(
     page: ReaderPage,
+    when: WhenFields,
     book_no: Text = "",
     item_no: Text = "",
     lot_no: Text = "",
     location: Text = "",
     status: Text = "",
-    as_of_date: Text = "",
-    as_of_time: Text = "",
-    known_at_date: Text = "",
-    known_at_time: Text = "",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
     """Stock positions by book, item, lot, location and status, now or as of a Beijing
@@ -221,10 +238,7 @@ async def balances(
         "lot_no": lot_no,
         "location": location,
         "status": status,
-        "as_of_date": as_of_date,
-        "as_of_time": as_of_time,
-        "known_at_date": known_at_date,
-        "known_at_time": known_at_time,
+        **when,
     }
     principal = _principal(page)
     books = await run_in_threadpool(_visible_books, page.services, principal)
@@ -295,22 +309,14 @@ def _movements(
 @router.get("/lot")
 async def lot(
     page: ReaderPage,
+    when: WhenFields,
     book_no: Annotated[BookNo, Query()],
     lot_no: Annotated[Code, Query()],
-    as_of_date: Text = "",
-    as_of_time: Text = "",
-    known_at_date: Text = "",
-    known_at_time: Text = "",
 ) -> Response:
     """Every change of the lot's positions that occurred by the as-of instant and was
     recorded by the as-known-at one, in business order, with the balance after each, and
     the lot's balance drawn over time above them."""
-    form = {
-        "as_of_date": as_of_date,
-        "as_of_time": as_of_time,
-        "known_at_date": known_at_date,
-        "known_at_time": known_at_time,
-    }
+    form = dict(when)
     await run_in_threadpool(book_in_scope, page.services, _principal(page), book_no)
     try:
         wanted = WhenForm.model_validate(form)
@@ -402,24 +408,16 @@ def _trace(
 @router.get("/trace")
 async def trace(
     page: ReaderPage,
+    when: WhenFields,
     book_no: Annotated[BookNo, Query()],
     lot_no: Annotated[Code, Query()],
     direction: Annotated[Direction, Query()] = Direction.BACKWARD,
-    as_of_date: Text = "",
-    as_of_time: Text = "",
-    known_at_date: Text = "",
-    known_at_time: Text = "",
 ) -> Response:
     """The lot's trace drawn: backward to the documents that brought its goods in,
     forward to the lots made of it and the documents it left on; across books where an
     in-zone transfer did; each step's document with who and why beneath; by the postings
     that occurred by the as-of instant and were recorded by the as-known-at one."""
-    form = {
-        "as_of_date": as_of_date,
-        "as_of_time": as_of_time,
-        "known_at_date": known_at_date,
-        "known_at_time": known_at_time,
-    }
+    form = dict(when)
     try:
         wanted = WhenForm.model_validate(form)
     except ValidationError as error:
