@@ -4,11 +4,9 @@ within the bound, never later."""
 
 from __future__ import annotations
 
-import pytest
-
 from access import AccessService
 from adapters.db.engine import Database
-from demo import ids, seed_demo
+from demo import ids
 from schemas.access import UserIn, UserRole
 
 BOUND = 5.0
@@ -20,12 +18,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def seeded(db: Database) -> Database:
-    seed_demo(db)
-    return db
 
 
 def _filer(access: AccessService) -> str:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pytest
 import pytest_asyncio
 from opentelemetry.sdk.trace import TracerProvider
 from temporalio.client import Client
@@ -21,7 +20,7 @@ from access import AccessService
 from adapters.db.engine import Database
 from api.app import create_app
 from bondflow.settings import Settings
-from demo import ids, seed_demo
+from demo import ids
 from schemas.access import UserIn, UserRole
 from tests.workflows.conftest import Zone, dev_server, entry_draft, zone
 
@@ -75,12 +74,6 @@ class Api:
 def make_tokens(db: Database) -> dict[str, str]:
     access = AccessService(db)
     return {name: access.create_user(user).token for name, user in USERS.items()}
-
-
-@pytest.fixture
-def seeded(db: Database) -> Database:
-    seed_demo(db)
-    return db
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -40,7 +40,6 @@ from temporalio.testing import WorkflowEnvironment
 from adapters.db.engine import Database, create_database
 from api.app import create_app
 from bondflow.settings import Settings
-from demo import seed_demo
 from tests.workflows.conftest import Zone, dev_server, running_zone
 
 __all__ = ["dev_server"]
@@ -80,15 +79,14 @@ def _free_socket() -> socket.socket:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def console_stack(
     dev_server: WorkflowEnvironment,
-    sqlite_template: Path,
+    sqlite_seeded_template: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[ConsoleStack]:
     from tests.console.conftest import make_users
 
     folder = tmp_path_factory.mktemp("console-stack")
-    shutil.copyfile(sqlite_template, folder / "bondflow.db")
+    shutil.copyfile(sqlite_seeded_template, folder / "bondflow.db")
     db = create_database(f"sqlite:///{folder / 'bondflow.db'}")
-    seed_demo(db)
     make_users(db)
     async with running_zone(dev_server, db, folder) as zone:
 

@@ -19,7 +19,6 @@ from access import AccessService
 from adapters.db.engine import Database, create_database
 from api.app import create_app
 from bondflow.settings import Settings
-from demo import seed_demo
 from tests.api.conftest import USERS, no_temporal
 from tests.console.browser import browser, console_stack, dev_server, screenshots, signed_in
 
@@ -79,14 +78,15 @@ class Console:
 
 
 @pytest.fixture(scope="session")
-def console_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated SQLite file seeded with the demo and a user of each role, made once
-    per worker and copied for each test: seeding and hashing six Argon2 passwords
-    took most of each page test's time."""
+def console_template(
+    sqlite_seeded_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The seeded SQLite template with a user of each role, made once per worker and
+    copied for each test: seeding and hashing six Argon2 passwords took most of each
+    page test's time."""
     path = tmp_path_factory.mktemp("console") / "seeded.db"
-    shutil.copyfile(sqlite_template, path)
+    shutil.copyfile(sqlite_seeded_template, path)
     db = create_database(f"sqlite:///{path}")
-    seed_demo(db)
     make_users(db)
     db.dispose()
     return path

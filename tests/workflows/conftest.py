@@ -30,7 +30,7 @@ from adapters.simulator.behaviour import SimulatorBehaviour
 from adapters.simulator.service import CustomsSimulator
 from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.worker import build_worker
-from demo import ids, seed_demo
+from demo import ids
 from schemas.codes import DifferenceCause
 from schemas.lifecycle import (
     EntryDraft,
@@ -206,11 +206,10 @@ async def running_zone(
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def zone(
-    dev_server: WorkflowEnvironment, db: Database, tmp_path: Path
+    dev_server: WorkflowEnvironment, seeded: Database, tmp_path: Path
 ) -> AsyncIterator[Zone]:
     """The running zone on the demo's master data and opening history."""
-    seed_demo(db)
-    async with running_zone(dev_server, db, tmp_path) as running:
+    async with running_zone(dev_server, seeded, tmp_path) as running:
         yield running
 
 

@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.stocktake import StocktakeActivities
 from adapters.db.engine import Database
-from demo import ids, seed_demo
+from demo import ids
 from ledger import LedgerQueries
 from ledger.keys import outside_key
 from rules.declared_values import expected_total
@@ -311,12 +311,11 @@ async def test_a_loss_of_bonded_goods_owes_duty_paid_before_the_posting(zone: Zo
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def waiving_zone(
-    dev_server: WorkflowEnvironment, db: Database, tmp_path: Path
+    dev_server: WorkflowEnvironment, seeded: Database, tmp_path: Path
 ) -> AsyncIterator[Zone]:
     """The demo's zone whose customs waives duty on damaged goods."""
-    seed_demo(db)
     async with running_zone(
-        dev_server, db, tmp_path, waived_causes={DifferenceCause.DAMAGE}
+        dev_server, seeded, tmp_path, waived_causes={DifferenceCause.DAMAGE}
     ) as running:
         yield running
 
