@@ -45,7 +45,9 @@ async def _principal(
             field="authorization",
             headers=UNAUTHENTICATED,
         )
-    principal = await run_in_threadpool(services.access.authenticate, credentials.credentials)
+    principal = services.access.remembered(credentials.credentials) or await run_in_threadpool(
+        services.access.authenticate, credentials.credentials
+    )
     if principal is None:
         raise Problem(
             401,

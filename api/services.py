@@ -39,7 +39,9 @@ class Services:
             self.database, token_cache_seconds=self.settings.api_token_cache_seconds
         )
         self.sessions = ConsoleSessions(self.database)
-        self.masterdata = MasterData(self.database)
+        self.masterdata = MasterData(
+            self.database, owners_max_age_seconds=self.settings.api_books_cache_seconds
+        )
         self.ledger = LedgerQueries(self.database)
         self.auditor = ChainAuditor(self.database)
         self.periods = BookPeriods(self.database)

@@ -117,12 +117,17 @@ class Settings(BaseSettings):
     # What the API answers from memory, and for how long at most (0: never). A token
     # revoked through another process (`bondflow users revoke`) stops working within
     # api_token_cache_seconds; a lifecycle's status read may be up to
-    # api_status_max_age_seconds old, and says when it was read (`read_at`).
+    # api_status_max_age_seconds old, and says when it was read (`read_at`); a book
+    # registered through another process appears in "every book in scope" listings
+    # within api_books_cache_seconds (asked for by number, at once).
     api_token_cache_seconds: float = Field(
         default=5.0, ge=0, le=300, description="how long the API trusts a token it looked up"
     )
     api_status_max_age_seconds: float = Field(
         default=1.0, ge=0, le=60, description="how old a lifecycle's status read may be"
+    )
+    api_books_cache_seconds: float = Field(
+        default=5.0, ge=0, le=300, description="how old the API's list of books and owners may be"
     )
 
     # What an operator watches (README, "Watching it run"). The API serves /metrics on

@@ -188,6 +188,9 @@ class LifecycleService:
         # Status reads answered from memory for at most this long (a Temporal query
         # each costs a round trip to the worker); a decision taken here replaces it.
         self._statuses: Expiring[str, StatusRead] = Expiring(status_max_age_seconds, timer=timer)
+        # One query in flight per workflow: readers arriving while it runs share its
+        # answer instead of each asking the worker again (the API's event loop only).
+        self._asking: dict[str, asyncio.Future[StatusRead]] = {}
 
     # --- filing -----------------------------------------------------------------------
 
@@ -305,8 +308,29 @@ class LifecycleService:
         known = self._statuses.get(workflow_id)
         if known is not None:
             return known
-        read = StatusRead(status=await self.query(workflow_id), read_at=_now())
+        asking = self._asking.get(workflow_id)
+        if asking is not None:
+            try:
+                return await asyncio.shield(asking)
+            except asyncio.CancelledError:
+                if not asking.cancelled():
+                    raise  # this reader was cancelled, not the query it waited for
+            return await self.status(workflow_id)  # the asker went away: ask again
+        asking = asyncio.get_running_loop().create_future()
+        self._asking[workflow_id] = asking
+        try:
+            read = StatusRead(status=await self.query(workflow_id), read_at=_now())
+        except asyncio.CancelledError:
+            asking.cancel()
+            raise
+        except Exception as error:
+            asking.set_exception(error)
+            asking.exception()  # retrieved: no "never retrieved" warning when nobody shared it
+            raise
+        finally:
+            del self._asking[workflow_id]
         self._statuses.put(workflow_id, read)
+        asking.set_result(read)
         return read
 
     async def query(self, workflow_id: str) -> LifecycleStatus:

@@ -44,6 +44,16 @@ def books(session: Session, enterprise_id: int | None = None) -> Sequence[Accoun
     return session.scalars(stmt).all()
 
 
+def book_owners(session: Session) -> dict[str, str]:
+    """Every book's number with its enterprise's customs code, in one statement."""
+    rows = session.execute(
+        select(AccountBook.book_no, Enterprise.customs_code).join(
+            Enterprise, Enterprise.id == AccountBook.enterprise_id
+        )
+    )
+    return {book_no: customs_code for book_no, customs_code in rows}
+
+
 def item(session: Session, book_id: int, item_no: int) -> BookItem | None:
     return session.scalar(
         select(BookItem).where(BookItem.book_id == book_id, BookItem.item_no == item_no)

@@ -22,6 +22,7 @@ from masterdata.errors import (
     RowRefusal,
     RowsRefused,
 )
+from masterdata.owners import BookOwners
 from rules.locations import stock_location_refusal
 from schemas.codes import LocationKind
 from schemas.errors import BondflowError
@@ -112,8 +113,10 @@ def _location_view(row: repository.LocationRow) -> LocationView:
 
 
 class MasterData:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, owners_max_age_seconds: float = 0) -> None:
         self.db = database
+        # Books and their owners from memory (masterdata/owners.py): the readers' scope.
+        self.owners = BookOwners(database, owners_max_age_seconds)
 
     def _write(self, work: Callable[[Session], Any]) -> Any:
         try:
@@ -180,6 +183,7 @@ class MasterData:
             return found
 
         result: AccountBook = self._write(work)
+        self.owners.forget()
         return result
 
     def register_item(self, data: BookItemIn) -> BookItem:

@@ -27,7 +27,7 @@ from api.audit.schemas import (
 from api.audit.traces import scoped_trace
 from api.dependencies import CurrentPrincipal, ServicesDep, forbidden
 from api.instants import InstantsDep, KnownAtDep
-from api.inventory.scope import book_in_scope
+from api.inventory.scope import ensure_book_in_scope
 from api.problems import Problem
 from reports.reconciliation import XLSX, reconciliation_csv, reconciliation_xlsx
 from schemas.masterdata import BookNo, Code
@@ -165,7 +165,7 @@ def reconcile_book(
             code="invalid_request",
             field="to",
         )
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     found = services.ledger.reconcile(book_no, first_day, last_day, known_at=known_at)
     kind = wanted_format(format_, accept)
     if kind == "json":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from access import Principal
 from api.audit.schemas import Direction, TraceReport, trace_report
 from api.instants import Instants
-from api.inventory.scope import book_in_scope, book_owners
+from api.inventory.scope import book_owners, ensure_book_in_scope
 from api.services import Services
 from ledger import UnknownReference
 from schemas.errors import NotFound
@@ -24,7 +24,7 @@ def scoped_trace(
     """The lot's trace backward or forward by the postings that occurred by `at.as_of` and
     were recorded by `at.known_at`; another enterprise's book, or a lot the book does not
     have, is not found."""
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     trace = (
         services.ledger.trace_backward
         if direction is Direction.BACKWARD

@@ -22,7 +22,7 @@ from api.inventory.schemas import (
     balance_line,
     movement_page,
 )
-from api.inventory.scope import book_in_scope, books_in_scope
+from api.inventory.scope import books_in_scope, ensure_book_in_scope
 from api.pagination import Paging
 from ledger import UnknownReference
 from schemas.codes import CustomsStatus
@@ -55,7 +55,7 @@ def list_balances(
     instant (`as_of`) as known at a record instant (`known_at`); positions opened later
     are not listed."""
     if book_no is not None:
-        book_in_scope(services, principal, book_no)
+        ensure_book_in_scope(services, principal, book_no)
     views, total = services.ledger.positions(
         book_nos=books_in_scope(services, principal),
         book_no=book_no,
@@ -92,7 +92,7 @@ def lot_movements(
     `known_at`, in business order (occurred_at): the document, who and why, the change
     (posted, reserved out, expected in), the position's balances after it and the whole
     lot's."""
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     try:
         found = services.ledger.lot_movements(
             book_no,

@@ -4,17 +4,19 @@ scope answers exactly as a missing one (404, field book_no)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from access import Principal
-from api.masterdata.endpoints import book_in_scope
+from api.masterdata.endpoints import book_in_scope, ensure_book_in_scope
 from api.services import Services
 
-__all__ = ["book_in_scope", "book_owners", "books_in_scope"]
+__all__ = ["book_in_scope", "book_owners", "books_in_scope", "ensure_book_in_scope"]
 
 
-def book_owners(services: Services) -> dict[str, str]:
-    """Every book's number with its enterprise's customs code."""
-    codes = {e.id: e.customs_code for e in services.masterdata.enterprises()}
-    return {book.book_no: codes[book.enterprise_id] for book in services.masterdata.books()}
+def book_owners(services: Services) -> Mapping[str, str]:
+    """Every book's number with its enterprise's customs code (from memory, at most the
+    API's books cache old: masterdata/owners.py)."""
+    return services.masterdata.owners.all()
 
 
 def books_in_scope(services: Services, principal: Principal) -> frozenset[str] | None:

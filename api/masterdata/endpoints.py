@@ -41,16 +41,20 @@ router = APIRouter(prefix="/books", tags=["books"])
 enterprises = APIRouter(prefix="/enterprises", tags=["books"])
 
 
+def ensure_book_in_scope(services: Services, principal: Principal, book_no: str) -> str:
+    """The customs code of the book's owner if the principal may see the book; a foreign
+    book answers as a missing one. From memory (masterdata/owners.py): no statement for
+    a book already known."""
+    owner = services.masterdata.owners.owner(book_no)
+    if owner is None or not principal.may_see(owner):
+        raise NotFound(f"no account book {book_no}", field="book_no")
+    return owner
+
+
 def book_in_scope(services: Services, principal: Principal, book_no: str) -> BookView:
     """The book if the principal may see it; a foreign book answers as a missing one."""
-    try:
-        book = services.masterdata.book(book_no)
-        owner = services.masterdata.owner_of(book_no).customs_code
-    except NotFound:
-        raise NotFound(f"no account book {book_no}", field="book_no") from None
-    if not principal.may_see(owner):
-        raise NotFound(f"no account book {book_no}", field="book_no")
-    return book_view(book, owner)
+    owner = ensure_book_in_scope(services, principal, book_no)
+    return book_view(services.masterdata.book(book_no), owner)
 
 
 def _same_book(path_book: str, body_book: str) -> None:
@@ -89,14 +93,14 @@ def open_book(data: AccountBookIn, principal: BookKeeper, services: ServicesDep)
 
 @router.get("/{book_no}", response_model=BookView)
 def get_book(book_no: BookNo, principal: CurrentPrincipal, services: ServicesDep) -> BookView:
-    return book_in_scope(services, principal, book_no)
+    return book_in_scope(services, principal, book_no)  # the book itself
 
 
 @router.get("/{book_no}/items", response_model=Page[ItemView])
 def list_items(
     book_no: BookNo, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
 ) -> Page[ItemView]:
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     items = [item_view(book_no, item) for item in services.masterdata.items(book_no)]
     return page_of(items, paging)
 
@@ -106,7 +110,7 @@ def register_item(
     book_no: BookNo, data: BookItemIn, principal: BookKeeper, services: ServicesDep
 ) -> ItemView:
     _same_book(book_no, data.book_no)
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     return item_view(book_no, services.masterdata.register_item(data))
 
 
@@ -116,7 +120,7 @@ def list_lots(
 ) -> Page[LotBalance]:
     """The book's lots (批次) by number, each with its stock summed over the positions
     it holds: posted, reserved out, expected in and available."""
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     lots, total = services.ledger.lots(book_no, limit=paging.limit, offset=paging.offset)
     return Page[LotBalance](items=lots, total=total, limit=paging.limit, offset=paging.offset)
 
@@ -125,7 +129,7 @@ def list_lots(
 def list_norms(
     book_no: BookNo, principal: CurrentPrincipal, services: ServicesDep, paging: Paging
 ) -> Page[NormView]:
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     return page_of(services.masterdata.norms(book_no), paging)
 
 

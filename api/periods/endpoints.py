@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path
 
 from access import Principal
 from api.dependencies import CurrentPrincipal, ServicesDep, forbidden
-from api.inventory.scope import book_in_scope
+from api.inventory.scope import ensure_book_in_scope
 from schemas.access import UserRole
 from schemas.masterdata import BookNo
 from schemas.periods import BookPeriod, CloseRequest, ReopenRequest
@@ -39,7 +39,7 @@ def list_periods(
 ) -> list[BookPeriod]:
     """The book's periods by first day, closed or reopened, each with its latest change
     (who, why, when, its place in the audit chain)."""
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     return services.periods.periods(book_no)
 
 
@@ -50,7 +50,7 @@ def close_period(
     """Close a month, a quarter or a verification period of the book: from now on nothing
     dated before its end is posted to the book, so its reconciliation stays as it is.
     Closing a closed period is refused (409)."""
-    book_in_scope(services, liaison, book_no)
+    ensure_book_in_scope(services, liaison, book_no)
     return services.periods.close(book_no, body, actor=liaison.name)
 
 
@@ -60,5 +60,5 @@ def reopen_period(
 ) -> BookPeriod:
     """Reopen a closed period with a reason (chained): postings dated into it are taken
     again until it is closed again. Reopening an open period is refused (409)."""
-    book_in_scope(services, liaison, book_no)
+    ensure_book_in_scope(services, liaison, book_no)
     return services.periods.reopen(book_no, body, actor=liaison.name)

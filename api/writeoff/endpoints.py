@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 
 from api.audit.endpoints import CSV, FIRST_DAY, LAST_DAY, Format, wanted_format
 from api.dependencies import CurrentPrincipal, ServicesDep
-from api.inventory.scope import book_in_scope
+from api.inventory.scope import ensure_book_in_scope
 from reports.reconciliation import XLSX
 from reports.write_off import write_off_csv, write_off_xlsx
 from rules.write_off import BookWriteOff
@@ -67,7 +67,7 @@ def write_off_statement(
 
     The counted balance and the difference come from the period's stocktake, which the
     write-off lifecycle supplies: here they are null (`counted: false`)."""
-    book_in_scope(services, principal, book_no)
+    ensure_book_in_scope(services, principal, book_no)
     found = services.write_offs.for_days(book_no, start, end)
     kind = wanted_format(format_, accept)
     if kind == "json":

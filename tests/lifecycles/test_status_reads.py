@@ -3,13 +3,14 @@ age, then asked of the workflow again; with no max age, asked every time."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import pytest
 from temporalio.client import Client
 
 from adapters.db.engine import Database
-from lifecycles.service import LifecycleService
+from lifecycles.service import LifecycleService, Unavailable
 from masterdata import MasterData
 from schemas.lifecycle import Lifecycle, LifecycleStatus, Stage
 
@@ -96,3 +97,53 @@ async def test_without_a_max_age_every_read_asks_the_workflow(db: Database) -> N
     workflow.stage = Stage.AWAITING_REVIEW
     assert (await service.status(WORKFLOW)).status.stage is Stage.AWAITING_REVIEW
     assert workflow.asked == 2
+
+
+class SlowWorkflow(Workflow):
+    """Answers only when released, so several readers arrive while one query runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def __call__(self, workflow_id: str) -> LifecycleStatus:
+        self.asked += 1
+        await self.release.wait()
+        return _status(self.stage)
+
+
+async def test_readers_arriving_while_the_workflow_is_asked_share_its_answer(
+    db: Database,
+) -> None:
+    """Given a status no longer in memory, when ten readers ask at once, then the
+    workflow is asked once and all ten get its answer."""
+    clock, workflow = Clock(), SlowWorkflow()
+    service = _service(db, 1.0, clock, workflow)
+    readers = [asyncio.create_task(service.status(WORKFLOW)) for _ in range(10)]
+    await asyncio.sleep(0)
+    workflow.release.set()
+    reads = await asyncio.gather(*readers)
+    assert workflow.asked == 1
+    assert {read.status.stage for read in reads} == {Stage.AWAITING_SIGN_OFF}
+
+
+class FailingWorkflow(Workflow):
+    async def __call__(self, workflow_id: str) -> LifecycleStatus:
+        self.asked += 1
+        await asyncio.sleep(0)
+        raise Unavailable(f"Temporal did not answer for {workflow_id}")
+
+
+async def test_a_failed_query_fails_every_reader_that_shared_it_and_is_not_kept(
+    db: Database,
+) -> None:
+    clock, workflow = Clock(), FailingWorkflow()
+    service = _service(db, 1.0, clock, workflow)
+    reads = await asyncio.gather(
+        *(service.status(WORKFLOW) for _ in range(3)), return_exceptions=True
+    )
+    assert all(isinstance(read, Unavailable) for read in reads)
+    assert workflow.asked == 1
+    with pytest.raises(Unavailable):
+        await service.status(WORKFLOW)
+    assert workflow.asked == 2  # the failure was not remembered
