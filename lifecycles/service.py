@@ -68,6 +68,16 @@ class LifecycleView(BaseModel):
     started_at: dt.datetime
 
 
+# How long a lifecycle's row stays in memory: its columns never change after filing.
+ROW_MEMORY_SECONDS = 3600.0
+
+
+def _visible(principal: Principal, workflow_id: str, view: LifecycleView | None) -> LifecycleView:
+    if view is None or not principal.may_see(view.enterprise_code, view.partner_code):
+        raise NotFound(f"no lifecycle {workflow_id}", field="workflow_id")
+    return view
+
+
 def view_of(row: LifecycleRow) -> LifecycleView:
     return LifecycleView(
         workflow_id=row.workflow_id,
@@ -191,6 +201,9 @@ class LifecycleService:
         # One query in flight per workflow: readers arriving while it runs share its
         # answer instead of each asking the worker again (the API's event loop only).
         self._asking: dict[str, asyncio.Future[StatusRead]] = {}
+        # A lifecycle's row never changes once filed (whose it is, its number, when):
+        # kept in memory (the most recent 10,000) so a status read costs no statement.
+        self._rows: Expiring[str, LifecycleView] = Expiring(ROW_MEMORY_SECONDS, timer=timer)
 
     # --- filing -----------------------------------------------------------------------
 
@@ -274,6 +287,7 @@ class LifecycleService:
             ) from None
 
     def _delete(self, workflow_id: str) -> None:
+        self._rows.forget(workflow_id)
         with self.db.transaction() as session:
             row = repository.get(session, workflow_id)
             if row is not None:
@@ -283,11 +297,21 @@ class LifecycleService:
 
     def row(self, principal: Principal, workflow_id: str) -> LifecycleView:
         """The lifecycle if the principal may see it; else "not found", as if missing."""
-        with self.db.transaction() as session:
-            row = repository.get(session, workflow_id)
-            if row is None or not principal.may_see(row.enterprise_code, row.partner_code):
-                raise NotFound(f"no lifecycle {workflow_id}", field="workflow_id")
-            return view_of(row)
+        view = self._rows.get(workflow_id)
+        if view is None:
+            with self.db.transaction() as session:
+                found = repository.get(session, workflow_id)
+                view = None if found is None else view_of(found)
+            if view is not None:
+                self._rows.put(workflow_id, view)
+        return _visible(principal, workflow_id, view)
+
+    def remembered_row(self, principal: Principal, workflow_id: str) -> LifecycleView | None:
+        """The lifecycle from memory if it was read before (no statement: the API asks on
+        its event loop), refused as "not found" if the principal may not see it; None:
+        not in memory, read it with ``row``."""
+        view = self._rows.get(workflow_id)
+        return None if view is None else _visible(principal, workflow_id, view)
 
     def page(
         self, principal: Principal, lifecycle: Lifecycle | None, limit: int, offset: int

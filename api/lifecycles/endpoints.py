@@ -155,7 +155,9 @@ async def get_lifecycle(
     """The lifecycle and its status. The status may be up to the API's status max age
     old (1 s by default; `status_read_at` says when the workflow gave it); a decision
     taken through this API is seen at once."""
-    row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
+    row = services.lifecycles.remembered_row(principal, workflow_id) or await run_in_threadpool(
+        services.lifecycles.row, principal, workflow_id
+    )
     read = await services.lifecycles.status(workflow_id)
     return LifecycleDetail(lifecycle=row, status=read.status, status_read_at=read.read_at)
 

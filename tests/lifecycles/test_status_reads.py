@@ -4,14 +4,19 @@ age, then asked of the workflow again; with no max age, asked every time."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from temporalio.client import Client
 
+from access import Principal
 from adapters.db.engine import Database
+from adapters.db.models import LifecycleRow
 from lifecycles.service import LifecycleService, Unavailable
 from masterdata import MasterData
+from schemas.access import UserRole
+from schemas.errors import NotFound
 from schemas.lifecycle import Lifecycle, LifecycleStatus, Stage
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -147,3 +152,40 @@ async def test_a_failed_query_fails_every_reader_that_shared_it_and_is_not_kept(
     with pytest.raises(Unavailable):
         await service.status(WORKFLOW)
     assert workflow.asked == 2  # the failure was not remembered
+
+
+def _filed_row(db: Database) -> None:
+    with db.transaction() as session:
+        session.add(
+            LifecycleRow(
+                workflow_id=WORKFLOW,
+                lifecycle=Lifecycle.FIRST_LINE_ENTRY.value,
+                business_no="IN-1",
+                enterprise_code="6301A00001",
+                book_no="H96001234567",
+                partner_code=None,
+                partner_book_no=None,
+                filed_by="filer-li",
+                started_at=dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC),
+            )
+        )
+
+
+async def test_a_lifecycle_read_once_is_answered_from_memory_within_each_readers_scope(
+    db: Database,
+) -> None:
+    """Given a lifecycle read once, when it is asked for again, then memory answers it
+    (its row never changes after filing), still only to readers whose scope holds it."""
+    _filed_row(db)
+    service = _service(db, 1.0, Clock(), Workflow())
+    owner = Principal(1, "filer-li", UserRole.FILER, frozenset({"6301A00001"}))
+    stranger = Principal(2, "filer-wang", UserRole.FILER, frozenset({"6301A00002"}))
+    assert service.remembered_row(owner, WORKFLOW) is None  # never read yet
+    first = service.row(owner, WORKFLOW)
+    assert service.remembered_row(owner, WORKFLOW) == first
+    with pytest.raises(NotFound):
+        service.remembered_row(stranger, WORKFLOW)
+    with pytest.raises(NotFound):
+        service.row(stranger, WORKFLOW)
+    with pytest.raises(NotFound):
+        service.row(owner, "entry-never-filed")
