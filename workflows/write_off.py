@@ -201,14 +201,18 @@ class WriteOffWorkflow(SignedOff[WriteOffDraft, WriteOffCorrection, WriteOffInpu
         self._r.changed = changed
         before = {b.item_no: b.theoretical for b in self._r.view.balances} if self._r.view else {}
         moved = [b.item_no for b in changed.view.balances if before.get(b.item_no) != b.theoretical]
-        items = ", ".join(map(str, moved)) or "none"
+        what = (
+            f"the theoretical balance of items {', '.join(map(str, moved))} moved"
+            if moved
+            else "its documents changed, not its balances"
+        )
         reopened = "; the period reopened" if changed.reopened else ""
         self._system(
             Stage.VALIDATING,
-            f"approval refused: the statement changed since its review (items {items});"
+            f"approval refused: the statement changed since its review ({what});"
             f" it goes back to the review{reopened}",
             TimelineEvent.STATEMENT_CHANGED,
-            f"{changed.reviewed[:12]} -> {changed.found[:12]}: items {items}{reopened}",
+            f"{changed.reviewed[:12]} -> {changed.found[:12]}: {what}{reopened}",
         )
 
     def _due(self) -> dt.datetime | None:

@@ -290,7 +290,7 @@ async def test_an_approval_after_a_back_dated_posting_is_refused_and_reviewed_ag
     glass = next(b for b in status.write_off.balances if b.item_no == ids.GLASS)
     assert glass.theoretical == glass_reviewed.theoretical - 1
     changed = next(e for e in status.timeline if e.event is TimelineEvent.STATEMENT_CHANGED)
-    assert f"items {ids.GLASS}" in changed.detail
+    assert f"items {ids.GLASS} moved" in changed.detail
     assert "the period reopened" in changed.note
     [period] = [p for p in BookPeriods(zone.db).periods(ids.SOLAR_BOOK) if p.first_day == JULY]
     assert not period.closed
