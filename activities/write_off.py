@@ -1,6 +1,8 @@
 """Activities of a write-off (核销): prepare the statement (its counts from the period's
-completed stocktake, its opening from the previous approved write-off) and, once
-approved, close the period and record the approved closing balances, each once."""
+completed stocktake, its opening from the previous approved write-off, its fingerprint)
+and, once approved, close the period and record the approved closing balances, each
+once, if the statement is still the one the liaison reviewed; else the approval is
+refused (StatementChanged) and a close it made is undone (the period reopened)."""
 
 from __future__ import annotations
 
@@ -8,29 +10,33 @@ import asyncio
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import NoReturn
 
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 from temporalio.service import RPCError
 
 from activities.dependencies import Dependencies
 from ledger.errors import PeriodState
 from ledger.periods import BookPeriods
 from ledger.reconciliation import BEIJING
-from rules.write_off import BookWriteOff, Figure, Source
-from schemas.codes import DocumentType
+from rules.write_off import BookWriteOff, Figure, Source, statement_fingerprint
+from schemas.codes import DocumentType, Operation
 from schemas.errors import BondflowError
 from schemas.lifecycle import (
+    STATEMENT_CHANGED,
     Lifecycle,
     LifecycleStatus,
     Refusal,
     Stage,
     WriteOffBalance,
+    WriteOffChanged,
     WriteOffCloseInput,
     WriteOffDraft,
     WriteOffPrepared,
     WriteOffPrepareInput,
     WriteOffView,
 )
-from schemas.periods import CloseRequest, PeriodKind
+from schemas.periods import BookPeriod, CloseRequest, PeriodKind, ReopenRequest
 from writeoff.service import WriteOffs, known_opening, record_approved
 
 ONE_DAY = dt.timedelta(days=1)
@@ -64,6 +70,23 @@ def view_of(draft: WriteOffDraft, written: BookWriteOff) -> WriteOffView:
         stocktake_id=draft.stocktake_id,
         balances=tuple(sorted(balances, key=lambda b: b.item_no)),
         unfolded=len(statement.unfolded),
+        fingerprint=statement_fingerprint(written),
+    )
+
+
+def approval_tag(draft: WriteOffDraft, reviewed: str) -> str:
+    """What the period's close and reopen reasons carry to name one approval of one
+    reviewed statement, so that a retry finds what the first attempt did."""
+    return f"[write-off {draft.write_off_no}, statement {reviewed[:16]}]"
+
+
+def _undone_by(period: BookPeriod | None, tag: str) -> bool:
+    """The period was reopened by this approval's refusal (a retry after it)."""
+    return (
+        period is not None
+        and not period.closed
+        and period.last_event.operation == Operation.REOPEN_PERIOD.value
+        and tag in period.last_event.reason
     )
 
 
@@ -169,40 +192,73 @@ class WriteOffActivities:
         return WriteOffPrepared(ok=True, enterprise_code=owner, view=view)
 
     async def close(self, data: WriteOffCloseInput) -> str:
-        """Close the verification period (once: a retry finds it closed) and record the
-        approved closing balances of the statement as the closed period keeps it."""
+        """Close the verification period (once: a retry finds it closed), read the
+        statement as the closed period keeps it and, if its fingerprint is the reviewed
+        one, record its approved closing balances (once). If a posting slipped into the
+        period since the review, refuse the approval (StatementChanged, the new
+        statement in the details) and reopen the period if this approval closed it.
+
+        Idempotent: the close and the reopen carry the approval's tag in their reason,
+        so a retry after either finds it done and does not close or reopen again."""
         draft = data.draft
         db = self.deps.database
+        periods = BookPeriods(db)
         last_day = draft.end - ONE_DAY
+        tag = None if data.reviewed is None else approval_tag(draft, data.reviewed)
+        reason = data.reason if tag is None else f"{data.reason} {tag}"
 
-        def close() -> str:
-            periods = BookPeriods(db)
+        def period() -> BookPeriod | None:
+            found = [
+                p
+                for p in periods.periods(draft.book_no)
+                if p.first_day == draft.start and p.last_day == last_day
+            ]
+            return found[0] if found else None
+
+        def close() -> tuple[BookPeriod, bool]:
+            """The closed period, and whether this approval closed it."""
             try:
-                period = periods.close(
+                closed = periods.close(
                     draft.book_no,
                     CloseRequest(
                         kind=PeriodKind.VERIFICATION,
                         first_day=draft.start,
                         last_day=last_day,
-                        reason=data.reason,
+                        reason=reason,
                     ),
                     actor=data.actor,
                 )
+                return closed, True
             except PeriodState:
-                closed = [
-                    p
-                    for p in periods.periods(draft.book_no)
-                    if p.first_day == draft.start and p.last_day == last_day and p.closed
-                ]
-                if not closed:
+                found = period()
+                if found is None or not found.closed:
                     raise
-                period = closed[0]
-            return f"close_period:{period.last_event.chain_seq}"
+                ours = (
+                    found.last_event.operation == Operation.CLOSE_PERIOD.value
+                    and found.last_event.reason == reason
+                )
+                return found, ours
 
-        closed = await asyncio.to_thread(close)
+        if tag is not None and _undone_by(await asyncio.to_thread(period), tag):
+            await self._refuse_changed(data, reopened=True)
+        closed, ours = await asyncio.to_thread(close)
         written = await self._statement(draft)
         if isinstance(written, Refusal):
             raise BondflowError(written.reason, field=written.field)
+        if tag is not None and statement_fingerprint(written) != data.reviewed:
+            if ours:
+                await asyncio.to_thread(
+                    periods.reopen,
+                    draft.book_no,
+                    ReopenRequest(
+                        first_day=draft.start,
+                        last_day=last_day,
+                        reason=f"write-off {draft.write_off_no}: approval refused, the"
+                        f" statement changed since its review {tag}",
+                    ),
+                    actor=data.actor,
+                )
+            await self._refuse_changed(data, reopened=ours, written=written)
         await asyncio.to_thread(
             record_approved,
             db,
@@ -211,4 +267,37 @@ class WriteOffActivities:
             workflow_id=data.workflow_id,
             at=dt.datetime.now(dt.UTC),
         )
-        return closed
+        return f"close_period:{closed.last_event.chain_seq}"
+
+    async def _refuse_changed(
+        self,
+        data: WriteOffCloseInput,
+        *,
+        reopened: bool,
+        written: BookWriteOff | None = None,
+    ) -> NoReturn:
+        """Refuse the approval as data: the statement as it is now, to review again."""
+        assert data.reviewed is not None
+        if written is None:
+            statement = await self._statement(data.draft)
+            if isinstance(statement, Refusal):
+                raise BondflowError(statement.reason, field=statement.field)
+            written = statement
+        view = view_of(data.draft, written)
+        refusal = unexplained(data.draft, view)
+        assert view.fingerprint is not None
+        changed = WriteOffChanged(
+            reviewed=data.reviewed,
+            found=view.fingerprint,
+            view=view,
+            problems=() if refusal is None else (refusal,),
+            reopened=reopened,
+        )
+        raise ApplicationError(
+            f"the statement changed since its review ({data.reviewed[:12]} reviewed,"
+            f" {view.fingerprint[:12]} now): review it again",
+            changed.model_dump(mode="json"),
+            type=STATEMENT_CHANGED,
+            non_retryable=True,
+            category=ApplicationErrorCategory.BENIGN,
+        )

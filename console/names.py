@@ -154,4 +154,7 @@ TIMELINE_EVENT_NAMES: Final[dict[TimelineEvent, str]] = {
     TimelineEvent.POSTING_REFUSED: N_("the ledger refused the posting: nothing posted"),
     TimelineEvent.OVERDUE: N_("past the deadline: escalated to the liaison"),
     TimelineEvent.PERIOD_CLOSED: N_("period closed: its approved balances open the next"),
+    TimelineEvent.STATEMENT_CHANGED: N_(
+        "approval refused: the statement changed since its review; review it again"
+    ),
 }

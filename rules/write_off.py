@@ -35,9 +35,11 @@ reported in ``unfolded``, never counted as zero silently.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -532,3 +534,53 @@ def business_day(instant: dt.datetime, zone: ZoneInfo) -> dt.date:
 def last_business_day(end: dt.datetime, zone: ZoneInfo) -> dt.date:
     """The last day a period ending (excluded) at `end` covers."""
     return business_day(end - dt.timedelta(microseconds=1), zone)
+
+
+def _text(quantity: Decimal) -> str:
+    """A quantity's canonical text: no exponent, no trailing zeros, no negative zero."""
+    return "0" if quantity == 0 else format(quantity.normalize(), "f")
+
+
+def _canonical(value: object) -> object:
+    """A line's field as canonical data: a figure as its quantity and its sources in a
+    fixed order (what the statement shows, document by document)."""
+    if isinstance(value, Figure):
+        sources = sorted(
+            (
+                s.transaction or "",
+                "" if s.document_type is None else s.document_type.value,
+                s.document_no or "",
+                _text(s.quantity),
+            )
+            for s in value.sources
+        )
+        return [_text(value.quantity), [list(source) for source in sources]]
+    if isinstance(value, Decimal):
+        return _text(value)
+    if isinstance(value, Item):
+        return value.item_no
+    return value
+
+
+def statement_fingerprint(written: BookWriteOff) -> str:
+    """A SHA-256 of the statement's canonical figures: the book, the period, every
+    figure of every line with its documents, and what could not be folded. Two reads
+    of the same ledger give the same fingerprint; a posting into the period, a count or
+    an opening that differs changes it. What the liaison approved is the statement
+    with this fingerprint."""
+    statement = written.statement
+    every: list[MaterialLine | FinishedLine] = [*statement.materials, *statement.finished_goods]
+    lines = [{f.name: _canonical(getattr(line, f.name)) for f in fields(line)} for line in every]
+    unfolded = sorted(
+        [u.finished_item_no, u.on.isoformat(), _text(u.quantity), u.source.transaction or ""]
+        for u in statement.unfolded
+    )
+    body = {
+        "book_no": written.book_no,
+        "first_day": written.first_day.isoformat(),
+        "last_day": written.last_day.isoformat(),
+        "lines": sorted(lines, key=lambda line: str(line["item"])),
+        "unfolded": unfolded,
+    }
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

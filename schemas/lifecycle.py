@@ -575,6 +575,7 @@ class TimelineEvent(StrEnum):
     OVERDUE = "overdue"
     # A write-off's (核销).
     PERIOD_CLOSED = "period_closed"
+    STATEMENT_CHANGED = "statement_changed"
 
 
 class TimelineEntry(_Model):
@@ -1025,6 +1026,9 @@ class WriteOffInput(_Model):
     # The liaison's review is due this many days after the statement was prepared;
     # past it, the wait is escalated (the liaison's still, flagged).
     review_days: Annotated[int, Field(ge=1, le=366)] = 15
+    # The filer's correction is due this many days after the write-off came back;
+    # past it, the wait escalates to the liaison.
+    correction_days: Annotated[int, Field(ge=1, le=366)] = 7
 
 
 class WriteOffBalance(_Model):
@@ -1047,6 +1051,11 @@ class WriteOffView(_Model):
     balances: tuple[WriteOffBalance, ...]
     unfolded: int  # finished goods that could not be folded (no norm in force)
     review_due: dt.datetime | None = None
+    # The statement's fingerprint (``rules.write_off.statement_fingerprint``): what the
+    # liaison reviews is what approval closes, or approval is refused (StatementChanged).
+    # None in histories from before fingerprints.
+    fingerprint: str | None = None
+    correction_due: dt.datetime | None = None  # while returned to the filer
 
     @computed_field(  # type: ignore[prop-decorator]
         description="Every counted balance equals its theoretical one; null without a count."
@@ -1075,12 +1084,34 @@ class WriteOffPrepared(_Model):
 
 
 class WriteOffCloseInput(_Model):
-    """Approved: close the period and record the approved closing balances."""
+    """Approved: close the period and record the approved closing balances, if the
+    statement is still the one the liaison reviewed (its fingerprint, ``reviewed``;
+    None in histories from before fingerprints: nothing is compared)."""
 
     workflow_id: str
     draft: WriteOffDraft
     actor: Code
     reason: Reason
+    reviewed: str | None = None
+
+
+# The type of the close activity's refusal when the statement changed since its review.
+STATEMENT_CHANGED = "StatementChanged"
+
+
+class WriteOffChanged(_Model):
+    """The details of a StatementChanged refusal: the fingerprint reviewed and the one
+    the approval found, the statement as it is now (to review again, unless it has
+    problems for the filer), and whether the approval's close was undone."""
+
+    reviewed: str
+    found: str
+    view: WriteOffView
+    problems: Refusals = ()
+    reopened: bool = False
+
+    def described(self) -> str:
+        return described(self.problems)
 
 
 LifecycleStatus.model_rebuild()

@@ -7,8 +7,13 @@ theoretical and counted balances needs the filer's explanation. The liaison revi
 and approves (the core's ``sign_off``) or returns it with reasons (``return_draft``);
 the filer corrects (another stocktake, an explanation) and it is prepared again.
 Approval closes the period in the ledger (``BookPeriods.close``, once) and records the
-approved closing balances, from which the next period's statement opens. The review is
-due ``review_days`` after the statement was prepared; past it, the wait escalates.
+approved closing balances, from which the next period's statement opens, if the
+statement is still the one the liaison reviewed (its fingerprint): a posting that
+slipped into the period since the review refuses the approval (StatementChanged, the
+period reopened if the approval closed it) and the new statement goes back to the
+liaison's review. The review is due ``review_days`` after the statement was prepared,
+a correction ``correction_days`` after the write-off came back; past either, the wait
+escalates to the liaison, and the decision ends the escalation.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.lifecycle import (
+        STATEMENT_CHANGED,
         EntryResult,
         Lifecycle,
         LifecycleStatus,
@@ -29,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         Role,
         Stage,
         TimelineEvent,
+        WriteOffChanged,
         WriteOffCloseInput,
         WriteOffCorrection,
         WriteOffDraft,
@@ -49,8 +56,14 @@ NEXT_STEP: dict[Stage, tuple[NextStep, Role | None]] = {
     Stage.CANCELLED: (NextStep.NOTHING_CANCELLED, None),
 }
 
-# Past its deadline, the review is escalated (flagged in the liaison's queue).
-OVERDUE = frozenset({Stage.AWAITING_SIGN_OFF})
+# Past their deadline, the review (flagged in the liaison's queue) and the filer's
+# correction (the liaison's then) are escalated.
+OVERDUE = frozenset({Stage.AWAITING_SIGN_OFF, Stage.RETURNED})
+
+# Patches: the filer's correction has a deadline and a decision ends an escalation;
+# an approval refused because the statement changed goes back to the review.
+DEADLINES = "write-off-deadlines"
+CHANGED = "write-off-statement-changed"
 
 
 @dataclass
@@ -59,6 +72,9 @@ class WriteOffRecord(Record[WriteOffDraft, WriteOffCorrection]):
 
     view: WriteOffView | None = None
     review_due: dt.datetime | None = None
+    correction_due: dt.datetime | None = None
+    # The statement an approval found changed, to review again (taken by ``_check``).
+    changed: WriteOffChanged | None = None
 
 
 @workflow.defn(name="WriteOff")
@@ -78,15 +94,24 @@ class WriteOffWorkflow(SignedOff[WriteOffDraft, WriteOffCorrection, WriteOffInpu
         return await self._lifecycle(data, data.draft, "write-off prepared")
 
     async def _check(self) -> Checked:
-        """The statement over the period, its counts from the named stocktake."""
+        """The statement over the period, its counts from the named stocktake; or the
+        statement an approval found changed (read by that activity already)."""
         assert self._input is not None
-        prepared = await self._run(WRITE_OFF.prepare, WriteOffPrepareInput(draft=self.draft))
-        self._learn_enterprise(prepared.enterprise_code)
-        if not prepared.ok or prepared.view is None:
-            return Checked(problems=prepared.described())
+        changed, self._r.changed = self._r.changed, None
+        if changed is not None:
+            self._r.view = changed.view
+            if changed.problems:
+                return Checked(problems=changed.described())
+            view = changed.view
+        else:
+            prepared = await self._run(WRITE_OFF.prepare, WriteOffPrepareInput(draft=self.draft))
+            self._learn_enterprise(prepared.enterprise_code)
+            if not prepared.ok or prepared.view is None:
+                return Checked(problems=prepared.described())
+            view = prepared.view
         self._r.review_due = workflow.now() + dt.timedelta(days=self._input.review_days)
         self._r.escalated = False
-        self._r.view = prepared.view.model_copy(update={"review_due": self._r.review_due})
+        self._r.view = view.model_copy(update={"review_due": self._r.review_due})
         return Checked(sign_off=(Stage.AWAITING_SIGN_OFF, self._summary(self._r.view)))
 
     @staticmethod
@@ -101,18 +126,37 @@ class WriteOffWorkflow(SignedOff[WriteOffDraft, WriteOffCorrection, WriteOffInpu
         return f"statement of {period} prepared: {items}, {differing} differing from the count"
 
     async def _wait(self, condition: Any) -> None:
-        """The liaison's review, escalated once past its deadline."""
-        due = self._r.review_due
-        if self._r.stage is not Stage.AWAITING_SIGN_OFF or due is None:
+        """The liaison's review or the filer's correction, escalated once past its
+        deadline; the decision ends the escalation."""
+        due = self._wait_due()
+        if due is None:
             await workflow.wait_condition(condition)
             return
         await self._wait_until_due(due, condition)
+        self._r.correction_due = None
+        if self._r.escalated and workflow.patched(DEADLINES):
+            self._r.escalated = False
+
+    def _wait_due(self) -> dt.datetime | None:
+        """The deadline of the wait the stage is: the review's, or (behind its patch:
+        histories from before waited without it) the correction's from now."""
+        assert self._input is not None
+        if self._r.stage is Stage.AWAITING_SIGN_OFF:
+            return self._r.review_due
+        if self._r.stage is Stage.RETURNED and workflow.patched(DEADLINES):
+            self._r.escalated = False
+            self._r.correction_due = workflow.now() + dt.timedelta(days=self._input.correction_days)
+            return self._r.correction_due
+        return None
 
     async def _carry_out(self) -> None:
-        """Approved: close the period (once) and record the approved balances; a
-        refusal (the period is closed already as another kind) goes back to the filer."""
+        """Approved: close the period (once) and record the approved balances, if the
+        statement is the one reviewed; a statement changed since goes back to the
+        review, another refusal (the period is closed already as another kind) to the
+        filer."""
         while True:
             self._set(Stage.POSTING)
+            view = self._r.view
             try:
                 self._r.posting = await self._run(
                     WRITE_OFF.close,
@@ -121,12 +165,17 @@ class WriteOffWorkflow(SignedOff[WriteOffDraft, WriteOffCorrection, WriteOffInpu
                         draft=self.draft,
                         actor=self._approver(),
                         reason=f"write-off {self.draft.write_off_no} approved",
+                        reviewed=None if view is None else view.fingerprint,
                     ),
                 )
             except ActivityError as error:
                 cause = error.cause
                 if not isinstance(cause, ApplicationError) or not cause.non_retryable:
                     raise
+                if cause.type == STATEMENT_CHANGED and workflow.patched(CHANGED):
+                    self._review_again(WriteOffChanged.model_validate(cause.details[0]))
+                    await self._prepare()
+                    continue
                 self._system(
                     Stage.RETURNED,
                     f"the period could not be closed: {cause.message}",
@@ -145,7 +194,30 @@ class WriteOffWorkflow(SignedOff[WriteOffDraft, WriteOffCorrection, WriteOffInpu
             period,
         )
 
+    def _review_again(self, changed: WriteOffChanged) -> None:
+        """The approval refused: the statement changed since the liaison reviewed it.
+        The sign-off is spent; the new statement is the next ``_check``'s."""
+        self._r.signed_off = None
+        self._r.changed = changed
+        before = {b.item_no: b.theoretical for b in self._r.view.balances} if self._r.view else {}
+        moved = [b.item_no for b in changed.view.balances if before.get(b.item_no) != b.theoretical]
+        what = (
+            f"the theoretical balance of items {', '.join(map(str, moved))} moved"
+            if moved
+            else "its documents changed, not its balances"
+        )
+        reopened = "; the period reopened" if changed.reopened else ""
+        self._system(
+            Stage.VALIDATING,
+            f"approval refused: the statement changed since its review ({what});"
+            f" it goes back to the review{reopened}",
+            TimelineEvent.STATEMENT_CHANGED,
+            f"{changed.reviewed[:12]} -> {changed.found[:12]}: {what}{reopened}",
+        )
+
     def _due(self) -> dt.datetime | None:
+        if self._r.stage is Stage.RETURNED:
+            return self._r.correction_due
         return self._r.review_due if self._r.stage in OVERDUE else None
 
     def _identity(self) -> tuple[str, str, str | None, str]:
@@ -157,8 +229,15 @@ class WriteOffWorkflow(SignedOff[WriteOffDraft, WriteOffCorrection, WriteOffInpu
 
     def _details(self) -> Details:
         view = self._r.view
-        if view is not None and self._r.stage is not Stage.AWAITING_SIGN_OFF:
-            view = view.model_copy(update={"review_due": None})
+        if view is not None:
+            review = self._r.stage is Stage.AWAITING_SIGN_OFF
+            returned = self._r.stage is Stage.RETURNED
+            view = view.model_copy(
+                update={
+                    "review_due": self._r.review_due if review else None,
+                    "correction_due": self._r.correction_due if returned else None,
+                }
+            )
         return Details(write_off=view)
 
     # --- people -----------------------------------------------------------------------

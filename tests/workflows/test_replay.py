@@ -51,6 +51,8 @@ def test_there_are_histories_for_each_path() -> None:
         "write_off_agreed",
         "write_off_difference_explained",
         "write_off_returned_corrected",
+        "write_off_statement_changed",
+        "write_off_correction_overdue",
     } <= names
 
 
@@ -98,3 +100,14 @@ def test_the_escalations_upsert_is_behind_its_patch() -> None:
     histories from before it replay without the upsert."""
     assert "queue-attributes" in _patches("entry_escalated")
     assert "queue-attributes" not in _patches("entry_completed")
+
+
+def test_write_offs_recorded_before_their_patches_replay_the_old_path() -> None:
+    """An approval refused because the statement changed goes back to the review
+    (``write-off-statement-changed``); a returned write-off waits for its correction
+    with a deadline and a decision ends an escalation (``write-off-deadlines``).
+    Histories from before either replay without them (the test above)."""
+    for old in ("write_off_agreed", "write_off_returned_corrected"):
+        assert not {"write-off-statement-changed", "write-off-deadlines"} & _patches(old)
+    assert "write-off-statement-changed" in _patches("write_off_statement_changed")
+    assert "write-off-deadlines" in _patches("write_off_correction_overdue")

@@ -5,18 +5,16 @@ the liaison; the counts or the payment then carry on as before."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from temporalio import activity
-from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -27,7 +25,6 @@ from schemas.lifecycle import (
     DifferenceDecision,
     DifferenceReview,
     ExpectedPosition,
-    LifecycleStatus,
     PaymentConfirmation,
     Role,
     Stage,
@@ -41,7 +38,7 @@ from schemas.lifecycle import (
     StocktakePostInput,
     TaxBillView,
 )
-from tests.workflows.test_timers import time_server
+from tests.workflows.time_skipping import eventually, time_server, update
 from workflows.stocktake import StocktakeWorkflow
 
 __all__ = ["time_server"]  # the fixture, used here too
@@ -108,30 +105,6 @@ async def _start(env: WorkflowEnvironment, task_queue: str) -> WorkflowHandle[An
     )
 
 
-async def _eventually(
-    handle: WorkflowHandle[Any, Any], condition: Callable[[LifecycleStatus], bool]
-) -> LifecycleStatus:
-    for _ in range(500):
-        status: LifecycleStatus = await handle.query("status", result_type=LifecycleStatus)
-        if condition(status):
-            return status
-        await asyncio.sleep(0.02)
-    return status
-
-
-async def _update(
-    env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any], name: str, argument: Any
-) -> None:
-    """Through a plain client, so that waiting does not unlock time skipping (see
-    test_timers._signed_off)."""
-    plain = Client(
-        env.client.service_client,
-        namespace=env.client.namespace,
-        data_converter=pydantic_data_converter,
-    )
-    await plain.get_workflow_handle(handle.id).execute_update(name, argument)
-
-
 def _counts(quantity: int) -> Counts:
     line = CountLine(
         item_no=2,
@@ -151,19 +124,19 @@ async def test_counts_not_entered_in_time_escalate_to_the_liaison(
     them, then the stocktake waits for the liaison, escalated; counts entered then
     finish it, and the escalation is over."""
     handle = await _start(time_server, stocktake_worker)
-    status = await _eventually(handle, lambda s: s.stage is Stage.COUNTING)
+    status = await eventually(handle, lambda s: s.stage is Stage.COUNTING)
     assert status.waiting_for is Role.FILER
 
     await time_server.sleep(dt.timedelta(days=1))
-    assert not (await _eventually(handle, lambda s: s.escalated)).escalated
+    assert not (await eventually(handle, lambda s: s.escalated)).escalated
     await time_server.sleep(dt.timedelta(days=2))
-    status = await _eventually(handle, lambda s: s.escalated)
+    status = await eventually(handle, lambda s: s.escalated)
     assert status.escalated
     assert status.waiting_for is Role.LIAISON
     assert "past the deadline" in status.next_step
 
-    await _update(time_server, handle, "enter_counts", _counts(100))
-    status = await _eventually(handle, lambda s: s.stage is Stage.COMPLETED)
+    await update(time_server, handle, "enter_counts", _counts(100))
+    status = await eventually(handle, lambda s: s.stage is Stage.COMPLETED)
     assert status.stage is Stage.COMPLETED
     assert not status.escalated
 
@@ -175,27 +148,27 @@ async def test_a_duty_not_paid_in_time_escalates_to_the_liaison(
     the 15 days to pay pass, then the payment waits for the liaison, escalated; once
     confirmed, the loss is posted."""
     handle = await _start(time_server, stocktake_worker)
-    await _eventually(handle, lambda s: s.stage is Stage.COUNTING)
-    await _update(time_server, handle, "enter_counts", _counts(98))
-    await _eventually(handle, lambda s: s.stage is Stage.DIFFERENCE_REVIEW)
+    await eventually(handle, lambda s: s.stage is Stage.COUNTING)
+    await update(time_server, handle, "enter_counts", _counts(98))
+    await eventually(handle, lambda s: s.stage is Stage.DIFFERENCE_REVIEW)
     decision = DifferenceDecision(
         item_no=2, lot_no="GLS-1", location="BIN-1", cause=DifferenceCause.LOSS
     )
     review = DifferenceReview(
         actor="liaison-wang", role=Role.LIAISON, reason="broken", decisions=(decision,)
     )
-    await _update(time_server, handle, "review_differences", review)
-    status = await _eventually(handle, lambda s: s.stage is Stage.AWAITING_PAYMENT)
+    await update(time_server, handle, "review_differences", review)
+    status = await eventually(handle, lambda s: s.stage is Stage.AWAITING_PAYMENT)
     assert status.duties_payable == BILL.total
     assert status.waiting_for is Role.FILER
 
     await time_server.sleep(dt.timedelta(days=16))
-    status = await _eventually(handle, lambda s: s.escalated)
+    status = await eventually(handle, lambda s: s.escalated)
     assert status.waiting_for is Role.LIAISON
 
     payment = PaymentConfirmation(
         actor="filer-li", role=Role.FILER, reference="TAX-1", amount=BILL.total
     )
-    await _update(time_server, handle, "confirm_payment", payment)
-    status = await _eventually(handle, lambda s: s.stage is Stage.COMPLETED)
+    await update(time_server, handle, "confirm_payment", payment)
+    status = await eventually(handle, lambda s: s.stage is Stage.COMPLETED)
     assert status.stage is Stage.COMPLETED

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import sys
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 from temporalio import activity
-from temporalio.client import Client, WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -48,13 +44,15 @@ from schemas.lifecycle import (
 from schemas.messages.fields import DOCUMENT_ZONE
 from tests.workflows.conftest import entry_draft
 from tests.workflows.test_transfer import transfer
+from tests.workflows.time_skipping import eventually, status_of, time_server, update
 from workflows.first_line_entry import FirstLineEntryWorkflow
 from workflows.transfer import TransferWorkflow
+
+__all__ = ["time_server"]  # the fixture, used here too
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 CIF = Decimal("134988.43")
-BIN = Path(sys.executable).parent
 
 
 @activity.defn(name="entry.validate")
@@ -100,20 +98,6 @@ async def submit_transfer_list(data: TransferSideInput) -> Submitted:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def time_server() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping test server of each test's own. Shared, it skipped time for the
-    earlier tests' workflows too (a 14-day deadline's daily fee timers, escalations)
-    and now and then timed out a sleep on a busy machine; its own, it skips over this
-    test's timers only, and an update never meets another test's workflow."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    yield env
-    await env.shutdown()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
 async def worker(time_server: WorkflowEnvironment) -> AsyncIterator[str]:
     task_queue = f"timers-{uuid.uuid4().hex[:8]}"
     async with Worker(
@@ -136,28 +120,11 @@ async def _start(
     )
 
 
-async def _status(handle: WorkflowHandle[Any, Any]) -> LifecycleStatus:
-    status: LifecycleStatus = await handle.query("status", result_type=LifecycleStatus)
-    return status
-
-
-async def _eventually(
-    handle: WorkflowHandle[Any, Any], condition: Callable[[LifecycleStatus], bool]
-) -> LifecycleStatus:
-    """The status once the worker has caught up with fired timers (or the last one)."""
-    for _ in range(500):  # up to 10 s on a busy machine
-        status = await _status(handle)
-        if condition(status):
-            return status
-        await asyncio.sleep(0.02)
-    return status
-
-
 async def _filed(handle: WorkflowHandle[Any, Any]) -> None:
     """Wait until the list is with customs, before skipping time: skipped while the
     filing's workflow task is still running, it expires that task and the clock runs
     ahead of the workflow (the flaky "sleep timed out" and missing escalations)."""
-    status = await _eventually(handle, lambda status: status.stage is Stage.AWAITING_REVIEW)
+    status = await eventually(handle, lambda status: status.stage is Stage.AWAITING_REVIEW)
     assert status.stage is Stage.AWAITING_REVIEW
 
 
@@ -167,35 +134,15 @@ def _fee(status: LifecycleStatus) -> LateFeeView:
 
 
 async def _signed_off(env: WorkflowEnvironment, handle: WorkflowHandle[Any, Any]) -> None:
-    """Sign off once the draft has been checked (an earlier sign-off is refused).
-
-    The update goes through a plain client, so that waiting for its result does not
-    touch the test server's time-skipping lock. Time skipping stays locked (the clock
-    runs at its own pace) until the test sleeps: unlocking it here let the server
-    skip to the next timer while the test still looked (an escalation before its
-    time), and the sleep's own unlock then failed ("Application error processing
-    RPC")."""
+    """Sign off once the draft has been checked (an earlier sign-off is refused),
+    through a plain client (``time_skipping.update``)."""
     for _ in range(200):
-        if (await _status(handle)).stage is Stage.AWAITING_SIGN_OFF:
+        if (await status_of(handle)).stage is Stage.AWAITING_SIGN_OFF:
             break
         await asyncio.sleep(0.05)
-    plain = Client(
-        env.client.service_client,
-        namespace=env.client.namespace,
-        data_converter=pydantic_data_converter,
+    await update(
+        env, handle, "sign_off", Decision(actor="liaison-wang", role=Role.LIAISON, reason="ok")
     )
-    # The test server sometimes loses an update sent while it is still skipping time
-    # for another test's workflow ("update ... not found"): send it again.
-    for attempt in range(5):
-        try:
-            await plain.get_workflow_handle(handle.id).execute_update(
-                "sign_off", Decision(actor="liaison-wang", role=Role.LIAISON, reason="ok")
-            )
-            break
-        except RPCError as error:
-            if error.status is not RPCStatusCode.NOT_FOUND or attempt == 4:
-                raise
-            await asyncio.sleep(0.2)
 
 
 async def test_past_the_14_day_deadline_a_late_fee_accrues_daily_on_the_cif(
@@ -206,12 +153,12 @@ async def test_past_the_14_day_deadline_a_late_fee_accrues_daily_on_the_cif(
     so, and the fee for 2 days (0.05 % of the CIF per day) shows on the document."""
     draft = entry_draft("IN-LATE-1", arrival_days_ago=10)
     handle = await _start(time_server, worker, draft, EntryPolicy())
-    before = await _status(handle)
+    before = await status_of(handle)
     assert _fee(before).days_late == 0
     assert _fee(before).deadline == draft.arrival_date + dt.timedelta(days=14)
 
     await time_server.sleep(dt.timedelta(days=6))
-    after = await _eventually(handle, lambda status: _fee(status).days_late >= 2)
+    after = await eventually(handle, lambda status: _fee(status).days_late >= 2)
 
     today = (await time_server.get_current_time()).astimezone(DOCUMENT_ZONE).date()
     days = (today - _fee(after).deadline).days
@@ -230,7 +177,7 @@ async def test_a_declaration_in_time_owes_no_fee_however_long_customs_takes(
     await _filed(handle)
 
     await time_server.sleep(dt.timedelta(days=10))
-    status = await _status(handle)
+    status = await status_of(handle)
 
     assert status.stage is Stage.AWAITING_REVIEW
     assert _fee(status).days_late == 0
@@ -249,9 +196,9 @@ async def test_a_receipt_that_does_not_come_in_time_escalates_to_the_liaison(
     await _filed(handle)
 
     await time_server.sleep(dt.timedelta(hours=3))
-    assert not (await _status(handle)).escalated
+    assert not (await status_of(handle)).escalated
     await time_server.sleep(dt.timedelta(hours=2))
-    status = await _eventually(handle, lambda status: status.escalated)
+    status = await eventually(handle, lambda status: status.escalated)
 
     assert status.escalated
     assert status.waiting_for is Role.LIAISON
@@ -288,7 +235,7 @@ async def _escalates(time_server: WorkflowEnvironment, worker: str) -> None:
     await _filed(handle)
 
     await time_server.sleep(dt.timedelta(hours=3))
-    status = await _eventually(handle, lambda status: status.escalated)
+    status = await eventually(handle, lambda status: status.escalated)
 
     assert status.stage is Stage.AWAITING_REVIEW
     assert status.waiting_for is Role.LIAISON

@@ -9,6 +9,7 @@ period from March differs from its count by the norm change, one from July agree
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -263,3 +264,77 @@ async def test_a_stocktake_of_another_period_is_refused(zone: Zone) -> None:
     assert "outside the period" in status.timeline[-1].note
     await handle.execute_update("cancel", _liaison("wrong period"), result_type=LifecycleStatus)
     assert (await handle.result()).stage is Stage.CANCELLED
+
+
+async def test_an_approval_after_a_back_dated_posting_is_refused_and_reviewed_again(
+    zone: Zone,
+) -> None:
+    """Given a write-off from July prepared and reviewed, when a piece of glass returned
+    abroad on a list back-dated into the period is posted before the liaison approves,
+    then the approval is refused
+    (the statement changed since its review): the period the approval closed is
+    reopened with the reason, the new statement goes back to the liaison with one less
+    piece of glass in theory, and the second approval closes the period on it."""
+    handle = await _prepare(zone, _draft("WO-2607-C", JULY))
+    reviewed = await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+    assert reviewed.write_off is not None
+    assert reviewed.write_off.fingerprint is not None
+    glass_reviewed = next(b for b in reviewed.write_off.balances if b.item_no == ids.GLASS)
+
+    zone.deps.ledger.execute(_glass_returned_abroad(dt.date(2026, 8, 3)))
+    await handle.execute_update("sign_off", _liaison("the figures I reviewed"))
+
+    status = await _after_the_refusal(zone, handle)
+    assert status.write_off is not None
+    assert status.write_off.fingerprint not in (None, reviewed.write_off.fingerprint)
+    glass = next(b for b in status.write_off.balances if b.item_no == ids.GLASS)
+    assert glass.theoretical == glass_reviewed.theoretical - 1
+    changed = next(e for e in status.timeline if e.event is TimelineEvent.STATEMENT_CHANGED)
+    assert f"items {ids.GLASS} moved" in changed.detail
+    assert "the period reopened" in changed.note
+    [period] = [p for p in BookPeriods(zone.db).periods(ids.SOLAR_BOOK) if p.first_day == JULY]
+    assert not period.closed
+    assert period.last_event.operation == "reopen_period"
+    assert "the statement changed since its review" in period.last_event.reason
+
+    await handle.execute_update("sign_off", _liaison("the figures with the late run"))
+    assert (await handle.result()).stage is Stage.COMPLETED
+    await keep_history(handle, "write_off_statement_changed")
+    [period] = [p for p in BookPeriods(zone.db).periods(ids.SOLAR_BOOK) if p.first_day == JULY]
+    assert period.closed
+    status = await zone.status(handle)
+    assert [e.event for e in status.timeline if e.event is TimelineEvent.SIGNED_OFF] == [
+        TimelineEvent.SIGNED_OFF
+    ] * 2
+    assert status.timeline[-1].event is TimelineEvent.PERIOD_CLOSED
+
+
+def _glass_returned_abroad(on: dt.date) -> MovementRequest:
+    """A piece of glass returned abroad (复出), its list recorded late, dated ``on``."""
+    return MovementRequest(
+        client_id=f"glass-returned-{on}",
+        document=DocumentRef(type=DocumentType.BONDED_LIST, number="QD960126E000000999"),
+        legs=(
+            Leg(
+                book_no=ids.SOLAR_BOOK,
+                item_no=ids.GLASS,
+                unit="007",
+                quantity=Decimal(1),
+                source=StockRef(lot_no=ids.GLASS_LOT, location=ids.RAW_BIN),
+                destination=OutsideRef(party=OutsideKind.ABROAD),
+            ),
+        ),
+        actor="filer-li",
+        reason="a return abroad recorded late",
+        occurred_at=dt.datetime.combine(on, dt.time(12), ids.SHANGHAI),
+    )
+
+
+async def _after_the_refusal(zone: Zone, handle: WorkflowHandle[Any, Any]) -> LifecycleStatus:
+    """The status once the refused approval is back with the liaison."""
+    for _ in range(300):
+        status = await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
+        if any(e.event is TimelineEvent.STATEMENT_CHANGED for e in status.timeline):
+            return status
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no refusal: {status.timeline}")
