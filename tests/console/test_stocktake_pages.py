@@ -127,8 +127,22 @@ async def test_a_filer_opens_a_stocktake_and_a_bad_sheet_row_and_a_missing_price
         assert entered.status_code == 303, entered.text
         review = await until_stage(live, "solar-filer", workflow_id, "difference_review")
         assert len(review["status"]["stocktake"]["differences"]) == 1
+
         after = await filer.get(page)
         assert 'data-state="open"' in after.text
+
+    # Another enterprise's filer: the stocktake is not found, whatever is posted.
+    async with pages.browser() as cold:
+        await cold.sign_in("cold-filer")
+        assert (await cold.get(page)).status_code == 404
+        counted = await cold.submit(NEW, f"{page}/counts", **priced)
+        assert counted.status_code == 404
+        uploaded = await cold.client.post(
+            f"{page}/count-sheet",
+            data={"csrf_token": csrf_of((await cold.get(NEW)).text)},
+            files={"sheet": ("count.csv", _csv(_rows(detail)), "text/csv")},
+        )
+        assert uploaded.status_code == 404
 
 
 async def test_the_liaison_reviews_each_difference_on_one_form_and_the_filer_pays_the_duty(
