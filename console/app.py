@@ -11,7 +11,16 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from console.navigation import PREFIX
-from console.pages import admin, auditor, filer, liaison, missing, periods, signin
+from console.pages import (
+    admin,
+    auditor,
+    filer,
+    filer_stocktake,
+    liaison,
+    missing,
+    periods,
+    signin,
+)
 from console.rate_limit import SignInLimiter
 
 STATIC: Final = files("console") / "static"
@@ -26,5 +35,6 @@ def install(app: FastAPI) -> None:
     app.include_router(periods.router)
     app.include_router(auditor.router)
     app.include_router(filer.router)
+    app.include_router(filer_stocktake.router)
     # Other areas' routers are included here, one line each.
     app.include_router(missing.router)  # last: every other /console path is "not found"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from console.i18n import N_
+from schemas.codes import CustomsStatus, DifferenceCause
 from schemas.lifecycle import Lifecycle, NextStep, Role, Stage, TimelineEvent
 from workflows.next_step import Escalation
 
@@ -42,6 +43,26 @@ STAGE_NAMES: Final[dict[Stage, str]] = {
     Stage.AWAITING_DEPARTURE: N_("awaiting departure"),
     Stage.COMPLETED: N_("completed"),
     Stage.CANCELLED: N_("cancelled"),
+}
+
+# A stocktake's causes of a difference (盘盈盘亏原因), its differences' states and the
+# customs status of a position.
+CAUSE_NAMES: Final[dict[DifferenceCause, str]] = {
+    DifferenceCause.MEASUREMENT: N_("measurement error"),
+    DifferenceCause.DAMAGE: N_("damage"),
+    DifferenceCause.LOSS: N_("loss"),
+    DifferenceCause.FOUND_GOODS: N_("found goods"),
+}
+DIFFERENCE_STATE_NAMES: Final[dict[str, str]] = {
+    "open": N_("open"),
+    "accepted": N_("accepted"),
+    "recount": N_("sent back for a recount"),
+}
+CUSTOMS_STATUS_NAMES: Final[dict[CustomsStatus, str]] = {
+    CustomsStatus.BONDED: N_("bonded"),
+    CustomsStatus.NON_BONDED: N_("not bonded"),
+    CustomsStatus.DUTY_PAID: N_("duty paid"),
+    CustomsStatus.HELD: N_("held"),
 }
 
 ACTOR_ROLE_NAMES: Final[dict[Role, str]] = {

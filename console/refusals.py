@@ -1,6 +1,7 @@
 """Refusals shown on a page (拒绝原因): the field, the reason and, for an uploaded
-document, the line, as data, whatever refused: a service (``BondflowError``), a model
-(pydantic's ``ValidationError``) or a workflow (``Refusal``)."""
+document, the line (for a sheet, the row and column), as data, whatever refused: a
+service (``BondflowError``), a model (pydantic's ``ValidationError``), a workflow
+(``Refusal``) or a sheet's import (``ImportRefused``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from masterdata.errors import ImportRefused
 from schemas.errors import BondflowError, field_path
 from schemas.lifecycle import Refusal
 from schemas.wording import plain_reason
@@ -19,6 +21,8 @@ class ShownRefusal:
     field: str | None
     reason: str
     line: int | None = None
+    row: int | None = None  # a sheet's row (the header is row 1) and its column's header
+    column: str | None = None
 
 
 def from_error(error: BondflowError) -> list[ShownRefusal]:
@@ -60,3 +64,11 @@ def from_part(error: ValidationError, where: Callable[[str], str]) -> list[Shown
 
 def from_refusals(refusals: Iterable[Refusal]) -> list[ShownRefusal]:
     return [ShownRefusal(refusal.field, refusal.reason) for refusal in refusals]
+
+
+def from_import(error: ImportRefused) -> list[ShownRefusal]:
+    """Every bad row of a sheet, with its row, its column as the sheet heads it and
+    the field it was read into."""
+    return [
+        ShownRefusal(row.field, row.reason, row=row.row, column=row.column) for row in error.rows
+    ]

@@ -300,10 +300,24 @@ async def upload_count_sheet(
     value, with `exchange_rate`), or the Chinese headers (备案序号, 批次号, 库位, 盘点数量,
     海关状态, 单价, 币制). As `counts`, after a recount only the positions sent back.
     Every bad row is refused at once, naming its row and column; nothing is entered."""
+    data = await body_within(request, MAX_COUNT_SHEET)
+    return await enter_count_sheet(services, principal, workflow_id, data, exchange_rate, reason)
+
+
+async def enter_count_sheet(
+    services: Services,
+    principal: Principal,
+    workflow_id: str,
+    data: bytes,
+    exchange_rate: ExchangeRate | None,
+    reason: Reason = "counted",
+) -> LifecycleStatus:
+    """A count sheet's counts entered (the API's route and the filer's console page):
+    the sheet read, checked against the stocktake's status with every refusal named by
+    its row and column (``ImportRefused``), then sent as ``counts``."""
     row = await run_in_threadpool(services.lifecycles.row, principal, workflow_id)
     if row.lifecycle is not Lifecycle.STOCKTAKE:
         raise Conflict(f"{workflow_id} is not a stocktake", field="workflow_id")
-    data = await body_within(request, MAX_COUNT_SHEET)
     sheet = await run_in_threadpool(read_count_sheet, data, "the count sheet")
     assert principal.lifecycle_role is not None
     counts = Counts(

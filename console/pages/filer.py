@@ -1,7 +1,8 @@
 """The filer's pages (企业关务): its enterprise's lifecycles with stage, next step,
 deadline and late fee; filing by uploading an INV101 or DecMessage; a lifecycle's page
 with the actions its stage offers the filer (a domestic sale's payment with both duty
-bills side by side, a returned gate pass's vehicle); its books, items and norms.
+bills side by side, a returned gate pass's vehicle, a stocktake's counts, differences
+and duty: its forms in ``filer_stocktake.py``); its books, items and norms.
 Everything goes through the API's own services, scoped exactly as the API."""
 
 from __future__ import annotations
@@ -16,16 +17,24 @@ from starlette.responses import Response
 
 from api.lifecycles.endpoints import MAX_UPLOAD, decision_of, file_upload
 from api.masterdata.endpoints import book_in_scope
-from api.masterdata.schemas import book_view, item_view
+from api.masterdata.schemas import BookView, book_view, item_view
 from api.problems import InvalidPart
 from console.dependencies import FilerPage
 from console.draft_fields import blank_fields, draft_of, fields_of
 from console.i18n import N_
-from console.names import ACTOR_ROLE_NAMES, LIFECYCLE_NAMES, STAGE_NAMES
+from console.names import (
+    ACTOR_ROLE_NAMES,
+    CAUSE_NAMES,
+    CUSTOMS_STATUS_NAMES,
+    DIFFERENCE_STATE_NAMES,
+    LIFECYCLE_NAMES,
+    STAGE_NAMES,
+)
 from console.navigation import PREFIX
 from console.page import Page
 from console.refusals import ShownRefusal, from_error, from_part, from_validation
 from console.routing import console_router
+from console.stocktake_forms import count_rows
 from lifecycles.actions import (
     CANCEL,
     CORRECTION,
@@ -122,9 +131,13 @@ async def _lifecycle_page(
         current=current,
         offered={action.path for action in offered if Role.FILER in action.by},
         form=form,
+        count_rows=count_rows(current),
         lifecycle_names=LIFECYCLE_NAMES,
         stage_names=STAGE_NAMES,
         role_names=ACTOR_ROLE_NAMES,
+        cause_names=CAUSE_NAMES,
+        state_names=DIFFERENCE_STATE_NAMES,
+        customs_status_names=CUSTOMS_STATUS_NAMES,
     )
 
 
@@ -436,20 +449,21 @@ async def upload(
 # --- books, items and norms -----------------------------------------------------------
 
 
+def my_books(page: Page) -> list[BookView]:
+    """The books of the filer's enterprise (blocking)."""
+    principal = page.principal
+    assert principal is not None
+    owners = {e.id: e.customs_code for e in page.services.masterdata.enterprises()}
+    return [
+        book_view(book, owners[book.enterprise_id])
+        for book in page.services.masterdata.books()
+        if principal.may_see(owners[book.enterprise_id])
+    ]
+
+
 @router.get("/books")
 async def books(page: FilerPage) -> Response:
-    assert page.principal is not None
-    principal = page.principal
-
-    def mine() -> list[object]:
-        owners = {e.id: e.customs_code for e in page.services.masterdata.enterprises()}
-        return [
-            book_view(book, owners[book.enterprise_id])
-            for book in page.services.masterdata.books()
-            if principal.may_see(owners[book.enterprise_id])
-        ]
-
-    return page.render("filer/books.html", books=await run_in_threadpool(mine))
+    return page.render("filer/books.html", books=await run_in_threadpool(my_books, page))
 
 
 @router.get("/books/{book_no}")

@@ -1,7 +1,9 @@
 """The liaison's pages (关务): the work queue and each waiting lifecycle's page, with
 its timeline, its path drawn, what was filed and what customs answered, and the
 decision forms its stage offers (made from ``lifecycles.actions.ACTIONS``, acting
-through the same service and the same decision model as the API's action routes)."""
+through the same service and the same decision model as the API's action routes); a
+body holding a list (a stocktake's review: one decision per open difference) is a form
+of rows whose inputs are named by their paths (``decisions[0].cause``)."""
 
 from __future__ import annotations
 
@@ -21,9 +23,17 @@ from access import Principal
 from api.lifecycles.endpoints import decision_of
 from api.queue.endpoints import QueueItem, queue_item
 from console.dependencies import LiaisonPage
+from console.draft_fields import draft_of
 from console.drawings.stage_path import StageLabels, lifecycle_stages, stage_path_svg
 from console.i18n import N_
-from console.names import ACTOR_ROLE_NAMES, LIFECYCLE_NAMES, STAGE_NAMES
+from console.names import (
+    ACTOR_ROLE_NAMES,
+    CAUSE_NAMES,
+    CUSTOMS_STATUS_NAMES,
+    DIFFERENCE_STATE_NAMES,
+    LIFECYCLE_NAMES,
+    STAGE_NAMES,
+)
 from console.navigation import PREFIX
 from console.page import Page
 from console.pages.liaison_draft import table_of
@@ -32,9 +42,11 @@ from console.routing import console_router, not_found
 from lifecycles.actions import ACTIONS, Action
 from lifecycles.kinds import KINDS
 from lifecycles.service import LifecycleView, QueueFilter
+from rules.stocktake import fitting_causes
+from schemas.codes import DifferenceCause
 from schemas.customs import DeliveredReceipt, DocumentView, SubmissionView
 from schemas.errors import BondflowError
-from schemas.lifecycle import Lifecycle, LifecycleStatus, Role, Stage
+from schemas.lifecycle import DifferenceView, Lifecycle, LifecycleStatus, Role, Stage
 
 router = console_router(f"{PREFIX}/liaison")
 T = TypeVar("T")
@@ -95,6 +107,9 @@ DOCUMENT_FIELDS: Final[dict[str, str]] = {
     "vehicle.vehicle_weight": N_("Vehicle weight (kg)"),
     "vehicle.frame_weight": N_("Frame weight (kg)"),
     "vehicle.container_weight": N_("Container weight (kg)"),
+    "stocktake_no": N_("Stocktake number"),
+    "locations": N_("Locations counted"),
+    "counted_at": N_("Counted as of"),
 }
 
 
@@ -238,10 +253,17 @@ class DecisionForm:
     action: Action
     title: str
     fields: tuple[FormField, ...]
+    rows: str | None = None  # the body's list (a review's decisions), one row per item
+
+
+def _is_list(annotation: object) -> bool:
+    return typing.get_origin(annotation) is tuple
 
 
 def _form_of(action: Action) -> DecisionForm:
-    """The form for an action: one input per field of the body people send."""
+    """The form for an action: one input per field of the body people send; a list
+    of models (a review's decisions) is the form's rows."""
+    items = action.body.model_fields.items()
     fields = tuple(
         FormField(
             name,
@@ -249,18 +271,11 @@ def _form_of(action: Action) -> DecisionForm:
             info.annotation is bool,
             "" if info.is_required() else str(info.default),
         )
-        for name, info in action.body.model_fields.items()
+        for name, info in items
+        if not _is_list(info.annotation)
     )
-    return DecisionForm(action, ACTION_TITLES[action.update], fields)
-
-
-def _flat(action: Action) -> bool:
-    """Whether one input per field holds the body (a stocktake's review is a list of
-    decisions: the API takes it, the console has no form for it yet)."""
-    return all(
-        typing.get_origin(info.annotation) is not tuple
-        for info in action.body.model_fields.values()
-    )
+    rows = next((name for name, info in items if _is_list(info.annotation)), None)
+    return DecisionForm(action, ACTION_TITLES[action.update], fields, rows)
 
 
 def _liaison_forms(lifecycle: Lifecycle, stage: Stage) -> list[DecisionForm]:
@@ -268,8 +283,25 @@ def _liaison_forms(lifecycle: Lifecycle, stage: Stage) -> list[DecisionForm]:
     return [
         _form_of(action)
         for action in KINDS[lifecycle].offered(stage)
-        if Role.LIAISON in action.by and action.decision is not None and _flat(action)
+        if Role.LIAISON in action.by and action.decision is not None
     ]
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """An open difference in the review's form: its index in the decisions, the
+    difference and the causes that can explain it that way."""
+
+    index: int
+    difference: DifferenceView
+    causes: tuple[DifferenceCause, ...]
+
+
+def _review_rows(status: LifecycleStatus) -> list[ReviewRow]:
+    if status.stocktake is None:
+        return []
+    open_ones = [d for d in status.stocktake.differences if d.state == "open"]
+    return [ReviewRow(i, d, fitting_causes(d.difference)) for i, d in enumerate(open_ones)]
 
 
 def _drawing(page: Page, row: LifecycleView, status: LifecycleStatus) -> Markup:
@@ -312,6 +344,10 @@ async def _item_page(
         document=document,
         field_labels=DOCUMENT_FIELDS,
         forms=_liaison_forms(row.lifecycle, status.stage),
+        review=_review_rows(status),
+        cause_names=CAUSE_NAMES,
+        state_names=DIFFERENCE_STATE_NAMES,
+        customs_status_names=CUSTOMS_STATUS_NAMES,
         typed=typed or {},
         lifecycle_names=LIFECYCLE_NAMES,
         stage_names=STAGE_NAMES,
@@ -382,6 +418,11 @@ async def decision_page(page: LiaisonPage, workflow_id: WorkflowId, action_path:
     return RedirectResponse(target, status_code=303)
 
 
+def _root(name: str) -> str:
+    """The body's field an input belongs to (``decisions[0].cause`` -> decisions)."""
+    return name.split("[", 1)[0].split(".", 1)[0]
+
+
 @router.post("/lifecycles/{workflow_id}/{action_path}")
 async def decide(page: LiaisonPage, workflow_id: WorkflowId, action_path: str) -> Response:
     """A decision from the form, sent as the API sends it: the body signed with who and
@@ -394,10 +435,12 @@ async def decide(page: LiaisonPage, workflow_id: WorkflowId, action_path: str) -
     typed = {
         name: value
         for name, value in form.items()
-        if name in action.body.model_fields and isinstance(value, str)
+        if _root(name) in action.body.model_fields and isinstance(value, str)
     }
+    flat = {name: value for name, value in typed.items() if name in action.body.model_fields}
+    rows = draft_of({name: value for name, value in typed.items() if name not in flat})
     try:
-        body: BaseModel = action.body.model_validate(typed)
+        body: BaseModel = action.body.model_validate(rows | flat)
         decision = decision_of(page.principal, action, None, body)
         await page.services.lifecycles.act(page.principal, workflow_id, action.update, decision)
     except ValidationError as error:

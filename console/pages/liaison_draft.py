@@ -5,6 +5,7 @@ with the code table it comes from (币制, 国别, 监管方式, 运输方式)."
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -26,12 +27,22 @@ LEFT_OUT: Final = frozenset({"kind", "lines"})
 @dataclass(frozen=True)
 class Cell:
     name: str  # the field's path in the draft (vehicle.vehicle_no)
-    value: str | Decimal | None
+    value: str | Decimal | dt.datetime | tuple[str, ...] | None
     table: str | None  # the code table the value is a code of
 
     @property
     def number(self) -> bool:
         return isinstance(self.value, Decimal)
+
+    @property
+    def instant(self) -> bool:
+        """An aware time (shown in Beijing time)."""
+        return isinstance(self.value, dt.datetime)
+
+    @property
+    def codes(self) -> bool:
+        """A list of codes (a stocktake's locations), shown as a list."""
+        return isinstance(self.value, tuple)
 
 
 @dataclass(frozen=True)
@@ -48,9 +59,15 @@ def _cells(values: dict[str, Any], prefix: str = "") -> list[Cell]:
         path = f"{prefix}{name}"
         if isinstance(value, BaseModel):
             cells.extend(_cells(dict(value), f"{path}."))
-        elif isinstance(value, Decimal | str | int) or value is None:
-            shown = value if isinstance(value, Decimal | str) or value is None else str(value)
+        elif isinstance(value, Decimal | str | int | dt.datetime) or value is None:
+            shown = (
+                value
+                if isinstance(value, Decimal | str | dt.datetime) or value is None
+                else str(value)
+            )
             cells.append(Cell(path, shown, CODE_TABLES.get(name)))
+        elif isinstance(value, tuple | list) and all(isinstance(v, str | int) for v in value):
+            cells.append(Cell(path, tuple(str(v) for v in value), CODE_TABLES.get(name)))
         else:
             cells.append(Cell(path, str(value), None))
     return cells

@@ -65,9 +65,19 @@ def test_what_only_the_filer_decides_is_never_a_liaison_form_nor_a_liaison_post(
     assert not set(ACTION_PATHS) & {a.path for a in filer_only}
 
 
-def test_a_stocktakes_review_is_no_flat_form_but_cancelling_is() -> None:
-    """A review is a list of decisions, one per difference: the API takes it; the
-    console offers no form of one input per field for it."""
+def test_a_stocktakes_review_is_a_form_of_rows_of_decisions_with_one_reason() -> None:
+    """A review is a list of decisions, one per open difference: its form has rows
+    (``decisions[i].cause``, ``decisions[i].recount``) and one reason; cancelling too."""
     assert shown(Lifecycle.STOCKTAKE, Stage.DIFFERENCE_REVIEW) == {
+        "difference-review": [("reason", False)],
         "cancel": [("reason", False)],
+    }
+    review, _ = _liaison_forms(Lifecycle.STOCKTAKE, Stage.DIFFERENCE_REVIEW)
+    assert review.rows == "decisions"
+    assert "difference-review" in ACTION_PATHS
+
+
+def test_a_stocktake_awaiting_its_duty_offers_the_liaison_the_payment() -> None:
+    assert shown(Lifecycle.STOCKTAKE, Stage.AWAITING_PAYMENT) == {
+        "payment": [("reference", False), ("amount", False), ("reason", False)],
     }
