@@ -110,6 +110,11 @@ DOCUMENT_FIELDS: Final[dict[str, str]] = {
     "stocktake_no": N_("Stocktake number"),
     "locations": N_("Locations counted"),
     "counted_at": N_("Counted as of"),
+    "write_off_no": N_("Write-off number"),
+    "start": N_("Period from (first day)"),
+    "end": N_("Period to (first day after)"),
+    "stocktake_id": N_("Stocktake of the period"),
+    "explanation": N_("Explanation of differences"),
 }
 
 

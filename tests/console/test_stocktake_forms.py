@@ -21,6 +21,7 @@ from schemas.lifecycle import (
     Stage,
     StocktakeDraft,
     StocktakeView,
+    WriteOffDraft,
 )
 
 COUNTED_AT = dt.datetime(2026, 12, 6, 10, 30, tzinfo=ids.SHANGHAI)
@@ -122,3 +123,17 @@ def test_a_stocktakes_document_has_labels_a_time_and_its_locations_as_a_list() -
     assert cells["locations"].value == (ids.RAW_BIN, ids.COLD_BIN)
     assert cells["counted_at"].instant
     assert table.lines == ()
+
+
+def test_a_write_offs_document_has_a_label_for_every_field() -> None:
+    draft = WriteOffDraft(
+        write_off_no="WO-2026Q1",
+        book_no=ids.SOLAR_BOOK,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 4, 1),
+        stocktake_id="stocktake-ST-1",
+        explanation="玻璃破损一片，已按损耗核算",
+        filed_by="solar-filer",
+    )
+    table = table_of(draft, corrected=False)
+    assert {cell.name for cell in table.head} <= set(DOCUMENT_FIELDS)
