@@ -355,6 +355,8 @@ _ENTRIES: Table = AccountEntry.__table__  # type: ignore[assignment]
 _LINEAGE: Table = LineageLink.__table__  # type: ignore[assignment]
 _CHAIN: Table = ChainEvent.__table__  # type: ignore[assignment]
 _HEAD: Table = ChainHead.__table__  # type: ignore[assignment]
+_PERIODS: Table = LedgerPeriod.__table__  # type: ignore[assignment]
+_BOOKS: Table = AccountBook.__table__  # type: ignore[assignment]
 _INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
 
 
@@ -374,7 +376,11 @@ def _insert_returning_ids(table: Table, key: tuple[str, ...]) -> Insert:
 _INSERT_MOVEMENTS = _insert_returning_ids(_MOVEMENTS, _MOVEMENT_KEY)
 _INSERT_ENTRIES = _insert_returning_ids(_ENTRIES, _ENTRY_KEY)
 _INSERT_LINEAGE = _insert_returning_ids(_LINEAGE, _LINEAGE_KEY)
-_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_LOCK_HEAD = (
+    select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.periods_version)
+    .where(_HEAD.c.id == 1)
+    .with_for_update()
+)
 _MOVE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == 1)
@@ -414,10 +420,28 @@ def insert_lineage(session: Session, rows: list[dict[str, object]]) -> list[int]
     return _insert_rows(session, _INSERT_LINEAGE, _LINEAGE_KEY, rows)
 
 
-def lock_chain_head_row(session: Session) -> tuple[int, str]:
-    """(seq, hash) of the chain head, locked until commit: appends run in commit order."""
+@dataclass(frozen=True)
+class HeadRow:
+    seq: int
+    hash: str
+    periods_version: int  # bumped by every period close and reopen
+
+
+def lock_chain_head_row(session: Session) -> HeadRow:
+    """The chain head, locked until commit: appends run in commit order."""
     row = session.connection().execute(_LOCK_HEAD).one()
-    return int(row[0]), str(row[1])
+    return HeadRow(int(row[0]), str(row[1]), int(row[2]))
+
+
+_BUMP_PERIODS_VERSION = (
+    update(_HEAD).where(_HEAD.c.id == 1).values(periods_version=_HEAD.c.periods_version + 1)
+)
+
+
+def bump_periods_version(session: Session) -> None:
+    """Tell every process's posting path that a book's periods changed (in the same
+    transaction as the change, under the head's lock)."""
+    session.connection().execute(_BUMP_PERIODS_VERSION)
 
 
 # PostgreSQL: the event's INSERT rides in a CTE of the head's UPDATE (one round trip).
@@ -681,12 +705,6 @@ def _existed(when: When) -> ColumnElement[bool]:
 # --- periods (ledger/periods.py, ledger/period_guard.py) --------------------------------
 
 
-@dataclass(frozen=True)
-class PeriodRow:
-    period: LedgerPeriod
-    book_no: str
-
-
 def lock_books(session: Session, book_nos: Collection[str], *, exclusive: bool) -> list[int]:
     """Lock these books' rows (shared by a posting, exclusive by a close or reopen), in id
     order, and return their ids: a close waits for the postings that already looked at
@@ -702,23 +720,39 @@ def lock_books(session: Session, book_nos: Collection[str], *, exclusive: bool) 
     )
 
 
-def closed_period_after(
-    session: Session, book_nos: Collection[str], at: dt.datetime
-) -> PeriodRow | None:
-    """The closed period of one of these books ending last after `at`, if any (one seek
-    per book on ix_ledger_periods_guard)."""
-    row = session.execute(
-        select(LedgerPeriod, AccountBook.book_no)
-        .join(AccountBook, AccountBook.id == LedgerPeriod.book_id)
-        .where(
-            AccountBook.book_no.in_(sorted(book_nos)),
-            LedgerPeriod.closed.is_(True),
-            LedgerPeriod.ends_at > at,
-        )
-        .order_by(LedgerPeriod.ends_at.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else PeriodRow(row[0], row[1])
+@dataclass(frozen=True)
+class ClosedPeriod:
+    """A closed period as the posting path's guard keeps it in memory."""
+
+    book_no: str
+    kind: str
+    first_day: dt.date
+    last_day: dt.date
+    ends_at: dt.datetime
+
+
+_CLOSED_PERIODS = (
+    select(
+        _PERIODS.c.kind,
+        _PERIODS.c.first_day,
+        _PERIODS.c.last_day,
+        _PERIODS.c.ends_at,
+        _BOOKS.c.book_no,
+    )
+    .join(_BOOKS, _BOOKS.c.id == _PERIODS.c.book_id)
+    .where(_PERIODS.c.closed.is_(True))
+    .order_by(_PERIODS.c.ends_at, _PERIODS.c.id)
+)
+
+
+def latest_closed_periods(session: Session) -> dict[str, ClosedPeriod]:
+    """Per book number, its closed period ending last (the one a posting is refused by)."""
+    latest: dict[str, ClosedPeriod] = {}
+    for kind, first_day, last_day, ends_at, book_no in session.connection().execute(
+        _CLOSED_PERIODS
+    ):
+        latest[book_no] = ClosedPeriod(book_no, kind, first_day, last_day, ends_at)
+    return latest
 
 
 def period_of(

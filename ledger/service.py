@@ -49,7 +49,7 @@ from ledger.errors import (
     UnknownReference,
 )
 from ledger.keys import book_and_item, kind_of, outside_key, stock_key
-from ledger.period_guard import refuse_closed_periods
+from ledger.period_guard import PeriodGuard
 from ledger.timeline import lag_class
 from rules.units import legal_quantities
 from schemas.codes import AccountKind, Operation, Phase
@@ -212,6 +212,7 @@ class Ledger:
         self._lots: dict[tuple[str, str], repository.LotInfo] = {}
         self._locations: dict[str, int] = {}
         self._accounts: dict[str, int] = {}
+        self._periods = PeriodGuard()  # closed periods, reloaded when the head's version moves
 
     # --- public API -------------------------------------------------------------------
 
@@ -698,12 +699,6 @@ class Ledger:
         prepared: list[_Prepared],
         phase: Phase,
     ) -> list[_MovementRow]:
-        # Nothing dated into a closed period of a book is written (ledger/periods.py).
-        refuse_closed_periods(
-            session,
-            {p.source.key for p in prepared} | {p.destination.key for p in prepared},
-            txn.occurred_at,
-        )
         rows: list[dict[str, object]] = [
             {
                 "transaction_id": txn.id,
@@ -821,8 +816,14 @@ class Ledger:
     ) -> tuple[int, str]:
         """Append the event, built from the rows just written, under the head's lock:
         its (seq, hash)."""
-        head_seq, head_hash = repository.lock_chain_head_row(session)
+        head = repository.lock_chain_head_row(session)
         keys = {a.id: a.key for p in prepared for a in (p.source, p.destination)}
+        # Nothing dated into a closed period of a book is written (ledger/periods.py),
+        # asked with the periods version of the head just locked.
+        self._periods.refuse_closed_periods(
+            session, keys.values(), txn.occurred_at, head.periods_version
+        )
+        head_seq, head_hash = head.seq, head.hash
         lots = {x.output_lot_id: x.output_label for x in lineage}
         lots.update({x.input_lot_id: x.input_label for x in lineage})
         seq = head_seq + 1

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -344,6 +345,9 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger())
     hash: Mapped[str] = mapped_column(String(64))
+    # Bumped by every period close and reopen (ledger/periods.py): postings read it with
+    # the head they lock and reload the closed periods only when it moved.
+    periods_version: Mapped[int] = mapped_column(BigInteger(), server_default=text("0"))
 
 
 # --- the exchange with customs ------------------------------------------------------
