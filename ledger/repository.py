@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    CompoundSelect,
     Insert,
+    Integer,
     Select,
     Table,
     Update,
@@ -615,68 +617,111 @@ class When:
     known_at: dt.datetime
 
 
+_ACCOUNTS: Table = LedgerAccount.__table__  # type: ignore[assignment]
+
+
+@functools.cache
+def _newest_balances() -> Select[int, Decimal, Decimal, Decimal]:
+    """R(:seek) of each account in :accounts: its newest entry recorded by then (one
+    seek each on ix_ledger_entries_account_time). Built once."""
+    entries = _ENTRIES
+    newest = (
+        select(entries.c.id)
+        .where(
+            entries.c.account_id == _ACCOUNTS.c.id,
+            entries.c.recorded_at <= bindparam("seek", type_=entries.c.recorded_at.type),
+        )
+        .order_by(entries.c.recorded_at.desc(), entries.c.id.desc())
+        .limit(1)
+        .correlate(_ACCOUNTS)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            entries.c.account_id,
+            entries.c.posted_after,
+            entries.c.pending_out_after,
+            entries.c.pending_in_after,
+        )
+        .select_from(_ACCOUNTS)
+        .join(entries, entries.c.id == newest)
+        .where(_ACCOUNTS.c.id.in_(bindparam("accounts", expanding=True)))
+    )
+
+
+# A correction window's shape: (lag class, has a lower bound, takes away occurred > T).
+_WindowShape = tuple[int, bool, bool]
+
+
+@functools.cache
+def _corrections(shapes: tuple[_WindowShape, ...]) -> CompoundSelect[*tuple[Any, ...]]:
+    """The sums of each window's deltas per account, one UNION ALL branch per window (each
+    its own range on the covering ix_ledger_entries_account_lag_covering), built once per
+    combination of windows; window i's bounds are :after_i and :until_i, T is :as_of."""
+    entries = _ENTRIES
+    as_of = bindparam("as_of", type_=entries.c.occurred_at.type)
+    # occurred_at is wrapped (a no-op) so that no planner walks (account, occurred_at):
+    # without statistics SQLite did, reading the account's whole history after T.
+    occurred = func.coalesce(entries.c.occurred_at, entries.c.occurred_at)
+    parts = []
+    for i, (lag, bounded, occurred_after_t) in enumerate(shapes):
+        conditions = [
+            entries.c.account_id.in_(bindparam("accounts", expanding=True)),
+            entries.c.lag_class == literal(lag, Integer()),
+            entries.c.recorded_at <= bindparam(f"until_{i}", type_=entries.c.recorded_at.type),
+            occurred > as_of if occurred_after_t else occurred <= as_of,
+        ]
+        if bounded:
+            conditions.append(
+                entries.c.recorded_at > bindparam(f"after_{i}", type_=entries.c.recorded_at.type)
+            )
+        parts.append(
+            select(
+                entries.c.account_id,
+                literal(-1 if occurred_after_t else 1, Integer()).label("sign"),
+                func.sum(entries.c.delta_posted),
+                func.sum(entries.c.delta_pending_out),
+                func.sum(entries.c.delta_pending_in),
+            )
+            .where(*conditions)
+            .group_by(entries.c.account_id)
+        )
+    return union_all(*parts)
+
+
 def balances_at(session: Session, account_ids: Collection[int], when: When) -> dict[int, Balances]:
     """Each account's balances as of `when.as_of` as known at `when.known_at`: the running
     balances of its newest entry recorded by min(as_of, known_at), corrected by the
     entries of each lag class recorded near as_of whose business instant lies on the
-    other side (ledger/timeline.py). Two statements plus one per lag class window in use,
-    each an index range; none reads an account's whole history."""
+    other side (ledger/timeline.py). Two statements (each built once per shape), the
+    second a UNION ALL of one index range per lag class window in use; none reads an
+    account's whole history."""
     wanted = sorted(set(account_ids))
     zero = Decimal(0)
     out = {a: Balances(zero, zero, zero) for a in wanted}
     if not wanted:
         return out
     plan = timeline.plan(when.as_of, when.known_at)
-    newest = (
-        select(AccountEntry.id)
-        .where(AccountEntry.account_id == LedgerAccount.id, AccountEntry.recorded_at <= plan.seek)
-        .order_by(AccountEntry.recorded_at.desc(), AccountEntry.id.desc())
-        .limit(1)
-        .correlate(LedgerAccount)
-        .scalar_subquery()
-    )
-    for account, posted, out_, in_ in session.execute(
-        select(
-            AccountEntry.account_id,
-            AccountEntry.posted_after,
-            AccountEntry.pending_out_after,
-            AccountEntry.pending_in_after,
-        )
-        .select_from(LedgerAccount)
-        .join(AccountEntry, AccountEntry.id == newest)
-        .where(LedgerAccount.id.in_(wanted))
+    connection = session.connection()
+    for account, posted, out_, in_ in connection.execute(
+        _newest_balances(), {"seek": plan.seek, "accounts": wanted}
     ):
         out[account] = Balances(posted, out_, in_)
-    parts = []
+    shapes: list[_WindowShape] = []
+    params: dict[str, object] = {"accounts": wanted, "as_of": plan.as_of}
     for window in plan.windows:
         if window.after is not None and window.after >= window.until:
             continue
-        # occurred_at is wrapped (a no-op) so that no planner walks (account, occurred_at):
-        # without statistics SQLite did, reading the account's whole history after T.
-        occurred = func.coalesce(AccountEntry.occurred_at, AccountEntry.occurred_at)
-        conditions = [
-            AccountEntry.account_id.in_(wanted),
-            AccountEntry.lag_class == window.lag_class,
-            AccountEntry.recorded_at <= window.until,
-            occurred > plan.as_of if window.occurred_after_t else occurred <= plan.as_of,
-        ]
+        i = len(shapes)
+        shapes.append((window.lag_class, window.after is not None, window.occurred_after_t))
+        params[f"until_{i}"] = window.until
         if window.after is not None:
-            conditions.append(AccountEntry.recorded_at > window.after)
-        parts.append(
-            select(
-                AccountEntry.account_id,
-                literal(-1 if window.occurred_after_t else 1).label("sign"),
-                func.sum(AccountEntry.delta_posted),
-                func.sum(AccountEntry.delta_pending_out),
-                func.sum(AccountEntry.delta_pending_in),
-            )
-            .where(*conditions)
-            .group_by(AccountEntry.account_id)
-        )
-    if not parts:
+            params[f"after_{i}"] = window.after
+    if not shapes:
         return out
-    # One statement: each window stays its own index range (UNION ALL of the branches).
-    for account, sign, d_posted, d_out, d_in in session.execute(union_all(*parts)):
+    for account, sign, d_posted, d_out, d_in in connection.execute(
+        _corrections(tuple(shapes)), params
+    ):
         b = out[account]
         out[account] = Balances(
             b.posted + sign * d_posted,
