@@ -362,6 +362,52 @@ _BOOKS: Table = AccountBook.__table__  # type: ignore[assignment]
 _INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
 
 
+def _scalar_of(table: Table, column: str) -> ColumnElement[Any]:
+    return select(table.c[column]).where(table.c.id == 1).scalar_subquery()
+
+
+def _last_id(table: Table) -> ColumnElement[Any]:
+    return select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+
+
+# SQLite: writers are serialised (BEGIN IMMEDIATE), so the transaction's INSERT, the first
+# statement after it, also reads the chain head (nobody can move it before this commits)
+# and the last ids of the tables the request appends to (its rows take the next ones, and
+# their batch inserts need no RETURNING).
+_INSERT_TRANSACTION_SQLITE = insert(_TRANSACTIONS).returning(
+    _TRANSACTIONS.c.id,
+    _scalar_of(_HEAD, "seq"),
+    _scalar_of(_HEAD, "hash"),
+    _scalar_of(_HEAD, "periods_version"),
+    _last_id(_MOVEMENTS),
+    _last_id(_ENTRIES),
+    _last_id(_LINEAGE),
+)
+
+
+@dataclass(frozen=True)
+class HeadRow:
+    seq: int
+    hash: str
+    periods_version: int  # bumped by every period close and reopen
+
+
+@dataclass
+class NextIds:
+    """SQLite: the ids the request's rows take, in the order it writes them."""
+
+    movement: int
+    entry: int
+    lineage: int
+
+
+@dataclass(frozen=True)
+class InsertedTransaction:
+    id: int
+    head: HeadRow | None  # SQLite: the chain head, read with the insert
+    next_ids: NextIds | None  # SQLite: the next ids of movements, entries and lineage
+
+
 # Each batch INSERT returns the new ids with the columns that tell its rows apart, so ids
 # are matched to rows by content, not by the order RETURNING happens to use (which SQLite
 # does not promise): one statement, where asking SQLAlchemy to sort them by parameter
@@ -390,43 +436,88 @@ _MOVE_HEAD = (
 )
 
 
-def insert_transaction(session: Session, values: dict[str, object]) -> int:
-    """The new transaction row's id (its UNIQUE client id may raise IntegrityError)."""
-    return int(session.connection().execute(_INSERT_TRANSACTION, values).scalar_one())
+def insert_transaction(session: Session, values: dict[str, object]) -> InsertedTransaction:
+    """The new transaction row's id (its UNIQUE client id may raise IntegrityError); on
+    SQLite with the chain head and the next ids of the rows the request appends."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return InsertedTransaction(
+            int(connection.execute(_INSERT_TRANSACTION, values).scalar_one()), None, None
+        )
+    row = connection.execute(_INSERT_TRANSACTION_SQLITE, values).one()
+    return InsertedTransaction(
+        int(row[0]),
+        HeadRow(int(row[1]), str(row[2]), int(row[3])),
+        NextIds(int(row[4]) + 1, int(row[5]) + 1, int(row[6]) + 1),
+    )
+
+
+_PLAIN_INSERTS = {table.name: insert(table) for table in (_MOVEMENTS, _ENTRIES, _LINEAGE)}
 
 
 def _insert_rows(
-    session: Session, stmt: Insert, key: tuple[str, ...], rows: list[dict[str, object]]
+    session: Session,
+    stmt: Insert,
+    key: tuple[str, ...],
+    rows: list[dict[str, object]],
+    next_id: int | None,
 ) -> list[int]:
-    """Ids of the inserted rows, in the order of `rows` (rows with the same key get their
-    ids in ascending order): one statement with RETURNING."""
+    """Ids of the inserted rows, in the order of `rows`: one statement. With `next_id`
+    (SQLite, NextIds) the rows take the ids from there on and no RETURNING is needed;
+    else the ids come back with RETURNING (rows with the same key get theirs in
+    ascending order)."""
     if not rows:
         return []
-    ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
+    if next_id is not None:
+        ids = list(range(next_id, next_id + len(rows)))
+        for row_id, row in zip(ids, rows, strict=True):
+            row["id"] = row_id
+        assert isinstance(stmt.table, Table)
+        session.connection().execute(_PLAIN_INSERTS[stmt.table.name], rows)
+        return ids
+    returned_ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
     for returned in session.connection().execute(stmt, rows):
-        ids[tuple(returned[1:])].append(returned[0])
-    for found in ids.values():
+        returned_ids[tuple(returned[1:])].append(returned[0])
+    for found in returned_ids.values():
         found.sort(reverse=True)
-    return [ids[tuple(row[name] for name in key)].pop() for row in rows]
+    return [returned_ids[tuple(row[name] for name in key)].pop() for row in rows]
 
 
-def insert_movements(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_MOVEMENTS, _MOVEMENT_KEY, rows)
+def insert_movements(
+    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
+) -> list[int]:
+    ids = _insert_rows(
+        session,
+        _INSERT_MOVEMENTS,
+        _MOVEMENT_KEY,
+        rows,
+        None if next_ids is None else next_ids.movement,
+    )
+    if next_ids is not None:
+        next_ids.movement += len(rows)
+    return ids
 
 
-def insert_entry_rows(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_ENTRIES, _ENTRY_KEY, rows)
+def insert_entry_rows(
+    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
+) -> list[int]:
+    ids = _insert_rows(
+        session, _INSERT_ENTRIES, _ENTRY_KEY, rows, None if next_ids is None else next_ids.entry
+    )
+    if next_ids is not None:
+        next_ids.entry += len(rows)
+    return ids
 
 
-def insert_lineage(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_LINEAGE, _LINEAGE_KEY, rows)
-
-
-@dataclass(frozen=True)
-class HeadRow:
-    seq: int
-    hash: str
-    periods_version: int  # bumped by every period close and reopen
+def insert_lineage(
+    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
+) -> list[int]:
+    ids = _insert_rows(
+        session, _INSERT_LINEAGE, _LINEAGE_KEY, rows, None if next_ids is None else next_ids.lineage
+    )
+    if next_ids is not None:
+        next_ids.lineage += len(rows)
+    return ids
 
 
 def lock_chain_head_row(session: Session) -> HeadRow:
