@@ -10,7 +10,8 @@ Each call is one database transaction. Inside it, in this order:
    quantity below zero;
 5. movements, balance entries and lineage are written, one statement each;
 6. the event is appended to the audit chain under the chain-head row lock, built from
-   the rows as they were written (held in memory, not read back).
+   the rows as they were written (held in memory, not read back); the head's periods
+   version tells the period guard whether its closed periods in memory still hold.
 Any refusal rolls everything back: nothing is half-written.
 """
 
