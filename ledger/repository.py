@@ -32,6 +32,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -477,12 +478,36 @@ def _insert_rows(
         assert isinstance(stmt.table, Table)
         session.connection().execute(_PLAIN_INSERTS[stmt.table.name], rows)
         return ids
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # One array per column: a statement of fixed text whatever the number of rows,
+        # which psycopg converts once and the server prepares (a multi-row VALUES of a
+        # 10-leg posting's entries is over 4 kB of text, converted and planned anew).
+        assert isinstance(stmt.table, Table)
+        columns = tuple(rows[0])
+        stmt = _unnest_insert(stmt.table, columns, key)
+        params: dict[str, object] = {name: [row[name] for row in rows] for name in columns}
+        result = connection.execute(stmt, params)
+    else:
+        result = connection.execute(stmt, rows)
     returned_ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
-    for returned in session.connection().execute(stmt, rows):
+    for returned in result:
         returned_ids[tuple(returned[1:])].append(returned[0])
     for found in returned_ids.values():
         found.sort(reverse=True)
     return [returned_ids[tuple(row[name] for name in key)].pop() for row in rows]
+
+
+@functools.cache
+def _unnest_insert(table: Table, columns: tuple[str, ...], key: tuple[str, ...]) -> Insert:
+    """PostgreSQL: INSERT … SELECT unnest(:col) for each column … RETURNING the id and the
+    key columns, built once per table and column set."""
+    arrays = [func.unnest(bindparam(name, type_=ARRAY(table.c[name].type))) for name in columns]
+    return (
+        insert(table)
+        .from_select(list(columns), select(*arrays))
+        .returning(table.c.id, *(table.c[name] for name in key))
+    )
 
 
 def insert_movements(
