@@ -148,7 +148,9 @@ class BookPeriods:
         reason: str,
     ) -> LedgerTransaction:
         """The close or reopen as a ledger transaction without movements, chained."""
-        head_seq, _ = repository.lock_chain_head_row(session)
+        head_seq = repository.lock_chain_head_row(session).seq
+        # Every process's posting path reloads the closed periods (ledger/period_guard.py).
+        repository.bump_periods_version(session)
         now = self._clock()
         client_id = period_client_id(book_no, first_day, last_day, operation.value, head_seq + 1)
         body = {"client_id": client_id, "operation": operation.value, "reason": reason}

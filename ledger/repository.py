@@ -14,10 +14,13 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    CompoundSelect,
     Insert,
+    Integer,
     Select,
     Table,
     Update,
+    and_,
     bindparam,
     case,
     func,
@@ -25,9 +28,11 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -355,7 +360,55 @@ _ENTRIES: Table = AccountEntry.__table__  # type: ignore[assignment]
 _LINEAGE: Table = LineageLink.__table__  # type: ignore[assignment]
 _CHAIN: Table = ChainEvent.__table__  # type: ignore[assignment]
 _HEAD: Table = ChainHead.__table__  # type: ignore[assignment]
+_PERIODS: Table = LedgerPeriod.__table__  # type: ignore[assignment]
+_BOOKS: Table = AccountBook.__table__  # type: ignore[assignment]
 _INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
+
+
+def _scalar_of(table: Table, column: str) -> ColumnElement[Any]:
+    return select(table.c[column]).where(table.c.id == 1).scalar_subquery()
+
+
+def _last_id(table: Table) -> ColumnElement[Any]:
+    return select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
+
+
+# SQLite: writers are serialised (BEGIN IMMEDIATE), so the transaction's INSERT, the first
+# statement after it, also reads the chain head (nobody can move it before this commits)
+# and the last ids of the tables the request appends to (its rows take the next ones, and
+# their batch inserts need no RETURNING).
+_INSERT_TRANSACTION_SQLITE = insert(_TRANSACTIONS).returning(
+    _TRANSACTIONS.c.id,
+    _scalar_of(_HEAD, "seq"),
+    _scalar_of(_HEAD, "hash"),
+    _scalar_of(_HEAD, "periods_version"),
+    _last_id(_MOVEMENTS),
+    _last_id(_ENTRIES),
+    _last_id(_LINEAGE),
+)
+
+
+@dataclass(frozen=True)
+class HeadRow:
+    seq: int
+    hash: str
+    periods_version: int  # bumped by every period close and reopen
+
+
+@dataclass
+class NextIds:
+    """SQLite: the ids the request's rows take, in the order it writes them."""
+
+    movement: int
+    entry: int
+    lineage: int
+
+
+@dataclass(frozen=True)
+class InsertedTransaction:
+    id: int
+    head: HeadRow | None  # SQLite: the chain head, read with the insert
+    next_ids: NextIds | None  # SQLite: the next ids of movements, entries and lineage
 
 
 # Each batch INSERT returns the new ids with the columns that tell its rows apart, so ids
@@ -374,7 +427,11 @@ def _insert_returning_ids(table: Table, key: tuple[str, ...]) -> Insert:
 _INSERT_MOVEMENTS = _insert_returning_ids(_MOVEMENTS, _MOVEMENT_KEY)
 _INSERT_ENTRIES = _insert_returning_ids(_ENTRIES, _ENTRY_KEY)
 _INSERT_LINEAGE = _insert_returning_ids(_LINEAGE, _LINEAGE_KEY)
-_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_LOCK_HEAD = (
+    select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.periods_version)
+    .where(_HEAD.c.id == 1)
+    .with_for_update()
+)
 _MOVE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == 1)
@@ -382,42 +439,129 @@ _MOVE_HEAD = (
 )
 
 
-def insert_transaction(session: Session, values: dict[str, object]) -> int:
-    """The new transaction row's id (its UNIQUE client id may raise IntegrityError)."""
-    return int(session.connection().execute(_INSERT_TRANSACTION, values).scalar_one())
+def insert_transaction(session: Session, values: dict[str, object]) -> InsertedTransaction:
+    """The new transaction row's id (its UNIQUE client id may raise IntegrityError); on
+    SQLite with the chain head and the next ids of the rows the request appends."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return InsertedTransaction(
+            int(connection.execute(_INSERT_TRANSACTION, values).scalar_one()), None, None
+        )
+    row = connection.execute(_INSERT_TRANSACTION_SQLITE, values).one()
+    return InsertedTransaction(
+        int(row[0]),
+        HeadRow(int(row[1]), str(row[2]), int(row[3])),
+        NextIds(int(row[4]) + 1, int(row[5]) + 1, int(row[6]) + 1),
+    )
+
+
+_PLAIN_INSERTS = {table.name: insert(table) for table in (_MOVEMENTS, _ENTRIES, _LINEAGE)}
 
 
 def _insert_rows(
-    session: Session, stmt: Insert, key: tuple[str, ...], rows: list[dict[str, object]]
+    session: Session,
+    stmt: Insert,
+    key: tuple[str, ...],
+    rows: list[dict[str, object]],
+    next_id: int | None,
 ) -> list[int]:
-    """Ids of the inserted rows, in the order of `rows` (rows with the same key get their
-    ids in ascending order): one statement with RETURNING."""
+    """Ids of the inserted rows, in the order of `rows`: one statement. With `next_id`
+    (SQLite, NextIds) the rows take the ids from there on and no RETURNING is needed;
+    else the ids come back with RETURNING (rows with the same key get theirs in
+    ascending order)."""
     if not rows:
         return []
-    ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
-    for returned in session.connection().execute(stmt, rows):
-        ids[tuple(returned[1:])].append(returned[0])
-    for found in ids.values():
+    if next_id is not None:
+        ids = list(range(next_id, next_id + len(rows)))
+        for row_id, row in zip(ids, rows, strict=True):
+            row["id"] = row_id
+        assert isinstance(stmt.table, Table)
+        session.connection().execute(_PLAIN_INSERTS[stmt.table.name], rows)
+        return ids
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # One array per column: a statement of fixed text whatever the number of rows,
+        # which psycopg converts once and the server prepares (a multi-row VALUES of a
+        # 10-leg posting's entries is over 4 kB of text, converted and planned anew).
+        assert isinstance(stmt.table, Table)
+        columns = tuple(rows[0])
+        stmt = _unnest_insert(stmt.table, columns, key)
+        params: dict[str, object] = {name: [row[name] for row in rows] for name in columns}
+        result = connection.execute(stmt, params)
+    else:
+        result = connection.execute(stmt, rows)
+    returned_ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
+    for returned in result:
+        returned_ids[tuple(returned[1:])].append(returned[0])
+    for found in returned_ids.values():
         found.sort(reverse=True)
-    return [ids[tuple(row[name] for name in key)].pop() for row in rows]
+    return [returned_ids[tuple(row[name] for name in key)].pop() for row in rows]
 
 
-def insert_movements(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_MOVEMENTS, _MOVEMENT_KEY, rows)
+@functools.cache
+def _unnest_insert(table: Table, columns: tuple[str, ...], key: tuple[str, ...]) -> Insert:
+    """PostgreSQL: INSERT … SELECT unnest(:col) for each column … RETURNING the id and the
+    key columns, built once per table and column set."""
+    arrays = [func.unnest(bindparam(name, type_=ARRAY(table.c[name].type))) for name in columns]
+    return (
+        insert(table)
+        .from_select(list(columns), select(*arrays))
+        .returning(table.c.id, *(table.c[name] for name in key))
+    )
 
 
-def insert_entry_rows(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_ENTRIES, _ENTRY_KEY, rows)
+def insert_movements(
+    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
+) -> list[int]:
+    ids = _insert_rows(
+        session,
+        _INSERT_MOVEMENTS,
+        _MOVEMENT_KEY,
+        rows,
+        None if next_ids is None else next_ids.movement,
+    )
+    if next_ids is not None:
+        next_ids.movement += len(rows)
+    return ids
 
 
-def insert_lineage(session: Session, rows: list[dict[str, object]]) -> list[int]:
-    return _insert_rows(session, _INSERT_LINEAGE, _LINEAGE_KEY, rows)
+def insert_entry_rows(
+    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
+) -> list[int]:
+    ids = _insert_rows(
+        session, _INSERT_ENTRIES, _ENTRY_KEY, rows, None if next_ids is None else next_ids.entry
+    )
+    if next_ids is not None:
+        next_ids.entry += len(rows)
+    return ids
 
 
-def lock_chain_head_row(session: Session) -> tuple[int, str]:
-    """(seq, hash) of the chain head, locked until commit: appends run in commit order."""
+def insert_lineage(
+    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
+) -> list[int]:
+    ids = _insert_rows(
+        session, _INSERT_LINEAGE, _LINEAGE_KEY, rows, None if next_ids is None else next_ids.lineage
+    )
+    if next_ids is not None:
+        next_ids.lineage += len(rows)
+    return ids
+
+
+def lock_chain_head_row(session: Session) -> HeadRow:
+    """The chain head, locked until commit: appends run in commit order."""
     row = session.connection().execute(_LOCK_HEAD).one()
-    return int(row[0]), str(row[1])
+    return HeadRow(int(row[0]), str(row[1]), int(row[2]))
+
+
+_BUMP_PERIODS_VERSION = (
+    update(_HEAD).where(_HEAD.c.id == 1).values(periods_version=_HEAD.c.periods_version + 1)
+)
+
+
+def bump_periods_version(session: Session) -> None:
+    """Tell every process's posting path that a book's periods changed (in the same
+    transaction as the change, under the head's lock)."""
+    session.connection().execute(_BUMP_PERIODS_VERSION)
 
 
 # PostgreSQL: the event's INSERT rides in a CTE of the head's UPDATE (one round trip).
@@ -591,68 +735,111 @@ class When:
     known_at: dt.datetime
 
 
+_ACCOUNTS: Table = LedgerAccount.__table__  # type: ignore[assignment]
+
+
+@functools.cache
+def _newest_balances() -> Select[int, Decimal, Decimal, Decimal]:
+    """R(:seek) of each account in :accounts: its newest entry recorded by then (one
+    seek each on ix_ledger_entries_account_time). Built once."""
+    entries = _ENTRIES
+    newest = (
+        select(entries.c.id)
+        .where(
+            entries.c.account_id == _ACCOUNTS.c.id,
+            entries.c.recorded_at <= bindparam("seek", type_=entries.c.recorded_at.type),
+        )
+        .order_by(entries.c.recorded_at.desc(), entries.c.id.desc())
+        .limit(1)
+        .correlate(_ACCOUNTS)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            entries.c.account_id,
+            entries.c.posted_after,
+            entries.c.pending_out_after,
+            entries.c.pending_in_after,
+        )
+        .select_from(_ACCOUNTS)
+        .join(entries, entries.c.id == newest)
+        .where(_ACCOUNTS.c.id.in_(bindparam("accounts", expanding=True)))
+    )
+
+
+# A correction window's shape: (lag class, has a lower bound, takes away occurred > T).
+_WindowShape = tuple[int, bool, bool]
+
+
+@functools.cache
+def _corrections(shapes: tuple[_WindowShape, ...]) -> CompoundSelect[*tuple[Any, ...]]:
+    """The sums of each window's deltas per account, one UNION ALL branch per window (each
+    its own range on the covering ix_ledger_entries_account_lag_covering), built once per
+    combination of windows; window i's bounds are :after_i and :until_i, T is :as_of."""
+    entries = _ENTRIES
+    as_of = bindparam("as_of", type_=entries.c.occurred_at.type)
+    # occurred_at is wrapped (a no-op) so that no planner walks (account, occurred_at):
+    # without statistics SQLite did, reading the account's whole history after T.
+    occurred = func.coalesce(entries.c.occurred_at, entries.c.occurred_at)
+    parts = []
+    for i, (lag, bounded, occurred_after_t) in enumerate(shapes):
+        conditions = [
+            entries.c.account_id.in_(bindparam("accounts", expanding=True)),
+            entries.c.lag_class == literal(lag, Integer()),
+            entries.c.recorded_at <= bindparam(f"until_{i}", type_=entries.c.recorded_at.type),
+            occurred > as_of if occurred_after_t else occurred <= as_of,
+        ]
+        if bounded:
+            conditions.append(
+                entries.c.recorded_at > bindparam(f"after_{i}", type_=entries.c.recorded_at.type)
+            )
+        parts.append(
+            select(
+                entries.c.account_id,
+                literal(-1 if occurred_after_t else 1, Integer()).label("sign"),
+                func.sum(entries.c.delta_posted),
+                func.sum(entries.c.delta_pending_out),
+                func.sum(entries.c.delta_pending_in),
+            )
+            .where(*conditions)
+            .group_by(entries.c.account_id)
+        )
+    return union_all(*parts)
+
+
 def balances_at(session: Session, account_ids: Collection[int], when: When) -> dict[int, Balances]:
     """Each account's balances as of `when.as_of` as known at `when.known_at`: the running
     balances of its newest entry recorded by min(as_of, known_at), corrected by the
     entries of each lag class recorded near as_of whose business instant lies on the
-    other side (ledger/timeline.py). Two statements plus one per lag class window in use,
-    each an index range; none reads an account's whole history."""
+    other side (ledger/timeline.py). Two statements (each built once per shape), the
+    second a UNION ALL of one index range per lag class window in use; none reads an
+    account's whole history."""
     wanted = sorted(set(account_ids))
     zero = Decimal(0)
     out = {a: Balances(zero, zero, zero) for a in wanted}
     if not wanted:
         return out
     plan = timeline.plan(when.as_of, when.known_at)
-    newest = (
-        select(AccountEntry.id)
-        .where(AccountEntry.account_id == LedgerAccount.id, AccountEntry.recorded_at <= plan.seek)
-        .order_by(AccountEntry.recorded_at.desc(), AccountEntry.id.desc())
-        .limit(1)
-        .correlate(LedgerAccount)
-        .scalar_subquery()
-    )
-    for account, posted, out_, in_ in session.execute(
-        select(
-            AccountEntry.account_id,
-            AccountEntry.posted_after,
-            AccountEntry.pending_out_after,
-            AccountEntry.pending_in_after,
-        )
-        .select_from(LedgerAccount)
-        .join(AccountEntry, AccountEntry.id == newest)
-        .where(LedgerAccount.id.in_(wanted))
+    connection = session.connection()
+    for account, posted, out_, in_ in connection.execute(
+        _newest_balances(), {"seek": plan.seek, "accounts": wanted}
     ):
         out[account] = Balances(posted, out_, in_)
-    parts = []
+    shapes: list[_WindowShape] = []
+    params: dict[str, object] = {"accounts": wanted, "as_of": plan.as_of}
     for window in plan.windows:
         if window.after is not None and window.after >= window.until:
             continue
-        # occurred_at is wrapped (a no-op) so that no planner walks (account, occurred_at):
-        # without statistics SQLite did, reading the account's whole history after T.
-        occurred = func.coalesce(AccountEntry.occurred_at, AccountEntry.occurred_at)
-        conditions = [
-            AccountEntry.account_id.in_(wanted),
-            AccountEntry.lag_class == window.lag_class,
-            AccountEntry.recorded_at <= window.until,
-            occurred > plan.as_of if window.occurred_after_t else occurred <= plan.as_of,
-        ]
+        i = len(shapes)
+        shapes.append((window.lag_class, window.after is not None, window.occurred_after_t))
+        params[f"until_{i}"] = window.until
         if window.after is not None:
-            conditions.append(AccountEntry.recorded_at > window.after)
-        parts.append(
-            select(
-                AccountEntry.account_id,
-                literal(-1 if window.occurred_after_t else 1).label("sign"),
-                func.sum(AccountEntry.delta_posted),
-                func.sum(AccountEntry.delta_pending_out),
-                func.sum(AccountEntry.delta_pending_in),
-            )
-            .where(*conditions)
-            .group_by(AccountEntry.account_id)
-        )
-    if not parts:
+            params[f"after_{i}"] = window.after
+    if not shapes:
         return out
-    # One statement: each window stays its own index range (UNION ALL of the branches).
-    for account, sign, d_posted, d_out, d_in in session.execute(union_all(*parts)):
+    for account, sign, d_posted, d_out, d_in in connection.execute(
+        _corrections(tuple(shapes)), params
+    ):
         b = out[account]
         out[account] = Balances(
             b.posted + sign * d_posted,
@@ -681,12 +868,6 @@ def _existed(when: When) -> ColumnElement[bool]:
 # --- periods (ledger/periods.py, ledger/period_guard.py) --------------------------------
 
 
-@dataclass(frozen=True)
-class PeriodRow:
-    period: LedgerPeriod
-    book_no: str
-
-
 def lock_books(session: Session, book_nos: Collection[str], *, exclusive: bool) -> list[int]:
     """Lock these books' rows (shared by a posting, exclusive by a close or reopen), in id
     order, and return their ids: a close waits for the postings that already looked at
@@ -702,23 +883,39 @@ def lock_books(session: Session, book_nos: Collection[str], *, exclusive: bool) 
     )
 
 
-def closed_period_after(
-    session: Session, book_nos: Collection[str], at: dt.datetime
-) -> PeriodRow | None:
-    """The closed period of one of these books ending last after `at`, if any (one seek
-    per book on ix_ledger_periods_guard)."""
-    row = session.execute(
-        select(LedgerPeriod, AccountBook.book_no)
-        .join(AccountBook, AccountBook.id == LedgerPeriod.book_id)
-        .where(
-            AccountBook.book_no.in_(sorted(book_nos)),
-            LedgerPeriod.closed.is_(True),
-            LedgerPeriod.ends_at > at,
-        )
-        .order_by(LedgerPeriod.ends_at.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else PeriodRow(row[0], row[1])
+@dataclass(frozen=True)
+class ClosedPeriod:
+    """A closed period as the posting path's guard keeps it in memory."""
+
+    book_no: str
+    kind: str
+    first_day: dt.date
+    last_day: dt.date
+    ends_at: dt.datetime
+
+
+_CLOSED_PERIODS = (
+    select(
+        _PERIODS.c.kind,
+        _PERIODS.c.first_day,
+        _PERIODS.c.last_day,
+        _PERIODS.c.ends_at,
+        _BOOKS.c.book_no,
+    )
+    .join(_BOOKS, _BOOKS.c.id == _PERIODS.c.book_id)
+    .where(_PERIODS.c.closed.is_(True))
+    .order_by(_PERIODS.c.ends_at, _PERIODS.c.id)
+)
+
+
+def latest_closed_periods(session: Session) -> dict[str, ClosedPeriod]:
+    """Per book number, its closed period ending last (the one a posting is refused by)."""
+    latest: dict[str, ClosedPeriod] = {}
+    for kind, first_day, last_day, ends_at, book_no in session.connection().execute(
+        _CLOSED_PERIODS
+    ):
+        latest[book_no] = ClosedPeriod(book_no, kind, first_day, last_day, ends_at)
+    return latest
 
 
 def period_of(
@@ -795,18 +992,28 @@ def balance_rows(
     return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
 
 
-def _one_account(session: Session, account_id_: int) -> ColumnElement[bool]:
-    """account_id = a, written so that PostgreSQL pages by ix_ledger_entries_account_id.
+def _entries_of_account_after(
+    session: Session, account_id_: int, after_entry_id: int
+) -> ColumnElement[bool]:
+    """account_id = a AND id > after, written so that PostgreSQL pages by
+    ix_ledger_entries_account_id.
 
     With an equality PostgreSQL drops account_id from the ORDER BY and may walk the
     primary key, filtering, which reads the whole table for an account whose entries
-    start late (bench/ledger.py, history_late: 25x slower at a million movements).
-    BETWEEN a AND a leaves only the (account_id, id) index able to give the order.
-    SQLite already plans the equality ideally, and would read BETWEEN as a range walk.
+    start late (bench/ledger.py, history_late: 25x slower at a million movements); with
+    `id > after` as a term of its own it walked the primary key from `after` on for the
+    last page too, filtering out every other account's entries (history_tail: 2,086 rows
+    read for 50). The row comparison (account_id, id) > (a, after) with account_id <= a
+    leaves only the (account_id, id) index able to serve either condition and the order.
+    SQLite already plans the equality ideally, and would read the row value as a range walk.
     """
     if session.get_bind().dialect.name == "postgresql":
-        return AccountEntry.account_id.between(account_id_, account_id_)
-    return AccountEntry.account_id == account_id_
+        return and_(
+            tuple_(AccountEntry.account_id, AccountEntry.id)
+            > tuple_(literal(account_id_, BigInteger()), literal(after_entry_id, BigInteger())),
+            AccountEntry.account_id <= account_id_,
+        )
+    return and_(AccountEntry.account_id == account_id_, AccountEntry.id > after_entry_id)
 
 
 def history_rows(
@@ -816,7 +1023,7 @@ def history_rows(
         select(AccountEntry, LedgerTransaction)
         .join(Movement, Movement.id == AccountEntry.movement_id)
         .join(LedgerTransaction, LedgerTransaction.id == Movement.transaction_id)
-        .where(_one_account(session, account_id_), AccountEntry.id > after_entry_id)
+        .where(_entries_of_account_after(session, account_id_, after_entry_id))
         .order_by(AccountEntry.account_id, AccountEntry.id)
         .limit(limit)
     )

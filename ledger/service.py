@@ -10,7 +10,8 @@ Each call is one database transaction. Inside it, in this order:
    quantity below zero;
 5. movements, balance entries and lineage are written, one statement each;
 6. the event is appended to the audit chain under the chain-head row lock, built from
-   the rows as they were written (held in memory, not read back).
+   the rows as they were written (held in memory, not read back); the head's periods
+   version tells the period guard whether its closed periods in memory still hold.
 Any refusal rolls everything back: nothing is half-written.
 """
 
@@ -49,7 +50,7 @@ from ledger.errors import (
     UnknownReference,
 )
 from ledger.keys import book_and_item, kind_of, outside_key, stock_key
-from ledger.period_guard import refuse_closed_periods
+from ledger.period_guard import PeriodGuard
 from ledger.timeline import lag_class
 from rules.units import legal_quantities
 from schemas.codes import AccountKind, Operation, Phase
@@ -139,6 +140,8 @@ class _TransactionRow:
     occurred_at: dt.datetime
     recorded_at: dt.datetime
     fingerprint: str
+    head: repository.HeadRow | None = None  # SQLite: read with the insert
+    next_ids: repository.NextIds | None = None  # SQLite: the ids its rows take
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,7 @@ class Ledger:
         self._lots: dict[tuple[str, str], repository.LotInfo] = {}
         self._locations: dict[str, int] = {}
         self._accounts: dict[str, int] = {}
+        self._periods = PeriodGuard()  # closed periods, reloaded when the head's version moves
 
     # --- public API -------------------------------------------------------------------
 
@@ -336,10 +340,10 @@ class Ledger:
         phase = Phase.PENDING if reserve else Phase.POSTED
         applied = self._apply(session, effects, prepared)
         movements = self._write_movements(session, txn, prepared, phase)
-        entries = self._write_entries(session, movements, effects, applied, txn.occurred_at)
+        entries = self._write_entries(session, txn, movements, effects, applied)
         links = self._write_lineage(session, txn, lineage)
         seq, digest = self._append_to_chain(
-            session, txn, None, movements, entries, prepared, lineage, links
+            session, txn, None, movements, entries, prepared, lineage, links, txn.head
         )
         return _new_receipt(txn, movements, prepared, seq, digest)
 
@@ -367,8 +371,9 @@ class Ledger:
             "recorded_at": recorded_at,
             "fingerprint": fingerprint,
         }
+        inserted = repository.insert_transaction(session, values)
         return _TransactionRow(
-            id=repository.insert_transaction(session, values),
+            id=inserted.id,
             client_id=client_id,
             operation=operation.value,
             reservation_id=reservation_id,
@@ -379,6 +384,8 @@ class Ledger:
             occurred_at=request.occurred_at,
             recorded_at=recorded_at,
             fingerprint=fingerprint,
+            head=inserted.head,
+            next_ids=inserted.next_ids,
         )
 
     def _refuse_retired_destinations(self, session: Session, legs: tuple[Leg, ...]) -> None:
@@ -554,7 +561,7 @@ class Ledger:
             }
             for link in lineage
         ]
-        ids = repository.insert_lineage(session, rows)
+        ids = repository.insert_lineage(session, rows, txn.next_ids)
         links = [
             _LinkRow(link_id, link.output_lot_id, link.input_lot_id, link.quantity)
             for link_id, link in zip(ids, lineage, strict=True)
@@ -639,10 +646,18 @@ class Ledger:
         movements = self._write_movements(
             session, txn, prepared, Phase.POSTED if post else Phase.VOIDED
         )
-        entries = self._write_entries(session, movements, effects, applied, txn.occurred_at)
+        entries = self._write_entries(session, txn, movements, effects, applied)
         links = self._write_lineage(session, txn, lineage)
         seq, digest = self._append_to_chain(
-            session, txn, reservation.client_id, movements, entries, prepared, lineage, links
+            session,
+            txn,
+            reservation.client_id,
+            movements,
+            entries,
+            prepared,
+            lineage,
+            links,
+            txn.head,
         )
         return _new_receipt(txn, movements, prepared, seq, digest)
 
@@ -698,12 +713,6 @@ class Ledger:
         prepared: list[_Prepared],
         phase: Phase,
     ) -> list[_MovementRow]:
-        # Nothing dated into a closed period of a book is written (ledger/periods.py).
-        refuse_closed_periods(
-            session,
-            {p.source.key for p in prepared} | {p.destination.key for p in prepared},
-            txn.occurred_at,
-        )
         rows: list[dict[str, object]] = [
             {
                 "transaction_id": txn.id,
@@ -721,7 +730,7 @@ class Ledger:
             }
             for i, p in enumerate(prepared)
         ]
-        ids = repository.insert_movements(session, rows)
+        ids = repository.insert_movements(session, rows, txn.next_ids)
         dialect = session.get_bind().dialect
         stored = functools.partial(_as_stored, dialect=dialect)
         return [
@@ -744,14 +753,15 @@ class Ledger:
     def _write_entries(
         self,
         session: Session,
+        txn: _TransactionRow,
         movements: list[_MovementRow],
         effects: _Effects,
         applied: tuple[dt.datetime, dict[int, repository.Balances]],
-        occurred_at: dt.datetime,
     ) -> dict[int, list[_EntryRow]]:
         """One entry per account per leg, with the running balances after that leg and
         both instants (ledger/timeline.py)."""
         recorded_at, finals = applied
+        occurred_at = txn.occurred_at
         lag = lag_class(occurred_at, recorded_at)
         # Start from the balances before this event: the final ones less its total change.
         running = {aid: [f.posted, f.pending_out, f.pending_in] for aid, f in finals.items()}
@@ -788,6 +798,7 @@ class Ledger:
                 }
                 for movement_id, e in written
             ],
+            txn.next_ids,
         )
         entries: dict[int, list[_EntryRow]] = defaultdict(list)
         for entry_id, (movement_id, e) in zip(ids, written, strict=True):
@@ -818,11 +829,20 @@ class Ledger:
         prepared: list[_Prepared],
         lineage: list[_Link],
         links: list[_LinkRow],
+        head: repository.HeadRow | None = None,
     ) -> tuple[int, str]:
         """Append the event, built from the rows just written, under the head's lock:
-        its (seq, hash)."""
-        head_seq, head_hash = repository.lock_chain_head_row(session)
+        its (seq, hash). `head` is the head already read under the write lock (SQLite,
+        with the transaction's insert); else it is locked here."""
+        if head is None:
+            head = repository.lock_chain_head_row(session)
         keys = {a.id: a.key for p in prepared for a in (p.source, p.destination)}
+        # Nothing dated into a closed period of a book is written (ledger/periods.py),
+        # asked with the periods version of the head just locked.
+        self._periods.refuse_closed_periods(
+            session, keys.values(), txn.occurred_at, head.periods_version
+        )
+        head_seq, head_hash = head.seq, head.hash
         lots = {x.output_lot_id: x.output_label for x in lineage}
         lots.update({x.input_lot_id: x.input_label for x in lineage})
         seq = head_seq + 1

@@ -5,7 +5,7 @@ places: quantities up to 5 (the customs messages' limit), money 2 (fen). Values
 with more places are refused rather than rounded silently, floats never.
 """
 
-from decimal import Context, Decimal
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer
@@ -63,8 +63,19 @@ def check_places(value: Decimal, places: int, what: str) -> Decimal:
 _SCALING = Context(prec=60)  # scaleb rounds only a coefficient longer than this
 
 
+# The same, trapping any loss: an exact integral result is the answer as it stands.
+_EXACT_SCALING = Context(prec=60, traps=[Inexact, Rounded, Overflow, InvalidOperation])
+
+
 def to_scaled_int(value: Decimal, scale: int) -> int:
     """value x 10**scale as an exact integer; ValueError if it has more places."""
+    try:  # the common case (every write of the ledger), in three C calls
+        scaled = value.scaleb(scale, _EXACT_SCALING)
+        whole = int(scaled)
+        if whole == scaled:
+            return whole
+    except (ArithmeticError, ValueError):
+        pass  # not finite, too long or too large: the checks below say which
     _, digits, exponent = value.as_tuple()
     if isinstance(exponent, int) and exponent >= -scale and len(digits) <= _SCALING.prec:
         # Written with no more places than the scale: moving the point is exact.

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -253,8 +254,17 @@ class AccountEntry(Base):
         # history pages: an account's entries in id order, from an entry id on.
         Index("ix_ledger_entries_account_id", "account_id", "id"),
         # "as of T as known at K": the entries of one lag class recorded near T
-        # (ledger/timeline.py).
-        Index("ix_ledger_entries_account_lag", "account_id", "lag_class", "recorded_at"),
+        # (ledger/timeline.py), covering: the corrections read the index only (0009).
+        Index(
+            "ix_ledger_entries_account_lag_covering",
+            "account_id",
+            "lag_class",
+            "recorded_at",
+            "occurred_at",
+            "delta_posted",
+            "delta_pending_out",
+            "delta_pending_in",
+        ),
         # an account's entries in business order (lot movements as of an instant).
         Index("ix_ledger_entries_account_occurred", "account_id", "occurred_at", "id"),
     )
@@ -335,6 +345,9 @@ class ChainHead(Base):
     id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger())
     hash: Mapped[str] = mapped_column(String(64))
+    # Bumped by every period close and reopen (ledger/periods.py): postings read it with
+    # the head they lock and reload the closed periods only when it moved.
+    periods_version: Mapped[int] = mapped_column(BigInteger(), server_default=text("0"))
 
 
 # --- the exchange with customs ------------------------------------------------------

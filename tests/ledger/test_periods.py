@@ -5,13 +5,17 @@ and reopen is in the audit chain, and verify checks the periods against it."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import text
 
-from adapters.db.engine import Database
+from adapters.db.engine import Database, create_database
 from ledger import ChainAuditor, Ledger, LedgerQueries
 from ledger.errors import PeriodClosed, PeriodState
 from ledger.periods import BookPeriods
@@ -142,6 +146,54 @@ def test_given_a_reopened_period_then_the_late_posting_changes_it_and_the_chain_
     assert [(p.kind, p.closed, p.last_event.actor) for p in listed] == [
         (PeriodKind.MONTH, True, "liaison-wang")
     ]
+    assert ChainAuditor(db).verify().ok
+
+
+_CLOSE_ELSEWHERE = """
+import datetime as dt, sys
+from adapters.db.engine import create_database
+from ledger.periods import BookPeriods
+from schemas.periods import CloseRequest, PeriodKind
+database = create_database(sys.argv[1])
+request = CloseRequest(kind=PeriodKind.MONTH, first_day=dt.date(2026, 3, 1),
+                       last_day=dt.date(2026, 3, 31), reason="closed by another process")
+BookPeriods(database).close(sys.argv[2], request, actor="liaison-zhao")
+database.dispose()
+"""
+
+
+def test_given_a_period_closed_by_another_process_then_the_next_posting_sees_it(
+    database_url: str, db: Database, ledger: Ledger, clock: Clock
+) -> None:
+    """The posting path keeps the closed periods in memory (ledger/period_guard.py): a
+    close by another process, then a reopen through another engine, are each seen by this
+    ledger's very next posting, through the chain head's periods version."""
+    late = dated(request("late", leg("40", outside("abroad"), stock("L1"))), beijing(3, 31, 23))
+    ledger.execute(dated(request("warm", leg("1", outside("abroad"), stock("L1"))), beijing(4, 1)))
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+    }
+    subprocess.run(
+        [sys.executable, "-c", _CLOSE_ELSEWHERE, database_url, BOOK],
+        check=True,
+        cwd=root,
+        env=env,
+        timeout=120,
+    )
+    with pytest.raises(PeriodClosed) as refusal:
+        ledger.execute(late)
+    assert "2026-03-01..2026-03-31" in refusal.value.reason
+
+    other = create_database(database_url)  # another engine and pool: another session
+    try:
+        reopen = ReopenRequest(first_day=MARCH.first_day, last_day=MARCH.last_day, reason="found")
+        BookPeriods(other, clock=clock).reopen(BOOK, reopen, actor="liaison-li")
+    finally:
+        other.dispose()
+    assert ledger.execute(late).movements[0].quantity == Decimal(40)
     assert ChainAuditor(db).verify().ok
 
 
