@@ -191,7 +191,7 @@ class ReceiptDeliveries:
     # --- reading --------------------------------------------------------------------
 
     def get(self, receipt_id: int) -> ReceiptDelivery:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             found = repository.receipt_delivery(session, receipt_id)
             if found is None:
                 raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
@@ -202,7 +202,7 @@ class ReceiptDeliveries:
     ) -> tuple[list[ReceiptDelivery], int]:
         """Receipts in these states (by default the undelivered: pending and parked), in
         arrival order, and how many there are."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             rows = repository.deliveries(session, states, limit, offset)
             total = repository.count_deliveries(session, states)
             return [_receipt_delivery(*row) for row in rows], total
@@ -212,7 +212,7 @@ class ReceiptDeliveries:
 
     def of_document(self, document_id: int) -> list[DeliveredReceipt]:
         """A document's receipts in customs' order, each with its delivery."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [
                 DeliveredReceipt(
                     **receipt_view(receipt).model_dump(), delivery=delivery_view(delivery)

@@ -104,13 +104,13 @@ class CustomsRecords:
                 )
 
     def workflow_of(self, document_id: int) -> str | None:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.document(session, document_id)
             return None if row is None else row.workflow_id
 
     def documents_of_workflow(self, workflow_id: str) -> list[DocumentView]:
         """Every document a lifecycle filed (a list, its gate pass, a transfer's two)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [
                 document_view(row) for row in repository.documents_of_workflow(session, workflow_id)
             ]
@@ -119,19 +119,19 @@ class CustomsRecords:
         self, workflow_id: str, limit: int, offset: int
     ) -> tuple[list[DocumentView], int]:
         """One page of a lifecycle's documents, in filing order, and how many it has."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             rows, total = repository.documents_page(session, workflow_id, limit, offset)
             return [document_view(row) for row in rows], total
 
     def document_by_id(self, document_id: int) -> DocumentView:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.document(session, document_id)
             if row is None:
                 raise NotFound(f"no customs document {document_id}", field="document_id")
             return document_view(row)
 
     def document(self, number: Number, value: str) -> DocumentView:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.document_by(session, number, value)
             if row is None:
                 raise NotFound(f"no customs document with {number.value} {value}", field=number)
@@ -172,13 +172,13 @@ class CustomsRecords:
         return self._retrying_a_race(work)
 
     def submission(self, file_name: str) -> SubmissionView | None:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.submission_by_file(session, file_name)
             return None if row is None else submission_view(row)
 
     def submission_payload(self, file_name: str) -> bytes:
         """The bytes we sent, as they left (for auditors and downloads)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.submission_by_file(session, file_name)
             if row is None:
                 raise NotFound(f"no submission {file_name}", field="file_name")
@@ -186,14 +186,14 @@ class CustomsRecords:
 
     def submission_payload_of(self, workflow_id: str, file_name: str) -> bytes:
         """The bytes we sent for one of the lifecycle's documents, as they left."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.submission_of_workflow(session, workflow_id, file_name)
             if row is None:
                 raise NotFound(f"no submission {file_name} of {workflow_id}", field="file_name")
             return row.payload
 
     def submissions(self, document_id: int) -> list[SubmissionView]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [submission_view(row) for row in repository.submissions_of(session, document_id)]
 
     # --- receipts -------------------------------------------------------------------
@@ -222,19 +222,19 @@ class CustomsRecords:
         return recorded.outcome
 
     def receipts(self, document_id: int) -> list[ReceiptView]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [receipt_view(row) for row in repository.receipts_of(session, document_id)]
 
     def receipt_payload_of(self, workflow_id: str, receipt_id: int) -> bytes:
         """A receipt of one of the lifecycle's documents, as it arrived (one query)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.receipt_of_workflow(session, workflow_id, receipt_id)
             if row is None:
                 raise NotFound(f"no receipt {receipt_id} of {workflow_id}", field="receipt_id")
             return row.payload
 
     def receipt_payload(self, receipt_id: int) -> bytes:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = session.get(CustomsReceipt, receipt_id)
             if row is None:
                 raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
