@@ -28,15 +28,18 @@ def write_atomically(target: Path, payload: bytes, staging: Path, *, durable: bo
     """Write ``payload`` under a temporary name in ``staging``, then rename it to ``target``.
 
     A crash before the rename leaves only a staging file (cleared by
-    ``clear_staging``); a crash after it leaves the whole file. ``durable=False`` leaves
-    the directory's fsync to the caller (``sync_directory``), once for many files.
+    ``clear_staging``); a crash after it leaves the whole file. ``durable=False`` skips
+    the fsyncs of the file and of its directory: safe against a killed process (the
+    page cache survives it), not a power cut; the caller may fsync the directory once
+    for many files (``sync_directory``).
     """
     staging.mkdir(parents=True, exist_ok=True)
     temporary = staging / f"{target.name}.{uuid.uuid4().hex}.part"
     with temporary.open("xb") as handle:
         handle.write(payload)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if durable:
+            handle.flush()
+            os.fsync(handle.fileno())
     _rename(temporary, target)
     if durable:
         _fsync_directory(target.parent)

@@ -2,10 +2,14 @@
 
 Crash-safe in the same way as the watcher: each answer's receipts are written to a
 private ``scheduled`` folder under fixed names (their due time is the file's
-modification time; one fsync of the folder for the answer), then the state's
-journal gets the answer's line (``state.StateStore``), then the OutBox file is moved
-on. A crash at any point repeats the step under the same names, never twice in the
-InBox.
+modification time), then the state's journal gets the answer's line
+(``state.StateStore``), then the OutBox file is moved on. A crash at any point
+repeats the step under the same names, never twice in the InBox.
+
+A crash is a killed process: customs' stand-in does not fsync its receipts or its
+journal one by one (the page cache outlives the process), only the ``scheduled``
+folder once per answer and the move of the OutBox file: 2 fsyncs an answer, where one
+per receipt file and folder made 8 for a list's answer (about 40 ms on a plain disk).
 """
 
 from __future__ import annotations
