@@ -4,8 +4,9 @@ SQLite: pysqlite defers BEGIN and ignores SELECT ... FOR UPDATE, so every
 transaction starts with BEGIN IMMEDIATE (the write lock up front) and the file
 runs in WAL mode with a busy timeout. A reader that writes nothing asks for
 ``Database.reading()``: a deferred BEGIN, one snapshot of the file in WAL mode, and
-no write lock, so readers neither wait for writers nor make them wait. PostgreSQL: Read Committed, with the
-ledger's conditional updates and a retry on serialization failures and deadlocks.
+no write lock, so readers neither wait for writers nor make them wait.
+PostgreSQL: Read Committed, with the ledger's conditional updates and a retry on
+serialization failures and deadlocks.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Set on a connection for the transaction that ``Database.reading`` opens: the
-# "begin" listener then issues a deferred BEGIN instead of BEGIN IMMEDIATE.
-_READ_ONLY = "bondflow_read_only"
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+# Set on a connection for the transaction that ``Database.reading`` opens: the
+# "begin" listener then issues a deferred BEGIN instead of BEGIN IMMEDIATE.
+_READ_ONLY = "bondflow_read_only"
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,15 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only, in one transaction (one snapshot), rolled back at the
-        end. On SQLite it begins DEFERRED: it never takes the write lock, so it neither
+        end (by closing). On SQLite it begins DEFERRED: it never takes the write lock, so it neither
         waits for a writer nor holds one up (WAL readers see the last commit before
         their first read). On PostgreSQL it is an ordinary transaction."""
         with self.sessions() as session:
             if self.dialect == "sqlite":
-                connection = session.connection(execution_options={_READ_ONLY: True})
-                assert connection.in_transaction()
-            try:
-                yield session
-            finally:
-                session.rollback()
+                session.connection(execution_options={_READ_ONLY: True})
+            # Closing rolls the transaction back; the rows read stay readable (a
+            # rollback would expire them).
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
