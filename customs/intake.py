@@ -149,6 +149,7 @@ class ReceiptIntake:
                 results.append(refusal)
                 continue
             self._learn(session, document, route, now)
+            received = self.clock()  # each its own instant: their order is arrival order
             row = CustomsReceipt(
                 document_id=document.id,
                 message_type=arrival.message_type,
@@ -156,8 +157,8 @@ class ReceiptIntake:
                 content_sha256=content,
                 file_name=arrival.file_name,
                 result=route.result,
-                business_time=route.business_time or now,
-                received_at=now,
+                business_time=route.business_time or received,
+                received_at=received,
                 summary=arrival.message.model_dump_json(),
                 payload=arrival.payload,
             )

@@ -2,7 +2,8 @@
 
 The watcher runs in a thread; the Temporal client lives on an event loop: each
 delivery is scheduled on that loop and awaited. ``deliver_all`` sends a whole pass's
-signals concurrently (at most ``MAX_IN_FLIGHT`` at a time) and waits for them all;
+signals to different workflows concurrently (at most ``MAX_IN_FLIGHT`` at a time),
+each workflow's in the pass's order, and waits for them all;
 a document's lifecycle and enterprise number come from the intake's memory when
 routing met it, else from one read. The sink says what a failure means
 (``customs.delivery_policy``): Temporal's NOT_FOUND for a closed workflow ("workflow
@@ -95,33 +96,31 @@ class WorkflowSignalSink:
     async def _signal_all(
         self, signals: Sequence[tuple[str, ReceiptSignal]]
     ) -> list[BaseException | None]:
+        """Each workflow's signals one after the other, in the pass's order (a workflow
+        reads customs' receipts in the order they came); different workflows at once,
+        at most ``MAX_IN_FLIGHT``."""
         gate = asyncio.Semaphore(MAX_IN_FLIGHT)
+        outcomes: list[BaseException | None] = [None] * len(signals)
+        by_workflow: dict[str, list[int]] = {}
+        for index, (workflow_id, _) in enumerate(signals):
+            by_workflow.setdefault(workflow_id, []).append(index)
 
         async def one(workflow_id: str, signal: ReceiptSignal) -> BaseException | None:
+            try:
+                await asyncio.wait_for(self._signal(workflow_id, signal), self.timeout)
+            except TimeoutError:
+                return DeliveryUnavailable(f"Temporal did not answer within {self.timeout:g} s")
+            except Exception as error:
+                return error
+            return None
+
+        async def in_order(workflow_id: str, indexes: list[int]) -> None:
             async with gate:
-                try:
-                    await asyncio.wait_for(self._signal(workflow_id, signal), self.timeout)
-                except TimeoutError:
-                    return DeliveryUnavailable(f"Temporal did not answer within {self.timeout:g} s")
-                except Exception as error:
-                    return error
-                return None
+                for index in indexes:
+                    outcomes[index] = await one(workflow_id, signals[index][1])
 
-        return list(await asyncio.gather(*(one(w, s) for w, s in signals)))
-
-    def deliver(self, receipt: ReceiptView, message: Answer) -> None:
-        workflow_id, inner_no = self._document(receipt.document_id)
-        if workflow_id is None:
-            return  # a document filed by hand (bondflow gateway submit): nothing to tell
-        signal = signal_of(receipt, message).model_copy(update={"inner_no": inner_no})
-        future = asyncio.run_coroutine_threadsafe(self._signal(workflow_id, signal), self.loop)
-        try:
-            future.result(timeout=self.timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise DeliveryUnavailable(
-                f"Temporal did not answer within {self.timeout:g} s"
-            ) from None
+        await asyncio.gather(*(in_order(w, indexes) for w, indexes in by_workflow.items()))
+        return outcomes
 
     async def _signal(self, workflow_id: str, signal: ReceiptSignal) -> None:
         handle = self.client.get_workflow_handle(workflow_id)
