@@ -122,6 +122,20 @@ class WorkflowSignalSink:
         await asyncio.gather(*(in_order(w, indexes) for w, indexes in by_workflow.items()))
         return outcomes
 
+    def deliver(self, receipt: ReceiptView, message: Answer) -> None:
+        workflow_id, inner_no = self._document(receipt.document_id)
+        if workflow_id is None:
+            return  # a document filed by hand (bondflow gateway submit): nothing to tell
+        signal = signal_of(receipt, message).model_copy(update={"inner_no": inner_no})
+        future = asyncio.run_coroutine_threadsafe(self._signal(workflow_id, signal), self.loop)
+        try:
+            future.result(timeout=self.timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise DeliveryUnavailable(
+                f"Temporal did not answer within {self.timeout:g} s"
+            ) from None
+
     async def _signal(self, workflow_id: str, signal: ReceiptSignal) -> None:
         handle = self.client.get_workflow_handle(workflow_id)
         try:
