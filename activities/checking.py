@@ -62,7 +62,7 @@ def refused(error: BondflowError) -> Refusal:
 def list_snapshot(database: Database, draft: ListDraft) -> ListSnapshot:
     """The book, the declarant, the draft's lots and locations and (for goods leaving
     stock) what its positions hold, in one session."""
-    with database.sessions() as session:
+    with database.reading() as session:
         book = masterdata_snapshot.book_snapshot(
             session,
             draft.book_no,
@@ -85,7 +85,7 @@ def check_list(database: Database, draft: ListDraft, on: dt.date) -> ValidationR
 def transfer_snapshot(database: Database, draft: TransferDraft) -> TransferSnapshot:
     """Both books (the receiving one with the draft's receiving locations) and what
     the giving positions hold, in one session."""
-    with database.sessions() as session:
+    with database.reading() as session:
         giving = masterdata_snapshot.book_snapshot(
             session, draft.from_book_no, field="from_book_no"
         )
@@ -110,7 +110,7 @@ def check_transfer(database: Database, draft: TransferDraft, on: dt.date) -> Val
 def work_order_snapshot(database: Database, draft: WorkOrderDraft) -> WorkOrderSnapshot:
     """The book with the outputs' locations, the finished item's norms in force on the
     run's day and what the material positions hold, in one session."""
-    with database.sessions() as session:
+    with database.reading() as session:
         book = masterdata_snapshot.book_snapshot(
             session,
             draft.book_no,

@@ -29,7 +29,7 @@ async def health() -> Health:
 @router.get("/ready", response_model=Health, responses={503: {"model": Health}})
 async def ready(services: ServicesDep) -> JSONResponse:
     def ping_database() -> None:
-        with services.database.sessions() as session:
+        with services.database.reading() as session:
             session.execute(text("SELECT 1"))
 
     database = temporal = "ok"

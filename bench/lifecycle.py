@@ -25,8 +25,10 @@ retry policy. ``ratio`` = lifecycles_per_s / bare_per_s. Rounds alternate betwee
 two; each figure is the best round. Latency (start to result of one lifecycle, p50
 and max) is of the best round, as are the shares of its wall time that the
 simulator's and the watcher's passes took (``simulator_busy``, ``watcher_busy``: the
-two run in series in one loop, so together near 1.0 means that loop is the bottleneck)
-and the watcher's time per receipt (parse, record, move, signal, mark delivered).
+two run in series in one loop, so together near 1.0 means that loop is the bottleneck),
+the watcher's time per receipt (its whole pass: due deliveries, parse, record, move,
+signal, settle, divided by the receipts it took), how many receipts a pass that took
+any took, and the simulator's time per OutBox file answered.
 
 Run from the repository root:
     .venv/bin/python bench/lifecycle.py --quick    # N=10, under 30 s with server start
@@ -151,18 +153,22 @@ class Exchange:
     simulator_s: float = 0.0
     watcher_s: float = 0.0
     receipts: int = 0  # InBox files the watcher took
+    answers: int = 0  # OutBox files the simulator answered
+    busy_passes: int = 0  # the watcher's passes that took a file
 
     def reset(self) -> None:
         self.simulator_s = self.watcher_s = 0.0
-        self.receipts = 0
+        self.receipts = self.answers = self.busy_passes = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             started = time.perf_counter()
-            await asyncio.to_thread(self.simulator.run_once)
+            done, _ = await asyncio.to_thread(self.simulator.run_once)
+            self.answers += len(done)
             answered = time.perf_counter()
             taken = await asyncio.to_thread(self.watcher.scan_once)
             self.receipts += len(taken)
+            self.busy_passes += 1 if taken else 0
             self.simulator_s += answered - started
             self.watcher_s += time.perf_counter() - answered
             await asyncio.sleep(EXCHANGE_INTERVAL)
@@ -264,6 +270,8 @@ class Round:
     watcher_share: float = 0.0  # and the watcher's (parse, record, signal)
     receipt_ms: float = 0.0  # the watcher's time per receipt taken
     receipts: int = 0
+    answer_ms: float = 0.0  # the simulator's time per OutBox file answered
+    receipts_per_pass: float = 0.0  # of the watcher's passes that took any
 
 
 async def entry_round(rig: Rig, tag: str, n: int, timeout: float) -> Round:
@@ -281,6 +289,8 @@ async def entry_round(rig: Rig, tag: str, n: int, timeout: float) -> Round:
         busy.watcher_s / wall,
         per_receipt,
         busy.receipts,
+        busy.simulator_s / busy.answers * 1000 if busy.answers else 0.0,
+        busy.receipts / busy.busy_passes if busy.busy_passes else 0.0,
     )
     check_entries(results, drafts)
     check_ledger(rig.db, drafts)
@@ -376,7 +386,8 @@ async def _measure(rig: Rig, plan: Plan, timeout: float) -> dict[str, str]:
             f"{entry.per_s:.2f} lifecycles/s (p50 {_ms(statistics.median(entry.latencies))}, "
             f"max {_ms(max(entry.latencies))}), all completed and posted; busy: simulator "
             f"{entry.simulator_share:.0%}, watcher {entry.watcher_share:.0%} of the time "
-            f"({entry.receipts} receipts, {entry.receipt_ms:.1f} ms each); "
+            f"({entry.receipts} receipts, {entry.receipt_ms:.1f} ms each, "
+            f"{entry.receipts_per_pass:.1f} a pass; {entry.answer_ms:.1f} ms an answer); "
             f"bare {bare.per_s:.1f}/s (p50 {_ms(statistics.median(bare.latencies))})",
             flush=True,
         )
@@ -394,6 +405,8 @@ async def _measure(rig: Rig, plan: Plan, timeout: float) -> dict[str, str]:
         "simulator_busy": f"{best.simulator_share:.2f}",
         "watcher_busy": f"{best.watcher_share:.2f}",
         "watcher_ms_per_receipt": f"{best.receipt_ms:.1f}",
+        "receipts_per_pass": f"{best.receipts_per_pass:.1f}",
+        "simulator_ms_per_answer": f"{best.answer_ms:.1f}",
     }
 
 

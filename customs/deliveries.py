@@ -11,7 +11,9 @@ dismisses it with a reason; who and why are kept on the row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 
 from adapters.db.engine import Database
 from adapters.db.models import CustomsDocument, CustomsReceipt, CustomsReceiptDelivery
@@ -78,6 +80,60 @@ def _as_it_stands(receipt_id: int, row: CustomsReceiptDelivery) -> str:
 ACTIONABLE = frozenset(UNDELIVERED)
 
 
+class AttemptResult(StrEnum):
+    DELIVERED = "delivered"  # the lifecycle has it
+    ENDED = "ended"  # the lifecycle had ended: final (note: how it ended)
+    FAILED = "failed"  # retried after the backoff, parked at the bound (note: the error)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One delivery attempt's outcome, as the watcher reports it."""
+
+    receipt_id: int
+    result: AttemptResult
+    note: str | None = None
+
+
+# The states an outcome leaves alone: the same fact learnt twice (two watchers), or an
+# admin's decision already made.
+_FINAL_FOR = {
+    AttemptResult.DELIVERED: frozenset({DeliveryState.DELIVERED, DeliveryState.AFTER_END}),
+    AttemptResult.ENDED: frozenset(state for state in DeliveryState if state.settled),
+}
+
+
+def _apply(
+    row: CustomsReceiptDelivery, attempt: Attempt, policy: RetryPolicy, now: dt.datetime
+) -> None:
+    """One attempt's outcome on its delivery row (locked by the caller)."""
+    state = DeliveryState(row.state)
+    if attempt.result is AttemptResult.FAILED:
+        if state is not DeliveryState.PENDING:
+            return  # dismissed (or settled) meanwhile: stays so
+        row.attempts += 1
+        row.last_attempt_at = now
+        row.last_error = (attempt.note or "")[:MAX_ERROR_TEXT]
+        if policy.parks(row.attempts, row.queued_at, now):
+            row.state = DeliveryState.PARKED.value
+            row.next_attempt_at = None
+        else:
+            row.next_attempt_at = now + policy.delay_after(row.attempts)
+        return
+    if state in _FINAL_FOR[attempt.result]:
+        return
+    if state is DeliveryState.PENDING:
+        row.attempts += 1
+        row.last_attempt_at = now
+    row.settled_at = now
+    row.next_attempt_at = None
+    if attempt.result is AttemptResult.DELIVERED:
+        row.state = DeliveryState.DELIVERED.value
+    else:
+        row.state = DeliveryState.AFTER_END.value
+        row.note = attempt.note
+
+
 class ReceiptDeliveries:
     def __init__(self, database: Database, clock: Callable[[], dt.datetime] = _now) -> None:
         self.db = database
@@ -87,79 +143,55 @@ class ReceiptDeliveries:
 
     def due(self, limit: int = 100) -> list[ReceiptView]:
         """Pending receipts whose next attempt is due now."""
-        with self.db.transaction() as session:
+        return [receipt for receipt, _ in self.due_with_payloads(limit)]
+
+    def due_with_payloads(self, limit: int = 100) -> list[tuple[ReceiptView, bytes]]:
+        """The due receipts with their bytes, read in one snapshot without the write
+        lock (the watcher asks on every pass)."""
+        with self.db.reading() as session:
             return [
-                receipt_view(receipt)
+                (receipt_view(receipt), receipt.payload)
                 for receipt, _ in repository.due_deliveries(session, self.clock(), limit)
             ]
 
     def delivered(self, receipt_id: int) -> None:
         """The lifecycle has the receipt. Also over a dismissal made while the attempt
         was under way: the workflow did get it."""
-
-        def settle(row: CustomsReceiptDelivery, now: dt.datetime) -> None:
-            row.state = DeliveryState.DELIVERED.value
-            row.settled_at = now
-            row.next_attempt_at = None
-
-        self._outcome(receipt_id, settle, final=(DeliveryState.DELIVERED, DeliveryState.AFTER_END))
+        self.settle([Attempt(receipt_id, AttemptResult.DELIVERED)], RetryPolicy())
 
     def ended(self, receipt_id: int, note: str) -> None:
         """The lifecycle had ended when the receipt came: final, never tried again."""
-
-        def settle(row: CustomsReceiptDelivery, now: dt.datetime) -> None:
-            row.state = DeliveryState.AFTER_END.value
-            row.settled_at = now
-            row.next_attempt_at = None
-            row.note = note
-
-        self._outcome(receipt_id, settle, final=tuple(s for s in DeliveryState if s.settled))
-
-    def _outcome(
-        self,
-        receipt_id: int,
-        settle: Callable[[CustomsReceiptDelivery, dt.datetime], None],
-        *,
-        final: tuple[DeliveryState, ...],
-    ) -> None:
-        with self.db.transaction() as session:
-            row = repository.delivery(session, receipt_id, lock=True)
-            if row is None:
-                raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
-            attempted = DeliveryState(row.state) is DeliveryState.PENDING
-            if DeliveryState(row.state) in final:
-                return  # the same fact learnt twice (two watchers), or already decided
-            now = self.clock()
-            if attempted:
-                row.attempts += 1
-                row.last_attempt_at = now
-            settle(row, now)
+        self.settle([Attempt(receipt_id, AttemptResult.ENDED, note)], RetryPolicy())
 
     def failed(self, receipt_id: int, error: str, policy: RetryPolicy) -> DeliveryView:
         """An attempt failed: try again after the backoff, or park at the bound. A receipt
         an admin dismissed meanwhile stays dismissed."""
+        return self.settle([Attempt(receipt_id, AttemptResult.FAILED, error)], policy)[receipt_id]
+
+    def settle(self, attempts: Sequence[Attempt], policy: RetryPolicy) -> dict[int, DeliveryView]:
+        """The outcomes of many attempts in one transaction (the rows locked in id
+        order); each receipt's delivery as it stands afterwards. Raises NotFound, and
+        settles none, if a receipt has no delivery."""
+        if not attempts:
+            return {}
         with self.db.transaction() as session:
-            row = repository.delivery(session, receipt_id, lock=True)
-            if row is None:
-                raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
-            if DeliveryState(row.state) is not DeliveryState.PENDING:
-                return delivery_view(row)
+            rows = repository.deliveries_locked(session, {a.receipt_id for a in attempts})
             now = self.clock()
-            row.attempts += 1
-            row.last_attempt_at = now
-            row.last_error = error[:MAX_ERROR_TEXT]
-            if policy.parks(row.attempts, row.queued_at, now):
-                row.state = DeliveryState.PARKED.value
-                row.next_attempt_at = None
-            else:
-                row.next_attempt_at = now + policy.delay_after(row.attempts)
+            settled: dict[int, DeliveryView] = {}
+            for attempt in attempts:
+                row = rows.get(attempt.receipt_id)
+                if row is None:
+                    raise NotFound(f"no receipt {attempt.receipt_id}", field="receipt_id")
+                _apply(row, attempt, policy, now)
             session.flush()
-            return delivery_view(row)
+            for attempt in attempts:
+                settled[attempt.receipt_id] = delivery_view(rows[attempt.receipt_id])
+            return settled
 
     # --- reading --------------------------------------------------------------------
 
     def get(self, receipt_id: int) -> ReceiptDelivery:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             found = repository.receipt_delivery(session, receipt_id)
             if found is None:
                 raise NotFound(f"no receipt {receipt_id}", field="receipt_id")
@@ -170,7 +202,7 @@ class ReceiptDeliveries:
     ) -> tuple[list[ReceiptDelivery], int]:
         """Receipts in these states (by default the undelivered: pending and parked), in
         arrival order, and how many there are."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             rows = repository.deliveries(session, states, limit, offset)
             total = repository.count_deliveries(session, states)
             return [_receipt_delivery(*row) for row in rows], total
@@ -180,7 +212,7 @@ class ReceiptDeliveries:
 
     def of_document(self, document_id: int) -> list[DeliveredReceipt]:
         """A document's receipts in customs' order, each with its delivery."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [
                 DeliveredReceipt(
                     **receipt_view(receipt).model_dump(), delivery=delivery_view(delivery)

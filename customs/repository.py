@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from adapters.db.models import (
@@ -71,6 +71,70 @@ def receipt_by_key(session: Session, key: str) -> CustomsReceipt | None:
     return session.scalar(select(CustomsReceipt).where(CustomsReceipt.receipt_key == key))
 
 
+def receipts_by_contents(session: Session, sha256s: Collection[str]) -> dict[str, CustomsReceipt]:
+    """The receipts recorded with any of these contents, by content."""
+    if not sha256s:
+        return {}
+    rows = session.scalars(
+        select(CustomsReceipt).where(CustomsReceipt.content_sha256.in_(sorted(sha256s)))
+    ).all()
+    return {row.content_sha256: row for row in rows}
+
+
+def receipts_by_keys(session: Session, keys: Collection[str]) -> dict[str, CustomsReceipt]:
+    """The receipts recorded under any of these keys, by key."""
+    if not keys:
+        return {}
+    rows = session.scalars(
+        select(CustomsReceipt).where(CustomsReceipt.receipt_key.in_(sorted(keys)))
+    ).all()
+    return {row.receipt_key: row for row in rows}
+
+
+def documents_by_submission_files(
+    session: Session, file_names: Collection[str]
+) -> dict[str, CustomsDocument]:
+    """The documents these OutBox files were submitted for, by file name."""
+    if not file_names:
+        return {}
+    rows = session.execute(
+        select(CustomsSubmission.file_name, CustomsDocument)
+        .join(CustomsDocument, CustomsDocument.id == CustomsSubmission.document_id)
+        .where(CustomsSubmission.file_name.in_(sorted(file_names)))
+    ).all()
+    return {file_name: document for file_name, document in rows}
+
+
+def last_submitted_at_of(session: Session, document_ids: Collection[int]) -> dict[int, dt.datetime]:
+    """When each document's last file was submitted (absent if it has none)."""
+    if not document_ids:
+        return {}
+    rows = session.execute(
+        select(CustomsSubmission.document_id, func.max(CustomsSubmission.submitted_at))
+        .where(CustomsSubmission.document_id.in_(sorted(document_ids)))
+        .group_by(CustomsSubmission.document_id)
+    ).all()
+    return {document_id: when for document_id, when in rows if when is not None}
+
+
+def learn_numbers(
+    session: Session, document_id: int, numbers: dict[Number, str], now: dt.datetime
+) -> None:
+    """Give the document these numbers where it has none yet (one statement)."""
+    session.execute(
+        update(CustomsDocument)
+        .where(CustomsDocument.id == document_id)
+        .values(
+            {
+                _COLUMNS[number]: func.coalesce(_COLUMNS[number], value)
+                for number, value in numbers.items()
+            }
+            | {CustomsDocument.updated_at: now}
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 def receipts_of(session: Session, document_id: int) -> Sequence[CustomsReceipt]:
     # Customs' own time orders the timeline: receipts may arrive out of order.
     return session.scalars(
@@ -88,6 +152,19 @@ def delivery(
     """A receipt's delivery; ``lock``: held until the transaction ends, so an attempt's
     outcome and an admin's decision are applied one after the other."""
     return session.get(CustomsReceiptDelivery, receipt_id, with_for_update=lock)
+
+
+def deliveries_locked(
+    session: Session, receipt_ids: Collection[int]
+) -> dict[int, CustomsReceiptDelivery]:
+    """Many receipts' deliveries, locked in id order until the transaction ends."""
+    rows = session.scalars(
+        select(CustomsReceiptDelivery)
+        .where(CustomsReceiptDelivery.receipt_id.in_(sorted(receipt_ids)))
+        .order_by(CustomsReceiptDelivery.receipt_id)
+        .with_for_update()
+    ).all()
+    return {row.receipt_id: row for row in rows}
 
 
 def due_deliveries(

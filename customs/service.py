@@ -9,7 +9,6 @@ second attempt find the first one's row instead of writing another.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -19,14 +18,14 @@ from sqlalchemy.orm import Session
 from adapters.db.engine import Database
 from adapters.db.models import CustomsDocument, CustomsReceipt, CustomsSubmission
 from customs import repository
-from customs.deliveries import ReceiptDeliveries, new_delivery
-from customs.errors import DocumentConflict, Unroutable
-from customs.routing import Answer, Identity, Number, Route, route_of
+from customs.deliveries import ReceiptDeliveries
+from customs.errors import DocumentConflict
+from customs.intake import Arrival, ReceiptIntake, sha256_of
+from customs.routing import Answer, Identity, Number
 from customs.views import document_view, receipt_view, submission_view
 from schemas.customs import (
     DocumentView,
     ReceiptOutcome,
-    ReceiptStatus,
     ReceiptView,
     SubmissionView,
 )
@@ -40,16 +39,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def sha256_of(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
-
-
 class CustomsRecords:
     def __init__(self, database: Database, clock: Callable[[], dt.datetime] = _now) -> None:
         self.db = database
         self.clock = clock
         # Where each receipt stands on its way to its lifecycle (same database and clock).
         self.deliveries = ReceiptDeliveries(database, clock)
+        # Receipts recorded a batch at a time, routed from memory where it can.
+        self.intake = ReceiptIntake(database, clock)
 
     def _retrying_a_race(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in a transaction; if a concurrent twin won the race to a UNIQUE
@@ -65,25 +62,28 @@ class CustomsRecords:
 
     def register(self, identity: Identity, *, workflow_id: str | None = None) -> DocumentView:
         """The document with this enterprise number, created on first sight."""
+        return self._retrying_a_race(
+            lambda session: document_view(self._registered(session, identity, workflow_id))
+        )
 
-        def work(session: Session) -> DocumentView:
-            row = repository.document_by(session, Number.INNER_NO, identity.inner_no)
-            if row is None:
-                now = self.clock()
-                row = CustomsDocument(
-                    kind=identity.kind.value,
-                    enterprise_code=identity.enterprise_code,
-                    inner_no=identity.inner_no,
-                    workflow_id=workflow_id,
-                    created_at=now,
-                    updated_at=now,
-                )
-                session.add(row)
-                session.flush()
-            self._same_document(row, identity, workflow_id)
-            return document_view(row)
-
-        return self._retrying_a_race(work)
+    def _registered(
+        self, session: Session, identity: Identity, workflow_id: str | None
+    ) -> CustomsDocument:
+        row = repository.document_by(session, Number.INNER_NO, identity.inner_no)
+        if row is None:
+            now = self.clock()
+            row = CustomsDocument(
+                kind=identity.kind.value,
+                enterprise_code=identity.enterprise_code,
+                inner_no=identity.inner_no,
+                workflow_id=workflow_id,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+        self._same_document(row, identity, workflow_id)
+        return row
 
     @staticmethod
     def _same_document(row: CustomsDocument, identity: Identity, workflow_id: str | None) -> None:
@@ -104,13 +104,13 @@ class CustomsRecords:
                 )
 
     def workflow_of(self, document_id: int) -> str | None:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.document(session, document_id)
             return None if row is None else row.workflow_id
 
     def documents_of_workflow(self, workflow_id: str) -> list[DocumentView]:
         """Every document a lifecycle filed (a list, its gate pass, a transfer's two)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [
                 document_view(row) for row in repository.documents_of_workflow(session, workflow_id)
             ]
@@ -119,19 +119,19 @@ class CustomsRecords:
         self, workflow_id: str, limit: int, offset: int
     ) -> tuple[list[DocumentView], int]:
         """One page of a lifecycle's documents, in filing order, and how many it has."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             rows, total = repository.documents_page(session, workflow_id, limit, offset)
             return [document_view(row) for row in rows], total
 
     def document_by_id(self, document_id: int) -> DocumentView:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.document(session, document_id)
             if row is None:
                 raise NotFound(f"no customs document {document_id}", field="document_id")
             return document_view(row)
 
     def document(self, number: Number, value: str) -> DocumentView:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.document_by(session, number, value)
             if row is None:
                 raise NotFound(f"no customs document with {number.value} {value}", field=number)
@@ -142,40 +142,43 @@ class CustomsRecords:
     def record_submission(
         self, identity: Identity, message_type: str, file_name: str, payload: bytes
     ) -> SubmissionView:
-        """The file put in the OutBox for this document (once per file name)."""
-        document = self.register(identity)
+        """The file put in the OutBox for this document (once per file name), with the
+        document registered on first sight: one transaction."""
+        content = sha256_of(payload)
 
         def work(session: Session) -> SubmissionView:
             row = repository.submission_by_file(session, file_name)
-            if row is None:
-                row = CustomsSubmission(
-                    document_id=document.id,
-                    message_type=message_type,
-                    file_name=file_name,
-                    content_sha256=sha256_of(payload),
-                    change_count=identity.change_count,
-                    payload=payload,
-                    submitted_at=self.clock(),
-                )
-                session.add(row)
-                session.flush()
-            elif row.content_sha256 != sha256_of(payload):
-                raise DocumentConflict(
-                    f"{file_name} was already submitted with different content",
-                    field="file_name",
-                )
+            if row is not None:
+                if row.content_sha256 != content:
+                    raise DocumentConflict(
+                        f"{file_name} was already submitted with different content",
+                        field="file_name",
+                    )
+                return submission_view(row)
+            document = self._registered(session, identity, None)
+            row = CustomsSubmission(
+                document_id=document.id,
+                message_type=message_type,
+                file_name=file_name,
+                content_sha256=content,
+                change_count=identity.change_count,
+                payload=payload,
+                submitted_at=self.clock(),
+            )
+            session.add(row)
+            session.flush()
             return submission_view(row)
 
         return self._retrying_a_race(work)
 
     def submission(self, file_name: str) -> SubmissionView | None:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.submission_by_file(session, file_name)
             return None if row is None else submission_view(row)
 
     def submission_payload(self, file_name: str) -> bytes:
         """The bytes we sent, as they left (for auditors and downloads)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.submission_by_file(session, file_name)
             if row is None:
                 raise NotFound(f"no submission {file_name}", field="file_name")
@@ -183,14 +186,14 @@ class CustomsRecords:
 
     def submission_payload_of(self, workflow_id: str, file_name: str) -> bytes:
         """The bytes we sent for one of the lifecycle's documents, as they left."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.submission_of_workflow(session, workflow_id, file_name)
             if row is None:
                 raise NotFound(f"no submission {file_name} of {workflow_id}", field="file_name")
             return row.payload
 
     def submissions(self, document_id: int) -> list[SubmissionView]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [submission_view(row) for row in repository.submissions_of(session, document_id)]
 
     # --- receipts -------------------------------------------------------------------
@@ -204,85 +207,34 @@ class CustomsRecords:
         payload: bytes,
         answers_file: str | None = None,
     ) -> ReceiptOutcome:
-        """Route the receipt to its document and keep it, once.
+        """Route the receipt to its document and keep it, once (``customs.intake``; the
+        watcher records a whole pass at once with ``intake.record_all``).
 
         ``answers_file`` is the OutBox file an import result names (Successed_<name>):
         the surest route for CommonResponeMessage. Raises Unroutable when no number
         in the receipt belongs to a document we filed.
         """
-        route = route_of(message)
-        content = sha256_of(payload)
-
-        def work(session: Session) -> ReceiptOutcome:
-            earlier = repository.receipt_by_content(session, content) or repository.receipt_by_key(
-                session, route.key
-            )
-            if earlier is not None:
-                return ReceiptOutcome(status=ReceiptStatus.DUPLICATE, receipt=receipt_view(earlier))
-            document = self._route(session, route, answers_file)
-            self._learn(document, route)
-            row = CustomsReceipt(
-                document_id=document.id,
-                message_type=message_type,
-                receipt_key=route.key,
-                content_sha256=content,
-                file_name=file_name,
-                result=route.result,
-                business_time=route.business_time or self.clock(),
-                received_at=self.clock(),
-                summary=message.model_dump_json(),
-                payload=payload,
-            )
-            session.add(row)
-            session.flush()
-            session.add(new_delivery(row.id, row.received_at))
-            return ReceiptOutcome(
-                status=ReceiptStatus.RECORDED,
-                receipt=receipt_view(row),
-                filed_at=repository.last_submitted_at(session, document.id),
-            )
-
-        return self._retrying_a_race(work)
-
-    def _route(self, session: Session, route: Route, answers_file: str | None) -> CustomsDocument:
-        if answers_file is not None:
-            submitted = repository.submission_by_file(session, answers_file)
-            if submitted is not None:
-                found = repository.document(session, submitted.document_id)
-                if found is not None:
-                    return found
-        for number, value in route.candidates:
-            found = repository.document_by(session, number, value)
-            if found is not None:
-                return found
-        named = ", ".join(f"{number.value} {value}" for number, value in route.candidates)
-        raise Unroutable(f"no document we filed has {named or 'any number in this receipt'}")
-
-    def _learn(self, document: CustomsDocument, route: Route) -> None:
-        changed = False
-        for number, value in route.learned.items():
-            if number is Number.INNER_NO:
-                continue
-            if getattr(document, number.value) is None:
-                setattr(document, number.value, value)
-                changed = True
-        if changed:
-            document.updated_at = self.clock()
+        arrival = Arrival(message, message_type, file_name, payload, answers_file)
+        (recorded,) = self.intake.record_all([arrival])
+        if recorded.refusal is not None:
+            raise recorded.refusal
+        assert recorded.outcome is not None
+        return recorded.outcome
 
     def receipts(self, document_id: int) -> list[ReceiptView]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return [receipt_view(row) for row in repository.receipts_of(session, document_id)]
 
     def receipt_payload_of(self, workflow_id: str, receipt_id: int) -> bytes:
         """A receipt of one of the lifecycle's documents, as it arrived (one query)."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = repository.receipt_of_workflow(session, workflow_id, receipt_id)
             if row is None:
                 raise NotFound(f"no receipt {receipt_id} of {workflow_id}", field="receipt_id")
             return row.payload
 
     def receipt_payload(self, receipt_id: int) -> bytes:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             row = session.get(CustomsReceipt, receipt_id)
             if row is None:
                 raise NotFound(f"no receipt {receipt_id}", field="receipt_id")

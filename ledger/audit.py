@@ -49,8 +49,9 @@ def read_one_snapshot(session: Session) -> None:
     after it, and reported tampering that never happened ("ledger_chain_head row says
     seq 5 ... the chain ends at seq 6", "ledger_accounts row ... differ from its
     history"). A REPEATABLE READ transaction reads one snapshot throughout; it only
-    reads, so it cannot fail to serialise. SQLite needs nothing: verify's transaction
-    there begins with BEGIN IMMEDIATE and sees one state.
+    reads, so it cannot fail to serialise. SQLite needs nothing: its readers take
+    ``Database.reading()``, a deferred transaction that in WAL mode reads the one
+    state committed before its first read, without the write lock.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -62,7 +63,7 @@ class ChainAuditor:
 
     def anchor(self) -> ChainAnchor:
         """The current head, to be kept by an auditor outside the database."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             head = repository.chain_head(session)
             return ChainAnchor(seq=head.seq, hash=head.hash, taken_at=dt.datetime.now(dt.UTC))
 
@@ -72,7 +73,7 @@ class ChainAuditor:
         return verification
 
     def _verify(self, anchor: ChainAnchor | None) -> ChainVerification:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             checked = 0
             prev_hash = chain.GENESIS_HASH

@@ -114,7 +114,7 @@ class BookPeriods:
 
     def periods(self, book_no: str) -> list[BookPeriod]:
         """A book's periods by their first day, closed or not, each with its last change."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             book_id = repository.book_id(session, book_no)
             if book_id is None:
                 raise UnknownReference(f"no account book {book_no}", field="book_no")

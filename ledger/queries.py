@@ -89,7 +89,7 @@ class LedgerQueries:
 
     def available(self, positions: Collection[Position]) -> dict[Position, Decimal]:
         """What each stock position holds available, in one read (``available``)."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return available(session, positions)
 
     def balances(
@@ -109,7 +109,7 @@ class LedgerQueries:
         """Balances of the matching accounts, now or as of a business instant as known at
         a record instant."""
         at = when(as_of, known_at)
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             rows = repository.balance_rows(
                 session,
@@ -157,7 +157,7 @@ class LedgerQueries:
         """One account's balance by its key, now or as of a business instant as known at a
         record instant."""
         at = when(as_of, known_at)
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             account = self._account(session, key)
             if at is None:
@@ -198,7 +198,7 @@ class LedgerQueries:
             location=location,
             status=None if status is None else status.value,
         )
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             total = repository.position_count(session, wanted, when=at)
             rows = repository.position_rows(session, wanted, when=at, limit=limit, offset=offset)
@@ -223,7 +223,7 @@ class LedgerQueries:
 
     def history(self, key: str, *, after_entry_id: int = 0, limit: int = 100) -> list[HistoryEntry]:
         """An account's balance changes in order, each with its document, who and why."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             account = self._account(session, key)
             rows = repository.history_rows(
                 session, account.id, after_entry_id=after_entry_id, limit=limit
@@ -262,7 +262,7 @@ class LedgerQueries:
         its transaction, in that order (a move between two positions of the lot changes
         both positions and leaves the lot as it was)."""
         at = _always(when(as_of, known_at))
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             found = repository.lot_row(session, book_no, lot_no)
             if found is None:
@@ -330,7 +330,7 @@ class LedgerQueries:
         """A page of a book's lots by number, each with its stock summed over every
         position it holds (posted, reserved out, expected in), and how many lots the
         book has."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             book = repository.book_id(session, book_no)
             if book is None:
@@ -367,7 +367,7 @@ class LedgerQueries:
         over Beijing days [first_day, last_day], by business time, as known at `known_at`
         (None: now), checked line by line."""
         known = None if known_at is None else _aware(known_at, "known_at")
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             return reconciliation.reconcile(session, book_no, first_day, last_day, known_at=known)
 
@@ -398,7 +398,7 @@ class LedgerQueries:
         return self._trace(book_no, lot_no, _always(when(as_of, known_at)), backward=False)
 
     def _trace(self, book_no: str, lot_no: str, at: repository.When, *, backward: bool) -> LotTrace:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             found = repository.lot_row(session, book_no, lot_no)
             if found is None:

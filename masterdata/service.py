@@ -459,21 +459,21 @@ class MasterData:
     # --- reads -------------------------------------------------------------------------
 
     def enterprises(self) -> Sequence[Enterprise]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return repository.enterprises(session)
 
     def books(self) -> Sequence[AccountBook]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return repository.books(session)
 
     def items(self, book_no: str) -> Sequence[BookItem]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return repository.items(session, self._book(session, book_no).id)
 
     def norms_in_force(
         self, book_no: str, finished_item_no: int, on: dt.date
     ) -> Sequence[ConsumptionNorm]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             book = self._book(session, book_no)
             self._item(session, book, finished_item_no, "finished_item_no")
             return [
@@ -482,7 +482,7 @@ class MasterData:
             ]
 
     def norms(self, book_no: str) -> list[NormView]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             book = self._book(session, book_no)
             return [
                 NormView(
@@ -498,26 +498,26 @@ class MasterData:
             ]
 
     def book(self, book_no: str) -> AccountBook:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return self._book(session, book_no)
 
     def owner_of(self, book_no: str) -> Enterprise:
         """The enterprise whose book it is (经营企业)."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             book = self._book(session, book_no)
             owner = session.get(Enterprise, book.enterprise_id)
             assert owner is not None  # a foreign key
             return owner
 
     def enterprise(self, customs_code: str) -> Enterprise:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             found = repository.enterprise_by_customs_code(session, customs_code)
             if found is None:
                 raise NotRegistered(f"no enterprise {customs_code}", field="customs_code")
             return found
 
     def location(self, code: str) -> LocationView:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return self._location_view(session, code)
 
     def locations(
@@ -531,7 +531,7 @@ class MasterData:
     ) -> tuple[list[LocationView], int]:
         """A page of locations and how many match: `visible_to` limits them to those
         enterprises' and the zone-wide ones (None: every location)."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             wanted = repository.LocationFilter(visible_to, enterprise, include_retired)
             total = repository.location_count(session, wanted)
             rows = repository.location_rows(session, wanted, limit=limit, offset=offset)
@@ -540,7 +540,7 @@ class MasterData:
     def stock_location_refusal(self, code: str, book_no: str) -> str | None:
         """Why goods of a book may not be put at a location, or None (the rule:
         ``rules.locations.stock_location_refusal``)."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             row = repository.location_row(session, code)
             owner = ""
             if row is not None and row.enterprise_code is not None:
@@ -556,7 +556,7 @@ class MasterData:
             )
 
     def lot(self, book_no: str, lot_no: str) -> Lot | None:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return repository.lot(session, self._book(session, book_no).id, lot_no)
 
     # --- helpers -----------------------------------------------------------------------

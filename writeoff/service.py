@@ -96,7 +96,7 @@ class WriteOffs:
                 raise BondflowError(f"{instant} has no time zone", field=name)
         if end <= start:
             raise BondflowError(f"the period ends ({end}) before it starts ({start})", field="end")
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             read_one_snapshot(session)
             return BookWriteOff(
                 book_no=book_no,
@@ -191,7 +191,7 @@ def _statement(
 def known_opening(db: Database, book_no: str, start: dt.date) -> KnownOpening | None:
     """The opening of a period starting `start` from the approved write-off of the
     period that ended the day before, if there is one (else None: the ledger's)."""
-    with db.sessions() as session:
+    with db.reading() as session:
         book = repository.book(session, book_no)
         if book is None:
             return None

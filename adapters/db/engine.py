@@ -2,8 +2,11 @@
 
 SQLite: pysqlite defers BEGIN and ignores SELECT ... FOR UPDATE, so every
 transaction starts with BEGIN IMMEDIATE (the write lock up front) and the file
-runs in WAL mode with a busy timeout. PostgreSQL: Read Committed, with the
-ledger's conditional updates and a retry on serialization failures and deadlocks.
+runs in WAL mode with a busy timeout. A reader that writes nothing asks for
+``Database.reading()``: a deferred BEGIN, one snapshot of the file in WAL mode, and
+no write lock, so readers neither wait for writers nor make them wait.
+PostgreSQL: Read Committed, with the ledger's conditional updates and a retry on
+serialization failures and deadlocks.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+# Set on a connection for the transaction that ``Database.reading`` opens: the
+# "begin" listener then issues a deferred BEGIN instead of BEGIN IMMEDIATE.
+_READ_ONLY = "bondflow_read_only"
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,19 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only, in one transaction (one snapshot), rolled back at the
+        end (by closing). On SQLite it begins DEFERRED: it never takes the write lock, so it neither
+        waits for a writer nor holds one up (WAL readers see the last commit before
+        their first read). On PostgreSQL it is an ordinary transaction."""
+        with self.sessions() as session:
+            if self.dialect == "sqlite":
+                session.connection(execution_options={_READ_ONLY: True})
+            # Closing rolls the transaction back; the rows read stay readable (a
+            # rollback would expire them).
+            yield session
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -52,7 +72,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin_immediate(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if conn.get_execution_options().get(_READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def ensure_sqlite_directory(url: str) -> None:

@@ -1,16 +1,20 @@
 """The receipt watcher: read the InBox, record each receipt once, hand it on.
 
-For every file, in arrival order:
+A pass takes the InBox's files in arrival order, at most ``MAX_BATCH`` of them:
 
-1. read it (size-capped) and parse it safely;
-2. record it against its document (``CustomsRecords.record_receipt``), which
-   refuses nothing twice: the same bytes or the same receipt re-sent count once;
-3. move it to ``Processed/<day>/``;
-4. deliver it to its document's workflow through the ``ReceiptSink``.
+1. read each (size-capped) and parse it safely;
+2. record them all against their documents in one transaction
+   (``customs.intake``), which refuses nothing twice: the same bytes or the same
+   receipt re-sent count once, also within the pass;
+3. move them to ``Processed/<day>/`` (one fsync of the folder for the pass);
+4. deliver the new ones to their documents' workflows through the ``ReceiptSink``
+   (all at once when it has ``deliver_all``), and settle the attempts' outcomes in
+   one transaction.
 
 A file that cannot be read or routed goes to ``Quarantine`` with a reason file beside
-it. Restart-safe: a crash after step 2 leaves the file in the InBox, and the next
-scan finds it recorded and only moves it.
+it, on its own: the other files of the pass are recorded. Restart-safe: a crash after
+step 2 leaves the files in the InBox, and the next scan finds them recorded and only
+moves them.
 
 Delivery (``customs.deliveries``): each receipt is recorded ``pending``, and every
 scan hands on the pending receipts that are due. A receipt whose lifecycle has
@@ -29,24 +33,25 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from adapters.gateway.files import move_atomically, write_atomically
+from adapters.gateway.files import move_atomically, sync_directory, write_atomically
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.naming import answered_file
 from adapters.xml.codec import Layout, from_element, kind_of
 from adapters.xml.errors import XmlMessageError
 from adapters.xml.safe import DEFAULT_LIMITS, ParseLimits, parse_untrusted
+from customs.deliveries import Attempt, AttemptResult
 from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded, RetryPolicy
-from customs.errors import Unroutable
+from customs.intake import MAX_BATCH, Arrival
 from customs.routing import Answer
 from customs.service import CustomsRecords
 from observability.metrics import receipt_taken, watcher_scanned
-from schemas.customs import DeliveryState, ReceiptStatus, ReceiptView
+from schemas.customs import DeliveryState, DeliveryView, ReceiptStatus, ReceiptView
 from schemas.messages.codes import MessageType
 from schemas.messages.fields import DOCUMENT_ZONE
 
@@ -63,6 +68,15 @@ class ReceiptSink(Protocol):
     """
 
     def deliver(self, receipt: ReceiptView, message: Answer) -> None: ...
+
+
+class BatchReceiptSink(ReceiptSink, Protocol):
+    """A sink that hands on many receipts at once (concurrently): each one's outcome, in
+    order, None for delivered or the error ``deliver`` would have raised."""
+
+    def deliver_all(
+        self, batch: Sequence[tuple[ReceiptView, Answer]]
+    ) -> list[BaseException | None]: ...
 
 
 class Disposition(StrEnum):
@@ -127,37 +141,104 @@ class ReceiptWatcher:
         return sorted(files, key=lambda path: (path.stat().st_mtime_ns, path.name))
 
     def scan_once(self) -> list[Taken]:
-        # One seek on the (state, next_attempt_at) index: cheap on every pass, and it
-        # sees what an admin sent back to pending from another process.
+        # One seek on the (state, next_attempt_at) index, read without the write lock:
+        # cheap on every pass, and it sees what an admin sent back to pending from
+        # another process.
         self.deliver_due()
-        taken = []
         cutoff = time.time() - self.settle_seconds
+        ready = []
         for path in self.waiting():
             try:
                 if self.settle_seconds and path.stat().st_mtime > cutoff:
                     continue
             except FileNotFoundError:
                 continue
-            result = self.take(path)
-            if result is not None:
-                taken.append(result)
+            ready.append(path)
+            if len(ready) == MAX_BATCH:
+                break
+        taken = self.take_all(ready)
         watcher_scanned()
         return taken
 
     def take(self, path: Path) -> Taken | None:
         """Record, move and deliver one InBox file; None if it vanished meanwhile."""
-        taken = self._take(path)
-        if taken is not None:
+        taken = self.take_all([path])
+        return taken[0] if taken else None
+
+    def take_all(self, paths: Sequence[Path]) -> list[Taken]:
+        """Record, move and deliver these InBox files as one batch (in this order); a
+        file that vanished meanwhile is left out."""
+        taken = self._take_all(paths)
+        for one in taken:
             receipt_taken(
-                taken.message_type,
-                routed=taken.disposition is Disposition.RECORDED,
-                duplicate=taken.disposition is Disposition.DUPLICATE,
-                quarantined=taken.why,
-                lag=taken.lag,
+                one.message_type,
+                routed=one.disposition is Disposition.RECORDED,
+                duplicate=one.disposition is Disposition.DUPLICATE,
+                quarantined=one.why,
+                lag=one.lag,
             )
         return taken
 
-    def _take(self, path: Path) -> Taken | None:
+    def _take_all(self, paths: Sequence[Path]) -> list[Taken]:
+        # Per path: its Taken (quarantined at once), or the arrival to record.
+        read: list[Taken | tuple[Path, Arrival]] = []
+        for path in paths:
+            one = self._read(path)
+            if one is not None:
+                read.append(one)
+        arrivals = [one[1] for one in read if isinstance(one, tuple)]
+        recorded = iter(self.records.intake.record_all(arrivals))
+        day = self.clock().astimezone(DOCUMENT_ZONE).date().isoformat()
+        processed = self.folders.processed / day
+        taken: list[Taken] = []
+        to_deliver: list[tuple[ReceiptView, Answer]] = []
+        moved = False
+        for one in read:
+            if isinstance(one, Taken):
+                taken.append(one)
+                continue
+            path, arrival = one
+            result = next(recorded)
+            if result.refusal is not None:
+                taken.append(
+                    self._quarantine(path, str(result.refusal), arrival.payload, why="unroutable")
+                )
+                continue
+            outcome = result.outcome
+            assert outcome is not None
+            move_atomically(path, processed, durable=False)
+            moved = True
+            kind = arrival.message_type
+            if outcome.status is ReceiptStatus.RECORDED:
+                to_deliver.append((outcome.receipt, arrival.message))
+                filed = outcome.filed_at
+                taken.append(
+                    Taken(
+                        path.name,
+                        Disposition.RECORDED,
+                        outcome.receipt.id,
+                        None,
+                        kind,
+                        lag=outcome.receipt.received_at - filed if filed else None,
+                    )
+                )
+            else:
+                taken.append(
+                    Taken(
+                        path.name,
+                        Disposition.DUPLICATE,
+                        outcome.receipt.id,
+                        f"the same receipt was recorded before as {outcome.receipt.file_name}",
+                        kind,
+                    )
+                )
+        if moved:
+            sync_directory(processed)
+        self._deliver_all(to_deliver)
+        return taken
+
+    def _read(self, path: Path) -> Taken | tuple[Path, Arrival] | None:
+        """The file read and parsed, or quarantined; None if it vanished."""
         try:
             size = path.stat().st_size
             if size > self.limits.max_bytes:
@@ -182,36 +263,7 @@ class ReceiptWatcher:
                 why="not_a_receipt",
             )
         answer: Answer = message  # type: ignore[assignment]
-        try:
-            outcome = self.records.record_receipt(
-                answer,
-                message_type=kind.type.value,
-                file_name=path.name,
-                payload=payload,
-                answers_file=answered_file(path.name),
-            )
-        except Unroutable as error:
-            return self._quarantine(path, str(error), payload, why="unroutable")
-        day = self.clock().astimezone(DOCUMENT_ZONE).date().isoformat()
-        move_atomically(path, self.folders.processed / day)
-        if outcome.status is ReceiptStatus.RECORDED:
-            self._deliver(outcome.receipt, answer)
-            filed = outcome.filed_at
-            return Taken(
-                path.name,
-                Disposition.RECORDED,
-                outcome.receipt.id,
-                None,
-                kind.type,
-                lag=outcome.receipt.received_at - filed if filed else None,
-            )
-        return Taken(
-            path.name,
-            Disposition.DUPLICATE,
-            outcome.receipt.id,
-            f"the same receipt was recorded before as {outcome.receipt.file_name}",
-            kind.type,
-        )
+        return path, Arrival(answer, kind.type.value, path.name, payload, answered_file(path.name))
 
     # --- quarantine -----------------------------------------------------------------
 
@@ -243,29 +295,51 @@ class ReceiptWatcher:
 
     # --- delivery -------------------------------------------------------------------
 
-    def _deliver(self, receipt: ReceiptView, message: Answer) -> None:
-        if self.sink is None:
+    def _deliver_all(self, batch: Sequence[tuple[ReceiptView, Answer]]) -> None:
+        """Hand these receipts on, then settle every attempt's outcome in one
+        transaction."""
+        if self.sink is None or not batch:
             return  # kept pending until a watcher with a sink runs
-        deliveries = self.records.deliveries
+        deliver_all = getattr(self.sink, "deliver_all", None)
+        if deliver_all is not None:
+            errors: list[BaseException | None] = deliver_all(batch)
+        else:
+            errors = [self._attempt(receipt, message) for receipt, message in batch]
+        attempts: list[Attempt] = []
+        # The failed ones: the error when it is a fault (logged with its traceback).
+        failed: dict[int, Exception | None] = {}
+        for (receipt, _), error in zip(batch, errors, strict=True):
+            if error is None:
+                attempts.append(Attempt(receipt.id, AttemptResult.DELIVERED))
+            elif isinstance(error, LifecycleEnded):
+                log.info(
+                    "receipt %s (%s) %s: kept, not delivered", receipt.id, receipt.file_name, error
+                )
+                attempts.append(Attempt(receipt.id, AttemptResult.ENDED, str(error)))
+            elif isinstance(error, Exception):
+                # The sink's trouble must not stop the InBox.
+                expected = DeliveryUnavailable | ConnectionError | TimeoutError
+                failed[receipt.id] = None if isinstance(error, expected) else error
+                attempts.append(Attempt(receipt.id, AttemptResult.FAILED, _reason(error)))
+            else:
+                raise error  # KeyboardInterrupt and the like: not the sink's outcome
+        settled = self.records.deliveries.settle(attempts, self.policy)
+        for receipt, _ in batch:
+            if receipt.id in failed:
+                self._failed(receipt, settled[receipt.id], failed[receipt.id])
+
+    def _attempt(self, receipt: ReceiptView, message: Answer) -> BaseException | None:
+        assert self.sink is not None
         try:
             self.sink.deliver(receipt, message)
-        except LifecycleEnded as ended:
-            log.info(
-                "receipt %s (%s) %s: kept, not delivered", receipt.id, receipt.file_name, ended
-            )
-            deliveries.ended(receipt.id, str(ended))
-            return
-        except (DeliveryUnavailable, ConnectionError, TimeoutError) as error:
-            # The sink's trouble must not stop the InBox.
-            self._failed(receipt, _reason(error), fault=False)
-            return
         except Exception as error:
-            self._failed(receipt, _reason(error), fault=True)
-            return
-        deliveries.delivered(receipt.id)
+            return error
+        return None
 
-    def _failed(self, receipt: ReceiptView, error: str, *, fault: bool) -> None:
-        delivery = self.records.deliveries.failed(receipt.id, error, self.policy)
+    def _failed(
+        self, receipt: ReceiptView, delivery: DeliveryView, fault: Exception | None
+    ) -> None:
+        error = delivery.last_error
         if delivery.state is DeliveryState.PARKED:
             log.error(
                 "receipt %s (%s) parked after %d failed attempts: %s",
@@ -292,14 +366,13 @@ class ReceiptWatcher:
         sink was down, failed before, or sent back by an admin); how many were tried."""
         if self.sink is None:
             return 0
-        tried = 0
-        for receipt in self.records.deliveries.due():
-            payload = self.records.receipt_payload(receipt.id)
+        batch: list[tuple[ReceiptView, Answer]] = []
+        for receipt, payload in self.records.deliveries.due_with_payloads():
             message = from_element(parse_untrusted(payload, limits=self.limits))
             answer: Answer = message  # type: ignore[assignment]
-            self._deliver(receipt, answer)
-            tried += 1
-        return tried
+            batch.append((receipt, answer))
+        self._deliver_all(batch)
+        return len(batch)
 
     # --- the loop -------------------------------------------------------------------
 

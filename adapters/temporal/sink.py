@@ -1,7 +1,11 @@
 """Hand receipts recorded by the watcher to their workflows as signals.
 
 The watcher runs in a thread; the Temporal client lives on an event loop: each
-delivery is scheduled on that loop and awaited. The sink says what a failure means
+delivery is scheduled on that loop and awaited. ``deliver_all`` sends a whole pass's
+signals to different workflows concurrently (at most ``MAX_IN_FLIGHT`` at a time),
+each workflow's in the pass's order, and waits for them all;
+a document's lifecycle and enterprise number come from the intake's memory when
+routing met it, else from one read. The sink says what a failure means
 (``customs.delivery_policy``): Temporal's NOT_FOUND for a closed workflow ("workflow
 execution already completed", or a describe that shows it closed) is the final
 ``LifecycleEnded``; an unreachable server, another RPC error or a timeout is the
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+from collections.abc import Sequence
 from typing import Any
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
@@ -25,6 +30,7 @@ from schemas.customs import ReceiptView
 from schemas.lifecycle import ReceiptSignal
 
 RECEIPT_SIGNAL = "receipt"
+MAX_IN_FLIGHT = 16  # signals under way at once
 
 
 class WorkflowSignalSink:
@@ -43,9 +49,78 @@ class WorkflowSignalSink:
 
     def _document(self, document_id: int) -> tuple[str | None, str]:
         if document_id not in self._documents:
-            document = self.records.document_by_id(document_id)
-            self._documents[document_id] = (document.workflow_id, document.inner_no)
+            known = self.records.intake.known(document_id)
+            if known is not None:
+                found = (known.workflow_id, known.inner_no)
+            else:
+                document = self.records.document_by_id(document_id)
+                found = (document.workflow_id, document.inner_no)
+            self._documents[document_id] = found
         return self._documents[document_id]
+
+    def deliver_all(
+        self, batch: Sequence[tuple[ReceiptView, Answer]]
+    ) -> list[BaseException | None]:
+        """Signal every receipt's workflow concurrently; each one's outcome in order
+        (None: delivered; else what ``deliver`` would have raised)."""
+        outcomes: list[BaseException | None] = [None] * len(batch)
+        signals: list[tuple[int, str, ReceiptSignal]] = []
+        for index, (receipt, message) in enumerate(batch):
+            try:
+                workflow_id, inner_no = self._document(receipt.document_id)
+                if workflow_id is None:
+                    continue  # filed by hand: nothing to tell
+                signal = signal_of(receipt, message).model_copy(update={"inner_no": inner_no})
+            except Exception as error:
+                outcomes[index] = error
+                continue
+            signals.append((index, workflow_id, signal))
+        if not signals:
+            return outcomes
+        future = asyncio.run_coroutine_threadsafe(
+            self._signal_all([(workflow_id, signal) for _, workflow_id, signal in signals]),
+            self.loop,
+        )
+        # Each signal has its own timeout: the whole can take as many rounds as it needs.
+        rounds = -(-len(signals) // MAX_IN_FLIGHT)
+        try:
+            results = future.result(timeout=self.timeout * (rounds + 1))
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            unavailable = DeliveryUnavailable(f"Temporal did not answer within {self.timeout:g} s")
+            results = [unavailable] * len(signals)
+        for (index, _, _), result in zip(signals, results, strict=True):
+            outcomes[index] = result
+        return outcomes
+
+    async def _signal_all(
+        self, signals: Sequence[tuple[str, ReceiptSignal]]
+    ) -> list[BaseException | None]:
+        """Each workflow's signals one after the other, in the pass's order (a workflow
+        reads customs' receipts in the order they came); different workflows at once,
+        at most ``MAX_IN_FLIGHT``."""
+        gate = asyncio.Semaphore(MAX_IN_FLIGHT)
+        outcomes: list[BaseException | None] = [None] * len(signals)
+        by_workflow: dict[str, list[int]] = {}
+        for index, (workflow_id, _) in enumerate(signals):
+            by_workflow.setdefault(workflow_id, []).append(index)
+
+        async def one(workflow_id: str, signal: ReceiptSignal) -> BaseException | None:
+            try:
+                await asyncio.wait_for(self._signal(workflow_id, signal), self.timeout)
+            except TimeoutError:
+                return DeliveryUnavailable(f"Temporal did not answer within {self.timeout:g} s")
+            except Exception as error:
+                return error
+            return None
+
+        async def in_order(workflow_id: str, indexes: list[int]) -> None:
+            async with gate:
+                for index in indexes:
+                    outcomes[index] = await one(workflow_id, signals[index][1])
+
+        await asyncio.gather(*(in_order(w, indexes) for w, indexes in by_workflow.items()))
+        return outcomes
 
     def deliver(self, receipt: ReceiptView, message: Answer) -> None:
         workflow_id, inner_no = self._document(receipt.document_id)

@@ -457,3 +457,79 @@ def test_each_file_taken_is_counted_by_its_fate_with_the_lag_from_its_filing(
     assert moved == [2, 1, 1, 1, 1, pytest.approx(90)]
     assert sample("bondflow_receipts_received_total", message_type="unreadable") == unreadable + 1
     assert REGISTRY.get_sample_value("bondflow_receipt_watcher_last_scan_timestamp_seconds")
+
+
+def test_an_unroutable_file_in_a_pass_is_quarantined_alone_and_the_rest_recorded(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    watcher: ReceiptWatcher,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+) -> None:
+    """Given a pass of three receipts whose middle one names no document of ours, then
+    the first and last are recorded (in one transaction) and filed away, and the
+    middle one alone goes to quarantine with its reason."""
+    drop(folders, "INV201_a.xml", review("Y", clock.now), arrival)
+    drop(folders, "INV201_stranger.xml", review("1", clock.now, inner="NOT-OURS-9"), arrival)
+    drop(folders, "INV201_b.xml", review("1", clock.now + dt.timedelta(minutes=3)), arrival)
+
+    taken = watcher.scan_once()
+
+    assert [(t.file_name, t.disposition) for t in taken] == [
+        ("INV201_a.xml", Disposition.RECORDED),
+        ("INV201_stranger.xml", Disposition.QUARANTINED),
+        ("INV201_b.xml", Disposition.RECORDED),
+    ]
+    document = records.document(Number.INNER_NO, INNER)
+    assert [r.file_name for r in records.receipts(document.id)] == ["INV201_a.xml", "INV201_b.xml"]
+    assert sorted(p.name for p in folders.quarantine.iterdir()) == [
+        "INV201_stranger.xml",
+        "INV201_stranger.xml.reason.txt",
+    ]
+    assert _inbox(folders) == []
+
+
+class BatchRecorder:
+    """A sink that takes a whole pass at once; the receipts named in ``failing`` fail."""
+
+    def __init__(self, failing: set[str]) -> None:
+        self.failing = failing
+        self.batches: list[list[str]] = []
+
+    def deliver(self, receipt: ReceiptView, message: Answer) -> None:
+        raise AssertionError("a batch sink is handed whole passes")
+
+    def deliver_all(self, batch: list[tuple[ReceiptView, Answer]]) -> list[BaseException | None]:
+        self.batches.append([receipt.file_name for receipt, _ in batch])
+        return [
+            ConnectionError("Temporal unavailable") if receipt.file_name in self.failing else None
+            for receipt, _ in batch
+        ]
+
+
+def test_a_batch_sink_gets_the_pass_at_once_and_each_outcome_is_settled(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+) -> None:
+    """Given a sink with deliver_all, when a pass takes two receipts and the sink fails
+    one, then it was handed both in one call, the other is delivered, and the failed
+    one is retried after its backoff on its own."""
+    sink = BatchRecorder(failing={"INV201_b.xml"})
+    watcher = ReceiptWatcher(folders, records, sink, clock=clock)
+    drop(folders, "INV201_a.xml", review("Y", clock.now), arrival)
+    drop(folders, "INV201_b.xml", review("1", clock.now + dt.timedelta(seconds=9)), arrival)
+
+    watcher.scan_once()
+    assert sink.batches == [["INV201_a.xml", "INV201_b.xml"]]
+    assert [r.file_name for r in records.undelivered()] == ["INV201_b.xml"]
+
+    sink.failing.clear()
+    clock.advance(2)  # the first retry's backoff
+    watcher.scan_once()
+
+    assert sink.batches[1:] == [["INV201_b.xml"]]
+    assert records.undelivered() == []

@@ -10,6 +10,7 @@ reproducible.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import shutil
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from adapters.db.engine import Database
 from adapters.gateway.watcher import Disposition, ReceiptWatcher
 from adapters.simulator.behaviour import SimulatorBehaviour
 from adapters.simulator.office import RANDOM_RETURN_REASONS
+from adapters.simulator.state import SimulatorState, StateStore
 from adapters.xml.binding import local_name
 from adapters.xml.codec import message_type_of, render
 from adapters.xml.safe import parse_untrusted
@@ -902,6 +904,39 @@ def test_a_restarted_simulator_does_not_answer_a_file_twice(
     assert names_in(exchange.folders.outbox) == []
     assert len(names_in(exchange.folders.sentbox)) == 2
     assert [(item.name, item.payload) for item in exchange.inbox()] == before
+
+
+def test_a_torn_journal_line_from_a_crash_is_dropped_and_the_file_answered_again_the_same(
+    make_exchange: ExchangeFactory,
+) -> None:
+    """Given two lists answered one after the other (one journal line each), when the
+    simulator dies while appending the second answer's line (a torn line) and the
+    second file is back in the OutBox, then a new simulator answers it again with
+    the same receipts, and the state it folds into the snapshot knows both lists."""
+    exchange = make_exchange()
+    exchange.submit(messages.bonded_list(inner_no="SOLAR-IN-0001"))
+    exchange.run()
+    second = exchange.submit(messages.bonded_list(inner_no="SOLAR-IN-0002"))
+    exchange.run()
+    before = [(item.name, item.payload) for item in exchange.inbox()]
+    journal = exchange.workdir / "state.journal"
+    first_line, second_line, _ = journal.read_bytes().split(b"\n")
+    journal.write_bytes(first_line + b"\n" + second_line[: len(second_line) // 2])
+    os.replace(exchange.folders.sentbox / second, exchange.folders.outbox / second)
+    for path in exchange.folders.inbox.iterdir():
+        if "SOLAR-IN-0002" in path.name or path.name.endswith(second):
+            path.unlink()
+
+    restarted = exchange.new_simulator()
+    answered, _ = restarted.run_once()
+
+    assert [item.file_name for item in answered] == [second]
+    assert sorted((item.name, item.payload) for item in exchange.inbox()) == sorted(before)
+    # The snapshot holds the first answer (folded at the restart), the journal the second.
+    assert sorted(SimulatorState.load(exchange.workdir / "state.json").lists) == ["SOLAR-IN-0001"]
+    state = StateStore(exchange.workdir / "state.json").load()
+    assert sorted(state.lists) == ["SOLAR-IN-0001", "SOLAR-IN-0002"]
+    assert state.was_answered(second)
 
 
 def test_receipts_not_yet_due_are_released_in_order_by_a_new_simulator_when_the_clock_advances(
