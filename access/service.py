@@ -144,7 +144,7 @@ class AccessService:
         known = self._principals.get(sha256)
         if known is not None:
             return known
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             found = repository.live_token(session, sha256)
             if found is None:
                 return None

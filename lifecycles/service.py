@@ -299,7 +299,7 @@ class LifecycleService:
         """The lifecycle if the principal may see it; else "not found", as if missing."""
         view = self._rows.get(workflow_id)
         if view is None:
-            with self.db.transaction() as session:
+            with self.db.reading() as session:
                 found = repository.get(session, workflow_id)
                 view = None if found is None else view_of(found)
             if view is not None:
@@ -316,7 +316,7 @@ class LifecycleService:
     def page(
         self, principal: Principal, lifecycle: Lifecycle | None, limit: int, offset: int
     ) -> tuple[list[LifecycleView], int]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             rows, total = repository.page(
                 session,
                 principal.enterprises,
@@ -414,7 +414,7 @@ class LifecycleService:
     def _among(
         self, principal: Principal, workflow_ids: Collection[str], wanted: QueueFilter
     ) -> list[LifecycleView]:
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             rows = repository.among(
                 session, workflow_ids, principal.enterprises, wanted.enterprise, wanted.book_no
             )

@@ -52,7 +52,7 @@ class BookOwners:
     def _read(self) -> Mapping[str, str]:
         with self._lock:
             began = self._timer()
-            with self._db.sessions() as session:
+            with self._db.reading() as session:
                 owners = repository.book_owners(session)
             # Replaced whole, never mutated: readers without the lock see one map or the other.
             self._owners = owners
