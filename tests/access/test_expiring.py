@@ -6,18 +6,11 @@ from __future__ import annotations
 import pytest
 
 from adapters.cache import Expiring
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clocks import HandTimer
 
 
 def test_an_entry_lives_its_seconds_then_is_gone() -> None:
-    clock = Clock()
+    clock = HandTimer(100.0)
     memory: Expiring[str, int] = Expiring(2.0, timer=clock)
     memory.put("a", 1)
     clock.now += 1.999
@@ -27,7 +20,7 @@ def test_an_entry_lives_its_seconds_then_is_gone() -> None:
 
 
 def test_putting_again_renews_the_entry() -> None:
-    clock = Clock()
+    clock = HandTimer(100.0)
     memory: Expiring[str, int] = Expiring(2.0, timer=clock)
     memory.put("a", 1)
     clock.now += 1.5
@@ -37,20 +30,20 @@ def test_putting_again_renews_the_entry() -> None:
 
 
 def test_when_full_the_oldest_entry_goes_first() -> None:
-    memory: Expiring[int, int] = Expiring(60.0, size=3, timer=Clock())
+    memory: Expiring[int, int] = Expiring(60.0, size=3, timer=HandTimer(100.0))
     for n in range(4):
         memory.put(n, n)
     assert [memory.get(n) for n in range(4)] == [None, 1, 2, 3]
 
 
 def test_zero_seconds_keeps_nothing() -> None:
-    memory: Expiring[str, int] = Expiring(0.0, timer=Clock())
+    memory: Expiring[str, int] = Expiring(0.0, timer=HandTimer(100.0))
     memory.put("a", 1)
     assert memory.get("a") is None
 
 
 def test_forget_and_clear() -> None:
-    memory: Expiring[str, int] = Expiring(60.0, timer=Clock())
+    memory: Expiring[str, int] = Expiring(60.0, timer=HandTimer(100.0))
     memory.put("a", 1)
     memory.put("b", 2)
     memory.forget("a")

@@ -8,16 +8,9 @@ from access import AccessService
 from adapters.db.engine import Database
 from demo import ids
 from schemas.access import UserIn, UserRole
+from tests.support.clocks import HandTimer
 
 BOUND = 5.0
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _filer(access: AccessService) -> str:
@@ -28,7 +21,7 @@ def _filer(access: AccessService) -> str:
 def test_a_token_revoked_elsewhere_stops_working_within_the_bound(seeded: Database) -> None:
     """Given the API's service has looked a token up, when the CLI's service revokes
     it, then the API still answers from memory until the bound has passed, then not."""
-    clock = Clock()
+    clock = HandTimer()
     api = AccessService(seeded, token_cache_seconds=BOUND, timer=clock)
     token = _filer(AccessService(seeded))
     principal = api.authenticate(token)
@@ -43,7 +36,7 @@ def test_a_token_revoked_elsewhere_stops_working_within_the_bound(seeded: Databa
 
 
 def test_a_token_revoked_through_the_same_service_stops_at_once(seeded: Database) -> None:
-    clock = Clock()
+    clock = HandTimer()
     api = AccessService(seeded, token_cache_seconds=BOUND, timer=clock)
     token = _filer(api)
     assert api.authenticate(token) is not None
@@ -52,7 +45,7 @@ def test_a_token_revoked_through_the_same_service_stops_at_once(seeded: Database
 
 
 def test_a_user_disabled_through_the_same_service_stops_at_once(seeded: Database) -> None:
-    api = AccessService(seeded, token_cache_seconds=BOUND, timer=Clock())
+    api = AccessService(seeded, token_cache_seconds=BOUND, timer=HandTimer())
     token = _filer(api)
     assert api.authenticate(token) is not None
     api.disable_user("cached-filer")
@@ -60,7 +53,7 @@ def test_a_user_disabled_through_the_same_service_stops_at_once(seeded: Database
 
 
 def test_without_a_bound_every_lookup_asks_the_database(seeded: Database) -> None:
-    api = AccessService(seeded, timer=Clock())
+    api = AccessService(seeded, timer=HandTimer())
     token = _filer(api)
     assert api.authenticate(token) is not None
     AccessService(seeded).revoke_tokens("cached-filer")
@@ -70,7 +63,7 @@ def test_without_a_bound_every_lookup_asks_the_database(seeded: Database) -> Non
 def test_an_unknown_token_is_not_remembered(seeded: Database) -> None:
     """A refused token is asked again each time: a token issued later is not refused
     from memory, and guessing does not fill the memory."""
-    clock = Clock()
+    clock = HandTimer()
     api = AccessService(seeded, token_cache_seconds=BOUND, timer=clock)
     assert api.authenticate("bf_unknown") is None
     assert api._principals.get("bf_unknown") is None

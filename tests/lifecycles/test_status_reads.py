@@ -18,18 +18,11 @@ from masterdata import MasterData
 from schemas.access import UserRole
 from schemas.errors import NotFound
 from schemas.lifecycle import Lifecycle, LifecycleStatus, Stage
+from tests.support.clocks import HandTimer
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 WORKFLOW = "entry-IN-1"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _status(stage: Stage) -> LifecycleStatus:
@@ -65,7 +58,9 @@ class Workflow:
         return _status(self.stage)
 
 
-def _service(db: Database, max_age: float, clock: Clock, workflow: Workflow) -> LifecycleService:
+def _service(
+    db: Database, max_age: float, clock: HandTimer, workflow: Workflow
+) -> LifecycleService:
     async def no_temporal() -> Client:
         raise AssertionError("the stand-in answers; Temporal is not asked")
 
@@ -80,7 +75,7 @@ async def test_a_status_is_answered_from_memory_within_its_max_age(db: Database)
     """Given a status read at t=0 with a 1 s max age, when it is read again at 0.9 s
     after the workflow moved on, then the first answer (and its read_at) comes back;
     at 1 s the workflow is asked again and the new stage shows."""
-    clock, workflow = Clock(), Workflow()
+    clock, workflow = HandTimer(), Workflow()
     service = _service(db, 1.0, clock, workflow)
     first = await service.status(WORKFLOW)
     workflow.stage = Stage.AWAITING_REVIEW
@@ -96,7 +91,7 @@ async def test_a_status_is_answered_from_memory_within_its_max_age(db: Database)
 
 
 async def test_without_a_max_age_every_read_asks_the_workflow(db: Database) -> None:
-    clock, workflow = Clock(), Workflow()
+    clock, workflow = HandTimer(), Workflow()
     service = _service(db, 0.0, clock, workflow)
     await service.status(WORKFLOW)
     workflow.stage = Stage.AWAITING_REVIEW
@@ -122,7 +117,7 @@ async def test_readers_arriving_while_the_workflow_is_asked_share_its_answer(
 ) -> None:
     """Given a status no longer in memory, when ten readers ask at once, then the
     workflow is asked once and all ten get its answer."""
-    clock, workflow = Clock(), SlowWorkflow()
+    clock, workflow = HandTimer(), SlowWorkflow()
     service = _service(db, 1.0, clock, workflow)
     readers = [asyncio.create_task(service.status(WORKFLOW)) for _ in range(10)]
     await asyncio.sleep(0)
@@ -142,7 +137,7 @@ class FailingWorkflow(Workflow):
 async def test_a_failed_query_fails_every_reader_that_shared_it_and_is_not_kept(
     db: Database,
 ) -> None:
-    clock, workflow = Clock(), FailingWorkflow()
+    clock, workflow = HandTimer(), FailingWorkflow()
     service = _service(db, 1.0, clock, workflow)
     reads = await asyncio.gather(
         *(service.status(WORKFLOW) for _ in range(3)), return_exceptions=True
@@ -177,7 +172,7 @@ async def test_a_lifecycle_read_once_is_answered_from_memory_within_each_readers
     """Given a lifecycle read once, when it is asked for again, then memory answers it
     (its row never changes after filing), still only to readers whose scope holds it."""
     _filed_row(db)
-    service = _service(db, 1.0, Clock(), Workflow())
+    service = _service(db, 1.0, HandTimer(), Workflow())
     owner = Principal(1, "filer-li", UserRole.FILER, frozenset({"6301A00001"}))
     stranger = Principal(2, "filer-wang", UserRole.FILER, frozenset({"6301A00002"}))
     assert service.remembered_row(owner, WORKFLOW) is None  # never read yet

@@ -12,14 +12,7 @@ from masterdata import MasterData
 from schemas.codes import BookType
 from schemas.masterdata import AccountBookIn
 from tests.support.builders import BOOK, make_zone
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.clocks import HandTimer
 
 
 def _another_book(owner_code: str) -> AccountBookIn:
@@ -38,7 +31,7 @@ def test_a_book_registered_elsewhere_is_found_by_number_at_once_and_listed_withi
 ) -> None:
     make_zone(db)
     reader = MasterData(db, owners_max_age_seconds=5)
-    clock = Clock()
+    clock = HandTimer()
     reader.owners._timer = clock  # the bound on the reader's own clock
     owner = reader.owners.owner(BOOK)
     assert owner is not None
