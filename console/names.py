@@ -60,7 +60,7 @@ DIFFERENCE_STATE_NAMES: Final[dict[str, str]] = {
 }
 CUSTOMS_STATUS_NAMES: Final[dict[CustomsStatus, str]] = {
     CustomsStatus.BONDED: N_("bonded"),
-    CustomsStatus.NON_BONDED: N_("not bonded"),
+    CustomsStatus.NON_BONDED: N_("non-bonded"),
     CustomsStatus.DUTY_PAID: N_("duty paid"),
     CustomsStatus.HELD: N_("held"),
 }

@@ -35,6 +35,7 @@ from console.dependencies import LedgerReaderPage as ReaderPage
 from console.drawings.balance_chart import BalanceLabels, balance_chart_svg
 from console.drawings.trace_graph import TraceLabels, trace_graph_svg
 from console.i18n import N_, Language
+from console.names import CUSTOMS_STATUS_NAMES
 from console.navigation import PREFIX
 from console.page import Page
 from console.refusals import from_validation
@@ -60,12 +61,6 @@ BEIJING: Final = ZoneInfo("Asia/Shanghai")
 PAGE_SIZE: Final = 100
 HISTORY: Final = 10_000  # a lot's movements read for its page and chart
 
-STATUSES: Final[dict[CustomsStatus, str]] = {
-    CustomsStatus.BONDED: N_("bonded"),
-    CustomsStatus.NON_BONDED: N_("non-bonded"),
-    CustomsStatus.DUTY_PAID: N_("duty paid"),
-    CustomsStatus.HELD: N_("held"),
-}
 DOCUMENT_TYPES: Final[dict[DocumentType, str]] = {
     DocumentType.BONDED_LIST: N_("bonded list"),
     DocumentType.GATE_PASS: N_("gate pass"),
@@ -245,7 +240,7 @@ async def balances(
     context: dict[str, Any] = {
         "form": form,
         "books": books,
-        "statuses": STATUSES,
+        "statuses": CUSTOMS_STATUS_NAMES,
         "lines": [],
         "total": 0,
         "offset": offset,
@@ -363,7 +358,7 @@ def _lot_context(book_no: str, lot_no: str, form: dict[str, str]) -> dict[str, A
         "movements": [],
         "chart": "",
         "unit_words": "",
-        "statuses": STATUSES,
+        "statuses": CUSTOMS_STATUS_NAMES,
         "outside": OUTSIDE,
         "document_types": DOCUMENT_TYPES,
         "truncated": False,

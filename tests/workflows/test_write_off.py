@@ -115,10 +115,13 @@ def _liaison(reason: str) -> Decision:
     return Decision(actor="liaison-wang", role=Role.LIAISON, reason=reason)
 
 
-def _back_dated_glass(zone: Zone, on: dt.date) -> MovementRequest:
+def _late_glass(
+    on: dt.date, client_id: str, document: DocumentRef, to: OutsideKind, actor: str, reason: str
+) -> MovementRequest:
+    """One piece of glass leaving the raw bin, recorded late and dated noon ``on``."""
     return MovementRequest(
-        client_id=f"back-dated-{on}",
-        document=DocumentRef(type=DocumentType.WORK_ORDER, number="WO-LATE"),
+        client_id=client_id,
+        document=document,
         legs=(
             Leg(
                 book_no=ids.SOLAR_BOOK,
@@ -126,12 +129,23 @@ def _back_dated_glass(zone: Zone, on: dt.date) -> MovementRequest:
                 unit="007",
                 quantity=Decimal(1),
                 source=StockRef(lot_no=ids.GLASS_LOT, location=ids.RAW_BIN),
-                destination=OutsideRef(party=OutsideKind.PROCESSING),
+                destination=OutsideRef(party=to),
             ),
         ),
-        actor="planner-zhao",
-        reason="a run recorded late",
+        actor=actor,
+        reason=reason,
         occurred_at=dt.datetime.combine(on, dt.time(12), ids.SHANGHAI),
+    )
+
+
+def _back_dated_glass(zone: Zone, on: dt.date) -> MovementRequest:
+    return _late_glass(
+        on,
+        f"back-dated-{on}",
+        DocumentRef(type=DocumentType.WORK_ORDER, number="WO-LATE"),
+        OutsideKind.PROCESSING,
+        "planner-zhao",
+        "a run recorded late",
     )
 
 
@@ -311,22 +325,13 @@ async def test_an_approval_after_a_back_dated_posting_is_refused_and_reviewed_ag
 
 def _glass_returned_abroad(on: dt.date) -> MovementRequest:
     """A piece of glass returned abroad (复出), its list recorded late, dated ``on``."""
-    return MovementRequest(
-        client_id=f"glass-returned-{on}",
-        document=DocumentRef(type=DocumentType.BONDED_LIST, number="QD960126E000000999"),
-        legs=(
-            Leg(
-                book_no=ids.SOLAR_BOOK,
-                item_no=ids.GLASS,
-                unit="007",
-                quantity=Decimal(1),
-                source=StockRef(lot_no=ids.GLASS_LOT, location=ids.RAW_BIN),
-                destination=OutsideRef(party=OutsideKind.ABROAD),
-            ),
-        ),
-        actor="filer-li",
-        reason="a return abroad recorded late",
-        occurred_at=dt.datetime.combine(on, dt.time(12), ids.SHANGHAI),
+    return _late_glass(
+        on,
+        f"glass-returned-{on}",
+        DocumentRef(type=DocumentType.BONDED_LIST, number="QD960126E000000999"),
+        OutsideKind.ABROAD,
+        "filer-li",
+        "a return abroad recorded late",
     )
 
 
