@@ -33,6 +33,11 @@ class SimulatorBehaviour(BaseModel):
     weight_hold_rate: Rate = 0.0
     # Seconds between one document's consecutive receipts (0: all at once).
     receipt_delay_seconds: float = Field(0.0, ge=0)
+    # How long customs' inspection (查验) takes: the receipts after the inspection
+    # notice (duties, the release) come this much later (0: at once). Customs releases
+    # only once the goods were inspected; with 0, a release may reach the engine in the
+    # same pass as the notice, and a release wins over an inspection it follows.
+    inspection_seconds: float = Field(0.0, ge=0)
     # Share of receipts written inside the xmldsig wrapper (the rest as a bare Package).
     xmldsig_share: Rate = 0.5
     customs_sender_id: str = "CUS0000"  # real receipts' sender_id

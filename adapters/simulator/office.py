@@ -88,6 +88,7 @@ class Planned:
     file_name: str
     message: CustomsMessage
     step: int
+    later_seconds: float = 0.0  # written this much after its step's time (an inspection)
 
 
 @dataclass
@@ -371,6 +372,7 @@ class CustomsOffice:
         first_step: int,
         reasons: tuple[str, ...] = (),
     ) -> None:
+        later = 0.0
         for offset, channel in enumerate(channels):
             step = first_step + offset
             if channel is DeclarationChannel.STORED and declaration.entry_id is None:
@@ -390,8 +392,11 @@ class CustomsOffice:
                         reasons=reasons if channel in _RETURNS else (),
                     ),
                     step,
+                    later,
                 )
             )
+            if channel is DeclarationChannel.INSPECTING:
+                later = self.behaviour.inspection_seconds  # what follows waits for it
 
     # --- SAS121 ---------------------------------------------------------------------
 

@@ -108,7 +108,12 @@ class CustomsSimulator:
             base_ns = self.clock().timestamp()
             delay_ns = int(self.behaviour.receipt_delay_seconds * 1e9)
             for order, planned in enumerate(reply.planned):
-                due_ns = int(base_ns * 1e9) + planned.step * delay_ns + order * _ORDER_NS
+                due_ns = (
+                    int(base_ns * 1e9)
+                    + planned.step * delay_ns
+                    + int(planned.later_seconds * 1e9)
+                    + order * _ORDER_NS
+                )
                 target = self.scheduled / planned.file_name
                 # Every receipt the simulator writes passes the project's own XSD first.
                 write_atomically(

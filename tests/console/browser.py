@@ -34,6 +34,7 @@ import pytest
 import pytest_asyncio
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -173,10 +174,23 @@ class Screenshots:
         for language in ("zh", "en"):
             await page.goto(_with_language(url, language))
             path = self.folder / f"{name}.{language}.png"
-            await page.screenshot(path=str(path), full_page=True)
+            await _screenshot(page, path)
             saved.append(path)
         await page.goto(_with_language(url, "zh" if shown.startswith("zh") else "en"))
         return saved
+
+
+async def _screenshot(page: Page, path: Path, attempts: int = 3) -> None:
+    """A full-page screenshot; Chromium on a loaded machine sometimes answers "Unable to
+    capture screenshot" (no frame rendered in time): asked again after a moment."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await page.screenshot(path=str(path), full_page=True)
+            return
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == attempts:
+                raise
+            await asyncio.sleep(0.5 * attempt)
 
 
 def _with_language(url: str, language: str) -> str:

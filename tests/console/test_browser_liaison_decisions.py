@@ -31,7 +31,7 @@ def customs_inspects_and_holds(stack: ConsoleStack) -> Iterator[None]:
     simulator = stack.zone.simulator
     before = simulator.behaviour
     simulator.behaviour = before.model_copy(
-        update={"inspection_rate": 1.0, "weight_hold_rate": 1.0}
+        update={"inspection_rate": 1.0, "inspection_seconds": 2.0, "weight_hold_rate": 1.0}
     )
     try:
         yield

@@ -489,6 +489,25 @@ def test_an_inspected_declaration_gets_c_and_s_before_release(
     ]
 
 
+def test_customs_releases_an_inspected_declaration_only_when_its_inspection_is_over(
+    make_exchange: ExchangeFactory, clock: Clock
+) -> None:
+    # Given customs whose inspections take an hour
+    exchange = make_exchange(behaviour(inspection_rate=1, inspection_seconds=3600))
+    exchange.submit(messages.bonded_list())
+    # When it answers, everything up to the inspection is written at once...
+    assert summaries(exchange.run())[-2:] == ["DEC_RESULT C", "DEC_RESULT S"]
+    assert exchange.simulator.pending() == 1
+    # ...and the release an hour later, not before
+    clock.advance(3599)
+    assert exchange.simulator.run_once() == ([], [])
+    clock.advance(1)
+    _, released = exchange.simulator.run_once()
+    assert summaries(exchange.read(exchange.folders.inbox / name) for name in released) == [
+        "DEC_RESULT P"
+    ]
+
+
 # --- 5. reproducible -----------------------------------------------------------------------
 
 HALF_RATES = {"manual_review_rate": 0.5, "return_rate": 0.5, "inspection_rate": 0.5}

@@ -164,8 +164,10 @@ async def test_cancelling_a_returned_list_voids_its_reservation_and_asks_for_del
 
 
 async def test_an_inspection_waits_for_the_liaisons_result(zone: Zone) -> None:
+    # Customs releases two seconds after its inspection notice: the watcher takes the
+    # notice and the release in separate passes, as it would days apart.
     zone.simulator.behaviour = SimulatorBehaviour.always_approve().model_copy(
-        update={"inspection_rate": 1.0}
+        update={"inspection_rate": 1.0, "inspection_seconds": 2.0}
     )
     handle = await zone.start(entry_draft("IN-INSPECT-1"))
     await zone.reach(handle, Stage.AWAITING_SIGN_OFF)
