@@ -38,7 +38,7 @@ from schemas.lifecycle import (
     StocktakePostInput,
     TaxBillView,
 )
-from tests.workflows.time_skipping import eventually, time_server, update
+from tests.workflows.time_skipping import escalates_to_the_liaison, eventually, time_server, update
 from workflows.stocktake import StocktakeWorkflow
 
 __all__ = ["time_server"]  # the fixture, used here too
@@ -127,13 +127,9 @@ async def test_counts_not_entered_in_time_escalate_to_the_liaison(
     status = await eventually(handle, lambda s: s.stage is Stage.COUNTING)
     assert status.waiting_for is Role.FILER
 
-    await time_server.sleep(dt.timedelta(days=1))
-    assert not (await eventually(handle, lambda s: s.escalated)).escalated
-    await time_server.sleep(dt.timedelta(days=2))
-    status = await eventually(handle, lambda s: s.escalated)
-    assert status.escalated
-    assert status.waiting_for is Role.LIAISON
-    assert "past the deadline" in status.next_step
+    status = await escalates_to_the_liaison(
+        time_server, handle, not_yet=dt.timedelta(days=1), then=dt.timedelta(days=2)
+    )
 
     await update(time_server, handle, "enter_counts", _counts(100))
     status = await eventually(handle, lambda s: s.stage is Stage.COMPLETED)

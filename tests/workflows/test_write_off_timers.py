@@ -37,7 +37,7 @@ from schemas.lifecycle import (
     WriteOffView,
 )
 from tests.workflows.conftest import keep_history
-from tests.workflows.time_skipping import eventually, time_server, update
+from tests.workflows.time_skipping import escalates_to_the_liaison, eventually, time_server, update
 from workflows.write_off import WriteOffWorkflow
 
 __all__ = ["time_server"]  # the fixture, used here
@@ -135,13 +135,9 @@ async def test_a_review_not_decided_in_time_escalates_and_the_approval_ends_it(
     then closes the period and the escalation is over."""
     handle = await _prepared(time_server, write_off_worker, "WO-LATE-REVIEW")
 
-    await time_server.sleep(dt.timedelta(days=2))
-    assert not (await eventually(handle, lambda s: s.escalated)).escalated
-    await time_server.sleep(dt.timedelta(days=2))
-    status = await eventually(handle, lambda s: s.escalated)
-    assert status.escalated
-    assert status.waiting_for is Role.LIAISON
-    assert "past the deadline" in status.next_step
+    status = await escalates_to_the_liaison(
+        time_server, handle, not_yet=dt.timedelta(days=2), then=dt.timedelta(days=2)
+    )
     assert status.timeline[-1].event is TimelineEvent.OVERDUE
 
     await update(time_server, handle, "sign_off", _liaison("late, but it agrees"))

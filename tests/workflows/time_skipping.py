@@ -5,6 +5,7 @@ plain client (see ``update``)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 
-from schemas.lifecycle import LifecycleStatus
+from schemas.lifecycle import LifecycleStatus, Role
 
 BIN = Path(sys.executable).parent
 
@@ -49,6 +50,25 @@ async def eventually(
         if condition(status):
             return status
         await asyncio.sleep(0.02)
+    return status
+
+
+async def escalates_to_the_liaison(
+    env: WorkflowEnvironment,
+    handle: WorkflowHandle[Any, Any],
+    *,
+    not_yet: dt.timedelta,
+    then: dt.timedelta,
+) -> LifecycleStatus:
+    """After ``not_yet`` the wait is not escalated; ``then`` later it is the liaison's,
+    escalated, past its deadline. The status then, for the test's own checks."""
+    await env.sleep(not_yet)
+    assert not (await eventually(handle, lambda s: s.escalated)).escalated
+    await env.sleep(then)
+    status = await eventually(handle, lambda s: s.escalated)
+    assert status.escalated
+    assert status.waiting_for is Role.LIAISON
+    assert "past the deadline" in status.next_step
     return status
 
 
