@@ -280,6 +280,9 @@ def customs_sim(
         help="Share of vehicles the scale reads far over the declared weight (held).",
     ),
     delay: float = typer.Option(0.0, help="Seconds between one document's receipts."),
+    inspection_seconds: float = typer.Option(
+        0.0, min=0, help="How long an inspection takes: the release comes this much later."
+    ),
     interval: float = typer.Option(0.5, help="Seconds between passes over the OutBox."),
 ) -> None:
     """Play the single-window client and customs on the exchange folders."""
@@ -295,6 +298,7 @@ def customs_sim(
             weight_noise_kg=Decimal(weight_noise_kg),
             weight_hold_rate=weight_hold_rate,
             receipt_delay_seconds=delay,
+            inspection_seconds=inspection_seconds,
         )
         simulator = CustomsSimulator(
             folders_of(settings),
