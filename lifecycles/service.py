@@ -287,11 +287,12 @@ class LifecycleService:
             ) from None
 
     def _delete(self, workflow_id: str) -> None:
-        self._rows.forget(workflow_id)
         with self.db.transaction() as session:
             row = repository.get(session, workflow_id)
             if row is not None:
                 session.delete(row)
+        # After the delete: a read between a forget and the delete would keep it.
+        self._rows.forget(workflow_id)
 
     # --- reading ----------------------------------------------------------------------
 

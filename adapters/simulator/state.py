@@ -225,11 +225,18 @@ class StateStore:
         """The snapshot with the journal replayed, folded into a new snapshot."""
         state = SimulatorState.load(self.path)
         if self.journal.exists():
-            for text in self.journal.read_bytes().split(b"\n"):
+            # Each committed line ends with a newline; only what follows the last one
+            # (a line torn by a crash, never committed) may be dropped. A damaged line
+            # before it is refused, naming the line: replaying past it would reuse
+            # numbers and answer files twice.
+            *committed, _torn = self.journal.read_bytes().split(b"\n")
+            for number, text in enumerate(committed, start=1):
                 try:
                     line = json.loads(text)
-                except ValueError:
-                    break  # a torn last line (or the empty rest): never committed
+                except ValueError as error:
+                    raise ValueError(f"{self.journal}:{number}: not a journal line: {error}")
+                if not isinstance(line, dict):
+                    raise ValueError(f"{self.journal}:{number}: not a journal line (an object)")
                 state.apply(line)
             state.save(self.path)
             self.journal.unlink()

@@ -9,6 +9,7 @@ import datetime as dt
 
 from adapters.db.engine import Database
 from masterdata import MasterData
+from masterdata.owners import BookOwners
 from schemas.codes import BookType
 from schemas.masterdata import AccountBookIn
 from tests.support.builders import BOOK, make_zone
@@ -30,19 +31,18 @@ def test_a_book_registered_elsewhere_is_found_by_number_at_once_and_listed_withi
     db: Database,
 ) -> None:
     make_zone(db)
-    reader = MasterData(db, owners_max_age_seconds=5)
     clock = HandTimer()
-    reader.owners._timer = clock  # the bound on the reader's own clock
-    owner = reader.owners.owner(BOOK)
+    reader = BookOwners(db, 5, timer=clock)  # the bound on the reader's own clock
+    owner = reader.owner(BOOK)
     assert owner is not None
-    assert set(reader.owners.all()) == {BOOK}
+    assert set(reader.all()) == {BOOK}
 
     MasterData(db).open_book(_another_book(owner))  # another process
 
     clock.now = 4.9
-    assert "T96011000002" not in reader.owners.all()  # the list may be this old
-    assert reader.owners.owner("T96011000002") == owner  # by number: at once
-    assert "T96011000002" in reader.owners.all()
+    assert "T96011000002" not in reader.all()  # the list may be this old
+    assert reader.owner("T96011000002") == owner  # by number: at once
+    assert "T96011000002" in reader.all()
 
 
 def test_a_book_registered_through_the_same_master_data_is_listed_at_once(db: Database) -> None:

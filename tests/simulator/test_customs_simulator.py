@@ -958,6 +958,27 @@ def test_a_torn_journal_line_from_a_crash_is_dropped_and_the_file_answered_again
     assert state.was_answered(second)
 
 
+def test_a_damaged_committed_journal_line_is_refused_by_line_and_nothing_is_folded(
+    make_exchange: ExchangeFactory,
+) -> None:
+    """Given two answers journalled, when the first committed line is damaged (not a
+    crash: a crash tears only the last), then loading names the journal's line, and
+    neither the snapshot nor the journal is rewritten."""
+    exchange = make_exchange()
+    exchange.submit(messages.bonded_list(inner_no="SOLAR-IN-0001"))
+    exchange.run()
+    exchange.submit(messages.bonded_list(inner_no="SOLAR-IN-0002"))
+    exchange.run()
+    journal = exchange.workdir / "state.journal"
+    _, second_line, _ = journal.read_bytes().split(b"\n")
+    damaged = b'{"lists": ' + b"\n" + second_line + b"\n"
+    journal.write_bytes(damaged)
+
+    with pytest.raises(ValueError, match=r"state\.journal:1: not a journal line"):
+        StateStore(exchange.workdir / "state.json").load()
+    assert journal.read_bytes() == damaged
+
+
 def test_receipts_not_yet_due_are_released_in_order_by_a_new_simulator_when_the_clock_advances(
     make_exchange: ExchangeFactory, clock: Clock
 ) -> None:
