@@ -234,7 +234,8 @@ class StateStore:
                 try:
                     line = json.loads(text)
                 except ValueError as error:
-                    raise ValueError(f"{self.journal}:{number}: not a journal line: {error}")
+                    message = f"{self.journal}:{number}: not a journal line: {error}"
+                    raise ValueError(message) from None
                 if not isinstance(line, dict):
                     raise ValueError(f"{self.journal}:{number}: not a journal line (an object)")
                 state.apply(line)

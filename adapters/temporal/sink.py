@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
@@ -31,6 +32,10 @@ from schemas.lifecycle import ReceiptSignal
 
 RECEIPT_SIGNAL = "receipt"
 MAX_IN_FLIGHT = 16  # signals under way at once
+
+
+# A signal of the pass not sent yet (when the pass runs out of time: unavailable).
+NOT_SENT: Final = DeliveryUnavailable("not sent")
 
 
 class WorkflowSignalSink:
@@ -48,15 +53,21 @@ class WorkflowSignalSink:
         self._documents: dict[int, tuple[str | None, str]] = {}
 
     def _document(self, document_id: int) -> tuple[str | None, str]:
-        if document_id not in self._documents:
-            known = self.records.intake.known(document_id)
-            if known is not None:
-                found = (known.workflow_id, known.inner_no)
-            else:
-                document = self.records.document_by_id(document_id)
-                found = (document.workflow_id, document.inner_no)
+        """The document's workflow (None: filed by hand) and inner number. Only a
+        document with a workflow is remembered: a later filing can still attach one to a
+        document first seen without, and its receipts must then reach it."""
+        found = self._documents.get(document_id)
+        if found is not None:
+            return found
+        known = self.records.intake.known(document_id)
+        if known is not None and known.workflow_id is not None:
+            found = (known.workflow_id, known.inner_no)
+        else:
+            document = self.records.document_by_id(document_id)
+            found = (document.workflow_id, document.inner_no)
+        if found[0] is not None:
             self._documents[document_id] = found
-        return self._documents[document_id]
+        return found
 
     def deliver_all(
         self, batch: Sequence[tuple[ReceiptView, Answer]]
@@ -77,30 +88,35 @@ class WorkflowSignalSink:
             signals.append((index, workflow_id, signal))
         if not signals:
             return outcomes
+        # Filled in as the signals are sent: if the whole pass runs out of time, those
+        # already sent keep their outcome and only the rest are unavailable.
+        results: list[BaseException | None] = [NOT_SENT] * len(signals)
         future = asyncio.run_coroutine_threadsafe(
-            self._signal_all([(workflow_id, signal) for _, workflow_id, signal in signals]),
-            self.loop,
+            self._signal_all([(w, signal) for _, w, signal in signals], results), self.loop
         )
-        # Each signal has its own timeout: the whole can take as many rounds as it needs.
+        # Each signal has its own timeout; a workflow's signals go one after another,
+        # so the pass may take as many of them as its busiest workflow has.
+        longest = max(Counter(w for _, w, _ in signals).values())
         rounds = -(-len(signals) // MAX_IN_FLIGHT)
         try:
-            results = future.result(timeout=self.timeout * (rounds + 1))
+            future.result(timeout=self.timeout * (max(longest, rounds) + 1))
         except concurrent.futures.TimeoutError:
             future.cancel()
             unavailable = DeliveryUnavailable(f"Temporal did not answer within {self.timeout:g} s")
-            results = [unavailable] * len(signals)
+            results = [unavailable if r is NOT_SENT else r for r in results]
         for (index, _, _), result in zip(signals, results, strict=True):
             outcomes[index] = result
         return outcomes
 
     async def _signal_all(
-        self, signals: Sequence[tuple[str, ReceiptSignal]]
-    ) -> list[BaseException | None]:
+        self, signals: Sequence[tuple[str, ReceiptSignal]], outcomes: list[BaseException | None]
+    ) -> None:
         """Each workflow's signals one after the other, in the pass's order (a workflow
-        reads customs' receipts in the order they came); different workflows at once,
-        at most ``MAX_IN_FLIGHT``."""
+        reads customs' receipts in the order they came), each outcome into ``outcomes``;
+        after a workflow's first failed signal, its later ones wait for the next attempt
+        (sent now, they would overtake the failed one). Different workflows at once, at
+        most ``MAX_IN_FLIGHT``."""
         gate = asyncio.Semaphore(MAX_IN_FLIGHT)
-        outcomes: list[BaseException | None] = [None] * len(signals)
         by_workflow: dict[str, list[int]] = {}
         for index, (workflow_id, _) in enumerate(signals):
             by_workflow.setdefault(workflow_id, []).append(index)
@@ -116,11 +132,16 @@ class WorkflowSignalSink:
 
         async def in_order(workflow_id: str, indexes: list[int]) -> None:
             async with gate:
-                for index in indexes:
-                    outcomes[index] = await one(workflow_id, signals[index][1])
+                for sent, index in enumerate(indexes):
+                    outcomes[index] = failed = await one(workflow_id, signals[index][1])
+                    if failed is not None and not isinstance(failed, LifecycleEnded):
+                        for later in indexes[sent + 1 :]:
+                            outcomes[later] = DeliveryUnavailable(
+                                f"an earlier receipt of {workflow_id} was not delivered: {failed}"
+                            )
+                        return
 
         await asyncio.gather(*(in_order(w, indexes) for w, indexes in by_workflow.items()))
-        return outcomes
 
     def deliver(self, receipt: ReceiptView, message: Answer) -> None:
         workflow_id, inner_no = self._document(receipt.document_id)
