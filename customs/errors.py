@@ -12,6 +12,15 @@ class Unroutable(BondflowError):
     status = 422
 
 
+class Unrecordable(BondflowError):
+    """A receipt the database refuses to store as it is (a value longer than its
+    column, say): it goes to quarantine with the database's reason, never lost, and
+    the rest of its pass is recorded."""
+
+    code = "unrecordable_receipt"
+    status = 422
+
+
 class DocumentConflict(Conflict):
     """The enterprise's number is already used by a different document."""
 

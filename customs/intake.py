@@ -26,14 +26,14 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.db.engine import Database
 from adapters.db.models import CustomsDocument, CustomsReceipt
 from customs import repository
 from customs.deliveries import new_delivery
-from customs.errors import Unroutable
+from customs.errors import Unrecordable, Unroutable
 from customs.routing import Answer, Number, Route, route_of
 from customs.views import receipt_view
 from schemas.customs import ReceiptOutcome, ReceiptStatus
@@ -87,7 +87,7 @@ class Recorded:
 
     outcome: ReceiptOutcome | None
     document: KnownDocument | None = None
-    refusal: Unroutable | None = None
+    refusal: Unroutable | Unrecordable | None = None
 
 
 class ReceiptIntake:
@@ -120,6 +120,14 @@ class ReceiptIntake:
                 self._forget()
                 with self.db.transaction() as session:
                     return self._record(session, prepared)
+        except DataError as refused:
+            self._forget()  # numbers learnt in a rolled-back transaction
+            if len(arrivals) == 1:
+                reason = f"the database refused it: {refused.orig}"
+                return [Recorded(None, refusal=Unrecordable(reason))]
+            # One file the database refuses must not hold back its pass for ever: each
+            # is recorded on its own, the refused one quarantined with the reason.
+            return [self.record_all([arrival])[0] for arrival in arrivals]
         except BaseException:
             self._forget()  # numbers learnt in a rolled-back transaction
             raise

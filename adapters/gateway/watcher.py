@@ -47,6 +47,7 @@ from adapters.xml.errors import XmlMessageError
 from adapters.xml.safe import DEFAULT_LIMITS, ParseLimits, parse_untrusted
 from customs.deliveries import Attempt, AttemptResult
 from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded, RetryPolicy
+from customs.errors import Unrecordable
 from customs.intake import MAX_BATCH, Arrival
 from customs.routing import Answer
 from customs.service import CustomsRecords
@@ -200,9 +201,8 @@ class ReceiptWatcher:
             path, arrival = one
             result = next(recorded)
             if result.refusal is not None:
-                taken.append(
-                    self._quarantine(path, str(result.refusal), arrival.payload, why="unroutable")
-                )
+                why = "unrecordable" if isinstance(result.refusal, Unrecordable) else "unroutable"
+                taken.append(self._quarantine(path, str(result.refusal), arrival.payload, why=why))
                 continue
             outcome = result.outcome
             assert outcome is not None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import DataError
 
 from adapters.gateway import watcher as watcher_module
 from adapters.gateway.filedrop import FileDropGateway
@@ -487,6 +488,46 @@ def test_an_unroutable_file_in_a_pass_is_quarantined_alone_and_the_rest_recorded
         "INV201_stranger.xml",
         "INV201_stranger.xml.reason.txt",
     ]
+    assert _inbox(folders) == []
+
+
+def test_a_file_the_database_refuses_is_quarantined_alone_and_its_pass_recorded(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    watcher: ReceiptWatcher,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given a pass of three receipts one of which the database refuses to store (a
+    value longer than its column, say), then the pass is not refused for ever: the
+    other two are recorded and filed away, and that one goes to quarantine with the
+    database's reason."""
+    intake = records.intake
+    record = intake._record
+
+    def refusing(session: Any, prepared: Any) -> Any:
+        if any(a.file_name == "INV201_too_long.xml" for a, _, _ in prepared):
+            raise DataError("INSERT", {}, Exception("value too long for type character(300)"))
+        return record(session, prepared)
+
+    monkeypatch.setattr(intake, "_record", refusing)
+    drop(folders, "INV201_a.xml", review("Y", clock.now), arrival)
+    drop(folders, "INV201_too_long.xml", review("1", clock.now + dt.timedelta(minutes=1)), arrival)
+    drop(folders, "INV201_b.xml", review("1", clock.now + dt.timedelta(minutes=3)), arrival)
+
+    taken = watcher.scan_once()
+
+    assert [(t.file_name, t.disposition) for t in taken] == [
+        ("INV201_a.xml", Disposition.RECORDED),
+        ("INV201_too_long.xml", Disposition.QUARANTINED),
+        ("INV201_b.xml", Disposition.RECORDED),
+    ]
+    document = records.document(Number.INNER_NO, INNER)
+    assert [r.file_name for r in records.receipts(document.id)] == ["INV201_a.xml", "INV201_b.xml"]
+    reason = (folders.quarantine / "INV201_too_long.xml.reason.txt").read_text()
+    assert "the database refused it: value too long" in reason
     assert _inbox(folders) == []
 
 
