@@ -29,32 +29,45 @@ class BookOwners:
         self._timer = timer
         self._owners: dict[str, str] = {}
         self._read_at: float | None = None
+        # Moved by ``forget``: a whole read begun before it must not count as fresh.
+        self._generation = 0
         self._lock = threading.Lock()
 
     def owner(self, book_no: str) -> str | None:
-        """The customs code of the enterprise whose book it is, or None: no such book."""
+        """The customs code of the enterprise whose book it is, or None: no such book.
+        A book not known yet is looked up alone (one statement, whatever a client asks
+        for) and remembered when found."""
         known = self._owners.get(book_no)
         if known is not None:
             return known
-        return self._read().get(book_no)
+        with self._db.reading() as session:
+            found = repository.book_owner(session, book_no)
+        if found is not None:
+            with self._lock:
+                # Replaced, never mutated: readers without the lock see one map or the other.
+                self._owners = {**self._owners, book_no: found}
+        return found
 
     def all(self) -> Mapping[str, str]:
         """Every book's number with its owner's customs code, at most ``seconds`` old."""
-        read_at = self._read_at
-        if read_at is None or self._timer() - read_at >= self._seconds:
-            return self._read()
-        return self._owners
-
-    def forget(self) -> None:
-        """Read again on the next question (a book was registered here)."""
-        self._read_at = None
-
-    def _read(self) -> Mapping[str, str]:
+        if self._fresh():
+            return self._owners
         with self._lock:
-            began = self._timer()
+            if self._fresh():  # another thread read it while this one waited
+                return self._owners
+            generation, began = self._generation, self._timer()
             with self._db.reading() as session:
                 owners = repository.book_owners(session)
-            # Replaced whole, never mutated: readers without the lock see one map or the other.
             self._owners = owners
-            self._read_at = began
+            if generation == self._generation:
+                self._read_at = began
             return owners
+
+    def forget(self) -> None:
+        """Read the whole list again on the next question (a book was opened here)."""
+        self._generation += 1
+        self._read_at = None
+
+    def _fresh(self) -> bool:
+        read_at = self._read_at
+        return read_at is not None and self._timer() - read_at < self._seconds

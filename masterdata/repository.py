@@ -54,6 +54,16 @@ def book_owners(session: Session) -> dict[str, str]:
     return {book_no: customs_code for book_no, customs_code in rows}
 
 
+def book_owner(session: Session, book_no: str) -> str | None:
+    """The customs code of the enterprise whose book it is, or None: no such book."""
+    found: str | None = session.scalar(
+        select(Enterprise.customs_code)
+        .join(AccountBook, AccountBook.enterprise_id == Enterprise.id)
+        .where(AccountBook.book_no == book_no)
+    )
+    return found
+
+
 def item(session: Session, book_id: int, item_no: int) -> BookItem | None:
     return session.scalar(
         select(BookItem).where(BookItem.book_id == book_id, BookItem.item_no == item_no)
