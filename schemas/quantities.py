@@ -79,7 +79,10 @@ def to_scaled_int(value: Decimal, scale: int) -> int:
     _, digits, exponent = value.as_tuple()
     if isinstance(exponent, int) and exponent >= -scale and len(digits) <= _SCALING.prec:
         # Written with no more places than the scale: moving the point is exact.
-        return int(value.scaleb(scale, _SCALING))
+        try:
+            return int(value.scaleb(scale, _SCALING))
+        except Overflow:
+            raise ValueError(f"value {value} is too large") from None
     check_places(value, scale, "value")  # not finite, or more places (perhaps all zeros)
     sign, digits, exponent = stripped(value).as_tuple()
     assert isinstance(exponent, int)

@@ -39,3 +39,8 @@ def test_long_numbers_print_exactly() -> None:
     assert plain(THIRTY_PLACES) == "1.000000000000000000000000000001"
     assert plain(Decimal("123456789012345678901234567890.10")) == "123456789012345678901234567890.1"
     assert to_scaled_int(Decimal("92233720368547.75807"), 5) == 2**63 - 1
+
+
+def test_a_number_too_large_to_scale_is_refused_as_a_value_not_an_overflow() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        to_scaled_int(Decimal("1E+999999"), 5)
