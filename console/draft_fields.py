@@ -52,11 +52,18 @@ def draft_of(fields: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _put(into: dict[Any, Any], parts: list[str | int], text: str) -> None:
+    """Put ``text`` at its path. A form may send a value and a nested field at one path
+    (``lines[0]=x`` and ``lines[0].lot_no=y``): the first to arrive stands, and the draft's
+    model refuses it by name, instead of the page failing."""
     *through, last = parts
     here = into
     for part in through:
-        here = here.setdefault(part, {})
-    here[last] = text
+        inner = here.setdefault(part, {})
+        if not isinstance(inner, dict):
+            return
+        here = inner
+    if not isinstance(here.get(last), dict):
+        here[last] = text
 
 
 def _as_lists(value: Any) -> Any:

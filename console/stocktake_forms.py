@@ -10,11 +10,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from schemas.lifecycle import LifecycleStatus, Stage, StockPosition
+from schemas.messages.fields import DOCUMENT_ZONE
 
-BEIJING: Final = ZoneInfo("Asia/Shanghai")
 FOUND_ROWS: Final = 3  # blank rows on a first count for goods the book does not hold
 _SEPARATORS: Final = re.compile(r"[\s,;，；、]+")
 
@@ -70,9 +69,9 @@ def instant_of(text: str) -> dt.datetime | str:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         return text
-    return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
+    return moment if moment.tzinfo else moment.replace(tzinfo=DOCUMENT_ZONE)
 
 
 def beijing_input(moment: dt.datetime) -> str:
     """An aware time as a ``datetime-local`` input shows it (Beijing, to the minute)."""
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M")
+    return moment.astimezone(DOCUMENT_ZONE).strftime("%Y-%m-%dT%H:%M")

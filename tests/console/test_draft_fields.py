@@ -26,6 +26,15 @@ def test_an_emptied_input_is_left_out_and_a_name_that_is_no_path_is_ignored() ->
     assert found == {"lines": [{"quantity": "1"}, {"quantity": "2"}]}
 
 
+def test_a_value_and_a_nested_field_at_one_path_keep_the_first_for_the_model_to_judge() -> None:
+    """A crafted form: ``decisions[0]`` and ``decisions[0].cause`` both sent. The first
+    stands (the model refuses a text where an object belongs), never a failed page."""
+    assert draft_of({"decisions[0]": "x", "decisions[0].cause": "loss"}) == {"decisions": ["x"]}
+    assert draft_of({"decisions[0].cause": "loss", "decisions[0]": "x"}) == {
+        "decisions": [{"cause": "loss"}]
+    }
+
+
 def test_a_new_drafts_fields_are_its_own_with_defaults_and_rows_of_lines() -> None:
     fields = blank_fields(EntryDraft, lines=2, leave_out=("kind", "filed_by"))
     assert fields["transport_mode"] == "3"
