@@ -9,7 +9,7 @@ import functools
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     BigInteger,
@@ -411,22 +411,13 @@ class InsertedTransaction:
     next_ids: NextIds | None  # SQLite: the next ids of movements, entries and lineage
 
 
-# Each batch INSERT returns the new ids with the columns that tell its rows apart, so ids
-# are matched to rows by content, not by the order RETURNING happens to use (which SQLite
-# does not promise): one statement, where asking SQLAlchemy to sort them by parameter
-# order sends SQLite one INSERT per row.
+# On PostgreSQL each batch INSERT returns the new ids with the columns that tell its rows
+# apart, so ids are matched to rows by content, not by the order RETURNING happens to
+# use. On SQLite the rows take their ids from NextIds (read with the transaction's
+# insert, under BEGIN IMMEDIATE) and no RETURNING is needed.
 _MOVEMENT_KEY = ("leg_no",)  # within one transaction
 _ENTRY_KEY = ("movement_id", "account_id")  # one entry per account per leg
 _LINEAGE_KEY = ("output_lot_id", "input_lot_id", "quantity")  # twins are interchangeable
-
-
-def _insert_returning_ids(table: Table, key: tuple[str, ...]) -> Insert:
-    return insert(table).returning(table.c.id, *(table.c[name] for name in key))
-
-
-_INSERT_MOVEMENTS = _insert_returning_ids(_MOVEMENTS, _MOVEMENT_KEY)
-_INSERT_ENTRIES = _insert_returning_ids(_ENTRIES, _ENTRY_KEY)
-_INSERT_LINEAGE = _insert_returning_ids(_LINEAGE, _LINEAGE_KEY)
 _LOCK_HEAD = (
     select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.periods_version)
     .where(_HEAD.c.id == 1)
@@ -455,43 +446,41 @@ def insert_transaction(session: Session, values: dict[str, object]) -> InsertedT
     )
 
 
-_PLAIN_INSERTS = {table.name: insert(table) for table in (_MOVEMENTS, _ENTRIES, _LINEAGE)}
+@functools.cache
+def _plain_insert(table: Table) -> Insert:
+    return insert(table)
 
 
 def _insert_rows(
     session: Session,
-    stmt: Insert,
+    table: Table,
     key: tuple[str, ...],
     rows: list[dict[str, object]],
-    next_id: int | None,
+    next_ids: NextIds | None,
+    kind: Literal["movement", "entry", "lineage"],
 ) -> list[int]:
-    """Ids of the inserted rows, in the order of `rows`: one statement. With `next_id`
-    (SQLite, NextIds) the rows take the ids from there on and no RETURNING is needed;
-    else the ids come back with RETURNING (rows with the same key get theirs in
-    ascending order)."""
+    """Ids of the inserted rows, in the order of `rows`: one statement. With `next_ids`
+    (SQLite) the rows take the ids of ``kind`` from there on, and it moves past them;
+    else (PostgreSQL) the ids come back with RETURNING (rows with the same key get
+    theirs in ascending order)."""
     if not rows:
         return []
-    if next_id is not None:
-        ids = list(range(next_id, next_id + len(rows)))
+    connection = session.connection()
+    if next_ids is not None:
+        first: int = getattr(next_ids, kind)
+        ids = list(range(first, first + len(rows)))
         for row_id, row in zip(ids, rows, strict=True):
             row["id"] = row_id
-        assert isinstance(stmt.table, Table)
-        session.connection().execute(_PLAIN_INSERTS[stmt.table.name], rows)
+        connection.execute(_plain_insert(table), rows)
+        setattr(next_ids, kind, first + len(rows))
         return ids
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        # One array per column: a statement of fixed text whatever the number of rows,
-        # which psycopg converts once and the server prepares (a multi-row VALUES of a
-        # 10-leg posting's entries is over 4 kB of text, converted and planned anew).
-        assert isinstance(stmt.table, Table)
-        columns = tuple(rows[0])
-        stmt = _unnest_insert(stmt.table, columns, key)
-        params: dict[str, object] = {name: [row[name] for row in rows] for name in columns}
-        result = connection.execute(stmt, params)
-    else:
-        result = connection.execute(stmt, rows)
+    # One array per column: a statement of fixed text whatever the number of rows,
+    # which psycopg converts once and the server prepares (a multi-row VALUES of a
+    # 10-leg posting's entries is over 4 kB of text, converted and planned anew).
+    columns = tuple(rows[0])
+    params: dict[str, object] = {name: [row[name] for row in rows] for name in columns}
     returned_ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
-    for returned in result:
+    for returned in connection.execute(_unnest_insert(table, columns, key), params):
         returned_ids[tuple(returned[1:])].append(returned[0])
     for found in returned_ids.values():
         found.sort(reverse=True)
@@ -513,38 +502,19 @@ def _unnest_insert(table: Table, columns: tuple[str, ...], key: tuple[str, ...])
 def insert_movements(
     session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
 ) -> list[int]:
-    ids = _insert_rows(
-        session,
-        _INSERT_MOVEMENTS,
-        _MOVEMENT_KEY,
-        rows,
-        None if next_ids is None else next_ids.movement,
-    )
-    if next_ids is not None:
-        next_ids.movement += len(rows)
-    return ids
+    return _insert_rows(session, _MOVEMENTS, _MOVEMENT_KEY, rows, next_ids, "movement")
 
 
 def insert_entry_rows(
     session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
 ) -> list[int]:
-    ids = _insert_rows(
-        session, _INSERT_ENTRIES, _ENTRY_KEY, rows, None if next_ids is None else next_ids.entry
-    )
-    if next_ids is not None:
-        next_ids.entry += len(rows)
-    return ids
+    return _insert_rows(session, _ENTRIES, _ENTRY_KEY, rows, next_ids, "entry")
 
 
 def insert_lineage(
     session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
 ) -> list[int]:
-    ids = _insert_rows(
-        session, _INSERT_LINEAGE, _LINEAGE_KEY, rows, None if next_ids is None else next_ids.lineage
-    )
-    if next_ids is not None:
-        next_ids.lineage += len(rows)
-    return ids
+    return _insert_rows(session, _LINEAGE, _LINEAGE_KEY, rows, next_ids, "lineage")
 
 
 def lock_chain_head_row(session: Session) -> HeadRow:
@@ -883,6 +853,15 @@ class ClosedPeriod:
     ends_at: dt.datetime
 
 
+# Each book's closed period ending last, read under the chain head's lock after a close
+# or reopen: only those rows (one seek per book on ix_ledger_periods_guard), not every
+# closed period of every book.
+_LAST_CLOSE = (
+    select(_PERIODS.c.book_id, func.max(_PERIODS.c.ends_at).label("ends_at"))
+    .where(_PERIODS.c.closed.is_(True))
+    .group_by(_PERIODS.c.book_id)
+    .subquery()
+)
 _CLOSED_PERIODS = (
     select(
         _PERIODS.c.kind,
@@ -892,6 +871,13 @@ _CLOSED_PERIODS = (
         _BOOKS.c.book_no,
     )
     .join(_BOOKS, _BOOKS.c.id == _PERIODS.c.book_id)
+    .join(
+        _LAST_CLOSE,
+        and_(
+            _LAST_CLOSE.c.book_id == _PERIODS.c.book_id,
+            _LAST_CLOSE.c.ends_at == _PERIODS.c.ends_at,
+        ),
+    )
     .where(_PERIODS.c.closed.is_(True))
     .order_by(_PERIODS.c.ends_at, _PERIODS.c.id)
 )
