@@ -132,7 +132,7 @@ class BookPeriods:
 
     @staticmethod
     def _lock_book(session: Session, book_no: str) -> int:
-        ids = repository.lock_books(session, [book_no], exclusive=True)
+        ids = repository.lock_books(session, [book_no])
         if not ids:
             raise UnknownReference(f"no account book {book_no}", field="book_no")
         return ids[0]

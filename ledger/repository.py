@@ -827,17 +827,17 @@ def _known(when: When) -> ColumnElement[bool]:
 # --- periods (ledger/periods.py, ledger/period_guard.py) --------------------------------
 
 
-def lock_books(session: Session, book_nos: Collection[str], *, exclusive: bool) -> list[int]:
-    """Lock these books' rows (shared by a posting, exclusive by a close or reopen), in id
-    order, and return their ids: a close waits for the postings that already looked at
-    the book's periods, and a posting that waited for a close sees it (PostgreSQL; SQLite
-    writers are serialised by BEGIN IMMEDIATE)."""
+def lock_books(session: Session, book_nos: Collection[str]) -> list[int]:
+    """Lock these books' rows, in id order, and return their ids: closes and reopens of
+    one book wait for each other (PostgreSQL; SQLite writers are serialised by BEGIN
+    IMMEDIATE). Postings are ordered against them by the chain head's lock and its
+    periods version (ledger/period_guard.py), not by this lock."""
     return list(
         session.scalars(
             select(AccountBook.id)
             .where(AccountBook.book_no.in_(sorted(book_nos)))
             .order_by(AccountBook.id)
-            .with_for_update(read=not exclusive)
+            .with_for_update()
         )
     )
 
