@@ -367,12 +367,27 @@ class ReceiptWatcher:
         if self.sink is None:
             return 0
         batch: list[tuple[ReceiptView, Answer]] = []
+        unreadable: dict[int, tuple[ReceiptView, XmlMessageError]] = {}
         for receipt, payload in self.records.deliveries.due_with_payloads():
-            message = from_element(parse_untrusted(payload, limits=self.limits))
+            try:
+                message = from_element(parse_untrusted(payload, limits=self.limits))
+            except XmlMessageError as error:
+                # Read when it arrived, refused now (limits lowered since, say): a failed
+                # attempt that backs off and parks, never a watcher that stops reading.
+                unreadable[receipt.id] = (receipt, error)
+                continue
             answer: Answer = message  # type: ignore[assignment]
             batch.append((receipt, answer))
+        if unreadable:
+            attempts = [
+                Attempt(receipt_id, AttemptResult.FAILED, f"stored payload unreadable: {error}")
+                for receipt_id, (_, error) in unreadable.items()
+            ]
+            settled = self.records.deliveries.settle(attempts, self.policy)
+            for receipt_id, (receipt, _) in unreadable.items():
+                self._failed(receipt, settled[receipt_id], None)
         self._deliver_all(batch)
-        return len(batch)
+        return len(batch) + len(unreadable)
 
     # --- the loop -------------------------------------------------------------------
 

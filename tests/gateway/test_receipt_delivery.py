@@ -17,6 +17,7 @@ import pytest
 from adapters.gateway.filedrop import FileDropGateway
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
+from adapters.xml.safe import ParseLimits
 from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded, RetryPolicy
 from customs.errors import DeliveryRefused
 from customs.routing import Answer, Number
@@ -350,3 +351,33 @@ def test_a_dismissal_made_while_an_attempt_failed_stands(
 
     assert after.state is DeliveryState.DISMISSED
     assert after.attempts == 0
+
+
+def test_a_stored_receipt_no_longer_readable_backs_off_and_the_inbox_is_still_read(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+) -> None:
+    """Given a pending receipt recorded under the old limits, when a watcher with limits
+    its payload exceeds is due to deliver it, then that delivery fails with the reason
+    (and backs off), and the InBox is still read: a new file is taken (refused by the
+    same limits, so quarantined), not left behind a watcher that stopped."""
+    receipt_id = _one_receipt(folders, records, clock, arrival, "INV201_a.xml")
+    sink = Sink()
+    strict = ReceiptWatcher(
+        folders, records, sink, clock=clock, policy=POLICY, limits=ParseLimits(max_depth=2)
+    )
+    drop(folders, "INV201_b.xml", review("1", clock.now + dt.timedelta(minutes=1)), arrival)
+
+    strict.scan_once()
+
+    delivery = records.deliveries.get(receipt_id).delivery
+    assert delivery.state is DeliveryState.PENDING
+    assert delivery.attempts == 1
+    assert delivery.last_error is not None
+    assert delivery.last_error.startswith("stored payload unreadable")
+    assert receipt_id not in sink.calls
+    assert list(folders.inbox.iterdir()) == []
+    assert (folders.quarantine / "INV201_b.xml").exists()
