@@ -22,6 +22,7 @@ from api.app import create_app
 from bondflow.settings import Settings
 from demo import ids
 from schemas.access import UserIn, UserRole
+from tests.support.settings import zone_settings
 from tests.workflows.conftest import Zone, dev_server, entry_draft, zone
 
 USERS = {
@@ -108,7 +109,7 @@ async def live(zone: Zone) -> AsyncIterator[Api]:
     async def temporal() -> Client:
         return zone.client
 
-    async with api_client(zone.db, temporal, Settings(task_queue=zone.task_queue)) as client:
+    async with api_client(zone.db, temporal, zone_settings(zone.task_queue)) as client:
         client.tag = zone.task_queue.removeprefix("test-")[:6]
         yield client
 

@@ -40,7 +40,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from adapters.db.engine import Database, create_database
 from api.app import create_app
-from bondflow.settings import Settings
+from tests.support.settings import zone_settings
 from tests.workflows.conftest import Zone, dev_server, running_zone
 
 __all__ = ["dev_server"]
@@ -95,7 +95,7 @@ async def console_stack(
             return zone.client
 
         app = create_app(
-            Settings(task_queue=zone.task_queue),
+            zone_settings(zone.task_queue),
             database=db,
             temporal=temporal,
             log_requests=False,

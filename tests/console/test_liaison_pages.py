@@ -15,9 +15,9 @@ from temporalio.client import Client
 
 from access import AccessService
 from api.app import create_app
-from bondflow.settings import Settings
 from tests.api.conftest import USERS, Api, entry_body, live, until_stage
 from tests.console.conftest import Browser, Console, csrf_of, password_of
+from tests.support.settings import zone_settings
 from tests.workflows.conftest import Zone, zone
 
 __all__ = ["live", "zone"]  # the API tests' live zone, used here too
@@ -38,7 +38,7 @@ async def pages(zone: Zone, live: Api) -> AsyncIterator[Console]:
         return zone.client
 
     app = create_app(
-        Settings(task_queue=zone.task_queue),
+        zone_settings(zone.task_queue),
         database=zone.db,
         temporal=temporal,
         log_requests=False,

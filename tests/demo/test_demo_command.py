@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from bondflow.cli.main import app
 from demo import ids, seed_demo
 from demo.story import StoryError
 from schemas.access import UserIn, UserRole
+from tests.support.ports import free_port
 
 runner = CliRunner()
 
@@ -65,13 +65,6 @@ def test_a_user_of_a_demo_name_with_another_role_is_not_used(db: Database) -> No
         demo_users(db)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def test_without_an_api_the_demo_says_to_start_the_stack(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,7 +72,7 @@ def test_without_an_api_the_demo_says_to_start_the_stack(
     monkeypatch.delenv("BONDFLOW_SETTINGS_FILE", raising=False)
     monkeypatch.delenv("BONDFLOW_DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
-    api = f"http://127.0.0.1:{_free_port()}"
+    api = f"http://127.0.0.1:{free_port()}"
 
     result = runner.invoke(app, ["demo", "--api", api, "--no-start"])
 

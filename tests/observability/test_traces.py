@@ -16,9 +16,9 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from adapters.db.engine import Database
-from bondflow.settings import Settings
 from observability.tracing import REQUEST_ID, temporal_interceptors, tracer_provider
 from tests.api.conftest import api_client, entry_body, until_stage
+from tests.support.settings import zone_settings
 from tests.workflows.conftest import running_zone
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -40,7 +40,7 @@ async def test_a_filing_is_one_trace_from_the_api_to_each_activity(
         return traced
 
     async with running_zone(dev_server, seeded, tmp_path, client=traced) as zone:
-        settings = Settings(task_queue=zone.task_queue)
+        settings = zone_settings(zone.task_queue)
         async with api_client(seeded, temporal, settings, tracer_provider=provider) as api:
             api.tag = zone.task_queue.removeprefix("test-")[:6]
             filed = await api.client.post(

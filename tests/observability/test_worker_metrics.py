@@ -15,7 +15,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from tests.observability.scrape import Scrape
-from tests.stack.test_up import free_port
+from tests.support.ports import free_port
 from tests.workflows.crashlab import WorkerProcess, worker_env
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.heavy]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,19 +22,14 @@ import httpx
 import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
 
+from tests.support.ports import free_port
+
 BIN = Path(sys.executable).parent
 BONDFLOW = BIN / "bondflow"
 READY_LINE = "bondflow is up"
 STARTUP_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 PROBE_QUEUE = "stack-probe-nobody-polls"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def clean_env(**extra: str) -> dict[str, str]:
