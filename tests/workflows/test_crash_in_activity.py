@@ -61,7 +61,9 @@ pytestmark = [
     ),
 ]
 
-BEHAVIOUR = SimulatorBehaviour.always_approve().model_copy(update={"receipt_delay_seconds": 0.5})
+# Customs answers each step at once (a tenth of a second apart): the stalls are planned,
+# so no lifecycle needs to linger between receipts for the kill to land.
+BEHAVIOUR = SimulatorBehaviour.always_approve().model_copy(update={"receipt_delay_seconds": 0.1})
 # How long Temporal waits for an attempt before it hands the activity out again: longer
 # than the few seconds between the first stall and the kill, even on a loaded machine.
 ACTIVITY_TIMEOUT = dt.timedelta(seconds=10)
