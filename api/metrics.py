@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.dependencies import UNAUTHENTICATED, ServicesDep
 from api.problems import Problem
+from bondflow.settings import Settings
 from observability.metrics import REGISTRY, chain_head, set_waiting
 from observability.waiting import WaitingGauge
 
@@ -46,10 +47,10 @@ def _check_token(request: Request, token: str | None) -> None:
         )
 
 
-def _waiting(request: Request, task_queue: str) -> WaitingGauge:
+def _waiting(request: Request, settings: Settings) -> WaitingGauge:
     gauge: WaitingGauge | None = getattr(request.app.state, "waiting_gauge", None)
     if gauge is None:
-        gauge = WaitingGauge(task_queue)
+        gauge = WaitingGauge(settings.task_queue, max_age=settings.metrics_waiting_max_age_seconds)
         request.app.state.waiting_gauge = gauge
     return gauge
 
@@ -62,7 +63,7 @@ async def metrics(request: Request, services: ServicesDep) -> Response:
     except Exception:  # Temporal down: the other figures are still worth having
         set_waiting(None)
     else:
-        await _waiting(request, services.settings.task_queue).refresh(client)
+        await _waiting(request, services.settings).refresh(client)
     anchor = await run_in_threadpool(services.auditor.anchor)
     chain_head(anchor.seq)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

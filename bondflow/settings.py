@@ -139,6 +139,13 @@ class Settings(BaseSettings):
         min_length=16,
         description="when set, the API's /metrics asks for Authorization: Bearer <this>",
     )
+    metrics_waiting_max_age_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="how old the waiting lifecycles' counts on the API's /metrics may be"
+        " (each count is a visibility query per stage)",
+    )
     worker_metrics_address: str | None = Field(
         default=None,
         pattern=r"^[^:\s]*:[0-9]{1,5}$",

@@ -34,7 +34,7 @@ async def until_scraped(
     api: Api, holds: Callable[[Scrape], bool], what: str, timeout: float = 30.0
 ) -> Scrape:
     """Scrape until ``holds``: visibility follows a stage change a moment later and
-    the waiting counts are kept for a few seconds."""
+    the waiting counts are kept for metrics_waiting_max_age_seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         scraped = await scrape(api)
@@ -44,7 +44,7 @@ async def until_scraped(
             raise AssertionError(
                 f"{what}: {scraped.labels('bondflow_lifecycles_waiting', 'stage')}"
             )
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.1)
 
 
 async def test_a_lifecycle_through_the_api_moves_the_metrics(live: Api) -> None:

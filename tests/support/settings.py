@@ -12,6 +12,9 @@ from bondflow.settings import Settings
 # The cache stays in the path, with a shorter bound; the bound itself, `read_at` and
 # the single query readers share are specified in tests/lifecycles/test_status_reads.py.
 ZONE_STATUS_MAX_AGE_SECONDS = 0.05
+# Likewise the waiting lifecycles' counts on /metrics (5 s in production), which a
+# test scrapes until they show a stage change.
+ZONE_WAITING_MAX_AGE_SECONDS = 0.1
 
 
 def zone_settings(task_queue: str, **overrides: Any) -> Settings:
@@ -19,5 +22,6 @@ def zone_settings(task_queue: str, **overrides: Any) -> Settings:
     return Settings(
         task_queue=task_queue,
         api_status_max_age_seconds=ZONE_STATUS_MAX_AGE_SECONDS,
+        metrics_waiting_max_age_seconds=ZONE_WAITING_MAX_AGE_SECONDS,
         **overrides,
     )
