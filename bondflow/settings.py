@@ -130,6 +130,13 @@ class Settings(BaseSettings):
         default=5.0, ge=0, le=300, description="how old the API's list of books and owners may be"
     )
 
+    console_queue_refresh_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="how often the liaison's open work queue refreshes itself in the console",
+    )
+
     # What an operator watches (README, "Watching it run"). The API serves /metrics on
     # its own port; the worker on worker_metrics_address; the Temporal SDK's own worker
     # metrics on temporal_metrics_address. Traces go over OTLP when an endpoint is set

@@ -222,6 +222,7 @@ async def queue(
         lifecycle_names=LIFECYCLE_NAMES,
         stage_names=STAGE_NAMES,
         action_titles={a.path: ACTION_TITLES[a.update] for a in ACTIONS},
+        refresh_seconds=page.services.settings.console_queue_refresh_seconds,
     )
 
 

@@ -17,7 +17,7 @@ from access import AccessService
 from api.app import create_app
 from tests.api.conftest import USERS, Api, entry_body, live, until_stage
 from tests.console.conftest import Browser, Console, csrf_of, password_of
-from tests.support.settings import zone_settings
+from tests.support.settings import ZONE_QUEUE_REFRESH_SECONDS, zone_settings
 from tests.workflows.conftest import Zone, zone
 
 __all__ = ["live", "zone"]  # the API tests' live zone, used here too
@@ -85,6 +85,8 @@ async def test_the_liaison_finds_an_entry_in_the_queue_and_signs_it_off_on_its_p
         html = await queue_shows(browser, QUEUE, live.no("LQ-OLD"))
         assert html.index(live.no("LQ-OLD")) < html.index(live.no("LQ-NEW"))
         assert re.search(r"待审批 \(\d+\)", html)  # a count per stage
+        # the open queue refreshes itself as often as the settings say
+        assert f'data-refresh-seconds="{ZONE_QUEUE_REFRESH_SECONDS}"' in html
 
         only_exports = await browser.get(QUEUE, lifecycle="export")
         assert live.no("LQ-OLD") not in only_exports.text

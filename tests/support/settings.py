@@ -15,6 +15,8 @@ ZONE_STATUS_MAX_AGE_SECONDS = 0.05
 # Likewise the waiting lifecycles' counts on /metrics (5 s in production), which a
 # test scrapes until they show a stage change.
 ZONE_WAITING_MAX_AGE_SECONDS = 0.1
+# And the liaison's open queue page, which a browser test waits on to bring in a filing.
+ZONE_QUEUE_REFRESH_SECONDS = 0.5
 
 
 def zone_settings(task_queue: str, **overrides: Any) -> Settings:
@@ -23,5 +25,6 @@ def zone_settings(task_queue: str, **overrides: Any) -> Settings:
         task_queue=task_queue,
         api_status_max_age_seconds=ZONE_STATUS_MAX_AGE_SECONDS,
         metrics_waiting_max_age_seconds=ZONE_WAITING_MAX_AGE_SECONDS,
+        console_queue_refresh_seconds=ZONE_QUEUE_REFRESH_SECONDS,
         **overrides,
     )
