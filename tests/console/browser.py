@@ -9,9 +9,12 @@ Debian's Chromium driven by Playwright (never Playwright's own browser download)
   (its own cookies);
 - ``signed_in(user, language="zh")``: a new page signed in through the form as one of
   ``tests.api.conftest.USERS`` (password: ``password_of(name)``);
-- ``screenshots.take(page, name)``: the page as it is, in Chinese and in English, saved
-  under ``BONDFLOW_TEST_ARTIFACTS`` (default ``test-artifacts/console`` in the
-  repository, ignored by git).
+- ``screenshots.take(page, name)``: the page as it is, opened again in Chinese and in
+  English (each must be shown in its language); with
+  ``BONDFLOW_TEST_SCREENSHOTS=1`` (or ``BONDFLOW_TEST_ARTIFACTS`` set) both are saved
+  as screenshots under ``BONDFLOW_TEST_ARTIFACTS`` (default ``test-artifacts/console``
+  in the repository, ignored by git). Off by default: the 84 full-page screenshots
+  cost the suite about a quarter of its browser time.
 
 Browser tests are async (``pytest.mark.asyncio(loop_scope="session")``): the worker
 and the simulator run on the session loop and keep running while a test awaits the
@@ -59,6 +62,9 @@ CHROMIUM_ARGS: Final = (
 REPOSITORY: Final = Path(__file__).resolve().parents[2]
 ARTIFACTS: Final = Path(
     os.environ.get("BONDFLOW_TEST_ARTIFACTS", REPOSITORY / "test-artifacts" / "console")
+)
+SAVE_SCREENSHOTS: Final = (
+    os.environ.get("BONDFLOW_TEST_SCREENSHOTS") == "1" or "BONDFLOW_TEST_ARTIFACTS" in os.environ
 )
 TIMEOUT_MS: Final = 15_000
 
@@ -159,23 +165,28 @@ async def signed_in(browser: Browser, console_stack: ConsoleStack) -> AsyncItera
 
 
 class Screenshots:
-    """Every page a browser test shows, in both languages, as test artifacts."""
+    """Every page a browser test shows, in both languages; saved as test artifacts
+    when ``save`` (``SAVE_SCREENSHOTS``)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, save: bool = SAVE_SCREENSHOTS) -> None:
         self.folder = folder
+        self.save = save
 
     async def take(self, page: Page, name: str) -> list[Path]:
-        """The page in Chinese and English (re-opened with ``?lang=``), then back to
-        the language it was in."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """The page in Chinese and English (re-opened with ``?lang=``), each shown in
+        its language, then back to the language it was in; the screenshots saved."""
         shown = await page.evaluate("document.documentElement.lang")
         url = page.url
         saved = []
         for language in ("zh", "en"):
-            await page.goto(_with_language(url, language))
-            path = self.folder / f"{name}.{language}.png"
-            await _screenshot(page, path)
-            saved.append(path)
+            await page.goto(_with_language(url, language))  # a "not found" page too
+            lang = await page.evaluate("document.documentElement.lang")
+            assert lang.startswith(language), f"{url} in {language} is shown in {lang}"
+            if self.save:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                path = self.folder / f"{name}.{language}.png"
+                await _screenshot(page, path)
+                saved.append(path)
         await page.goto(_with_language(url, "zh" if shown.startswith("zh") else "en"))
         return saved
 
