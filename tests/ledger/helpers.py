@@ -42,19 +42,20 @@ class RowCounts:
 
 
 def row_counts(db: Database) -> RowCounts:
+    """Every table's count in one statement (the property test asks after each step)."""
+    tables = (LedgerTransaction, Movement, AccountEntry, LedgerAccount, LineageLink, ChainEvent)
+    counts = [select(func.count()).select_from(table).scalar_subquery() for table in tables]
     with db.sessions() as session:
-
-        def count(model: type[object]) -> int:
-            return session.scalar(select(func.count()).select_from(model)) or 0
-
-        return RowCounts(
-            transactions=count(LedgerTransaction),
-            movements=count(Movement),
-            entries=count(AccountEntry),
-            accounts=count(LedgerAccount),
-            lineage=count(LineageLink),
-            chain=count(ChainEvent),
-        )
+        row = session.execute(select(*counts)).one()
+    transactions, movements, entries, accounts, lineage, chain = row
+    return RowCounts(
+        transactions=transactions,
+        movements=movements,
+        entries=entries,
+        accounts=accounts,
+        lineage=lineage,
+        chain=chain,
+    )
 
 
 def cells_key(lot_no: str, location: str = WAREHOUSE, item_no: int = CELLS) -> str:
