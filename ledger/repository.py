@@ -6,7 +6,7 @@ import collections
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -15,6 +15,8 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     CompoundSelect,
+    Connection,
+    Dialect,
     Insert,
     Integer,
     Select,
@@ -36,7 +38,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeEngine
 
+from adapters.db.compiled import DriverStatement, result_processors
 from adapters.db.models import (
     AccountBook,
     AccountEntry,
@@ -272,8 +277,12 @@ def apply_deltas(session: Session, changes: Sequence[BalanceChange]) -> dict[int
     refused is missing, and the caller must roll the transaction back."""
     if not changes:
         return {}
-    stmt = _balances_update(
-        tuple(c.guarded for c in changes), session.get_bind().dialect.name == "postgresql"
+    connection = session.connection()
+    guarded = tuple(c.guarded for c in changes)
+    stmt = _driver(
+        connection,
+        ("balances", guarded),
+        lambda: _balances_update(guarded, connection.dialect.name == "postgresql"),
     )
     params: dict[str, object] = {}
     for i, c in enumerate(changes):
@@ -281,8 +290,59 @@ def apply_deltas(session: Session, changes: Sequence[BalanceChange]) -> dict[int
         params[f"dp{i}"] = c.posted
         params[f"do{i}"] = c.pending_out
         params[f"di{i}"] = c.pending_in
-    rows = session.connection().execute(stmt, params)
-    return {row[0]: Balances(row[1], row[2], row[3]) for row in rows}
+    balance = _balance_result(connection.dialect)
+    return {
+        int(row[0]): Balances(balance(row[1]), balance(row[2]), balance(row[3]))
+        for row in stmt.execute(connection, params)
+    }
+
+
+def _balance_result(dialect: Dialect) -> Callable[[Any], Decimal]:
+    """A balance column's driver value as its Decimal."""
+    return _result_processors(dialect, (QUANTITY,))[0]
+
+
+# The write path's statements, compiled once per dialect and sent as driver text
+# (adapters/db/compiled.py), by (dialect, driver, what the statement is).
+_DRIVER_STATEMENTS: dict[tuple[str, str, Hashable], DriverStatement] = {}
+_RESULT_PROCESSORS: dict[
+    tuple[str, str, tuple[TypeEngine[Any], ...]], list[Callable[[Any], Any]]
+] = {}
+
+
+def _driver(
+    connection: Connection, key: Hashable, build: Callable[[], ClauseElement]
+) -> DriverStatement:
+    dialect = connection.dialect
+    cache_key = (dialect.name, dialect.driver, key)
+    found = _DRIVER_STATEMENTS.get(cache_key)
+    if found is None:
+        found = _DRIVER_STATEMENTS[cache_key] = DriverStatement(build(), dialect)
+    return found
+
+
+def _result_processors(
+    dialect: Dialect, types: tuple[TypeEngine[Any], ...]
+) -> list[Callable[[Any], Any]]:
+    """Driver value -> Python value for result columns of these types (identity if none)."""
+    cache_key = (dialect.name, dialect.driver, types)
+    found = _RESULT_PROCESSORS.get(cache_key)
+    if found is None:
+        found = _RESULT_PROCESSORS[cache_key] = [
+            _identity if p is None else p for p in result_processors(dialect, types)
+        ]
+    return found
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _insert_values(table: Table, columns: Iterable[str]) -> Insert:
+    """INSERT of these columns, each from the bind parameter of its name and type."""
+    return insert(table).values(
+        {name: bindparam(name, type_=table.c[name].type) for name in columns}
+    )
 
 
 def account_balances(session: Session, account_id_: int) -> Balances:
@@ -362,7 +422,6 @@ _CHAIN: Table = ChainEvent.__table__  # type: ignore[assignment]
 _HEAD: Table = ChainHead.__table__  # type: ignore[assignment]
 _PERIODS: Table = LedgerPeriod.__table__  # type: ignore[assignment]
 _BOOKS: Table = AccountBook.__table__  # type: ignore[assignment]
-_INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
 
 
 def _scalar_of(table: Table, column: str) -> ColumnElement[Any]:
@@ -377,7 +436,7 @@ def _last_id(table: Table) -> ColumnElement[Any]:
 # statement after it, also reads the chain head (nobody can move it before this commits)
 # and the last ids of the tables the request appends to (its rows take the next ones, and
 # their batch inserts need no RETURNING).
-_INSERT_TRANSACTION_SQLITE = insert(_TRANSACTIONS).returning(
+_SQLITE_TRANSACTION_RETURNS = (
     _TRANSACTIONS.c.id,
     _scalar_of(_HEAD, "seq"),
     _scalar_of(_HEAD, "hash"),
@@ -434,21 +493,25 @@ def insert_transaction(session: Session, values: dict[str, object]) -> InsertedT
     """The new transaction row's id (its UNIQUE client id may raise IntegrityError); on
     SQLite with the chain head and the next ids of the rows the request appends."""
     connection = session.connection()
+    columns = tuple(values)
     if connection.dialect.name != "sqlite":
-        return InsertedTransaction(
-            int(connection.execute(_INSERT_TRANSACTION, values).scalar_one()), None, None
+        stmt = _driver(
+            connection,
+            ("transaction", columns),
+            lambda: _insert_values(_TRANSACTIONS, columns).returning(_TRANSACTIONS.c.id),
         )
-    row = connection.execute(_INSERT_TRANSACTION_SQLITE, values).one()
+        return InsertedTransaction(int(stmt.execute(connection, values).scalar_one()), None, None)
+    stmt = _driver(
+        connection,
+        ("transaction", columns),
+        lambda: _insert_values(_TRANSACTIONS, columns).returning(*_SQLITE_TRANSACTION_RETURNS),
+    )
+    row = stmt.execute(connection, values).one()
     return InsertedTransaction(
         int(row[0]),
         HeadRow(int(row[1]), str(row[2]), int(row[3])),
         NextIds(int(row[4]) + 1, int(row[5]) + 1, int(row[6]) + 1),
     )
-
-
-@functools.cache
-def _plain_insert(table: Table) -> Insert:
-    return insert(table)
 
 
 def _insert_rows(
@@ -471,7 +534,11 @@ def _insert_rows(
         ids = list(range(first, first + len(rows)))
         for row_id, row in zip(ids, rows, strict=True):
             row["id"] = row_id
-        connection.execute(_plain_insert(table), rows)
+        columns = tuple(rows[0])
+        stmt = _driver(
+            connection, ("rows", table.name, columns), lambda: _insert_values(table, columns)
+        )
+        stmt.execute_many(connection, columns, rows)
         setattr(next_ids, kind, first + len(rows))
         return ids
     # One array per column: a statement of fixed text whatever the number of rows,
@@ -479,9 +546,16 @@ def _insert_rows(
     # 10-leg posting's entries is over 4 kB of text, converted and planned anew).
     columns = tuple(rows[0])
     params: dict[str, object] = {name: [row[name] for row in rows] for name in columns}
+    stmt = _driver(
+        connection,
+        ("unnest", table.name, columns, key),
+        lambda: _unnest_insert(table, columns, key),
+    )
+    key_values = _result_processors(connection.dialect, tuple(table.c[name].type for name in key))
     returned_ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
-    for returned in connection.execute(_unnest_insert(table, columns, key), params):
-        returned_ids[tuple(returned[1:])].append(returned[0])
+    for returned in stmt.execute(connection, params):
+        found_key = tuple(p(v) for p, v in zip(key_values, returned[1:], strict=True))
+        returned_ids[found_key].append(int(returned[0]))
     for found in returned_ids.values():
         found.sort(reverse=True)
     return [returned_ids[tuple(row[name] for name in key)].pop() for row in rows]
@@ -519,7 +593,8 @@ def insert_lineage(
 
 def lock_chain_head_row(session: Session) -> HeadRow:
     """The chain head, locked until commit: appends run in commit order."""
-    row = session.connection().execute(_LOCK_HEAD).one()
+    connection = session.connection()
+    row = _driver(connection, "lock head", lambda: _LOCK_HEAD).execute(connection, {}).one()
     return HeadRow(int(row[0]), str(row[1]), int(row[2]))
 
 
@@ -548,10 +623,14 @@ def append_chain_event(session: Session, values: dict[str, object]) -> None:
     head = {"new_seq": values["seq"], "new_hash": values["hash"]}
     if connection.dialect.name == "postgresql":
         event = {f"event_{name}": value for name, value in values.items()}
-        connection.execute(_APPEND_AND_MOVE_HEAD, {**event, **head})
+        append = _driver(connection, "append and move head", lambda: _APPEND_AND_MOVE_HEAD)
+        append.execute(connection, {**event, **head})
         return
-    connection.execute(insert(_CHAIN), values)
-    connection.execute(_MOVE_HEAD, head)
+    columns = tuple(values)
+    _driver(connection, ("append", columns), lambda: _insert_values(_CHAIN, columns)).execute(
+        connection, values
+    )
+    _driver(connection, "move head", lambda: _MOVE_HEAD).execute(connection, head)
 
 
 def chain_event(session: Session, seq: int) -> ChainEvent | None:

@@ -1,0 +1,88 @@
+"""Statements compiled once per dialect and sent as the driver's text.
+
+SQLAlchemy's ``Connection.execute`` looks its compiled form up, builds a parameter
+dictionary per row and puts every value through its type on every call: on the
+ledger's write path that was more time than the database's own work. A
+``DriverStatement`` does the first once and the rest with one processor per
+parameter, then sends the text through ``exec_driver_sql`` (the engine's events still
+see it). Values go through the same column types as ever (``process_bind_param``), so
+what is stored and what is refused is unchanged; so do results, through the types the
+caller names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Dialect
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeEngine
+
+Processor = Callable[[Any], Any] | None
+
+
+class DriverStatement:
+    """One statement's text for one dialect, with its parameters' order and types."""
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)
+        self.sql = compiled.string
+        self.positional = bool(compiled.positional)
+        binds = compiled.binds
+        names = list(compiled.positiontup or ()) if self.positional else list(binds)
+        self.names: tuple[str, ...] = tuple(names)
+        # Literal values the statement carries itself (a CASE's ELSE 0).
+        self.fixed: dict[str, Any] = {
+            name: bind.value for name, bind in binds.items() if not bind.required
+        }
+        self.processors: dict[str, Processor] = {
+            name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+            for name, bind in binds.items()
+        }
+
+    def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        """The driver's parameters: each value through its type's processor."""
+        converted: dict[str, Any] = {}
+        for name, processor in self.processors.items():
+            value = values[name] if name in values else self.fixed[name]
+            converted[name] = value if processor is None else processor(value)
+        if self.positional:
+            return tuple(converted[name] for name in self.names)
+        return converted
+
+    def rows_of(
+        self, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> list[tuple[Any, ...]] | list[dict[str, Any]]:
+        """Many rows' parameters (all with the same keys, `columns`): a value shared by
+        every row (the same object) goes through its type once."""
+        per_column: list[list[Any]] = []
+        for name in columns:
+            processor = self.processors[name]
+            first = rows[0][name]
+            if processor is None:
+                per_column.append([row[name] for row in rows])
+            elif all(row[name] is first for row in rows):
+                per_column.append([processor(first)] * len(rows))
+            else:
+                per_column.append([processor(row[name]) for row in rows])
+        if self.positional:
+            index = {name: i for i, name in enumerate(columns)}
+            order = [per_column[index[name]] for name in self.names]
+            return list(zip(*order, strict=True))
+        return [dict(zip(columns, values, strict=True)) for values in zip(*per_column, strict=True)]
+
+    def execute(self, connection: Connection, values: Mapping[str, Any]) -> Any:
+        return connection.exec_driver_sql(self.sql, self.parameters(values))
+
+    def execute_many(
+        self, connection: Connection, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
+    ) -> None:
+        connection.exec_driver_sql(self.sql, self.rows_of(columns, rows))
+
+
+def result_processors(dialect: Dialect, types: Sequence[TypeEngine[Any]]) -> list[Processor]:
+    """How the driver's values of these result columns become the columns' Python values."""
+    return [t.dialect_impl(dialect).result_processor(dialect, None) for t in types]
