@@ -20,6 +20,7 @@ from sqlalchemy import (
     Insert,
     Integer,
     Select,
+    String,
     Table,
     Update,
     and_,
@@ -28,11 +29,16 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
+    null,
     or_,
     select,
     tuple_,
     union_all,
     update,
+)
+from sqlalchemy import (
+    column as named_column,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -573,16 +579,129 @@ def _unnest_insert(table: Table, columns: tuple[str, ...], key: tuple[str, ...])
     )
 
 
-def insert_movements(
-    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
-) -> list[int]:
-    return _insert_rows(session, _MOVEMENTS, _MOVEMENT_KEY, rows, next_ids, "movement")
+@dataclass(frozen=True)
+class WrittenRows:
+    movement_ids: list[int]  # in the order of the movement rows
+    entry_ids: list[int]  # in the order of the entry rows
+    head: HeadRow | None  # PostgreSQL: the chain head, locked by the same statement
 
 
-def insert_entry_rows(
-    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
-) -> list[int]:
-    return _insert_rows(session, _ENTRIES, _ENTRY_KEY, rows, next_ids, "entry")
+def insert_movements_and_entries(
+    session: Session,
+    movements: list[dict[str, object]],
+    entries: list[dict[str, object]],
+    next_ids: NextIds | None,
+) -> WrittenRows:
+    """Insert a request's movements and their entries; each entry row names its movement
+    by `leg_no` (its first key). SQLite (`next_ids`): two batch inserts. PostgreSQL: one
+    statement that inserts both (the entries take their movement ids from the movements'
+    RETURNING) and locks the chain head, which the request appends to next (accounts
+    are locked before the head, as before: the balances' UPDATE came first)."""
+    connection = session.connection()
+    if next_ids is not None:
+        movement_ids = _insert_rows(
+            session, _MOVEMENTS, _MOVEMENT_KEY, movements, next_ids, "movement"
+        )
+        of_leg = {row["leg_no"]: mid for row, mid in zip(movements, movement_ids, strict=True)}
+        rows = [{"movement_id": of_leg[e["leg_no"]], **e} for e in entries]
+        for row in rows:
+            del row["leg_no"]
+        entry_ids = _insert_rows(session, _ENTRIES, _ENTRY_KEY, rows, next_ids, "entry")
+        return WrittenRows(movement_ids, entry_ids, None)
+    m_columns, e_columns = tuple(movements[0]), tuple(entries[0])
+    stmt = _driver(
+        connection,
+        ("movements and entries", m_columns, e_columns),
+        lambda: _movements_and_entries(m_columns, e_columns),
+    )
+    params: dict[str, object] = {f"m_{c}": [row[c] for row in movements] for c in m_columns}
+    params.update({f"e_{c}": [row[c] for row in entries] for c in e_columns})
+    by_leg: dict[int, int] = {}
+    returned_entries: dict[tuple[int, int], list[int]] = collections.defaultdict(list)
+    head: HeadRow | None = None
+    for kind, row_id, second, account, head_hash in stmt.execute(connection, params):
+        if kind == _MOVEMENT_ROW:
+            by_leg[int(second)] = int(row_id)
+        elif kind == _ENTRY_ROW:
+            returned_entries[(int(second), int(account))].append(int(row_id))
+        else:
+            head = HeadRow(int(row_id), str(head_hash), int(second))
+    for found in returned_entries.values():
+        found.sort(reverse=True)
+    movement_ids = [by_leg[int(row["leg_no"])] for row in movements]  # type: ignore[call-overload]
+    entry_ids = [
+        returned_entries[(by_leg[int(e["leg_no"])], int(e["account_id"]))].pop()  # type: ignore[call-overload]
+        for e in entries
+    ]
+    assert head is not None
+    return WrittenRows(movement_ids, entry_ids, head)
+
+
+_MOVEMENT_ROW, _ENTRY_ROW, _HEAD_ROW = 0, 1, 2
+
+
+def _movements_and_entries(m_columns: tuple[str, ...], e_columns: tuple[str, ...]) -> Select[Any]:
+    """PostgreSQL: movements and entries inserted from arrays in one statement, and the
+    chain head locked; rows of (kind, id, leg no. / movement id / periods version,
+    account id, head hash)."""
+    assert e_columns[0] == "leg_no"
+    m_arrays = [
+        func.unnest(bindparam(f"m_{c}", type_=ARRAY(_MOVEMENTS.c[c].type))) for c in m_columns
+    ]
+    moved = (
+        insert(_MOVEMENTS)
+        .from_select(list(m_columns), select(*m_arrays))
+        .returning(_MOVEMENTS.c.id, _MOVEMENTS.c.leg_no)
+        .cte("moved")
+    )
+    e_types = {c: Integer() if c == "leg_no" else _ENTRIES.c[c].type for c in e_columns}
+    given = (
+        func.unnest(*(bindparam(f"e_{c}", type_=ARRAY(e_types[c])) for c in e_columns))
+        .table_valued(*(named_column(c, e_types[c]) for c in e_columns))
+        .render_derived(name="given")
+    )
+    values = [c for c in e_columns if c != "leg_no"]
+    entered = (
+        insert(_ENTRIES)
+        .from_select(
+            ["movement_id", *values],
+            select(moved.c.id, *(given.c[c] for c in values)).select_from(
+                given.join(moved, moved.c.leg_no == given.c.leg_no)
+            ),
+        )
+        .returning(_ENTRIES.c.id, _ENTRIES.c.movement_id, _ENTRIES.c.account_id)
+        .cte("entered")
+    )
+    head = (
+        select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.periods_version)
+        .where(_HEAD.c.id == 1)
+        .with_for_update()
+        .cte("head")
+    )
+    no_number = null().cast(BigInteger())
+    return union_all(  # type: ignore[return-value]
+        select(
+            literal_column(str(_MOVEMENT_ROW)),
+            moved.c.id.cast(BigInteger()),
+            moved.c.leg_no.cast(BigInteger()),
+            no_number,
+            null().cast(String()),
+        ),
+        select(
+            literal_column(str(_ENTRY_ROW)),
+            entered.c.id,
+            entered.c.movement_id,
+            entered.c.account_id,
+            null().cast(String()),
+        ),
+        select(
+            literal_column(str(_HEAD_ROW)),
+            head.c.seq,
+            head.c.periods_version,
+            no_number,
+            head.c.hash,
+        ),
+    )
 
 
 def insert_lineage(
