@@ -146,12 +146,17 @@ def location_id(session: Session, code: str) -> int | None:
 
 
 _LOCATIONS: Table = Location.__table__  # type: ignore[assignment]
-_LOCK_LOCATIONS = (
-    select(_LOCATIONS.c.code, _LOCATIONS.c.retired_at)
-    .where(_LOCATIONS.c.code.in_(bindparam("codes", expanding=True)))
-    .order_by(_LOCATIONS.c.code)
-    .with_for_update(read=True)
-)
+
+
+def _lock_locations(n: int) -> Select[Any]:
+    """The codes and retirement of n locations, share-locked in code order."""
+    codes = [bindparam(f"code{i}", type_=_LOCATIONS.c.code.type) for i in range(n)]
+    return (
+        select(_LOCATIONS.c.code, _LOCATIONS.c.retired_at)
+        .where(_LOCATIONS.c.code.in_(codes))
+        .order_by(_LOCATIONS.c.code)
+        .with_for_update(read=True)
+    )
 
 
 def retired_locations(session: Session, codes: Collection[str]) -> set[str]:
@@ -160,7 +165,11 @@ def retired_locations(session: Session, codes: Collection[str]) -> set[str]:
     waits for this posting to commit, and a posting that waited for a retirement sees it."""
     if not codes:
         return set()
-    rows = session.connection().execute(_LOCK_LOCATIONS, {"codes": sorted(set(codes))})
+    wanted = sorted(set(codes))
+    connection = session.connection()
+    n = len(wanted)
+    stmt = _driver(connection, ("lock locations", n), lambda: _lock_locations(n))
+    rows = stmt.execute(connection, {f"code{i}": code for i, code in enumerate(wanted)})
     return {code for code, retired_at in rows if retired_at is not None}
 
 
@@ -506,13 +515,13 @@ def insert_transaction(session: Session, values: dict[str, object]) -> InsertedT
             ("transaction", columns),
             lambda: _insert_values(_TRANSACTIONS, columns).returning(_TRANSACTIONS.c.id),
         )
-        return InsertedTransaction(int(stmt.execute(connection, values).scalar_one()), None, None)
+        return InsertedTransaction(int(stmt.execute(connection, values)[0][0]), None, None)
     stmt = _driver(
         connection,
         ("transaction", columns),
         lambda: _insert_values(_TRANSACTIONS, columns).returning(*_SQLITE_TRANSACTION_RETURNS),
     )
-    row = stmt.execute(connection, values).one()
+    (row,) = stmt.execute(connection, values)
     return InsertedTransaction(
         int(row[0]),
         HeadRow(int(row[1]), str(row[2]), int(row[3])),
@@ -713,7 +722,7 @@ def insert_lineage(
 def lock_chain_head_row(session: Session) -> HeadRow:
     """The chain head, locked until commit: appends run in commit order."""
     connection = session.connection()
-    row = _driver(connection, "lock head", lambda: _LOCK_HEAD).execute(connection, {}).one()
+    (row,) = _driver(connection, "lock head", lambda: _LOCK_HEAD).execute(connection, {})
     return HeadRow(int(row[0]), str(row[1]), int(row[2]))
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeEngine
@@ -74,13 +75,45 @@ class DriverStatement:
             return list(zip(*order, strict=True))
         return [dict(zip(columns, values, strict=True)) for values in zip(*per_column, strict=True)]
 
-    def execute(self, connection: Connection, values: Mapping[str, Any]) -> Any:
-        return connection.exec_driver_sql(self.sql, self.parameters(values))
+    def execute(self, connection: Connection, values: Mapping[str, Any]) -> list[Sequence[Any]]:
+        """The rows the statement returns (none for most)."""
+        return _send(connection, self.sql, self.parameters(values), many=False)
 
     def execute_many(
         self, connection: Connection, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
     ) -> None:
-        connection.exec_driver_sql(self.sql, self.rows_of(columns, rows))
+        _send(connection, self.sql, self.rows_of(columns, rows), many=True)
+
+
+def _send(connection: Connection, sql: str, parameters: Any, *, many: bool) -> list[Sequence[Any]]:
+    """Run the text. On SQLite, which works in the caller's process, SQLAlchemy's
+    execution context cost more than the statement: the text goes to the driver's cursor
+    directly, its errors wrapped as SQLAlchemy wraps them (IntegrityError, a locked
+    database's OperationalError...). While something listens to the engine's cursor
+    events (a statement count), it goes through ``exec_driver_sql`` so they see it:
+    the same text with the same parameters either way."""
+    dispatch = connection.dispatch
+    if (
+        connection.dialect.name != "sqlite"
+        or dispatch.before_cursor_execute
+        or dispatch.after_cursor_execute
+    ):
+        result = connection.exec_driver_sql(sql, parameters)
+        return list(result.all()) if result.returns_rows else []
+    dialect = connection.dialect
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+            return []
+        cursor.execute(sql, parameters)
+        return list(cursor.fetchall())
+    except dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(
+            sql, parameters, exc, dialect.loaded_dbapi.Error, dialect=dialect, ismulti=many
+        ) from exc
+    finally:
+        cursor.close()
 
 
 def result_processors(dialect: Dialect, types: Sequence[TypeEngine[Any]]) -> list[Processor]:
