@@ -13,6 +13,7 @@ caller names.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Dialect
@@ -21,7 +22,10 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import TypeEngine
 
+from adapters.db.types import ScaledDecimal
+
 Processor = Callable[[Any], Any] | None
+_MISSING = object()
 
 
 class DriverStatement:
@@ -43,13 +47,35 @@ class DriverStatement:
             name: bind.type.dialect_impl(dialect).bind_processor(dialect)
             for name, bind in binds.items()
         }
+        # A scaled decimal's parameter depends on its value alone (equal Decimals scale
+        # to the same integer; one the column cannot hold is refused every time): the
+        # many equal ones of a call (zeros, a leg's quantity) are scaled once.
+        self.scales: dict[str, int] = {
+            name: bind.type.scale
+            for name, bind in binds.items()
+            if isinstance(bind.type, ScaledDecimal)
+        }
+
+    def _convert(self, name: str, value: Any, memo: dict[tuple[int, Decimal], Any]) -> Any:
+        processor = self.processors[name]
+        if processor is None:
+            return value
+        scale = self.scales.get(name)
+        if scale is None or type(value) is not Decimal or not value.is_finite():
+            return processor(value)
+        key = (scale, value)
+        found = memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = memo[key] = processor(value)
+        return found
 
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         """The driver's parameters: each value through its type's processor."""
+        memo: dict[tuple[int, Decimal], Any] = {}
         converted: dict[str, Any] = {}
-        for name, processor in self.processors.items():
+        for name in self.processors:
             value = values[name] if name in values else self.fixed[name]
-            converted[name] = value if processor is None else processor(value)
+            converted[name] = self._convert(name, value, memo)
         if self.positional:
             return tuple(converted[name] for name in self.names)
         return converted
@@ -58,7 +84,9 @@ class DriverStatement:
         self, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
     ) -> list[tuple[Any, ...]] | list[dict[str, Any]]:
         """Many rows' parameters (all with the same keys, `columns`): a value shared by
-        every row (the same object) goes through its type once."""
+        every row (the same object) goes through its type once, so does each scaled
+        decimal's value."""
+        memo: dict[tuple[int, Decimal], Any] = {}
         per_column: list[list[Any]] = []
         for name in columns:
             processor = self.processors[name]
@@ -68,7 +96,7 @@ class DriverStatement:
             elif all(row[name] is first for row in rows):
                 per_column.append([processor(first)] * len(rows))
             else:
-                per_column.append([processor(row[name]) for row in rows])
+                per_column.append([self._convert(name, row[name], memo) for row in rows])
         if self.positional:
             index = {name: i for i, name in enumerate(columns)}
             order = [per_column[index[name]] for name in self.names]
