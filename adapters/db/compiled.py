@@ -25,7 +25,6 @@ from sqlalchemy.types import TypeEngine
 from adapters.db.types import ScaledDecimal
 
 Processor = Callable[[Any], Any] | None
-_MISSING = object()
 
 
 class DriverStatement:
@@ -56,26 +55,19 @@ class DriverStatement:
             if isinstance(bind.type, ScaledDecimal)
         }
 
-    def _convert(self, name: str, value: Any, memo: dict[tuple[int, Decimal], Any]) -> Any:
-        processor = self.processors[name]
-        if processor is None:
-            return value
-        scale = self.scales.get(name)
-        if scale is None or type(value) is not Decimal or not value.is_finite():
-            return processor(value)
-        key = (scale, value)
-        found = memo.get(key, _MISSING)
-        if found is _MISSING:
-            found = memo[key] = processor(value)
-        return found
-
     def parameters(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         """The driver's parameters: each value through its type's processor."""
-        memo: dict[tuple[int, Decimal], Any] = {}
+        memos: dict[int, dict[Decimal, Any]] = {}
         converted: dict[str, Any] = {}
-        for name in self.processors:
+        for name, processor in self.processors.items():
             value = values[name] if name in values else self.fixed[name]
-            converted[name] = self._convert(name, value, memo)
+            if processor is None:
+                converted[name] = value
+            elif name in self.scales:
+                memo = memos.setdefault(self.scales[name], {})
+                converted[name] = _scaled([value], processor, memo)[0]
+            else:
+                converted[name] = processor(value)
         if self.positional:
             return tuple(converted[name] for name in self.names)
         return converted
@@ -86,17 +78,21 @@ class DriverStatement:
         """Many rows' parameters (all with the same keys, `columns`): a value shared by
         every row (the same object) goes through its type once, so does each scaled
         decimal's value."""
-        memo: dict[tuple[int, Decimal], Any] = {}
+        memos: dict[int, dict[Decimal, Any]] = {}
         per_column: list[list[Any]] = []
         for name in columns:
             processor = self.processors[name]
-            first = rows[0][name]
+            values = [row[name] for row in rows]
+            first = values[0]
             if processor is None:
-                per_column.append([row[name] for row in rows])
-            elif all(row[name] is first for row in rows):
-                per_column.append([processor(first)] * len(rows))
+                per_column.append(values)
+            elif all(value is first for value in values):
+                per_column.append([processor(first)] * len(values))
+            elif name in self.scales:
+                memo = memos.setdefault(self.scales[name], {})
+                per_column.append(_scaled(values, processor, memo))
             else:
-                per_column.append([self._convert(name, row[name], memo) for row in rows])
+                per_column.append([processor(value) for value in values])
         if self.positional:
             index = {name: i for i, name in enumerate(columns)}
             order = [per_column[index[name]] for name in self.names]
@@ -111,6 +107,27 @@ class DriverStatement:
         self, connection: Connection, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]
     ) -> None:
         _send(connection, self.sql, self.rows_of(columns, rows), many=True)
+
+
+def _scaled(
+    values: Sequence[Any], processor: Callable[[Any], Any], memo: dict[Decimal, Any]
+) -> list[Any]:
+    """Scaled decimals' parameters, each distinct Decimal value through the type once
+    (`memo`, shared by the columns of one scale). Anything else (None, a float or a bool
+    the type refuses, a NaN) goes through the type every time."""
+    out: list[Any] = []
+    for value in values:
+        if type(value) is not Decimal:
+            out.append(processor(value))
+            continue
+        try:
+            found = memo[value]
+        except KeyError:
+            found = memo[value] = processor(value)  # refused: raises, nothing kept
+        except TypeError:  # a signalling NaN has no hash: the type says what is wrong
+            found = processor(value)
+        out.append(found)
+    return out
 
 
 def _send(connection: Connection, sql: str, parameters: Any, *, many: bool) -> list[Sequence[Any]]:

@@ -109,3 +109,17 @@ def test_a_broken_constraint_is_sqlalchemys_integrity_error(
 
     with _counted(db, listened), db.engine.begin() as conn, pytest.raises(IntegrityError):
         _insert(scratch, db).execute(conn, row)
+
+
+@pytest.mark.parametrize("twin", [1.0, True], ids=["float", "bool"])
+def test_a_float_or_bool_equal_to_a_decimal_already_scaled_is_still_refused(
+    db: Database, scratch: Table, twin: object
+) -> None:
+    rows = [
+        {"id": 1, "quantity": Decimal("1"), "factor": None, "at": None},
+        {"id": 2, "quantity": twin, "factor": None, "at": None},
+    ]
+    with db.engine.begin() as conn, pytest.raises(TypeError, match="refusing a"):
+        _insert(scratch, db).execute_many(conn, COLUMNS, rows)
+
+    assert _rows(db, scratch) == []
