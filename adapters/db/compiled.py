@@ -63,9 +63,12 @@ class DriverStatement:
             value = values[name] if name in values else self.fixed[name]
             if processor is None:
                 converted[name] = value
-            elif name in self.scales:
+            elif name in self.scales and type(value) is Decimal and value.is_finite():
                 memo = memos.setdefault(self.scales[name], {})
-                converted[name] = _scaled([value], processor, memo)[0]
+                found = memo.get(value)
+                if found is None:
+                    found = memo[value] = processor(value)
+                converted[name] = found
             else:
                 converted[name] = processor(value)
         if self.positional:
