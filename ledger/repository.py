@@ -530,7 +530,7 @@ def insert_transaction(session: Session, values: dict[str, object]) -> InsertedT
 
 
 def _insert_rows(
-    session: Session,
+    connection: Connection,
     table: Table,
     key: tuple[str, ...],
     rows: list[dict[str, object]],
@@ -543,7 +543,6 @@ def _insert_rows(
     theirs in ascending order)."""
     if not rows:
         return []
-    connection = session.connection()
     if next_ids is not None:
         first: int = getattr(next_ids, kind)
         ids = list(range(first, first + len(rows)))
@@ -609,13 +608,13 @@ def insert_movements_and_entries(
     connection = session.connection()
     if next_ids is not None:
         movement_ids = _insert_rows(
-            session, _MOVEMENTS, _MOVEMENT_KEY, movements, next_ids, "movement"
+            connection, _MOVEMENTS, _MOVEMENT_KEY, movements, next_ids, "movement"
         )
         of_leg = {row["leg_no"]: mid for row, mid in zip(movements, movement_ids, strict=True)}
         rows = [{"movement_id": of_leg[e["leg_no"]], **e} for e in entries]
         for row in rows:
             del row["leg_no"]
-        entry_ids = _insert_rows(session, _ENTRIES, _ENTRY_KEY, rows, next_ids, "entry")
+        entry_ids = _insert_rows(connection, _ENTRIES, _ENTRY_KEY, rows, next_ids, "entry")
         return WrittenRows(movement_ids, entry_ids, None)
     m_columns, e_columns = tuple(movements[0]), tuple(entries[0])
     stmt = _driver(
@@ -716,7 +715,7 @@ def _movements_and_entries(m_columns: tuple[str, ...], e_columns: tuple[str, ...
 def insert_lineage(
     session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
 ) -> list[int]:
-    return _insert_rows(session, _LINEAGE, _LINEAGE_KEY, rows, next_ids, "lineage")
+    return _insert_rows(session.connection(), _LINEAGE, _LINEAGE_KEY, rows, next_ids, "lineage")
 
 
 def lock_chain_head_row(session: Session) -> HeadRow:
