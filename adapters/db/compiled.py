@@ -133,6 +133,11 @@ def _scaled(
     return out
 
 
+def send_text(connection: Connection, sql: str) -> None:
+    """A statement without parameters (BEGIN IMMEDIATE), sent as the statements are."""
+    _send(connection, sql, (), many=False)
+
+
 def _send(connection: Connection, sql: str, parameters: Any, *, many: bool) -> list[Sequence[Any]]:
     """Run the text. On SQLite, which works in the caller's process, SQLAlchemy's
     execution context cost more than the statement: the text goes to the driver's cursor
