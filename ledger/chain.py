@@ -108,8 +108,31 @@ def _instant(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def _num(value: Decimal | None) -> str | None:
-    return None if value is None else plain(value)
+class _Texts:
+    """One event's texts of numbers and instants, each worked out once: an event repeats
+    a few of them many times (a 10-leg event has 70 numbers, mostly the same deltas, and
+    one recorded_at for all its entries). Equal values have one text (`plain`)."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[Decimal, str] = {}
+        self._instants: dict[dt.datetime, str] = {}
+
+    def num(self, value: Decimal | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            text = self._numbers.get(value)
+        except TypeError:  # a signalling NaN has no hash: plain() says what is wrong
+            return plain(value)
+        if text is None:
+            text = self._numbers[value] = plain(value)
+        return text
+
+    def instant(self, value: dt.datetime) -> str:
+        text = self._instants.get(value)
+        if text is None:
+            text = self._instants[value] = _instant(value)
+        return text
 
 
 def canonical_event(
@@ -123,6 +146,8 @@ def canonical_event(
     account_keys: Mapping[int, str],
     lot_labels: Mapping[int, str],
 ) -> str:
+    texts = _Texts()
+    num, instant = texts.num, texts.instant
     body: dict[str, Any] = {
         "seq": seq,
         "transaction": {
@@ -134,8 +159,8 @@ def canonical_event(
             "document_no": transaction.document_no,
             "actor": transaction.actor,
             "reason": transaction.reason,
-            "occurred_at": _instant(transaction.occurred_at),
-            "recorded_at": _instant(transaction.recorded_at),
+            "occurred_at": instant(transaction.occurred_at),
+            "recorded_at": instant(transaction.recorded_at),
             "fingerprint": transaction.fingerprint,
         },
         "movements": [
@@ -146,22 +171,22 @@ def canonical_event(
                 "source": account_keys[m.source_id],
                 "destination": account_keys[m.destination_id],
                 "unit": m.unit,
-                "quantity": _num(m.quantity),
-                "first_legal_quantity": _num(m.first_legal_quantity),
-                "second_legal_quantity": _num(m.second_legal_quantity),
-                "amount": _num(m.amount),
+                "quantity": num(m.quantity),
+                "first_legal_quantity": num(m.first_legal_quantity),
+                "second_legal_quantity": num(m.second_legal_quantity),
+                "amount": num(m.amount),
                 "currency": m.currency,
                 "entries": [
                     {
                         "id": e.id,
                         "account": account_keys[e.account_id],
-                        "delta_posted": _num(e.delta_posted),
-                        "delta_pending_out": _num(e.delta_pending_out),
-                        "delta_pending_in": _num(e.delta_pending_in),
-                        "posted_after": _num(e.posted_after),
-                        "pending_out_after": _num(e.pending_out_after),
-                        "pending_in_after": _num(e.pending_in_after),
-                        "recorded_at": _instant(e.recorded_at),
+                        "delta_posted": num(e.delta_posted),
+                        "delta_pending_out": num(e.delta_pending_out),
+                        "delta_pending_in": num(e.delta_pending_in),
+                        "posted_after": num(e.posted_after),
+                        "pending_out_after": num(e.pending_out_after),
+                        "pending_in_after": num(e.pending_in_after),
+                        "recorded_at": instant(e.recorded_at),
                     }
                     for e in entries.get(m.id, ())
                 ],
@@ -173,7 +198,7 @@ def canonical_event(
                 "id": link.id,
                 "output": lot_labels[link.output_lot_id],
                 "input": lot_labels[link.input_lot_id],
-                "quantity": _num(link.quantity),
+                "quantity": num(link.quantity),
             }
             for link in lineage
         ],

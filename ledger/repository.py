@@ -6,7 +6,7 @@ import collections
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -15,9 +15,12 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     CompoundSelect,
+    Connection,
+    Dialect,
     Insert,
     Integer,
     Select,
+    String,
     Table,
     Update,
     and_,
@@ -26,17 +29,25 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
+    null,
     or_,
     select,
     tuple_,
     union_all,
     update,
 )
+from sqlalchemy import (
+    column as named_column,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.types import TypeEngine
 
+from adapters.db.compiled import DriverStatement, result_processors
 from adapters.db.models import (
     AccountBook,
     AccountEntry,
@@ -135,12 +146,17 @@ def location_id(session: Session, code: str) -> int | None:
 
 
 _LOCATIONS: Table = Location.__table__  # type: ignore[assignment]
-_LOCK_LOCATIONS = (
-    select(_LOCATIONS.c.code, _LOCATIONS.c.retired_at)
-    .where(_LOCATIONS.c.code.in_(bindparam("codes", expanding=True)))
-    .order_by(_LOCATIONS.c.code)
-    .with_for_update(read=True)
-)
+
+
+def _lock_locations(n: int) -> Select[Any]:
+    """The codes and retirement of n locations, share-locked in code order."""
+    codes = [bindparam(f"code{i}", type_=_LOCATIONS.c.code.type) for i in range(n)]
+    return (
+        select(_LOCATIONS.c.code, _LOCATIONS.c.retired_at)
+        .where(_LOCATIONS.c.code.in_(codes))
+        .order_by(_LOCATIONS.c.code)
+        .with_for_update(read=True)
+    )
 
 
 def retired_locations(session: Session, codes: Collection[str]) -> set[str]:
@@ -149,7 +165,11 @@ def retired_locations(session: Session, codes: Collection[str]) -> set[str]:
     waits for this posting to commit, and a posting that waited for a retirement sees it."""
     if not codes:
         return set()
-    rows = session.connection().execute(_LOCK_LOCATIONS, {"codes": sorted(set(codes))})
+    wanted = sorted(set(codes))
+    connection = session.connection()
+    n = len(wanted)
+    stmt = _driver(connection, ("lock locations", n), lambda: _lock_locations(n))
+    rows = stmt.execute(connection, {f"code{i}": code for i, code in enumerate(wanted)})
     return {code for code, retired_at in rows if retired_at is not None}
 
 
@@ -272,8 +292,12 @@ def apply_deltas(session: Session, changes: Sequence[BalanceChange]) -> dict[int
     refused is missing, and the caller must roll the transaction back."""
     if not changes:
         return {}
-    stmt = _balances_update(
-        tuple(c.guarded for c in changes), session.get_bind().dialect.name == "postgresql"
+    connection = session.connection()
+    guarded = tuple(c.guarded for c in changes)
+    stmt = _driver(
+        connection,
+        ("balances", guarded),
+        lambda: _balances_update(guarded, connection.dialect.name == "postgresql"),
     )
     params: dict[str, object] = {}
     for i, c in enumerate(changes):
@@ -281,8 +305,59 @@ def apply_deltas(session: Session, changes: Sequence[BalanceChange]) -> dict[int
         params[f"dp{i}"] = c.posted
         params[f"do{i}"] = c.pending_out
         params[f"di{i}"] = c.pending_in
-    rows = session.connection().execute(stmt, params)
-    return {row[0]: Balances(row[1], row[2], row[3]) for row in rows}
+    balance = _balance_result(connection.dialect)
+    return {
+        int(row[0]): Balances(balance(row[1]), balance(row[2]), balance(row[3]))
+        for row in stmt.execute(connection, params)
+    }
+
+
+def _balance_result(dialect: Dialect) -> Callable[[Any], Decimal]:
+    """A balance column's driver value as its Decimal."""
+    return _result_processors(dialect, (QUANTITY,))[0]
+
+
+# The write path's statements, compiled once per dialect and sent as driver text
+# (adapters/db/compiled.py), by (dialect, driver, what the statement is).
+_DRIVER_STATEMENTS: dict[tuple[str, str, Hashable], DriverStatement] = {}
+_RESULT_PROCESSORS: dict[
+    tuple[str, str, tuple[TypeEngine[Any], ...]], list[Callable[[Any], Any]]
+] = {}
+
+
+def _driver(
+    connection: Connection, key: Hashable, build: Callable[[], ClauseElement]
+) -> DriverStatement:
+    dialect = connection.dialect
+    cache_key = (dialect.name, dialect.driver, key)
+    found = _DRIVER_STATEMENTS.get(cache_key)
+    if found is None:
+        found = _DRIVER_STATEMENTS[cache_key] = DriverStatement(build(), dialect)
+    return found
+
+
+def _result_processors(
+    dialect: Dialect, types: tuple[TypeEngine[Any], ...]
+) -> list[Callable[[Any], Any]]:
+    """Driver value -> Python value for result columns of these types (identity if none)."""
+    cache_key = (dialect.name, dialect.driver, types)
+    found = _RESULT_PROCESSORS.get(cache_key)
+    if found is None:
+        found = _RESULT_PROCESSORS[cache_key] = [
+            _identity if p is None else p for p in result_processors(dialect, types)
+        ]
+    return found
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _insert_values(table: Table, columns: Iterable[str]) -> Insert:
+    """INSERT of these columns, each from the bind parameter of its name and type."""
+    return insert(table).values(
+        {name: bindparam(name, type_=table.c[name].type) for name in columns}
+    )
 
 
 def account_balances(session: Session, account_id_: int) -> Balances:
@@ -362,7 +437,6 @@ _CHAIN: Table = ChainEvent.__table__  # type: ignore[assignment]
 _HEAD: Table = ChainHead.__table__  # type: ignore[assignment]
 _PERIODS: Table = LedgerPeriod.__table__  # type: ignore[assignment]
 _BOOKS: Table = AccountBook.__table__  # type: ignore[assignment]
-_INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.id)
 
 
 def _scalar_of(table: Table, column: str) -> ColumnElement[Any]:
@@ -377,7 +451,7 @@ def _last_id(table: Table) -> ColumnElement[Any]:
 # statement after it, also reads the chain head (nobody can move it before this commits)
 # and the last ids of the tables the request appends to (its rows take the next ones, and
 # their batch inserts need no RETURNING).
-_INSERT_TRANSACTION_SQLITE = insert(_TRANSACTIONS).returning(
+_SQLITE_TRANSACTION_RETURNS = (
     _TRANSACTIONS.c.id,
     _scalar_of(_HEAD, "seq"),
     _scalar_of(_HEAD, "hash"),
@@ -434,11 +508,20 @@ def insert_transaction(session: Session, values: dict[str, object]) -> InsertedT
     """The new transaction row's id (its UNIQUE client id may raise IntegrityError); on
     SQLite with the chain head and the next ids of the rows the request appends."""
     connection = session.connection()
+    columns = tuple(values)
     if connection.dialect.name != "sqlite":
-        return InsertedTransaction(
-            int(connection.execute(_INSERT_TRANSACTION, values).scalar_one()), None, None
+        stmt = _driver(
+            connection,
+            ("transaction", columns),
+            lambda: _insert_values(_TRANSACTIONS, columns).returning(_TRANSACTIONS.c.id),
         )
-    row = connection.execute(_INSERT_TRANSACTION_SQLITE, values).one()
+        return InsertedTransaction(int(stmt.execute(connection, values)[0][0]), None, None)
+    stmt = _driver(
+        connection,
+        ("transaction", columns),
+        lambda: _insert_values(_TRANSACTIONS, columns).returning(*_SQLITE_TRANSACTION_RETURNS),
+    )
+    (row,) = stmt.execute(connection, values)
     return InsertedTransaction(
         int(row[0]),
         HeadRow(int(row[1]), str(row[2]), int(row[3])),
@@ -446,13 +529,8 @@ def insert_transaction(session: Session, values: dict[str, object]) -> InsertedT
     )
 
 
-@functools.cache
-def _plain_insert(table: Table) -> Insert:
-    return insert(table)
-
-
 def _insert_rows(
-    session: Session,
+    connection: Connection,
     table: Table,
     key: tuple[str, ...],
     rows: list[dict[str, object]],
@@ -465,13 +543,16 @@ def _insert_rows(
     theirs in ascending order)."""
     if not rows:
         return []
-    connection = session.connection()
     if next_ids is not None:
         first: int = getattr(next_ids, kind)
         ids = list(range(first, first + len(rows)))
         for row_id, row in zip(ids, rows, strict=True):
             row["id"] = row_id
-        connection.execute(_plain_insert(table), rows)
+        columns = tuple(rows[0])
+        stmt = _driver(
+            connection, ("rows", table.name, columns), lambda: _insert_values(table, columns)
+        )
+        stmt.execute_many(connection, columns, rows)
         setattr(next_ids, kind, first + len(rows))
         return ids
     # One array per column: a statement of fixed text whatever the number of rows,
@@ -479,9 +560,16 @@ def _insert_rows(
     # 10-leg posting's entries is over 4 kB of text, converted and planned anew).
     columns = tuple(rows[0])
     params: dict[str, object] = {name: [row[name] for row in rows] for name in columns}
+    stmt = _driver(
+        connection,
+        ("unnest", table.name, columns, key),
+        lambda: _unnest_insert(table, columns, key),
+    )
+    key_values = _result_processors(connection.dialect, tuple(table.c[name].type for name in key))
     returned_ids: dict[tuple[Any, ...], list[int]] = collections.defaultdict(list)
-    for returned in connection.execute(_unnest_insert(table, columns, key), params):
-        returned_ids[tuple(returned[1:])].append(returned[0])
+    for returned in stmt.execute(connection, params):
+        found_key = tuple(p(v) for p, v in zip(key_values, returned[1:], strict=True))
+        returned_ids[found_key].append(int(returned[0]))
     for found in returned_ids.values():
         found.sort(reverse=True)
     return [returned_ids[tuple(row[name] for name in key)].pop() for row in rows]
@@ -499,27 +587,141 @@ def _unnest_insert(table: Table, columns: tuple[str, ...], key: tuple[str, ...])
     )
 
 
-def insert_movements(
-    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
-) -> list[int]:
-    return _insert_rows(session, _MOVEMENTS, _MOVEMENT_KEY, rows, next_ids, "movement")
+@dataclass(frozen=True)
+class WrittenRows:
+    movement_ids: list[int]  # in the order of the movement rows
+    entry_ids: list[int]  # in the order of the entry rows
+    head: HeadRow | None  # PostgreSQL: the chain head, locked by the same statement
 
 
-def insert_entry_rows(
-    session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
-) -> list[int]:
-    return _insert_rows(session, _ENTRIES, _ENTRY_KEY, rows, next_ids, "entry")
+def insert_movements_and_entries(
+    session: Session,
+    movements: list[dict[str, object]],
+    entries: list[dict[str, object]],
+    next_ids: NextIds | None,
+) -> WrittenRows:
+    """Insert a request's movements and their entries; each entry row names its movement
+    by `leg_no` (its first key). SQLite (`next_ids`): two batch inserts. PostgreSQL: one
+    statement that inserts both (the entries take their movement ids from the movements'
+    RETURNING) and locks the chain head, which the request appends to next (accounts
+    are locked before the head, as before: the balances' UPDATE came first)."""
+    connection = session.connection()
+    if next_ids is not None:
+        movement_ids = _insert_rows(
+            connection, _MOVEMENTS, _MOVEMENT_KEY, movements, next_ids, "movement"
+        )
+        of_leg = {row["leg_no"]: mid for row, mid in zip(movements, movement_ids, strict=True)}
+        rows = [{"movement_id": of_leg[e["leg_no"]], **e} for e in entries]
+        for row in rows:
+            del row["leg_no"]
+        entry_ids = _insert_rows(connection, _ENTRIES, _ENTRY_KEY, rows, next_ids, "entry")
+        return WrittenRows(movement_ids, entry_ids, None)
+    m_columns, e_columns = tuple(movements[0]), tuple(entries[0])
+    stmt = _driver(
+        connection,
+        ("movements and entries", m_columns, e_columns),
+        lambda: _movements_and_entries(m_columns, e_columns),
+    )
+    params: dict[str, object] = {f"m_{c}": [row[c] for row in movements] for c in m_columns}
+    params.update({f"e_{c}": [row[c] for row in entries] for c in e_columns})
+    by_leg: dict[int, int] = {}
+    returned_entries: dict[tuple[int, int], list[int]] = collections.defaultdict(list)
+    head: HeadRow | None = None
+    for kind, row_id, second, account, head_hash in stmt.execute(connection, params):
+        if kind == _MOVEMENT_ROW:
+            by_leg[int(second)] = int(row_id)
+        elif kind == _ENTRY_ROW:
+            returned_entries[(int(second), int(account))].append(int(row_id))
+        else:
+            head = HeadRow(int(row_id), str(head_hash), int(second))
+    for found in returned_entries.values():
+        found.sort(reverse=True)
+    movement_ids = [by_leg[int(row["leg_no"])] for row in movements]  # type: ignore[call-overload]
+    entry_ids = [
+        returned_entries[(by_leg[int(e["leg_no"])], int(e["account_id"]))].pop()  # type: ignore[call-overload]
+        for e in entries
+    ]
+    assert head is not None
+    return WrittenRows(movement_ids, entry_ids, head)
+
+
+_MOVEMENT_ROW, _ENTRY_ROW, _HEAD_ROW = 0, 1, 2
+
+
+def _movements_and_entries(m_columns: tuple[str, ...], e_columns: tuple[str, ...]) -> Select[Any]:
+    """PostgreSQL: movements and entries inserted from arrays in one statement, and the
+    chain head locked; rows of (kind, id, leg no. / movement id / periods version,
+    account id, head hash)."""
+    assert e_columns[0] == "leg_no"
+    m_arrays = [
+        func.unnest(bindparam(f"m_{c}", type_=ARRAY(_MOVEMENTS.c[c].type))) for c in m_columns
+    ]
+    moved = (
+        insert(_MOVEMENTS)
+        .from_select(list(m_columns), select(*m_arrays))
+        .returning(_MOVEMENTS.c.id, _MOVEMENTS.c.leg_no)
+        .cte("moved")
+    )
+    e_types = {c: Integer() if c == "leg_no" else _ENTRIES.c[c].type for c in e_columns}
+    given = (
+        func.unnest(*(bindparam(f"e_{c}", type_=ARRAY(e_types[c])) for c in e_columns))
+        .table_valued(*(named_column(c, e_types[c]) for c in e_columns))
+        .render_derived(name="given")
+    )
+    values = [c for c in e_columns if c != "leg_no"]
+    entered = (
+        insert(_ENTRIES)
+        .from_select(
+            ["movement_id", *values],
+            select(moved.c.id, *(given.c[c] for c in values)).select_from(
+                given.join(moved, moved.c.leg_no == given.c.leg_no)
+            ),
+        )
+        .returning(_ENTRIES.c.id, _ENTRIES.c.movement_id, _ENTRIES.c.account_id)
+        .cte("entered")
+    )
+    head = (
+        select(_HEAD.c.seq, _HEAD.c.hash, _HEAD.c.periods_version)
+        .where(_HEAD.c.id == 1)
+        .with_for_update()
+        .cte("head")
+    )
+    no_number = null().cast(BigInteger())
+    return union_all(  # type: ignore[return-value]
+        select(
+            literal_column(str(_MOVEMENT_ROW)),
+            moved.c.id.cast(BigInteger()),
+            moved.c.leg_no.cast(BigInteger()),
+            no_number,
+            null().cast(String()),
+        ),
+        select(
+            literal_column(str(_ENTRY_ROW)),
+            entered.c.id,
+            entered.c.movement_id,
+            entered.c.account_id,
+            null().cast(String()),
+        ),
+        select(
+            literal_column(str(_HEAD_ROW)),
+            head.c.seq,
+            head.c.periods_version,
+            no_number,
+            head.c.hash,
+        ),
+    )
 
 
 def insert_lineage(
     session: Session, rows: list[dict[str, object]], next_ids: NextIds | None
 ) -> list[int]:
-    return _insert_rows(session, _LINEAGE, _LINEAGE_KEY, rows, next_ids, "lineage")
+    return _insert_rows(session.connection(), _LINEAGE, _LINEAGE_KEY, rows, next_ids, "lineage")
 
 
 def lock_chain_head_row(session: Session) -> HeadRow:
     """The chain head, locked until commit: appends run in commit order."""
-    row = session.connection().execute(_LOCK_HEAD).one()
+    connection = session.connection()
+    (row,) = _driver(connection, "lock head", lambda: _LOCK_HEAD).execute(connection, {})
     return HeadRow(int(row[0]), str(row[1]), int(row[2]))
 
 
@@ -548,10 +750,14 @@ def append_chain_event(session: Session, values: dict[str, object]) -> None:
     head = {"new_seq": values["seq"], "new_hash": values["hash"]}
     if connection.dialect.name == "postgresql":
         event = {f"event_{name}": value for name, value in values.items()}
-        connection.execute(_APPEND_AND_MOVE_HEAD, {**event, **head})
+        append = _driver(connection, "append and move head", lambda: _APPEND_AND_MOVE_HEAD)
+        append.execute(connection, {**event, **head})
         return
-    connection.execute(insert(_CHAIN), values)
-    connection.execute(_MOVE_HEAD, head)
+    columns = tuple(values)
+    _driver(connection, ("append", columns), lambda: _insert_values(_CHAIN, columns)).execute(
+        connection, values
+    )
+    _driver(connection, "move head", lambda: _MOVE_HEAD).execute(connection, head)
 
 
 def chain_event(session: Session, seq: int) -> ChainEvent | None:

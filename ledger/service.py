@@ -8,7 +8,8 @@ Each call is one database transaction. Inside it, in this order:
 4. balances change by one conditional update of all the event's accounts, locked in
    account-id order (no deadlocks), each refusing to take a stock account's available
    quantity below zero;
-5. movements, balance entries and lineage are written, one statement each;
+5. movements, balance entries and lineage are written, one statement each (on
+   PostgreSQL movements and entries are one statement, which also locks the chain head);
 6. the event is appended to the audit chain under the chain-head row lock, built from
    the rows as they were written (held in memory, not read back); the head's periods
    version tells the period guard whether its closed periods in memory still hold.
@@ -339,11 +340,10 @@ class Ledger:
                 effects.rows.append([(p.source, -q, ZERO, ZERO), (p.destination, q, ZERO, ZERO)])
         phase = Phase.PENDING if reserve else Phase.POSTED
         applied = self._apply(session, effects, prepared)
-        movements = self._write_movements(session, txn, prepared, phase)
-        entries = self._write_entries(session, txn, movements, effects, applied)
+        movements, entries, head = self._write_rows(session, txn, prepared, phase, effects, applied)
         links = self._write_lineage(session, txn, lineage)
         seq, digest = self._append_to_chain(
-            session, txn, None, movements, entries, prepared, lineage, links, txn.head
+            session, txn, None, movements, entries, prepared, lineage, links, txn.head or head
         )
         return _new_receipt(txn, movements, prepared, seq, digest)
 
@@ -643,10 +643,9 @@ class Ledger:
             )
         lineage = self._prepare_lineage(session, request.lineage, prepared)
         applied = self._apply(session, effects, prepared)
-        movements = self._write_movements(
-            session, txn, prepared, Phase.POSTED if post else Phase.VOIDED
+        movements, entries, head = self._write_rows(
+            session, txn, prepared, Phase.POSTED if post else Phase.VOIDED, effects, applied
         )
-        entries = self._write_entries(session, txn, movements, effects, applied)
         links = self._write_lineage(session, txn, lineage)
         seq, digest = self._append_to_chain(
             session,
@@ -657,7 +656,7 @@ class Ledger:
             prepared,
             lineage,
             links,
-            txn.head,
+            txn.head or head,
         )
         return _new_receipt(txn, movements, prepared, seq, digest)
 
@@ -706,14 +705,19 @@ class Ledger:
         # entries' times and ids run in the same order, which "as of" relies on.
         return self._clock(), finals
 
-    def _write_movements(
+    def _write_rows(
         self,
         session: Session,
         txn: _TransactionRow,
         prepared: list[_Prepared],
         phase: Phase,
-    ) -> list[_MovementRow]:
-        rows: list[dict[str, object]] = [
+        effects: _Effects,
+        applied: tuple[dt.datetime, dict[int, repository.Balances]],
+    ) -> tuple[list[_MovementRow], dict[int, list[_EntryRow]], repository.HeadRow | None]:
+        """The movements, and one entry per account per leg with the running balances
+        after that leg and both instants (ledger/timeline.py); and the chain head when
+        the same statement locked it (PostgreSQL)."""
+        movement_rows: list[dict[str, object]] = [
             {
                 "transaction_id": txn.id,
                 "leg_no": i,
@@ -730,10 +734,50 @@ class Ledger:
             }
             for i, p in enumerate(prepared)
         ]
-        ids = repository.insert_movements(session, rows, txn.next_ids)
+        recorded_at, finals = applied
+        occurred_at = txn.occurred_at
+        lag = lag_class(occurred_at, recorded_at)
+        # Start from the balances before this event: the final ones less its total change.
+        running = {aid: [f.posted, f.pending_out, f.pending_in] for aid, f in finals.items()}
+        for row in effects.rows:
+            for account, dp, do, di in row:
+                r = running[account.id]
+                r[0] -= dp
+                r[1] -= do
+                r[2] -= di
+        written: list[tuple[int, _EntryRow]] = []  # (leg no., entry without its id yet)
+        for leg_no, legs in enumerate(effects.rows):
+            for account, dp, do, di in legs:
+                r = running[account.id]
+                r[0] += dp
+                r[1] += do
+                r[2] += di
+                entry = _EntryRow(0, account.id, dp, do, di, r[0], r[1], r[2], recorded_at)
+                written.append((leg_no, entry))
+        ids = repository.insert_movements_and_entries(
+            session,
+            movement_rows,
+            [
+                {
+                    "leg_no": leg_no,
+                    "account_id": e.account_id,
+                    "delta_posted": e.delta_posted,
+                    "delta_pending_out": e.delta_pending_out,
+                    "delta_pending_in": e.delta_pending_in,
+                    "posted_after": e.posted_after,
+                    "pending_out_after": e.pending_out_after,
+                    "pending_in_after": e.pending_in_after,
+                    "recorded_at": e.recorded_at,
+                    "occurred_at": occurred_at,
+                    "lag_class": lag,
+                }
+                for leg_no, e in written
+            ],
+            txn.next_ids,
+        )
         dialect = session.get_bind().dialect
         stored = functools.partial(_as_stored, dialect=dialect)
-        return [
+        movements = [
             _MovementRow(
                 id=movement_id,
                 leg_no=i,
@@ -747,62 +791,11 @@ class Ledger:
                 amount=stored(_AMOUNT, p.amount),
                 currency=p.currency,
             )
-            for i, (movement_id, p) in enumerate(zip(ids, prepared, strict=True))
+            for i, (movement_id, p) in enumerate(zip(ids.movement_ids, prepared, strict=True))
         ]
-
-    def _write_entries(
-        self,
-        session: Session,
-        txn: _TransactionRow,
-        movements: list[_MovementRow],
-        effects: _Effects,
-        applied: tuple[dt.datetime, dict[int, repository.Balances]],
-    ) -> dict[int, list[_EntryRow]]:
-        """One entry per account per leg, with the running balances after that leg and
-        both instants (ledger/timeline.py)."""
-        recorded_at, finals = applied
-        occurred_at = txn.occurred_at
-        lag = lag_class(occurred_at, recorded_at)
-        # Start from the balances before this event: the final ones less its total change.
-        running = {aid: [f.posted, f.pending_out, f.pending_in] for aid, f in finals.items()}
-        for row in effects.rows:
-            for account, dp, do, di in row:
-                r = running[account.id]
-                r[0] -= dp
-                r[1] -= do
-                r[2] -= di
-        written: list[tuple[int, _EntryRow]] = []  # (movement id, entry without its id yet)
-        for movement, legs in zip(movements, effects.rows, strict=True):
-            for account, dp, do, di in legs:
-                r = running[account.id]
-                r[0] += dp
-                r[1] += do
-                r[2] += di
-                entry = _EntryRow(0, account.id, dp, do, di, r[0], r[1], r[2], recorded_at)
-                written.append((movement.id, entry))
-        ids = repository.insert_entry_rows(
-            session,
-            [
-                {
-                    "movement_id": movement_id,
-                    "account_id": e.account_id,
-                    "delta_posted": e.delta_posted,
-                    "delta_pending_out": e.delta_pending_out,
-                    "delta_pending_in": e.delta_pending_in,
-                    "posted_after": e.posted_after,
-                    "pending_out_after": e.pending_out_after,
-                    "pending_in_after": e.pending_in_after,
-                    "recorded_at": e.recorded_at,
-                    "occurred_at": occurred_at,
-                    "lag_class": lag,
-                }
-                for movement_id, e in written
-            ],
-            txn.next_ids,
-        )
         entries: dict[int, list[_EntryRow]] = defaultdict(list)
-        for entry_id, (movement_id, e) in zip(ids, written, strict=True):
-            entries[movement_id].append(
+        for entry_id, (leg_no, e) in zip(ids.entry_ids, written, strict=True):
+            entries[ids.movement_ids[leg_no]].append(
                 _EntryRow(
                     entry_id,
                     e.account_id,
@@ -817,7 +810,7 @@ class Ledger:
             )
         for rows in entries.values():  # the chain lists a movement's entries in id order
             rows.sort(key=lambda e: e.id)
-        return entries
+        return movements, entries, ids.head
 
     def _append_to_chain(
         self,

@@ -21,6 +21,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.db.compiled import send_text
+
 # Set on a connection for the transaction that ``Database.reading`` opens: the
 # "begin" listener then issues a deferred BEGIN instead of BEGIN IMMEDIATE.
 _READ_ONLY = "bondflow_read_only"
@@ -72,10 +74,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin_immediate(conn: Any) -> None:
+    # As driver text (adapters/db/compiled.py): straight to the driver's cursor unless
+    # something listens to the engine's cursor events, errors wrapped as SQLAlchemy's.
     if conn.get_execution_options().get(_READ_ONLY):
-        conn.exec_driver_sql("BEGIN")
+        send_text(conn, "BEGIN")
     else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        send_text(conn, "BEGIN IMMEDIATE")
 
 
 def ensure_sqlite_directory(url: str) -> None:

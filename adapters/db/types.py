@@ -32,6 +32,11 @@ class ScaledDecimal(TypeDecorator[Decimal]):
         self._factor: int = pow(10, scale)
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if type(value) is Decimal and value.is_finite():  # the common case, first
+            try:
+                return to_scaled_int(value, self.scale)
+            except ValueError:
+                raise ValueError(f"{value} has more than {self.scale} decimal places") from None
         if value is None:
             return None
         if isinstance(value, float):
