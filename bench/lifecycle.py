@@ -51,6 +51,11 @@ if __name__ == "__main__":
     _HERE = Path(__file__).resolve().parent
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
     sys.path.insert(0, str(_HERE.parent))
+    # The sandbox imports each workflow's module (and this file, for the bare one) anew
+    # for every run: from bytecode, as in the deployment (pip compiles the package when
+    # it installs it), not compiled from source every time because the environment says
+    # PYTHONDONTWRITEBYTECODE (the files go to __pycache__, as a test run's do).
+    sys.dont_write_bytecode = False
 
 import argparse
 import asyncio
