@@ -8,8 +8,11 @@ INV101 filed through the exchange folders, the customs simulator's receipts
 (``always_approve``, answering at once) delivered by the receipt watcher as signals,
 the gate pass, INV211 and the posting on the ledger. Everything is real: a SQLite
 database in a temporary folder (migrated, demo seeded), the worker the project builds
-(``bondflow.worker.build_worker``, thread-pool activities) and the simulator + watcher
-loop running in the background every 20 ms.
+(``bondflow.worker.build_worker``, thread-pool activities) with the receipt watcher
+beside it in the same process (as ``bondflow worker`` runs it), scanning every 20 ms,
+and the customs simulator in a process of its own answering every 20 ms
+(``bench/support/customs_process.py``), as ``bondflow up`` runs it: customs is an
+external system, not a part of the worker's process.
 
 A round starts N lifecycles at once (distinct inner and lot numbers) and awaits them
 all: lifecycles/s = N / (first start .. last completion). After every round each
@@ -24,8 +27,8 @@ lifecycle's history), each a no-op returning a constant, with the same timeout a
 retry policy. ``ratio`` = lifecycles_per_s / bare_per_s. Rounds alternate between the
 two; each figure is the best round. Latency (start to result of one lifecycle, p50
 and max) is of the best round, as are the shares of its wall time that the
-simulator's and the watcher's passes took (``simulator_busy``, ``watcher_busy``: the
-two run in series in one loop, so together near 1.0 means that loop is the bottleneck),
+simulator's and the watcher's passes took (``simulator_busy``, ``watcher_busy``: each
+its own loop, so either near 1.0 means that loop is the bottleneck),
 the watcher's time per receipt (its whole pass: due deliveries, parse, record, move,
 signal, settle, divided by the receipts it took), how many receipts a pass that took
 any took, and the simulator's time per OutBox file answered.
@@ -84,8 +87,8 @@ with workflow.unsafe.imports_passed_through():
     from adapters.gateway.folders import ExchangeFolders
     from adapters.gateway.watcher import ReceiptWatcher
     from adapters.simulator.behaviour import SimulatorBehaviour
-    from adapters.simulator.service import CustomsSimulator
     from adapters.temporal.sink import WorkflowSignalSink
+    from bench.support.customs_process import CustomsProcess
     from bench.support.dev_server import quiet_dev_server
     from bondflow.worker import build_worker
     from demo import seed_demo
@@ -109,7 +112,7 @@ APPROVER = Decision(actor="auto-approver", role=Role.LIAISON, reason="benchmark"
 # One entry lifecycle on the happy path: validate, reserve, submit_list,
 # submit_gate_pass, resolve (post). Checked against the warm-up's history.
 ENTRY_ACTIVITY_CALLS = 5
-EXCHANGE_INTERVAL = 0.02  # seconds between simulator + watcher passes
+EXCHANGE_INTERVAL = 0.02  # seconds between the simulator's passes, and the watcher's
 
 
 @dataclass(frozen=True)
@@ -150,32 +153,37 @@ class BareLifecycle:
 
 @dataclass
 class Exchange:
-    """Customs answers and the watcher delivers, continuously, as the real loops do;
-    with the seconds each spent (in its thread) since the last ``reset``."""
+    """Customs answers (in its own process) and the watcher delivers (in the worker's),
+    continuously, as the real loops do; with the seconds each spent since the last
+    ``reset``."""
 
-    simulator: CustomsSimulator
+    customs: CustomsProcess
     watcher: ReceiptWatcher
     simulator_s: float = 0.0
     watcher_s: float = 0.0
     receipts: int = 0  # InBox files the watcher took
     answers: int = 0  # OutBox files the simulator answered
     busy_passes: int = 0  # the watcher's passes that took a file
+    _customs_at_reset: tuple[float, int] = (0.0, 0)
 
     def reset(self) -> None:
         self.simulator_s = self.watcher_s = 0.0
         self.receipts = self.answers = self.busy_passes = 0
+        self._customs_at_reset = self.customs.counters()
+
+    def read_customs(self) -> None:
+        """The simulator's seconds and answers since the last ``reset``."""
+        seconds, answers = self.customs.counters()
+        self.simulator_s = seconds - self._customs_at_reset[0]
+        self.answers = answers - self._customs_at_reset[1]
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             started = time.perf_counter()
-            done, _ = await asyncio.to_thread(self.simulator.run_once)
-            self.answers += len(done)
-            answered = time.perf_counter()
             taken = await asyncio.to_thread(self.watcher.scan_once)
             self.receipts += len(taken)
             self.busy_passes += 1 if taken else 0
-            self.simulator_s += answered - started
-            self.watcher_s += time.perf_counter() - answered
+            self.watcher_s += time.perf_counter() - started
             await asyncio.sleep(EXCHANGE_INTERVAL)
 
 
@@ -286,6 +294,7 @@ async def entry_round(rig: Rig, tag: str, n: int, timeout: float) -> Round:
         lambda i: one_entry(rig, drafts[i], timeout), n, timeout
     )
     busy = rig.exchange
+    busy.read_customs()
     per_receipt = busy.watcher_s / busy.receipts * 1000 if busy.receipts else 0.0
     done = Round(
         n / wall,
@@ -331,12 +340,14 @@ async def run(plan: Plan, threads: int, poll: float, quick: bool) -> dict[str, s
         env = await quiet_dev_server()
         server_s = time.perf_counter() - server_started
         print(f"dev server started: {server_s:.1f} s", flush=True)
+        customs = CustomsProcess.start(
+            folders, root / "sim", SimulatorBehaviour.always_approve(), EXCHANGE_INTERVAL
+        )
         try:
             client = env.client
-            simulator = CustomsSimulator(folders, root / "sim", SimulatorBehaviour.always_approve())
             sink = WorkflowSignalSink(client, deps.records, asyncio.get_running_loop())
             watcher = ReceiptWatcher(folders, deps.records, sink)
-            exchange = Exchange(simulator, watcher)
+            exchange = Exchange(customs, watcher)
             suffix = uuid.uuid4().hex[:8]
             rig = Rig(client, db, exchange, f"bench-entry-{suffix}", f"bench-bare-{suffix}", poll)
             stop = asyncio.Event()
@@ -357,6 +368,7 @@ async def run(plan: Plan, threads: int, poll: float, quick: bool) -> dict[str, s
                         stop.set()
                         await loop
         finally:
+            customs.close()
             await env.shutdown()
             db.dispose()
     figures["server_start_s"] = f"{server_s:.1f}"
