@@ -5,10 +5,9 @@ One *lifecycle* is a FirstLineEntry from start to result: validate, the liaison'
 sign-off (an automatic liaison reads the work queue as the product's queue does, one
 visibility query for the entries ``awaiting_sign_off`` every ``--poll`` seconds
 (``lifecycles.service.QueueFilter``), and sends each new one the ``sign_off`` update),
-reserve, the
-INV101 filed through the exchange folders, the customs simulator's receipts
-(``always_approve``, answering at once) delivered by the receipt watcher as signals,
-the gate pass, INV211 and the posting on the ledger. Everything is real: a SQLite
+reserve, the INV101 filed through the exchange folders, the customs simulator's
+receipts (``always_approve``, answering at once) delivered by the receipt watcher as
+signals, the gate pass, INV211 and the posting on the ledger. Everything is real: a SQLite
 database in a temporary folder (migrated, demo seeded), the worker the project builds
 (``bondflow.worker.build_worker``, thread-pool activities) with the receipt watcher
 beside it in the same process (as ``bondflow worker`` runs it), scanning every 20 ms,
