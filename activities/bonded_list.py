@@ -20,7 +20,7 @@ from activities.dependencies import Dependencies
 from activities.reservations import reservation_id, resolve_reservation
 from activities.taxes import assess, tax_remark
 from customs.drafting import BookFacts, Draft, entry_gate_pass, entry_list
-from masterdata.snapshot import item_records, party
+from masterdata.snapshot import book_items, filing_facts
 from rules.declared_values import expected_total
 from schemas.codes import DocumentType
 from schemas.errors import BondflowError
@@ -46,6 +46,10 @@ from schemas.snapshots import ItemRecord, PartyRecord
 from tariff.rates import TariffTable
 
 
+def _item_nos(draft: Draft) -> set[int]:
+    return {line.item_no for line in draft.lines}
+
+
 def business_day(at: dt.datetime) -> dt.date:
     """The Beijing date of a moment: the day documents are dated."""
     return at.astimezone(DOCUMENT_ZONE).date()
@@ -64,13 +68,16 @@ class BondedListActivities:
     # --- facts ----------------------------------------------------------------------
 
     def _facts(self, draft: Draft) -> tuple[BookFacts, PartyRecord, dict[int, ItemRecord]]:
-        md = self.deps.masterdata
-        book = md.book(draft.book_no)
-        owner = md.owner_of(draft.book_no)
-        declarant = md.enterprise(draft.declarant_code)
-        items = item_records(md.items(draft.book_no))
-        facts = BookFacts(book_no=book.book_no, district=book.customs_district, owner=party(owner))
-        return facts, party(declarant), items
+        """The book, its owner, the declarant and the items the lines name: one read."""
+        with self.deps.database.reading() as session:
+            found = filing_facts(session, draft.book_no, draft.declarant_code, _item_nos(draft))
+        facts = BookFacts(book_no=found.book_no, district=found.district, owner=found.owner)
+        return facts, found.declarant, found.items
+
+    def _items(self, draft: Draft) -> dict[int, ItemRecord]:
+        """The items the lines name."""
+        with self.deps.database.reading() as session:
+            return book_items(session, draft.book_no, _item_nos(draft))
 
     # --- validation -----------------------------------------------------------------
 
@@ -105,7 +112,7 @@ class BondedListActivities:
         client id."""
         draft = data.draft
         policy = self.policy
-        _, _, items = self._facts(draft)
+        items = self._items(draft)
         if policy.direction is Direction.IN:
             # The filing's lots in one transaction: all of them or none.
             self.deps.masterdata.create_lots(

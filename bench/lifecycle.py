@@ -2,14 +2,18 @@
 workflow with the same number of activity calls (a benchmark, not a test).
 
 One *lifecycle* is a FirstLineEntry from start to result: validate, the liaison's
-sign-off (an automatic approver polls the ``status`` query until the stage is
-``awaiting_sign_off``, then sends the ``sign_off`` update as a liaison), reserve, the
-INV101 filed through the exchange folders, the customs simulator's receipts
-(``always_approve``, answering at once) delivered by the receipt watcher as signals,
-the gate pass, INV211 and the posting on the ledger. Everything is real: a SQLite
+sign-off (an automatic liaison reads the work queue as the product's queue does, one
+visibility query for the entries ``awaiting_sign_off`` every ``--poll`` seconds
+(``lifecycles.service.QueueFilter``), and sends each new one the ``sign_off`` update),
+reserve, the INV101 filed through the exchange folders, the customs simulator's
+receipts (``always_approve``, answering at once) delivered by the receipt watcher as
+signals, the gate pass, INV211 and the posting on the ledger. Everything is real: a SQLite
 database in a temporary folder (migrated, demo seeded), the worker the project builds
-(``bondflow.worker.build_worker``, thread-pool activities) and the simulator + watcher
-loop running in the background every 20 ms.
+(``bondflow.worker.build_worker``, thread-pool activities) with the receipt watcher
+beside it in the same process (as ``bondflow worker`` runs it), scanning every 20 ms,
+and the customs simulator in a process of its own answering every 20 ms
+(``bench/support/customs_process.py``), as ``bondflow up`` runs it: customs is an
+external system, not a part of the worker's process.
 
 A round starts N lifecycles at once (distinct inner and lot numbers) and awaits them
 all: lifecycles/s = N / (first start .. last completion). After every round each
@@ -24,8 +28,8 @@ lifecycle's history), each a no-op returning a constant, with the same timeout a
 retry policy. ``ratio`` = lifecycles_per_s / bare_per_s. Rounds alternate between the
 two; each figure is the best round. Latency (start to result of one lifecycle, p50
 and max) is of the best round, as are the shares of its wall time that the
-simulator's and the watcher's passes took (``simulator_busy``, ``watcher_busy``: the
-two run in series in one loop, so together near 1.0 means that loop is the bottleneck),
+simulator's and the watcher's passes took (``simulator_busy``, ``watcher_busy``: each
+its own loop, so either near 1.0 means that loop is the bottleneck),
 the watcher's time per receipt (its whole pass: due deliveries, parse, record, move,
 signal, settle, divided by the receipts it took), how many receipts a pass that took
 any took, and the simulator's time per OutBox file answered.
@@ -34,7 +38,7 @@ Run from the repository root:
     .venv/bin/python bench/lifecycle.py --quick    # N=10, under 30 s with server start
     .venv/bin/python bench/lifecycle.py            # N=100
 Options: --n N (concurrent lifecycles per round), --rounds R, --threads T (activity
-thread pool; default 16, as ``bondflow worker``), --poll S (approver's query interval).
+thread pool; default 16, as ``bondflow worker``), --poll S (the liaison's queue interval).
 The last line printed is a one-line key=value summary.
 """
 
@@ -51,16 +55,22 @@ if __name__ == "__main__":
     _HERE = Path(__file__).resolve().parent
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
     sys.path.insert(0, str(_HERE.parent))
+    # The sandbox imports each workflow's module (and this file, for the bare one) anew
+    # for every run: from bytecode, as in the deployment (pip compiles the package when
+    # it installs it), not compiled from source every time because the environment says
+    # PYTHONDONTWRITEBYTECODE (the files go to __pycache__, as a test run's do).
+    sys.dont_write_bytecode = False
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -79,18 +89,20 @@ with workflow.unsafe.imports_passed_through():
     from adapters.gateway.folders import ExchangeFolders
     from adapters.gateway.watcher import ReceiptWatcher
     from adapters.simulator.behaviour import SimulatorBehaviour
-    from adapters.simulator.service import CustomsSimulator
     from adapters.temporal.sink import WorkflowSignalSink
+    from bench.support.customs_process import CustomsProcess
     from bench.support.dev_server import quiet_dev_server
     from bondflow.worker import build_worker
     from demo import seed_demo
     from ledger import LedgerQueries
+    from lifecycles.service import QueueFilter
     from schemas.lifecycle import (
         Decision,
         EntryDraft,
         EntryInput,
         EntryPolicy,
         EntryResult,
+        Lifecycle,
         LifecycleStatus,
         Role,
         Stage,
@@ -101,10 +113,14 @@ with workflow.unsafe.imports_passed_through():
 T = TypeVar("T")
 BIN = Path(sys.executable).parent
 APPROVER = Decision(actor="auto-approver", role=Role.LIAISON, reason="benchmark")
+# The liaison's queue of entries to sign off, as the work queue asks visibility for it.
+SIGN_OFF_QUEUE = QueueFilter(
+    role=Role.LIAISON, lifecycle=Lifecycle.FIRST_LINE_ENTRY, stage=Stage.AWAITING_SIGN_OFF
+).query()
 # One entry lifecycle on the happy path: validate, reserve, submit_list,
 # submit_gate_pass, resolve (post). Checked against the warm-up's history.
 ENTRY_ACTIVITY_CALLS = 5
-EXCHANGE_INTERVAL = 0.02  # seconds between simulator + watcher passes
+EXCHANGE_INTERVAL = 0.02  # seconds between the simulator's passes, and the watcher's
 
 
 @dataclass(frozen=True)
@@ -145,32 +161,37 @@ class BareLifecycle:
 
 @dataclass
 class Exchange:
-    """Customs answers and the watcher delivers, continuously, as the real loops do;
-    with the seconds each spent (in its thread) since the last ``reset``."""
+    """Customs answers (in its own process) and the watcher delivers (in the worker's),
+    continuously, as the real loops do; with the seconds each spent since the last
+    ``reset``."""
 
-    simulator: CustomsSimulator
+    customs: CustomsProcess
     watcher: ReceiptWatcher
     simulator_s: float = 0.0
     watcher_s: float = 0.0
     receipts: int = 0  # InBox files the watcher took
     answers: int = 0  # OutBox files the simulator answered
     busy_passes: int = 0  # the watcher's passes that took a file
+    _customs_at_reset: tuple[float, int] = (0.0, 0)
 
     def reset(self) -> None:
         self.simulator_s = self.watcher_s = 0.0
         self.receipts = self.answers = self.busy_passes = 0
+        self._customs_at_reset = self.customs.counters()
+
+    def read_customs(self) -> None:
+        """The simulator's seconds and answers since the last ``reset``."""
+        seconds, answers = self.customs.counters()
+        self.simulator_s = seconds - self._customs_at_reset[0]
+        self.answers = answers - self._customs_at_reset[1]
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             started = time.perf_counter()
-            done, _ = await asyncio.to_thread(self.simulator.run_once)
-            self.answers += len(done)
-            answered = time.perf_counter()
             taken = await asyncio.to_thread(self.watcher.scan_once)
             self.receipts += len(taken)
             self.busy_passes += 1 if taken else 0
-            self.simulator_s += answered - started
-            self.watcher_s += time.perf_counter() - answered
+            self.watcher_s += time.perf_counter() - started
             await asyncio.sleep(EXCHANGE_INTERVAL)
 
 
@@ -181,26 +202,63 @@ class Rig:
     exchange: Exchange
     entry_queue: str
     bare_queue: str
+    liaison: Liaison
+
+
+@dataclass
+class Liaison:
+    """Signs off every entry the work queue shows awaiting sign-off: one visibility
+    query every ``poll`` seconds for all of them (as a liaison's queue is read), never a
+    status query per lifecycle. Visibility may still show one signed off a moment ago:
+    each is signed off once."""
+
+    client: Client
     poll: float
+    signed: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)
 
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            waiting = [
+                execution.id
+                async for execution in self.client.list_workflows(SIGN_OFF_QUEUE, page_size=1000)
+                if execution.id not in self.signed
+            ]
+            self.signed.update(waiting)
+            outcomes = await asyncio.gather(
+                *(self._sign_off(workflow_id) for workflow_id in waiting), return_exceptions=True
+            )
+            self.refused += [
+                f"{workflow_id}: {outcome}"
+                for workflow_id, outcome in zip(waiting, outcomes, strict=True)
+                if outcome is not None
+            ]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.poll)
 
-async def approve(handle: WorkflowHandle[Any, Any], poll: float, timeout: float) -> None:
-    """Poll the status query until the entry awaits sign-off, then sign it off."""
-    deadline = time.perf_counter() + timeout
-    while True:
-        status = await handle.query("status", result_type=LifecycleStatus)
-        if status.stage is Stage.AWAITING_SIGN_OFF:
-            break
-        if status.stage is not Stage.VALIDATING:
-            raise AssertionError(f"{handle.id}: {status.stage} before sign-off: {status.timeline}")
-        if time.perf_counter() > deadline:
-            raise AssertionError(f"{handle.id}: still {status.stage} after {timeout}s")
-        await asyncio.sleep(poll)
-    await handle.execute_update("sign_off", APPROVER, result_type=LifecycleStatus)
+    async def around(self, work: Awaitable[T]) -> T:
+        """``work`` awaited while the liaison reads the queue (only then: the bare
+        rounds' process does not pay for its queries); the entries it could not sign
+        off fail the work."""
+        stop = asyncio.Event()
+        reading = asyncio.create_task(self.run(stop))
+        try:
+            done = await work
+        finally:
+            stop.set()
+            await reading
+        if self.refused:
+            raise AssertionError(f"sign-off refused: {self.refused}")
+        return done
+
+    async def _sign_off(self, workflow_id: str) -> None:
+        handle = self.client.get_workflow_handle(workflow_id)
+        await handle.execute_update("sign_off", APPROVER, result_type=LifecycleStatus)
 
 
 async def one_entry(rig: Rig, draft: EntryDraft, timeout: float) -> tuple[EntryResult, float]:
-    """(result, seconds from start to result) of one lifecycle, signed off automatically."""
+    """(result, seconds from start to result) of one lifecycle, signed off by the
+    liaison."""
     started = time.perf_counter()
     handle = await rig.client.start_workflow(
         "FirstLineEntry",
@@ -209,7 +267,6 @@ async def one_entry(rig: Rig, draft: EntryDraft, timeout: float) -> tuple[EntryR
         task_queue=rig.entry_queue,
         result_type=EntryResult,
     )
-    await approve(handle, rig.poll, timeout)
     result = await handle.result()
     return result, time.perf_counter() - started
 
@@ -277,10 +334,11 @@ class Round:
 async def entry_round(rig: Rig, tag: str, n: int, timeout: float) -> Round:
     drafts = [entry_draft(f"BL{tag}-{i:04d}") for i in range(n)]
     rig.exchange.reset()
-    results, latencies, wall = await all_at_once(
-        lambda i: one_entry(rig, drafts[i], timeout), n, timeout
+    results, latencies, wall = await rig.liaison.around(
+        all_at_once(lambda i: one_entry(rig, drafts[i], timeout), n, timeout)
     )
     busy = rig.exchange
+    busy.read_customs()
     per_receipt = busy.watcher_s / busy.receipts * 1000 if busy.receipts else 0.0
     done = Round(
         n / wall,
@@ -326,14 +384,23 @@ async def run(plan: Plan, threads: int, poll: float, quick: bool) -> dict[str, s
         env = await quiet_dev_server()
         server_s = time.perf_counter() - server_started
         print(f"dev server started: {server_s:.1f} s", flush=True)
+        customs = CustomsProcess.start(
+            folders, root / "sim", SimulatorBehaviour.always_approve(), EXCHANGE_INTERVAL
+        )
         try:
             client = env.client
-            simulator = CustomsSimulator(folders, root / "sim", SimulatorBehaviour.always_approve())
             sink = WorkflowSignalSink(client, deps.records, asyncio.get_running_loop())
             watcher = ReceiptWatcher(folders, deps.records, sink)
-            exchange = Exchange(simulator, watcher)
+            exchange = Exchange(customs, watcher)
             suffix = uuid.uuid4().hex[:8]
-            rig = Rig(client, db, exchange, f"bench-entry-{suffix}", f"bench-bare-{suffix}", poll)
+            rig = Rig(
+                client,
+                db,
+                exchange,
+                f"bench-entry-{suffix}",
+                f"bench-bare-{suffix}",
+                Liaison(client, poll),
+            )
             stop = asyncio.Event()
             with ThreadPoolExecutor(max_workers=threads) as executor:
                 bare_worker = Worker(
@@ -352,6 +419,7 @@ async def run(plan: Plan, threads: int, poll: float, quick: bool) -> dict[str, s
                         stop.set()
                         await loop
         finally:
+            customs.close()
             await env.shutdown()
             db.dispose()
     figures["server_start_s"] = f"{server_s:.1f}"
@@ -363,7 +431,9 @@ async def _measure(rig: Rig, plan: Plan, timeout: float) -> dict[str, str]:
     # Warm-up, not counted: one entry (sandbox, imports, connections, code tables) whose
     # history says how many activity calls a lifecycle makes; then one bare workflow.
     warm = entry_draft("BLWARM-0000")
-    result, latency = await asyncio.wait_for(one_entry(rig, warm, timeout), timeout)
+    result, latency = await rig.liaison.around(
+        asyncio.wait_for(one_entry(rig, warm, timeout), timeout)
+    )
     check_entries([result], [warm])
     check_ledger(rig.db, [warm])
     calls = await count_activity_calls(rig.client.get_workflow_handle(result.workflow_id))
@@ -416,7 +486,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, help="lifecycles started at once per round")
     parser.add_argument("--rounds", type=int, help="rounds of each (the best counts)")
     parser.add_argument("--threads", type=int, default=16, help="activity thread pool")
-    parser.add_argument("--poll", type=float, default=0.05, help="approver's query interval (s)")
+    parser.add_argument("--poll", type=float, default=0.05, help="liaison's queue interval (s)")
     args = parser.parse_args()
     plan = QUICK if args.quick else FULL
     plan = Plan(n=args.n or plan.n, rounds=args.rounds or plan.rounds)

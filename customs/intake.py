@@ -10,7 +10,8 @@ without touching the others: it goes to quarantine, the rest are recorded.
 
 The cost is per batch, not per receipt: one write transaction; one query for the
 earlier receipts by content, one by key; one for the files the import results
-answer; one for the documents' last filing times; the inserts. Routing reads the
+answer; one per kind of number for the documents of the numbers memory does not
+know; one for the documents' last filing times; the inserts. Routing reads the
 database only for a number not seen before: every document found (or taught a
 number) is remembered by its numbers for the life of the intake. That is exact
 because documents are never deleted, ``inner_no`` is unique, and for the other
@@ -142,6 +143,17 @@ class ReceiptIntake:
         answered = repository.documents_by_submission_files(
             session, {a.answers_file for a, _, _ in prepared if a.answers_file is not None}
         )
+        # The numbers routing may ask the database for (memory does not know them), in
+        # one statement per kind of number rather than one each.
+        numbered = repository.documents_by_numbers(
+            session,
+            {
+                candidate
+                for _, route, _ in prepared
+                for candidate in route.candidates
+                if candidate not in self._by_number
+            },
+        )
         now = self.clock()
         # Per arrival: a new row, an earlier row (duplicate), or the refusal.
         results: list[tuple[CustomsReceipt, bool, KnownDocument | None] | Unroutable] = []
@@ -152,7 +164,7 @@ class ReceiptIntake:
                 results.append((earlier, False, None))
                 continue
             try:
-                document = self._route(session, route, arrival.answers_file, answered)
+                document = self._route(route, arrival.answers_file, answered, numbered)
             except Unroutable as refusal:
                 results.append(refusal)
                 continue
@@ -198,18 +210,21 @@ class ReceiptIntake:
 
     def _route(
         self,
-        session: Session,
         route: Route,
         answers_file: str | None,
         answered: dict[str, CustomsDocument],
+        numbered: dict[tuple[Number, str], CustomsDocument],
     ) -> KnownDocument:
+        """The document: the OutBox file's, else the first of the route's numbers that
+        memory or the database knows (read before the pass: a number the pass taught a
+        document is in memory by then)."""
         if answers_file is not None and answers_file in answered:
             return self._remember(answered[answers_file])
         for number, value in route.candidates:
             known = self._by_number.get((number, value))
             if known is not None:
                 return known
-            found = repository.document_by(session, number, value)
+            found = numbered.get((number, value))
             if found is not None:
                 return self._remember(found)
         named = ", ".join(f"{number.value} {value}" for number, value in route.candidates)

@@ -38,6 +38,25 @@ def document_by(session: Session, number: Number, value: str) -> CustomsDocument
     )
 
 
+def documents_by_numbers(
+    session: Session, wanted: Collection[tuple[Number, str]]
+) -> dict[tuple[Number, str], CustomsDocument]:
+    """``document_by`` for many numbers at once: the oldest document with each (number,
+    value), those found; one statement per kind of number asked."""
+    values: dict[Number, set[str]] = {}
+    for number, value in wanted:
+        values.setdefault(number, set()).add(value)
+    found: dict[tuple[Number, str], CustomsDocument] = {}
+    for number, asked in values.items():
+        column = _COLUMNS[number]
+        rows = session.scalars(
+            select(CustomsDocument).where(column.in_(sorted(asked))).order_by(CustomsDocument.id)
+        )
+        for row in rows:
+            found.setdefault((number, getattr(row, number.value)), row)
+    return found
+
+
 def document(session: Session, document_id: int) -> CustomsDocument | None:
     return session.get(CustomsDocument, document_id)
 

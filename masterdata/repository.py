@@ -82,6 +82,15 @@ def items(session: Session, book_id: int) -> Sequence[BookItem]:
     ).all()
 
 
+def items_numbered(session: Session, book_id: int, item_nos: Collection[int]) -> Sequence[BookItem]:
+    """The book's items with these numbers (those that exist)."""
+    return session.scalars(
+        select(BookItem)
+        .where(BookItem.book_id == book_id, BookItem.item_no.in_(sorted(item_nos)))
+        .order_by(BookItem.item_no)
+    ).all()
+
+
 def norm(
     session: Session, finished_item_id: int, material_item_id: int, version: int
 ) -> ConsumptionNorm | None:

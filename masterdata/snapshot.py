@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -82,6 +83,48 @@ def book_snapshot(
             )
             for row in repository.location_rows_named(session, locations)
         },
+    )
+
+
+@dataclass(frozen=True)
+class FilingFacts:
+    """What a filing of a draft takes from master data: its book's number and customs
+    district, the book's owner, the declarant and the items the draft's lines name."""
+
+    book_no: str
+    district: str
+    owner: PartyRecord
+    declarant: PartyRecord
+    items: dict[int, ItemRecord]
+
+
+def book_items(session: Session, book_no: str, item_nos: Collection[int]) -> dict[int, ItemRecord]:
+    """The book's items with these numbers, by number (a missing book is refused)."""
+    book = repository.book(session, book_no)
+    if book is None:
+        raise NotRegistered(f"no account book {book_no}", field="book_no")
+    return item_records(repository.items_numbered(session, book.id, item_nos))
+
+
+def filing_facts(
+    session: Session, book_no: str, declarant_code: str, item_nos: Collection[int]
+) -> FilingFacts:
+    """The facts a filing names, in four statements; a missing book or declarant is
+    refused as ``MasterData.book`` and ``MasterData.enterprise`` refuse them."""
+    book = repository.book(session, book_no)
+    if book is None:
+        raise NotRegistered(f"no account book {book_no}", field="book_no")
+    owner = session.get(Enterprise, book.enterprise_id)
+    assert owner is not None  # a foreign key
+    declarant = repository.enterprise_by_customs_code(session, declarant_code)
+    if declarant is None:
+        raise NotRegistered(f"no enterprise {declarant_code}", field="customs_code")
+    return FilingFacts(
+        book_no=book.book_no,
+        district=book.customs_district,
+        owner=party(owner),
+        declarant=party(declarant),
+        items=item_records(repository.items_numbered(session, book.id, item_nos)),
     )
 
 

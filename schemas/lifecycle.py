@@ -476,6 +476,15 @@ class ReceiptSignal(_Model):
     reasons: tuple[str, ...] = ()
 
 
+class ReceiptSignals(_Model):
+    """Several receipts of one lifecycle in one signal, in the order they came: what a
+    pass of the receipt watcher took for it (one workflow task for them all, where a
+    signal each would wake the workflow once each). The workflow takes each as it takes
+    one ``ReceiptSignal``."""
+
+    receipts: tuple[ReceiptSignal, ...]
+
+
 class NextStep(StrEnum):
     """What a lifecycle waits for next (下一步), as a code: the console shows it in the
     reader's language; the API's ``next_step`` is its English words

@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
         LifecycleStatus,
         NextStep,
         ReceiptSignal,
+        ReceiptSignals,
         ReserveInput,
         ResolveInput,
         Role,
@@ -565,6 +566,12 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input], Pays[Draft, Corre
         self._require(
             decision.role, {Role.LIAISON}, "decide a weight mismatch", {Stage.WEIGHT_HOLD}
         )
+
+    @workflow.signal(name="receipts")
+    def receipt_batch(self, signals: ReceiptSignals) -> None:
+        """A watcher's pass of receipts at once, each taken as ``receipt`` takes it."""
+        for signal in signals.receipts:
+            self.receipt(signal)
 
     @workflow.signal(name="receipt")
     def receipt(self, signal: ReceiptSignal) -> None:

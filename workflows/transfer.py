@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
         LifecycleStatus,
         NextStep,
         ReceiptSignal,
+        ReceiptSignals,
         ResolveInput,
         Role,
         Stage,
@@ -281,6 +282,12 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
                 f"the out list {out_no} is approved; only the receiving side"
                 f" ({', '.join(sorted(RECEIVING_FIELDS))}) may change",
             )
+
+    @workflow.signal(name="receipts")
+    def receipt_batch(self, signals: ReceiptSignals) -> None:
+        """A watcher's pass of receipts at once, each taken as ``receipt`` takes it."""
+        for signal in signals.receipts:
+            self.receipt(signal)
 
     @workflow.signal(name="receipt")
     def receipt(self, signal: ReceiptSignal) -> None:

@@ -2,8 +2,11 @@
 
 The watcher runs in a thread; the Temporal client lives on an event loop: each
 delivery is scheduled on that loop and awaited. ``deliver_all`` sends a whole pass's
-signals to different workflows concurrently (at most ``MAX_IN_FLIGHT`` at a time),
-each workflow's in the pass's order, and waits for them all;
+signals to different workflows concurrently (at most ``MAX_IN_FLIGHT`` at a time) and
+waits for them all: a workflow's receipts of the pass go as one ``receipts`` signal
+(``ReceiptSignals``, in the pass's order), which wakes it once for them all, where a
+signal each woke it up to once each (a lone receipt is a ``receipt`` signal, as
+``deliver`` sends); the signal's outcome is each of its receipts' outcome;
 a document's lifecycle and enterprise number come from the intake's memory when
 routing met it, else from one read. The sink says what a failure means
 (``customs.delivery_policy``): Temporal's NOT_FOUND for a closed workflow ("workflow
@@ -16,9 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections import Counter
-from collections.abc import Sequence
-from typing import Any, Final
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Final, TypeVar
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
@@ -28,14 +30,17 @@ from customs.routing import Answer
 from customs.service import CustomsRecords
 from customs.signals import signal_of
 from schemas.customs import ReceiptView
-from schemas.lifecycle import ReceiptSignal
+from schemas.lifecycle import ReceiptSignal, ReceiptSignals
 
 RECEIPT_SIGNAL = "receipt"
+RECEIPTS_SIGNAL = "receipts"  # several at once (``ReceiptSignals``)
 MAX_IN_FLIGHT = 16  # signals under way at once
 
 
 # A signal of the pass not sent yet (when the pass runs out of time: unavailable).
 NOT_SENT: Final = DeliveryUnavailable("not sent")
+
+S = TypeVar("S")
 
 
 class WorkflowSignalSink:
@@ -72,10 +77,12 @@ class WorkflowSignalSink:
     def deliver_all(
         self, batch: Sequence[tuple[ReceiptView, Answer]]
     ) -> list[BaseException | None]:
-        """Signal every receipt's workflow concurrently; each one's outcome in order
-        (None: delivered; else what ``deliver`` would have raised)."""
+        """Signal every receipt's workflow concurrently, a workflow's receipts of the
+        pass in one signal; each receipt's outcome in order (None: delivered; else what
+        ``deliver`` would have raised, for each receipt of a signal that failed)."""
         outcomes: list[BaseException | None] = [None] * len(batch)
-        signals: list[tuple[int, str, ReceiptSignal]] = []
+        # Per workflow, in the pass's order: the receipts' indexes and signals.
+        by_workflow: dict[str, list[tuple[int, ReceiptSignal]]] = {}
         for index, (receipt, message) in enumerate(batch):
             try:
                 workflow_id, inner_no = self._document(receipt.document_id)
@@ -85,45 +92,57 @@ class WorkflowSignalSink:
             except Exception as error:
                 outcomes[index] = error
                 continue
-            signals.append((index, workflow_id, signal))
-        if not signals:
+            by_workflow.setdefault(workflow_id, []).append((index, signal))
+        if not by_workflow:
             return outcomes
+        signals: list[tuple[str, ReceiptSignal | ReceiptSignals]] = [
+            (
+                w,
+                taken[0][1]
+                if len(taken) == 1
+                else ReceiptSignals(receipts=tuple(s for _, s in taken)),
+            )
+            for w, taken in by_workflow.items()
+        ]
         # Filled in as the signals are sent: if the whole pass runs out of time, those
         # already sent keep their outcome and only the rest are unavailable.
         results: list[BaseException | None] = [NOT_SENT] * len(signals)
         future = asyncio.run_coroutine_threadsafe(
-            self._signal_all([(w, signal) for _, w, signal in signals], results), self.loop
+            self._signal_all(signals, results, send=self._send), self.loop
         )
-        # Each signal has its own timeout; a workflow's signals go one after another,
-        # so the pass may take as many of them as its busiest workflow has.
-        longest = max(Counter(w for _, w, _ in signals).values())
+        # Each signal has its own timeout, one per workflow, MAX_IN_FLIGHT at a time.
         rounds = -(-len(signals) // MAX_IN_FLIGHT)
         try:
-            future.result(timeout=self.timeout * (max(longest, rounds) + 1))
+            future.result(timeout=self.timeout * (rounds + 1))
         except concurrent.futures.TimeoutError:
             future.cancel()
             unavailable = DeliveryUnavailable(f"Temporal did not answer within {self.timeout:g} s")
             results = [unavailable if r is NOT_SENT else r for r in results]
-        for (index, _, _), result in zip(signals, results, strict=True):
-            outcomes[index] = result
+        for taken, result in zip(by_workflow.values(), results, strict=True):
+            for index, _ in taken:
+                outcomes[index] = result
         return outcomes
 
     async def _signal_all(
-        self, signals: Sequence[tuple[str, ReceiptSignal]], outcomes: list[BaseException | None]
+        self,
+        signals: Sequence[tuple[str, S]],
+        outcomes: list[BaseException | None],
+        send: Callable[[str, S], Awaitable[None]] | None = None,
     ) -> None:
         """Each workflow's signals one after the other, in the pass's order (a workflow
         reads customs' receipts in the order they came), each outcome into ``outcomes``;
         after a workflow's first failed signal, its later ones wait for the next attempt
         (sent now, they would overtake the failed one). Different workflows at once, at
-        most ``MAX_IN_FLIGHT``."""
+        most ``MAX_IN_FLIGHT``. ``send`` sends one (``_signal`` unless given)."""
+        sending: Callable[[str, Any], Awaitable[None]] = send or self._signal
         gate = asyncio.Semaphore(MAX_IN_FLIGHT)
         by_workflow: dict[str, list[int]] = {}
         for index, (workflow_id, _) in enumerate(signals):
             by_workflow.setdefault(workflow_id, []).append(index)
 
-        async def one(workflow_id: str, signal: ReceiptSignal) -> BaseException | None:
+        async def one(workflow_id: str, signal: S) -> BaseException | None:
             try:
-                await asyncio.wait_for(self._signal(workflow_id, signal), self.timeout)
+                await asyncio.wait_for(sending(workflow_id, signal), self.timeout)
             except TimeoutError:
                 return DeliveryUnavailable(f"Temporal did not answer within {self.timeout:g} s")
             except Exception as error:
@@ -157,10 +176,22 @@ class WorkflowSignalSink:
                 f"Temporal did not answer within {self.timeout:g} s"
             ) from None
 
+    async def _send(self, workflow_id: str, signal: ReceiptSignal | ReceiptSignals) -> None:
+        """One receipt as ``receipt``, several as ``receipts``."""
+        if isinstance(signal, ReceiptSignals):
+            await self._signal_as(workflow_id, RECEIPTS_SIGNAL, signal)
+        else:
+            await self._signal(workflow_id, signal)
+
     async def _signal(self, workflow_id: str, signal: ReceiptSignal) -> None:
+        await self._signal_as(workflow_id, RECEIPT_SIGNAL, signal)
+
+    async def _signal_as(
+        self, workflow_id: str, name: str, signal: ReceiptSignal | ReceiptSignals
+    ) -> None:
         handle = self.client.get_workflow_handle(workflow_id)
         try:
-            await handle.signal(RECEIPT_SIGNAL, signal)
+            await handle.signal(name, signal)
         except RPCError as error:
             if error.status is RPCStatusCode.NOT_FOUND:
                 raise LifecycleEnded(workflow_id, await _how_it_ended(handle, error)) from None
