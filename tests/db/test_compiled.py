@@ -12,12 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, bindparam, event, insert, select
+from sqlalchemy import Table, bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from adapters.db.compiled import DriverStatement
 from adapters.db.engine import Database
-from adapters.db.types import ScaledDecimal, TextDecimal, UTCDateTime
+from tests.db.scratch import scratch_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 COLUMNS = ("id", "quantity", "factor", "at")
@@ -25,16 +25,7 @@ COLUMNS = ("id", "quantity", "factor", "at")
 
 @pytest.fixture
 def scratch(db: Database) -> Table:
-    table = Table(
-        "scratch_driver_text",
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("quantity", ScaledDecimal(5)),
-        Column("factor", TextDecimal()),
-        Column("at", UTCDateTime()),
-    )
-    table.create(db.engine)
-    return table
+    return scratch_table(db, "scratch_driver_text")
 
 
 def _insert(table: Table, db: Database) -> DriverStatement:

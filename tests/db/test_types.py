@@ -12,11 +12,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from adapters.db.engine import Database
-from adapters.db.types import ScaledDecimal, TextDecimal, UTCDateTime
+from tests.db.scratch import scratch_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 LARGEST_QUANTITY = Decimal(2**63 - 1).scaleb(-5)  # what a BIGINT holds at scale 5
@@ -25,16 +25,7 @@ LARGEST_QUANTITY = Decimal(2**63 - 1).scaleb(-5)  # what a BIGINT holds at scale
 @pytest.fixture
 def scratch(db: Database) -> Table:
     """A throwaway table in the test's own database, one column of each type."""
-    table = Table(
-        "scratch_exact_types",
-        MetaData(),
-        Column("id", Integer, primary_key=True),
-        Column("quantity", ScaledDecimal(5)),
-        Column("factor", TextDecimal()),
-        Column("at", UTCDateTime()),
-    )
-    table.create(db.engine)
-    return table
+    return scratch_table(db, "scratch_exact_types")
 
 
 def _store(db: Database, table: Table, column: str, values: Sequence[object]) -> list[object]:
