@@ -48,7 +48,6 @@ with workflow.unsafe.imports_passed_through():
         LifecycleStatus,
         NextStep,
         ReceiptSignal,
-        ReceiptSignals,
         ReserveInput,
         ResolveInput,
         Role,
@@ -68,7 +67,16 @@ with workflow.unsafe.imports_passed_through():
     from workflows.next_step import Next
     from workflows.steps import ListSteps, Step
 
-from workflows.record import Cancelled, Checked, Details, Pays, Record, SignedOff, refused
+from workflows.record import (
+    Cancelled,
+    Checked,
+    Details,
+    Pays,
+    Record,
+    SignedOff,
+    TakesReceipts,
+    refused,
+)
 
 Draft = EntryDraft | ExportDraft | DomesticSaleDraft | SecondLineEntryDraft
 Input = EntryInput | ExportInput | DomesticSaleInput | SecondLineEntryInput
@@ -111,7 +119,11 @@ class ListRecord(Record[Draft, Correction]):
     vehicle: VehicleCorrection | None = None
 
 
-class BondedListLifecycle(SignedOff[Draft, Correction, Input], Pays[Draft, Correction, Input]):
+class BondedListLifecycle(
+    SignedOff[Draft, Correction, Input],
+    Pays[Draft, Correction, Input],
+    TakesReceipts[Draft, Correction, Input],
+):
     """Not a workflow by itself: subclasses name it and set the class attributes."""
 
     NEXT_STEP = NEXT_STEP
@@ -566,12 +578,6 @@ class BondedListLifecycle(SignedOff[Draft, Correction, Input], Pays[Draft, Corre
         self._require(
             decision.role, {Role.LIAISON}, "decide a weight mismatch", {Stage.WEIGHT_HOLD}
         )
-
-    @workflow.signal(name="receipts")
-    def receipt_batch(self, signals: ReceiptSignals) -> None:
-        """A watcher's pass of receipts at once, each taken as ``receipt`` takes it."""
-        for signal in signals.receipts:
-            self.receipt(signal)
 
     @workflow.signal(name="receipt")
     def receipt(self, signal: ReceiptSignal) -> None:

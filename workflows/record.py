@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         NextStep,
         PaymentConfirmation,
         ReceiptSignal,
+        ReceiptSignals,
         Refusal,
         ResolveInput,
         Role,
@@ -694,6 +695,20 @@ class SignedOff(LifecycleRecord[D, C, I_]):
     @sign_off.validator
     def _can_sign_off(self, decision: Decision) -> None:
         self._require(decision.role, {Role.LIAISON}, "sign off", {Stage.AWAITING_SIGN_OFF})
+
+
+class TakesReceipts(LifecycleRecord[D, C, I_]):
+    """A lifecycle customs answers (回执): each declares its ``receipt`` signal; a
+    watcher's pass of receipts for it comes as one ``receipts`` signal, taken in order
+    as ``receipt`` takes each, so the workflow wakes once for them."""
+
+    def receipt(self, signal: ReceiptSignal) -> None:
+        raise NotImplementedError
+
+    @workflow.signal(name="receipts")
+    def receipt_batch(self, signals: ReceiptSignals) -> None:
+        for signal in signals.receipts:
+            self.receipt(signal)
 
 
 class Pays(LifecycleRecord[D, C, I_]):

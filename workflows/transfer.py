@@ -31,7 +31,6 @@ with workflow.unsafe.imports_passed_through():
         LifecycleStatus,
         NextStep,
         ReceiptSignal,
-        ReceiptSignals,
         ResolveInput,
         Role,
         Stage,
@@ -47,7 +46,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.steps import TRANSFER, Step
 
-from workflows.record import Checked, Details, Record, SignedOff, refused
+from workflows.record import Checked, Details, Record, SignedOff, TakesReceipts, refused
 
 Side = Literal["out", "in"]
 SIDES: tuple[Side, Side] = ("out", "in")
@@ -78,7 +77,10 @@ class TransferRecord(Record[TransferDraft, TransferCorrection]):
 
 
 @workflow.defn(name="Transfer")
-class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInput]):
+class TransferWorkflow(
+    SignedOff[TransferDraft, TransferCorrection, TransferInput],
+    TakesReceipts[TransferDraft, TransferCorrection, TransferInput],
+):
     LIFECYCLE = Lifecycle.TRANSFER
     NEXT_STEP = NEXT_STEP
     CANCELLABLE = frozenset({Stage.VALIDATING, Stage.RETURNED, Stage.AWAITING_SIGN_OFF})
@@ -282,12 +284,6 @@ class TransferWorkflow(SignedOff[TransferDraft, TransferCorrection, TransferInpu
                 f"the out list {out_no} is approved; only the receiving side"
                 f" ({', '.join(sorted(RECEIVING_FIELDS))}) may change",
             )
-
-    @workflow.signal(name="receipts")
-    def receipt_batch(self, signals: ReceiptSignals) -> None:
-        """A watcher's pass of receipts at once, each taken as ``receipt`` takes it."""
-        for signal in signals.receipts:
-            self.receipt(signal)
 
     @workflow.signal(name="receipt")
     def receipt(self, signal: ReceiptSignal) -> None:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Final, TypeVar
+from collections.abc import Sequence
+from typing import Any, Final
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
@@ -39,8 +39,6 @@ MAX_IN_FLIGHT = 16  # signals under way at once
 
 # A signal of the pass not sent yet (when the pass runs out of time: unavailable).
 NOT_SENT: Final = DeliveryUnavailable("not sent")
-
-S = TypeVar("S")
 
 
 class WorkflowSignalSink:
@@ -107,9 +105,7 @@ class WorkflowSignalSink:
         # Filled in as the signals are sent: if the whole pass runs out of time, those
         # already sent keep their outcome and only the rest are unavailable.
         results: list[BaseException | None] = [NOT_SENT] * len(signals)
-        future = asyncio.run_coroutine_threadsafe(
-            self._signal_all(signals, results, send=self._send), self.loop
-        )
+        future = asyncio.run_coroutine_threadsafe(self._signal_all(signals, results), self.loop)
         # Each signal has its own timeout, one per workflow, MAX_IN_FLIGHT at a time.
         rounds = -(-len(signals) // MAX_IN_FLIGHT)
         try:
@@ -125,24 +121,24 @@ class WorkflowSignalSink:
 
     async def _signal_all(
         self,
-        signals: Sequence[tuple[str, S]],
+        signals: Sequence[tuple[str, ReceiptSignal | ReceiptSignals]],
         outcomes: list[BaseException | None],
-        send: Callable[[str, S], Awaitable[None]] | None = None,
     ) -> None:
         """Each workflow's signals one after the other, in the pass's order (a workflow
         reads customs' receipts in the order they came), each outcome into ``outcomes``;
         after a workflow's first failed signal, its later ones wait for the next attempt
         (sent now, they would overtake the failed one). Different workflows at once, at
-        most ``MAX_IN_FLIGHT``. ``send`` sends one (``_signal`` unless given)."""
-        sending: Callable[[str, Any], Awaitable[None]] = send or self._signal
+        most ``MAX_IN_FLIGHT``."""
         gate = asyncio.Semaphore(MAX_IN_FLIGHT)
         by_workflow: dict[str, list[int]] = {}
         for index, (workflow_id, _) in enumerate(signals):
             by_workflow.setdefault(workflow_id, []).append(index)
 
-        async def one(workflow_id: str, signal: S) -> BaseException | None:
+        async def one(
+            workflow_id: str, signal: ReceiptSignal | ReceiptSignals
+        ) -> BaseException | None:
             try:
-                await asyncio.wait_for(sending(workflow_id, signal), self.timeout)
+                await asyncio.wait_for(self._send(workflow_id, signal), self.timeout)
             except TimeoutError:
                 return DeliveryUnavailable(f"Temporal did not answer within {self.timeout:g} s")
             except Exception as error:
