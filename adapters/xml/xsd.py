@@ -10,6 +10,8 @@ one set of definitions. DecMessage has the declaration namespace as its target.
 from __future__ import annotations
 
 import re
+import threading
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -48,9 +50,42 @@ _XSD_PARSER = etree.XMLParser(
 )
 
 
+@dataclass(frozen=True)
+class LoadedSchema:
+    """A compiled XSD and the lock its validations take.
+
+    lxml keeps a validator's error log on the validator object: two threads validating
+    with one schema at once would read each other's errors, so a validation and the
+    reading of its first error are one step under ``lock``."""
+
+    xsd: etree.XMLSchema
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False)
+
+    def first_error(self, root: etree._Element) -> etree._LogEntry | None:
+        with self.lock:
+            if self.xsd.validate(root):
+                return None
+            return self.xsd.error_log[0]
+
+
+# libxml2 sets up its table of built-in XSD types (xs:int, xs:string...) lazily, on
+# the first schema it compiles, without a lock. Two threads compiling their first
+# schemas at once (two activities filing their first lists in a new worker) left that
+# table half-built, and every schema the process compiled afterwards was refused
+# ("xs:int does not resolve to a simple type definition", then "the given type is
+# not a built-in type"): the worker could file nothing until it was restarted. So
+# schemas are compiled one at a time, in any thread.
+_COMPILING = threading.Lock()
+
+
 @cache
-def load_schema(path: Path) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(path), _XSD_PARSER))
+def load_schema(path: Path) -> LoadedSchema:
+    with _COMPILING:
+        return _compiled(path)
+
+
+def _compiled(path: Path) -> LoadedSchema:
+    return LoadedSchema(etree.XMLSchema(etree.parse(str(path), _XSD_PARSER)))
 
 
 def check_against_schema(
@@ -58,10 +93,9 @@ def check_against_schema(
 ) -> None:
     """Raise SchemaViolation naming the element path, line and reason on the first error."""
     namespace = etree.QName(root).namespace
-    schema = load_schema(schema_file(message_type, namespace))
-    if schema.validate(root):
+    error = load_schema(schema_file(message_type, namespace)).first_error(root)
+    if error is None:
         return
-    error = schema.error_log[0]
     raise SchemaViolation(
         _reason(error.message),
         path=_element_path(root, error.path),
