@@ -21,7 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from prometheus_client import start_http_server
 from temporalio.client import Client
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
-from temporalio.worker import Worker
+from temporalio.worker import Worker, WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from activities.dependencies import Dependencies
 from activities.registry import all_activities
@@ -79,11 +80,13 @@ def build_worker(
     executor: ThreadPoolExecutor,
     *,
     sticky_timeout: dt.timedelta = dt.timedelta(seconds=DEFAULT_STICKY_TIMEOUT_SECONDS),
+    workflow_runner: WorkflowRunner | None = None,
 ) -> Worker:
     """The worker of every lifecycle. ``sticky_timeout``: how long a lifecycle's next
     workflow task waits for the worker that ran it last (whose cache holds its history)
     before any worker takes it; after a worker dies, its lifecycles resume that much
-    later on another one."""
+    later on another one. ``workflow_runner``: the SDK's sandbox unless given (the
+    tests give one that checks each workflow class once per process)."""
     return Worker(
         client,
         task_queue=task_queue,
@@ -94,6 +97,7 @@ def build_worker(
         interceptors=[RefusalsAreFinal(), LifecycleOutcomes(LIFECYCLE_OF_WORKFLOW)],
         max_concurrent_activities=executor._max_workers,
         sticky_queue_schedule_to_start_timeout=sticky_timeout,
+        workflow_runner=workflow_runner or SandboxedWorkflowRunner(),
     )
 
 

@@ -43,6 +43,7 @@ from schemas.lifecycle import (
     Vehicle,
 )
 from schemas.messages.fields import DOCUMENT_ZONE
+from tests.support.sandbox import ValidatedOnce
 from workflows.search import SEARCH_ATTRIBUTES
 
 BIN = Path(sys.executable).parent
@@ -196,7 +197,7 @@ async def running_zone(
     task_queue = f"test-{uuid.uuid4().hex[:8]}"
     stop = asyncio.Event()
     with ThreadPoolExecutor(max_workers=8) as executor:
-        worker = build_worker(client, deps, task_queue, executor)
+        worker = build_worker(client, deps, task_queue, executor, workflow_runner=ValidatedOnce())
         async with worker:
             exchange = asyncio.create_task(_exchange(simulator, watcher, stop))
             yield Zone(client, db, deps, folders, simulator, watcher, task_queue)
