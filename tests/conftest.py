@@ -15,10 +15,12 @@ through those same services, and run on SQLite.
 
 Under pytest-xdist each worker migrates its own templates (a SQLite file, a
 PostgreSQL database named after the worker) and clones a database per test from
-them: no worker shares a database, a folder or a port with another. A test that asks
-for ``seeded`` (the demo's master data and opening history) gets its clone from a
-second template, seeded once per worker: seeding costs 0.3-0.6 s, and about 300 tests
-start from it.
+them: no worker shares a database, a folder or a port with another. A test whose
+fixtures say its database starts from a state (``starts_from``, tests/support/states.py)
+gets its clone from a template of that state, built once per worker and backend from
+the migrated one: ``seeded`` (the demo's master data and opening history: seeding costs
+0.3-0.6 s, and about 300 tests start from it), and the ledger tests' zones and
+histories, which each test file used to write again for every test.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,6 +41,7 @@ from adapters.db.engine import Database, create_database
 from adapters.db.migrate import upgrade
 from demo import seed_demo
 from tests.support import profiles
+from tests.support.states import DatabaseState, starts_from, state_of
 
 # Hypothesis's pytest plugin imports it lazily at the end of the session; after the
 # Temporal servers' threads have run, CPython 3.11 then fails compiling it ("AST
@@ -184,24 +187,6 @@ class PostgresClones:
         self.admin.dispose()
 
 
-def _seed(url: str) -> None:
-    database = create_database(url)
-    try:
-        seed_demo(database)
-    finally:
-        database.dispose()
-
-
-@pytest.fixture(scope="session")
-def sqlite_seeded_template(sqlite_template: Path) -> Path:
-    """The migrated SQLite file with the demo seeded (``seed_demo``), copied for each
-    test that asks for ``seeded``."""
-    path = sqlite_template.with_name("seeded.db")
-    shutil.copyfile(sqlite_template, path)
-    _seed(f"sqlite:///{path}")
-    return path
-
-
 def _create_template(source: str | None) -> str:
     """A new template database: empty (then migrated by the caller) or cloned from
     ``source``."""
@@ -235,43 +220,121 @@ def postgres_template() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_seeded_template(postgres_template: str) -> Iterator[str]:
-    """This worker's migrated PostgreSQL template with the demo seeded, by name."""
-    name = _create_template(postgres_template)
-    _seed(_url_of(name))
-    yield name
-    _drop_template(name)
-
-
-@pytest.fixture(scope="session")
 def postgres_clones(postgres_template: str) -> Iterator[PostgresClones]:
     clones = PostgresClones(postgres_template)
     yield clones
     clones.close()
 
 
+# --- states a test's database starts from (tests/support/states.py) ----------------------
+
+
+def _build(state: DatabaseState, url: str) -> None:
+    """Write ``state`` into the (template) database at ``url``, and close every
+    connection to it: PostgreSQL clones only a database nobody is connected to, and
+    SQLite's last connection folds the write-ahead log into the file that is copied."""
+    database = create_database(url)
+    try:
+        state.build(database)
+    finally:
+        database.dispose()
+
+
+def _named_once(built: Mapping[str, tuple[DatabaseState, object]], state: DatabaseState) -> bool:
+    """Whether ``state`` is built already; two different states of one name are refused
+    (the name is the template's)."""
+    found = built.get(state.name)
+    if found is not None and found[0] != state:
+        raise pytest.UsageError(f"two database states are named {state.name!r}")
+    return found is not None
+
+
+class SqliteStates:
+    """This worker's SQLite template of each state, built on first use from a copy of
+    the migrated file."""
+
+    def __init__(self, migrated: Path) -> None:
+        self.migrated = migrated
+        self.built: dict[str, tuple[DatabaseState, Path]] = {}
+
+    def template(self, state: DatabaseState) -> Path:
+        if not _named_once(self.built, state):
+            path = self.migrated.with_name(f"state-{state.name}.db")
+            shutil.copyfile(self.migrated, path)
+            _build(state, f"sqlite:///{path}")
+            self.built[state.name] = (state, path)
+        return self.built[state.name][1]
+
+
+class PostgresStates:
+    """This worker's PostgreSQL template of each state, built on first use in a clone
+    of the migrated template, with its own ``PostgresClones``; dropped at the end."""
+
+    def __init__(self, migrated: str) -> None:
+        self.migrated = migrated
+        self.built: dict[str, tuple[DatabaseState, PostgresClones]] = {}
+
+    def clones(self, state: DatabaseState) -> PostgresClones:
+        if not _named_once(self.built, state):
+            template = _create_template(self.migrated)
+            try:
+                _build(state, _url_of(template))
+            except BaseException:
+                _drop_template(template)
+                raise
+            self.built[state.name] = (state, PostgresClones(template))
+        return self.built[state.name][1]
+
+    def close(self) -> None:
+        for _, clones in self.built.values():
+            clones.close()
+            _drop_template(clones.template)
+
+
 @pytest.fixture(scope="session")
-def postgres_seeded_clones(postgres_seeded_template: str) -> Iterator[PostgresClones]:
-    clones = PostgresClones(postgres_seeded_template)
-    yield clones
-    clones.close()
+def sqlite_states(sqlite_template: Path) -> SqliteStates:
+    return SqliteStates(sqlite_template)
+
+
+@pytest.fixture(scope="session")
+def postgres_states(postgres_template: str) -> Iterator[PostgresStates]:
+    states = PostgresStates(postgres_template)
+    yield states
+    states.close()
+
+
+DEMO = DatabaseState("demo", seed_demo)
+
+
+@pytest.fixture(scope="session")
+def sqlite_seeded_template(sqlite_states: SqliteStates) -> Path:
+    """The migrated SQLite file with the demo seeded (``seed_demo``): the template of
+    ``seeded``, which the console's tests build theirs on."""
+    return sqlite_states.template(DEMO)
 
 
 def fresh_database_url(
-    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, seeded: bool = False
+    request: pytest.FixtureRequest,
+    backend: str,
+    tmp_path: Path,
+    *,
+    state: DatabaseState | None = None,
 ) -> str:
-    """A new database cloned from this worker's migrated template, or from its seeded
-    one (``seeded``: the demo's master data and opening history already in it)."""
+    """A new database cloned from this worker's migrated template, or from its template
+    of ``state`` (built the first time it is asked for)."""
     if backend == "sqlite":
-        template: Path = request.getfixturevalue(
-            "sqlite_seeded_template" if seeded else "sqlite_template"
-        )
+        if state is None:
+            template: Path = request.getfixturevalue("sqlite_template")
+        else:
+            states: SqliteStates = request.getfixturevalue("sqlite_states")
+            template = states.template(state)
         path = tmp_path / "bondflow.db"
         shutil.copyfile(template, path)
         return f"sqlite:///{path}"
-    clones: PostgresClones = request.getfixturevalue(
-        "postgres_seeded_clones" if seeded else "postgres_clones"
-    )
+    if state is None:
+        clones: PostgresClones = request.getfixturevalue("postgres_clones")
+    else:
+        clones = request.getfixturevalue("postgres_states").clones(state)
     name = clones.take()
     request.addfinalizer(lambda: clones.drop(name))
     return _url_of(name)
@@ -280,10 +343,9 @@ def fresh_database_url(
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a fresh, migrated database: on SQLite, and on PostgreSQL too where
-    the test's behaviour depends on the database (see ``backends_of``); seeded with
-    the demo when the test asks for ``seeded`` (directly or through a fixture)."""
-    seeded = "seeded" in request.fixturenames
-    return fresh_database_url(request, request.param, tmp_path, seeded=seeded)
+    the test's behaviour depends on the database (see ``backends_of``); holding the
+    state one of the test's fixtures starts from (``starts_from``), if any."""
+    return fresh_database_url(request, request.param, tmp_path, state=state_of(request))
 
 
 @pytest.fixture
@@ -293,9 +355,9 @@ def db(database_url: str) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
+@starts_from(DEMO)
 def seeded(db: Database) -> Database:
     """``db`` holding the demo's master data and opening history, as ``seed_demo``
-    leaves them: the database was cloned from the seeded template (``database_url``
-    sees this fixture among the test's), so nothing is seeded here."""
+    leaves them: cloned from the template of the ``DEMO`` state, so nothing is seeded
+    here."""
     return db

@@ -48,21 +48,26 @@ from tests.support.builders import (
     resolve,
     stock,
 )
+from tests.support.states import DatabaseState, starts_from
 
 E = TypeVar("E", bound=LedgerError)
 
 
-@pytest.fixture
-def zone(db: Database) -> Zone:
-    """Cells lot L1 holds 100 pieces in the warehouse; L2, glass G1 and modules M1 exist
-    but hold nothing."""
+def _hundred_cells_in_l1(db: Database) -> None:
     zone = make_zone(db)
     zone.lot("L1")
     zone.lot("L2")
     zone.lot("G1", item_no=GLASS)
     zone.lot("M1", item_no=MODULE)
     Ledger(db).execute(request("opening", leg("100", outside("abroad"), stock("L1"))))
-    return zone
+
+
+@starts_from(DatabaseState("hundred-cells-in-l1", _hundred_cells_in_l1))
+def zone(db: Database) -> Zone:
+    """Cells lot L1 holds 100 pieces in the warehouse (posted as "opening"); L2, glass
+    G1 and modules M1 exist but hold nothing. Written once per worker and backend and
+    cloned for each test (tests/support/states.py)."""
+    return Zone.of(db)
 
 
 @contextmanager

@@ -21,18 +21,21 @@ from tests.support.builders import (
     BOOK,
     CELLS,
     GLASS,
+    ZONE,
     Zone,
     leg,
-    make_zone,
     outside,
     request,
     stock,
 )
+from tests.support.states import starts_from
 
 
-@pytest.fixture
+@starts_from(ZONE)
 def zone(db: Database) -> Zone:
-    zone = make_zone(db)
+    """make_zone's master data (cloned, tests/support/states.py) with cells lot L1 and
+    glass lot G1, both empty."""
+    zone = Zone.of(db)
     zone.lot("L1")
     zone.lot("G1", item_no=GLASS)
     return zone

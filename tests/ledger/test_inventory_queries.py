@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from adapters.db.engine import Database
 from ledger import Ledger, LedgerQueries
 from schemas.codes import CustomsStatus
@@ -26,10 +24,10 @@ from tests.support.builders import (
     resolve,
     stock,
 )
+from tests.support.states import DatabaseState, starts_from
 
 
-@pytest.fixture
-def queries(db: Database) -> LedgerQueries:
+def _story(db: Database) -> None:
     zone = make_zone(db)
     zone.lot("L1")
     zone.lot("L2")
@@ -39,6 +37,12 @@ def queries(db: Database) -> LedgerQueries:
     ledger.execute(request("out", leg("150", stock("L1", LINE), outside("abroad")), reserve=True))
     ledger.resolve(resolve("out-gate", "out"))
     ledger.execute(request("in-2", leg("30", outside("abroad"), stock("L2"))))
+
+
+@starts_from(DatabaseState("inventory-story", _story))
+def queries(db: Database) -> LedgerQueries:
+    """The queries of a database holding the story above (the module's docstring), written
+    once per worker and backend and cloned for each test (tests/support/states.py)."""
     return LedgerQueries(db)
 
 

@@ -35,14 +35,14 @@ from tests.support.builders import (
     resolve,
     stock,
 )
+from tests.support.states import DatabaseState, starts_from
 
 LIST_A, LIST_B = "QD960126I000000001", "QD960126I000000002"
 LIST_C, LIST_D = "QD960126E000000003", "QD960126E000000004"
 M1_KEY = cells_key("M1", LINE, item_no=MODULE)
 
 
-@pytest.fixture
-def queries(db: Database) -> LedgerQueries:
+def _story(db: Database) -> None:
     zone = make_zone(db)
     zone.lot("L1")
     zone.lot("L2")
@@ -100,6 +100,12 @@ def queries(db: Database) -> LedgerQueries:
         "export declared",
     )
     settle(resolve("d-void", "d", post=False), "filer.li", "list deleted")
+
+
+@starts_from(DatabaseState("lineage-story", _story))
+def queries(db: Database) -> LedgerQueries:
+    """The queries of a database holding the story above (the module's docstring), written
+    once per worker and backend and cloned for each test (tests/support/states.py)."""
     return LedgerQueries(db)
 
 

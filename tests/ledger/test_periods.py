@@ -22,7 +22,17 @@ from ledger.periods import BookPeriods
 from schemas.codes import Operation
 from schemas.ledger import MovementRequest
 from schemas.periods import CloseRequest, PeriodKind, ReopenRequest
-from tests.support.builders import BOOK, SHANGHAI, leg, make_zone, outside, request, stock
+from tests.support.builders import (
+    BOOK,
+    SHANGHAI,
+    ZONE,
+    Zone,
+    leg,
+    outside,
+    request,
+    stock,
+)
+from tests.support.states import starts_from
 
 MARCH = CloseRequest(
     kind=PeriodKind.MONTH,
@@ -53,9 +63,11 @@ def clock() -> Clock:
     return Clock(beijing(4, 2).astimezone(dt.UTC))
 
 
-@pytest.fixture
+@starts_from(ZONE)
 def ledger(db: Database, clock: Clock) -> Ledger:
-    zone = make_zone(db)
+    """make_zone's master data (cloned, tests/support/states.py) with cells lot L1, into
+    which 100 pieces entered on 5 March, recorded on the clock's 2 April."""
+    zone = Zone.of(db)
     zone.lot("L1")
     ledger = Ledger(db, clock=clock)
     ledger.execute(

@@ -102,6 +102,7 @@ from tests.support.builders import (
     stock,
 )
 from tests.support.profiles import examples, steps
+from tests.support.states import DatabaseState
 
 E = TypeVar("E", bound=LedgerError)
 Triple = tuple[Decimal, Decimal, Decimal]  # posted, pending_out, pending_in
@@ -118,6 +119,18 @@ POSITIONS: dict[int, list[StockRef]] = {
 }
 PARTIES = [outside("abroad"), outside("domestic"), outside("processing")]
 ALL_STOCK = [(item, ref) for item, refs in POSITIONS.items() for ref in refs]
+
+
+def _zone_with_the_positions_lots(db: Database) -> None:
+    zone = make_zone(db)
+    for item, refs in POSITIONS.items():
+        for lot in sorted({r.lot_no for r in refs}):
+            zone.lot(lot, item_no=item)
+
+
+# Every example starts from a fresh zone with the lots of POSITIONS and an empty ledger:
+# written once per worker and backend, and cloned per example (tests/support/states.py).
+PROPERTY_ZONE = DatabaseState("property-zone", _zone_with_the_positions_lots)
 
 # Mostly small enough to fit what is in stock, sometimes far too large.
 quantities = st.one_of(
@@ -177,12 +190,10 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.folder = self.workdir / f"example-{next(self.examples)}"
         self.folder.mkdir()
-        self.url = fresh_database_url(self.fixture_request, self.backend, self.folder)
+        self.url = fresh_database_url(
+            self.fixture_request, self.backend, self.folder, state=PROPERTY_ZONE
+        )
         self.db: Database = create_database(self.url)
-        zone = make_zone(self.db)
-        for item, refs in POSITIONS.items():
-            for lot in sorted({r.lot_no for r in refs}):
-                zone.lot(lot, item_no=item)
         self.clock = SteppingClock()
         self.ledger = Ledger(self.db, clock=self.clock)
         self.queries = LedgerQueries(self.db)
@@ -571,15 +582,16 @@ def test_given_any_sequence_of_operations_then_the_ledger_invariants_hold(
     negative, refusals and replays change nothing, the chain verifies, and the books as
     of any earlier instant match a replay of the movements."""
     # Skip (or fail, as configured) here rather than inside hypothesis when there is no
-    # PostgreSQL server; also builds the migrated template once, outside the examples.
-    request.getfixturevalue("sqlite_template" if backend == "sqlite" else "postgres_template")
+    # PostgreSQL server; also builds the zone's template once, outside the examples.
+    if backend == "sqlite":
+        request.getfixturevalue("sqlite_states").template(PROPERTY_ZONE)
+        LedgerMachine.clones = None
+    else:
+        LedgerMachine.clones = request.getfixturevalue("postgres_states").clones(PROPERTY_ZONE)
     LedgerMachine.fixture_request = request
     LedgerMachine.backend = backend
     LedgerMachine.workdir = tmp_path
     LedgerMachine.examples = itertools.count(1)
-    LedgerMachine.clones = (
-        request.getfixturevalue("postgres_clones") if backend == "postgresql" else None
-    )
     run_state_machine_as_test(
         LedgerMachine,
         settings=settings(

@@ -27,23 +27,27 @@ from tests.ledger.helpers import balance, cells_key, in_threads, party_key, row_
 from tests.support.builders import (
     GLASS,
     LINE,
+    ZONE,
+    Zone,
     leg,
-    make_zone,
     outside,
     request,
     resolve,
     stock,
 )
+from tests.support.states import starts_from
 
 THREADS = 16
 PER_THREAD = 5
 OPENING = Decimal(1000)
 
 
-@pytest.fixture
+@starts_from(ZONE)
 def ledger(db: Database) -> Ledger:
-    """A zone whose cell lot L1 holds 1000 pieces in the warehouse (L2 and G1 are empty)."""
-    zone = make_zone(db)
+    """A zone whose cell lot L1 holds 1000 pieces in the warehouse (L2 and G1 are empty).
+    make_zone's master data is cloned (tests/support/states.py); the lots and the opening
+    are written here, by the ledger the test is given, which has seen them as before."""
+    zone = Zone.of(db)
     zone.lot("L1")
     zone.lot("L2")
     zone.lot("G1", item_no=GLASS)

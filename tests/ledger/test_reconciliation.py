@@ -44,6 +44,7 @@ from tests.support.builders import (
     resolve,
     stock,
 )
+from tests.support.states import DatabaseState, starts_from
 
 LIST_A, LIST_B, LIST_C = "QD960126I000000001", "QD960126I000000002", "QD960126I000000003"
 
@@ -54,8 +55,7 @@ def beijing(
     return dt.datetime(2026, month, day, hour, minute, second, micro, tzinfo=SHANGHAI)
 
 
-@pytest.fixture
-def queries(db: Database) -> LedgerQueries:
+def _story(db: Database) -> None:
     zone = make_zone(db)
     for lot in ("L1", "L2", "L3"):
         zone.lot(lot)
@@ -120,6 +120,12 @@ def queries(db: Database) -> LedgerQueries:
     )
     settle(beijing(4, 1, 0), resolve("export-gate", "export"))
     post(beijing(4, 1, 0), request("c", leg("5", outside("abroad"), stock("L1")), document=LIST_C))
+
+
+@starts_from(DatabaseState("reconciliation-story", _story))
+def queries(db: Database) -> LedgerQueries:
+    """The queries of a database holding the story above (the module's docstring), written
+    once per worker and backend and cloned for each test (tests/support/states.py)."""
     return LedgerQueries(db)
 
 

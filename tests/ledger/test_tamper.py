@@ -33,12 +33,10 @@ from tests.support.builders import (
     resolve,
     stock,
 )
+from tests.support.states import DatabaseState, starts_from
 
 
-@pytest.fixture
-def history(db: Database) -> Database:
-    """Five chained events: two entries, processing with lineage (3 legs), an export
-    reserved, then posted at the gate."""
+def _five_chained_events(db: Database) -> None:
     zone = make_zone(db)
     for lot in ("L1", "L2"):
         zone.lot(lot)
@@ -62,6 +60,16 @@ def history(db: Database) -> Database:
     )
     ledger.resolve(resolve("export-gate", "export"))
     assert ChainAuditor(db).verify().ok
+
+
+FIVE_EVENTS = DatabaseState("tamper-history", _five_chained_events)
+
+
+@starts_from(FIVE_EVENTS)
+def history(db: Database) -> Database:
+    """Five chained events: two entries, processing with lineage (3 legs), an export
+    reserved, then posted at the gate. Written once per worker and backend and cloned
+    for each test (tests/support/states.py): each test tampers with its own copy."""
     return db
 
 
@@ -103,6 +111,17 @@ def _row_id(conn: Connection, table: str, which: str) -> int:
 
 def _scalar(conn: Connection, sql: str, **params: Any) -> Any:
     return conn.execute(text(sql), params).scalar_one()
+
+
+def test_given_a_history_cloned_from_its_template_then_it_verifies_as_written(
+    history: Database,
+) -> None:
+    """The starting point of every test below: the clone is the template's bytes, so
+    its chain verifies, all five events of it, up to the head the template's writes
+    left (the edits below must be what verify finds, not a broken copy)."""
+    result = ChainAuditor(history).verify()
+    assert result.ok, result.problem
+    assert (result.events_checked, result.head_seq) == (5, 5)
 
 
 # --- the guard ---------------------------------------------------------------------------

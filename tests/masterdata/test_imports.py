@@ -15,7 +15,7 @@ from masterdata import MasterData
 from masterdata.errors import ImportRefused
 from masterdata.imports import import_items, import_norms
 from schemas.masterdata import AccountBookIn, ImportSummary
-from tests.support.builders import make_zone
+from tests.support.builders import ZONE, Zone
 from tests.support.sheets import (
     CHINESE_ITEM_HEADER,
     ITEM_HEADER,
@@ -24,14 +24,16 @@ from tests.support.sheets import (
     csv_bytes,
     xlsx_bytes,
 )
+from tests.support.states import starts_from
 
 NEW_BOOK = "H96001234599"
 
 
-@pytest.fixture
+@starts_from(ZONE)
 def md(db: Database) -> MasterData:
-    """make_zone's enterprise with a second, empty book."""
-    md = make_zone(db).md
+    """make_zone's enterprise (cloned, tests/support/states.py) with a second, empty
+    book."""
+    md = Zone.of(db).md
     md.open_book(
         AccountBookIn(
             book_no=NEW_BOOK,

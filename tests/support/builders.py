@@ -29,6 +29,7 @@ from schemas.masterdata import (
     LocationIn,
     LotIn,
 )
+from tests.support.states import DatabaseState
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 BOOK = "H96001234567"
@@ -50,6 +51,12 @@ class Zone:
     db: Database
     md: MasterData
     book_no: str = BOOK
+
+    @classmethod
+    def of(cls, db: Database, book_no: str = BOOK) -> Zone:
+        """The zone of a database ``make_zone`` wrote into already (a state's template,
+        tests/support/states.py): the same helper, without writing again."""
+        return cls(db=db, md=MasterData(db), book_no=book_no)
 
     def lot(self, lot_no: str, item_no: int = CELLS) -> str:
         self.md.create_lot(LotIn(book_no=self.book_no, item_no=item_no, lot_no=lot_no))
@@ -135,6 +142,11 @@ def make_zone(db: Database, book_no: str = BOOK, customs_code: str = "9600A12345
     ):
         md.add_location(LocationIn(code=code, name=name, kind=kind))
     return Zone(db=db, md=md, book_no=book_no)
+
+
+# make_zone's master data, for fixtures that start from it and add their own lots and
+# postings (tests/support/states.py): written once per worker and backend, not per test.
+ZONE = DatabaseState("zone", make_zone)
 
 
 def stock(lot_no: str, location: str = WAREHOUSE, status: str = "bonded") -> StockRef:

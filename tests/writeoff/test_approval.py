@@ -33,7 +33,15 @@ from schemas.lifecycle import (
 )
 from schemas.periods import CloseRequest, PeriodKind
 from tests.support.builders import BOOK, CELLS, leg, outside, request, stock
-from tests.writeoff.test_statement import APRIL, AS_THE_LEDGER, MARCH, _story, beijing, counted
+from tests.support.states import starts_from
+from tests.writeoff.test_statement import (
+    APRIL,
+    AS_THE_LEDGER,
+    MARCH,
+    MARCH_STORY,
+    beijing,
+    counted,
+)
 from writeoff import WriteOffs
 
 DRAFT = WriteOffDraft(
@@ -41,11 +49,18 @@ DRAFT = WriteOffDraft(
 )
 
 
+@starts_from(MARCH_STORY)
+def story(db: Database) -> Database:
+    """A database holding test_statement's story of the solar book's March (cloned
+    from its template, tests/support/states.py)."""
+    return db
+
+
 @pytest.fixture
-def activities(db: Database, tmp_path: Path) -> WriteOffActivities:
-    _story(db)
+def activities(story: Database, tmp_path: Path) -> WriteOffActivities:
+    """The write-off's activities over the story, with exchange folders of their own."""
     return WriteOffActivities(
-        Dependencies.build(db, ExchangeFolders.under(tmp_path / "exchange").create())
+        Dependencies.build(story, ExchangeFolders.under(tmp_path / "exchange").create())
     )
 
 
@@ -104,17 +119,16 @@ def _period_changes(db: Database) -> list[tuple[str, str]]:
         return [(operation, reason) for operation, reason in rows]
 
 
-def test_the_fingerprint_is_the_statements_figures(db: Database) -> None:
+def test_the_fingerprint_is_the_statements_figures(story: Database) -> None:
     """Given March read twice, then both have one fingerprint; a count, or a posting
     back-dated into March, gives another."""
-    _story(db)
-    write_offs = WriteOffs(db)
+    write_offs = WriteOffs(story)
     first = statement_fingerprint(write_offs.for_days(BOOK, MARCH, APRIL))
     assert statement_fingerprint(write_offs.for_days(BOOK, MARCH, APRIL)) == first
     assert len(first) == 64
     as_counted = write_offs.for_days(BOOK, MARCH, APRIL, counted(**AS_THE_LEDGER))
     assert statement_fingerprint(as_counted) not in (first, None)
-    _a_cell_found_missing_late(db)
+    _a_cell_found_missing_late(story)
     assert statement_fingerprint(write_offs.for_days(BOOK, MARCH, APRIL)) != first
 
 

@@ -47,6 +47,7 @@ from tests.support.builders import (
     resolve,
     stock,
 )
+from tests.support.states import DatabaseState, starts_from
 from writeoff import BookWriteOff, KnownOpening, WriteOffs
 
 SCRAP = 3
@@ -202,9 +203,14 @@ def _story(db: Database) -> None:
     )
 
 
-@pytest.fixture
+# Written once per worker and backend, cloned for each test (tests/support/states.py);
+# test_approval's tests start from it too.
+MARCH_STORY = DatabaseState("write-off-march", _story)
+
+
+@starts_from(MARCH_STORY)
 def write_offs(db: Database) -> WriteOffs:
-    _story(db)
+    """The write-offs of a database holding the story above (the module's docstring)."""
     return WriteOffs(db)
 
 
