@@ -21,7 +21,7 @@ from pydantic_settings import (
 from adapters.simulator.behaviour import DEFAULT_SEED, HumanPaths, Rate
 from customs.delivery_policy import RetryPolicy
 from schemas.codes import DifferenceCause
-from schemas.messages.declaration import DEFAULT_DEC_VERSION
+from schemas.messages.codes import DEFAULT_DEC_VERSION
 
 DEFAULT_DATA_DIR = Path("var")
 

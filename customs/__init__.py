@@ -5,7 +5,3 @@ OutBox and every receipt that came back, routed to its document by the numbers
 customs gives it. The folders themselves are ``adapters/gateway``; the routing
 rules are pure functions in ``routing``.
 """
-
-from customs.service import CustomsRecords
-
-__all__ = ["CustomsRecords"]

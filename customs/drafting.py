@@ -26,6 +26,7 @@ from schemas.lifecycle import (
 )
 from schemas.messages.bonded_list import BondedListUpload, InvtHead, InvtLine, InvtMessage
 from schemas.messages.codes import (
+    DEFAULT_DEC_VERSION,
     BindingKind,
     DeclarationFlag,
     DeclarationKind,
@@ -38,7 +39,6 @@ from schemas.messages.codes import (
     RelatedDocumentKind,
 )
 from schemas.messages.declaration import (
-    DEFAULT_DEC_VERSION,
     DecFreeTxt,
     DecHead,
     DeclarationMessage,

@@ -22,14 +22,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from enum import StrEnum
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from reports.reconciliation import QUANTITY_FORMAT, Cell, Language, cell_text, xlsx_cell
 from rules.write_off import BookWriteOff, Figure, FinishedLine, MaterialLine
+
+# openpyxl is imported when a workbook is written, as in ``reports.reconciliation``.
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Line = MaterialLine | FinishedLine
 
@@ -156,6 +156,8 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _table(sheet: Worksheet, title: str, columns: Sequence[Column], lines: Sequence[Line]) -> None:
+    from openpyxl.styles import Font
+
     sheet.append([])
     sheet.append([title])
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
@@ -197,6 +199,10 @@ DOCUMENT_HEADINGS = (
 def write_off_xlsx(found: BookWriteOff) -> bytes:
     """The statement sheet (title block, materials, finished goods), the documents of
     every figure, and the finished goods that could not be folded."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

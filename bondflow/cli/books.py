@@ -6,29 +6,37 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from bondflow.cli.context import console, err_console, fail, load_settings, open_database, reporting
 from bondflow.cli.render import page_title
-from ledger import LedgerQueries
-from masterdata import MasterData, imports
-from masterdata.errors import ImportRefused
 from schemas.codes import BookType
-from schemas.masterdata import AccountBookIn, ImportSummary
 from schemas.quantities import plain
 from schemas.wording import counted
 
+# The domain's modules are imported by the commands that use them (bondflow.cli.context
+# says why); an import of items or norms reads XLSX with openpyxl, imported then too.
+if TYPE_CHECKING:
+    from masterdata import MasterData
+    from schemas.masterdata import ImportSummary
+
 app = typer.Typer(help="Enterprises, account books (账册) and book items.", no_args_is_help=True)
+
+
+def _masterdata() -> MasterData:
+    from masterdata import MasterData
+
+    return MasterData(open_database(load_settings()))
 
 
 @app.command("list")
 def list_books() -> None:
     """Every account book with its enterprise and validity."""
-    settings = load_settings()
     with reporting():
-        md = MasterData(open_database(settings))
+        md = _masterdata()
         enterprises = {e.id: e for e in md.enterprises()}
         books = md.books()
     table = Table(title="account books (账册)", title_justify="left")
@@ -50,9 +58,8 @@ def list_books() -> None:
 @app.command()
 def items(book: str = typer.Argument(..., help="Account book number.")) -> None:
     """The registered items of a book: 备案序号, 料号, HS code, units."""
-    settings = load_settings()
     with reporting():
-        rows = MasterData(open_database(settings)).items(book)
+        rows = _masterdata().items(book)
     table = Table(title=f"items of {book}", title_justify="left")
     for column in ("no", "part no", "HS code", "name", "spec", "unit", "legal units", "kind"):
         table.add_column(column)
@@ -83,6 +90,8 @@ def open_book(
     district: str = typer.Option(..., "--district", help="The customs district (关区), 4 digits."),
 ) -> None:
     """Open an account book (the same again changes nothing; other content is refused)."""
+    from schemas.masterdata import AccountBookIn
+
     with reporting():
         data = AccountBookIn(
             book_no=book,
@@ -92,7 +101,7 @@ def open_book(
             valid_to=valid_to.date(),
             customs_district=district,
         )
-        found = MasterData(open_database(load_settings())).open_book(data)
+        found = _masterdata().open_book(data)
         console.print(
             f"book {found.book_no} of {enterprise}: {found.valid_from} – {found.valid_to}"
         )
@@ -102,7 +111,7 @@ def open_book(
 def norms(book: str = typer.Argument(..., help="Account book number.")) -> None:
     """Every consumption norm version (单耗) of a book."""
     with reporting():
-        rows = MasterData(open_database(load_settings())).norms(book)
+        rows = _masterdata().norms(book)
     table = Table(title=f"consumption norms of {book}", title_justify="left")
     for column in ("finished", "material", "version", "net", "loss rate", "from"):
         table.add_column(column)
@@ -125,6 +134,8 @@ def lots(
     offset: int = typer.Option(0, "--offset", min=0),
 ) -> None:
     """A book's lots (批次) with their stock summed over every position they hold."""
+    from ledger import LedgerQueries
+
     with reporting():
         rows, total = LedgerQueries(open_database(load_settings())).lots(
             book, limit=limit, offset=offset
@@ -164,15 +175,15 @@ def _import(
     what: str,
     dry_run: bool,
 ) -> None:
+    from masterdata.errors import ImportRefused
+
     with reporting():
         try:
             data = path.read_bytes()
         except OSError as error:
             fail(f"{path}: {error.strerror}")
         try:
-            summary = read(
-                MasterData(open_database(load_settings())), book, data, str(path), dry_run=dry_run
-            )
+            summary = read(_masterdata(), book, data, str(path), dry_run=dry_run)
         except ImportRefused as refused:
             for row in refused.rows:
                 column = f"{row.column}: " if row.column else ""
@@ -202,7 +213,9 @@ def import_items_command(
     field names (item_no, part_no, hs_code, name, specification, declared_unit,
     first_legal_unit, first_legal_factor, second_legal_unit, second_legal_factor,
     is_finished_good) or the Chinese headers (备案序号, 料号, 商品编码, ...)."""
-    _import(book, path, imports.import_items, "item", dry_run)
+    from masterdata.imports import import_items
+
+    _import(book, path, import_items, "item", dry_run)
 
 
 @app.command("import-norms")
@@ -214,4 +227,6 @@ def import_norms_command(
     """Register a book's consumption norm versions (单耗) from a sheet, all or nothing.
     Columns: finished_item_no, material_item_no, version, net_consumption, loss_rate
     (a fraction: 0.003 is 0.3 %), effective_from, or their Chinese headers."""
-    _import(book, path, imports.import_norms, "norm version", dry_run)
+    from masterdata.imports import import_norms
+
+    _import(book, path, import_norms, "norm version", dry_run)

@@ -30,7 +30,6 @@ from bondflow.cli.context import (
     reporting,
 )
 from bondflow.settings import Settings
-from demo import ids
 from schemas.access import UserIn, UserRole
 from schemas.wording import with_article
 
@@ -39,16 +38,22 @@ if TYPE_CHECKING:
     from demo.report import Report
     from demo.story import StoryResult, StoryTokens
 
-# httpx and the story are imported where they are used: `bondflow --help` and the
-# other commands stay quick and do not need them.
+# httpx, the story and the demo's data (the demo package imports the ledger) are
+# imported where they are used: `bondflow --help` and the other commands stay quick and
+# do not need them.
 
-DEMO_USERS = (
-    UserIn(name="demo-solar", role=UserRole.FILER, enterprises=(ids.SOLAR_CUSTOMS_CODE,)),
-    UserIn(name="demo-cold", role=UserRole.FILER, enterprises=(ids.COLD_CHAIN_CUSTOMS_CODE,)),
-    UserIn(name="demo-liaison", role=UserRole.LIAISON),
-    UserIn(name="demo-auditor", role=UserRole.AUDITOR),
-    UserIn(name="demo-admin", role=UserRole.ADMIN),
-)
+
+def demo_users_wanted() -> tuple[UserIn, ...]:
+    """The demo's users: a filer of each enterprise, the liaison, an auditor, an admin."""
+    from demo import ids
+
+    return (
+        UserIn(name="demo-solar", role=UserRole.FILER, enterprises=(ids.SOLAR_CUSTOMS_CODE,)),
+        UserIn(name="demo-cold", role=UserRole.FILER, enterprises=(ids.COLD_CHAIN_CUSTOMS_CODE,)),
+        UserIn(name="demo-liaison", role=UserRole.LIAISON),
+        UserIn(name="demo-auditor", role=UserRole.AUDITOR),
+        UserIn(name="demo-admin", role=UserRole.ADMIN),
+    )
 
 
 @dataclass(frozen=True)
@@ -73,8 +78,9 @@ def demo_users(database: Database) -> DemoUsers:
     existing = {user.name: user for user in access.users()}
     tokens: dict[str, str] = {}
     created: list[str] = []
-    passwords = {wanted.name: f"demo-{secrets.token_urlsafe(9)}" for wanted in DEMO_USERS}
-    for wanted in DEMO_USERS:
+    wanted_users = demo_users_wanted()
+    passwords = {wanted.name: f"demo-{secrets.token_urlsafe(9)}" for wanted in wanted_users}
+    for wanted in wanted_users:
         user = existing.get(wanted.name)
         if user is None:
             tokens[wanted.name] = access.create_user(wanted, passwords[wanted.name]).token
@@ -114,7 +120,7 @@ def print_console_sign_ins(api: str, users: DemoUsers) -> None:
     table.add_column("username", style="bold")
     table.add_column("role")
     table.add_column("password (new each run of bondflow demo)")
-    for wanted in DEMO_USERS:
+    for wanted in demo_users_wanted():
         scope = ", ".join(wanted.enterprises)
         role = f"{wanted.role.value} of {scope}" if scope else wanted.role.value
         table.add_row(wanted.name, role, users.passwords[wanted.name])

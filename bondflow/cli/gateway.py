@@ -16,35 +16,32 @@ import getpass
 import signal
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from adapters.gateway.filedrop import FileDropGateway
 from adapters.gateway.folders import ExchangeFolders
-from adapters.gateway.watcher import ReceiptWatcher
 from adapters.simulator.behaviour import DEFAULT_SEED, SimulatorBehaviour
-from adapters.simulator.service import CustomsSimulator
-from adapters.xml.codec import from_element
-from adapters.xml.errors import XmlMessageError
-from adapters.xml.labels import receipt_content
-from adapters.xml.safe import read_untrusted_file
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from bondflow.settings import Settings
-from codetables.tables import CodeTables
-from customs.routing import Number
-from customs.service import CustomsRecords
-from schemas.customs import UNDELIVERED, ReceiptDelivery
-from schemas.messages.bonded_list import BondedListUpload
-from schemas.messages.declaration import DeclarationMessage
-from schemas.messages.fields import DOCUMENT_ZONE
-from schemas.messages.gate_pass import GatePassUpload
+
+# The gateway, the simulator and our customs records are imported by the commands that
+# use them (bondflow.cli.context says why): `bondflow customs-sim` reads no database.
+if TYPE_CHECKING:
+    from customs.service import CustomsRecords
 
 app = typer.Typer(help="The single-window exchange: OutBox, InBox, receipts.", no_args_is_help=True)
 
 
 def folders_of(settings: Settings) -> ExchangeFolders:
     return ExchangeFolders.with_boxes(settings.effective_outbox, settings.effective_inbox)
+
+
+def _records(settings: Settings) -> CustomsRecords:
+    from customs.service import CustomsRecords
+
+    return CustomsRecords(open_database(settings))
 
 
 def _run_until_interrupted(loop_body: object) -> None:
@@ -62,6 +59,15 @@ def _run_until_interrupted(loop_body: object) -> None:
 @app.command()
 def submit(file: Path = typer.Argument(..., help="An INV101, SAS121 or DecMessage file.")) -> None:
     """Check a message and put it in the OutBox (again: a no-op)."""
+    from adapters.gateway.filedrop import FileDropGateway
+    from adapters.xml.codec import from_element
+    from adapters.xml.errors import XmlMessageError
+    from adapters.xml.safe import read_untrusted_file
+    from codetables.tables import CodeTables
+    from schemas.messages.bonded_list import BondedListUpload
+    from schemas.messages.declaration import DeclarationMessage
+    from schemas.messages.gate_pass import GatePassUpload
+
     settings = load_settings()
     try:
         message = from_element(read_untrusted_file(file), source=str(file))
@@ -74,7 +80,7 @@ def submit(file: Path = typer.Argument(..., help="An INV101, SAS121 or DecMessag
     with reporting():
         gateway = FileDropGateway(
             folders_of(settings),
-            CustomsRecords(open_database(settings)),
+            _records(settings),
             tables=CodeTables.load(settings.code_tables_dir),
         )
         submitted = gateway.submit(message)
@@ -91,11 +97,13 @@ def watch(
     ),
 ) -> None:
     """Read receipts from the InBox, record them against their documents, file them away."""
+    from adapters.gateway.watcher import ReceiptWatcher
+
     settings = load_settings()
     with reporting():
         watcher = ReceiptWatcher(
             folders_of(settings),
-            CustomsRecords(open_database(settings)),
+            _records(settings),
             settle_seconds=0.0 if once else settle,
         )
         if once:
@@ -122,15 +130,17 @@ def receipts(
 ) -> None:
     """A document's numbers and every receipt customs sent for it, in customs' order;
     or, with --undelivered, the receipts still on their way to their lifecycles."""
+    from customs.routing import Number
+
     if undelivered == (inner_no is not None):
         fail("name a document (INNER_NO) or ask for --undelivered, not both or neither")
     settings = load_settings()
     if inner_no is None:
         with reporting():
-            _undelivered(CustomsRecords(open_database(settings)))
+            _undelivered(_records(settings))
         return
     with reporting():
-        records = CustomsRecords(open_database(settings))
+        records = _records(settings)
         document = records.document(Number.INNER_NO, inner_no)
         rows = records.deliveries.of_document(document.id)
     console.print(
@@ -158,9 +168,11 @@ def receipts(
 @app.command()
 def receipt(receipt_id: int = typer.Argument(..., help="The receipt's id (see receipts).")) -> None:
     """Every field of one receipt as customs sent it, each with its Chinese name."""
+    from adapters.xml.labels import receipt_content
+
     settings = load_settings()
     with reporting():
-        records = CustomsRecords(open_database(settings))
+        records = _records(settings)
         content = receipt_content(receipt_id, records.receipt_payload(receipt_id))
     wrapper = f" (in {content.transport})" if content.transport else ""
     console.print(f"receipt {content.id}: {content.message_type}{wrapper}", highlight=False)
@@ -177,6 +189,8 @@ RECEIPT_ID_HELP = "The receipt's id (see receipts --undelivered)."
 
 
 def _undelivered(records: CustomsRecords) -> None:
+    from schemas.customs import UNDELIVERED, ReceiptDelivery
+
     found: list[ReceiptDelivery] = []
     offset = 0
     while True:
@@ -219,6 +233,8 @@ def _undelivered(records: CustomsRecords) -> None:
 
 def _beijing(instant: dt.datetime | None) -> str:
     """An instant as the zone reads it (stored in UTC)."""
+    from schemas.messages.fields import DOCUMENT_ZONE
+
     return instant.astimezone(DOCUMENT_ZONE).isoformat() if instant else "-"
 
 
@@ -239,7 +255,7 @@ def redeliver(
     watcher delivers it on its next pass."""
     settings = load_settings()
     with reporting():
-        found = CustomsRecords(open_database(settings)).deliveries.redeliver(receipt_id, by, reason)
+        found = _records(settings).deliveries.redeliver(receipt_id, by, reason)
     console.print(
         f"receipt {receipt_id} ({found.receipt.file_name}) is pending again, attempts reset",
         highlight=False,
@@ -255,7 +271,7 @@ def dismiss(
     """Decide that a pending or parked receipt will never be delivered to its lifecycle."""
     settings = load_settings()
     with reporting():
-        found = CustomsRecords(open_database(settings)).deliveries.dismiss(receipt_id, by, reason)
+        found = _records(settings).deliveries.dismiss(receipt_id, by, reason)
     console.print(
         f"receipt {receipt_id} ({found.receipt.file_name}) dismissed: {found.delivery.note}",
         highlight=False,
@@ -286,6 +302,9 @@ def customs_sim(
     interval: float = typer.Option(0.5, help="Seconds between passes over the OutBox."),
 ) -> None:
     """Play the single-window client and customs on the exchange folders."""
+    from adapters.simulator.service import CustomsSimulator
+    from codetables.tables import CodeTables
+
     settings = load_settings()
     with reporting():
         behaviour = SimulatorBehaviour(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
@@ -18,11 +19,27 @@ from bondflow.cli.context import (
     reporting,
 )
 from bondflow.cli.render import balances_table, history_table, trace_tree
-from ledger import ChainAuditor, LedgerQueries
+from bondflow.settings import Settings
 from schemas.codes import CustomsStatus
-from schemas.ledger import ChainAnchor
+
+# The domain's modules are imported by the commands that use them (bondflow.cli.context
+# says why).
+if TYPE_CHECKING:
+    from ledger import ChainAuditor, LedgerQueries
 
 app = typer.Typer(help="The bonded inventory ledger.", no_args_is_help=True)
+
+
+def _queries(settings: Settings) -> LedgerQueries:
+    from ledger import LedgerQueries
+
+    return LedgerQueries(open_database(settings))
+
+
+def _auditor(settings: Settings) -> ChainAuditor:
+    from ledger import ChainAuditor
+
+    return ChainAuditor(open_database(settings))
 
 
 def _instant(text: str | None, option: str = "--as-of") -> dt.datetime | None:
@@ -67,7 +84,7 @@ def balances(
     at = _instant(as_of)
     known = _instant(known_at, "--known-at")
     with reporting():
-        rows = LedgerQueries(open_database(settings)).balances(
+        rows = _queries(settings).balances(
             book_no=book,
             item_no=item,
             lot_no=lot,
@@ -92,9 +109,7 @@ def history(
     """The movement history of one account: each change with document, who and why."""
     settings = load_settings()
     with reporting():
-        rows = LedgerQueries(open_database(settings)).history(
-            key, after_entry_id=after, limit=limit
-        )
+        rows = _queries(settings).history(key, after_entry_id=after, limit=limit)
     console.print(history_table(rows, key))
 
 
@@ -112,7 +127,7 @@ def trace(
     settings = load_settings()
     at, known = _instant(as_of), _instant(known_at, "--known-at")
     with reporting():
-        queries = LedgerQueries(open_database(settings))
+        queries = _queries(settings)
         walk = queries.trace_forward if forward else queries.trace_backward
         result = walk(book, lot, as_of=at, known_at=known)
     if as_json:
@@ -128,6 +143,8 @@ def verify(
     ),
 ) -> None:
     """Check the whole audit chain; name the first broken link. Exit 1 if broken."""
+    from schemas.ledger import ChainAnchor
+
     settings = load_settings()
     kept = None
     if anchor is not None:
@@ -138,7 +155,7 @@ def verify(
         except ValidationError as exc:
             fail(describe_validation(exc, str(anchor)))
     with reporting():
-        result = ChainAuditor(open_database(settings)).verify(kept)
+        result = _auditor(settings).verify(kept)
     if result.ok:
         against = f", consistent with the anchor at seq {kept.seq}" if kept else ""
         console.print(
@@ -157,7 +174,7 @@ def write_anchor(
     """Write the current chain head to a file kept outside the database."""
     settings = load_settings()
     with reporting():
-        head = ChainAuditor(open_database(settings)).anchor()
+        head = _auditor(settings).anchor()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
     tmp.write_text(head.model_dump_json(indent=2) + "\n", encoding="utf-8")

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import getpass
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from bondflow.cli.context import console, load_settings, open_database, reporting
 from bondflow.cli.render import page_title
-from masterdata import MasterData
 from schemas.codes import LocationKind
-from schemas.masterdata import LocationIn, LocationView
+
+# The domain's modules are imported by the commands that use them (bondflow.cli.context
+# says why).
+if TYPE_CHECKING:
+    from masterdata import MasterData
+    from schemas.masterdata import LocationView
 
 app = typer.Typer(help="Locations (库位): areas, warehouses and bins.", no_args_is_help=True)
 
 
 def _masterdata() -> MasterData:
+    from masterdata import MasterData
+
     return MasterData(open_database(load_settings()))
 
 
@@ -56,6 +63,8 @@ def register(
     cold_store: bool = typer.Option(False, "--cold-store", help="A cold store (冷库)."),
 ) -> None:
     """Register a location (the same again changes nothing; other content is refused)."""
+    from schemas.masterdata import LocationIn
+
     with reporting():
         data = LocationIn(
             code=code,

@@ -1,10 +1,13 @@
-"""The `bondflow` command: one entry point, a sub-command per room of the house."""
+"""The `bondflow` command: one entry point, a sub-command per room of the house.
+
+Every process of `bondflow up` but the API starts here, so each command imports what
+it needs when it runs (bondflow.cli.context says more).
+"""
 
 from __future__ import annotations
 
 import typer
 
-from adapters.db import migrate
 from bondflow import __version__
 from bondflow.cli import (
     books,
@@ -22,7 +25,6 @@ from bondflow.cli import (
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from bondflow.cli.render import balances_table, trace_tree
 from bondflow.stack.up import up
-from ledger import ChainAuditor, LedgerQueries
 
 app = typer.Typer(
     help="bondflow: customs clearance and bonded inventory for comprehensive bonded zones.",
@@ -113,8 +115,10 @@ def seed_demo() -> None:
 @app.command("demo-ledger")
 def demo_ledger() -> None:
     """Set up the database, load the demo and print the books: the first thing to run."""
+    from adapters.db import migrate
     from demo import ids
     from demo import seed_demo as run_seed
+    from ledger import ChainAuditor, LedgerQueries
 
     settings = load_settings()
     with reporting():

@@ -4,6 +4,7 @@ database directly as the liaison named by --actor."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
@@ -17,10 +18,19 @@ from bondflow.cli.context import (
     open_database,
     reporting,
 )
-from ledger.periods import BookPeriods
 from schemas.periods import BookPeriod, CloseRequest, PeriodKind, ReopenRequest
 
+# The ledger is imported by the commands that use it (bondflow.cli.context says why).
+if TYPE_CHECKING:
+    from ledger.periods import BookPeriods
+
 app = typer.Typer(help="A book's periods: close, reopen, list.", no_args_is_help=True)
+
+
+def _periods() -> BookPeriods:
+    from ledger.periods import BookPeriods
+
+    return BookPeriods(open_database(load_settings()))
 
 
 def _day(text: str, option: str) -> dt.date:
@@ -51,9 +61,8 @@ def _show(periods: list[BookPeriod], book: str) -> None:
 @app.command("list")
 def list_periods(book: str = typer.Argument(..., help="Account book number.")) -> None:
     """A book's periods, closed or reopened, with their latest change."""
-    settings = load_settings()
     with reporting():
-        found = BookPeriods(open_database(settings)).periods(book)
+        found = _periods().periods(book)
     _show(found, book)
 
 
@@ -76,9 +85,8 @@ def close(
         )
     except ValidationError as exc:
         fail(describe_validation(exc, "the period"))
-    settings = load_settings()
     with reporting():
-        done = BookPeriods(open_database(settings)).close(book, request, actor=actor)
+        done = _periods().close(book, request, actor=actor)
     console.print(
         f"closed {book} {done.first_day}..{done.last_day} (chain seq {done.last_event.chain_seq})"
     )
@@ -99,9 +107,8 @@ def reopen(
         )
     except ValidationError as exc:
         fail(describe_validation(exc, "the period"))
-    settings = load_settings()
     with reporting():
-        done = BookPeriods(open_database(settings)).reopen(book, request, actor=actor)
+        done = _periods().reopen(book, request, actor=actor)
     console.print(
         f"reopened {book} {done.first_day}..{done.last_day} (chain seq {done.last_event.chain_seq})"
     )

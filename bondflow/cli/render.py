@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.tree import Tree
 
-from schemas.ledger import BalanceView, HistoryEntry, LotTrace
 from schemas.quantities import plain
+
+if TYPE_CHECKING:  # named in annotations only: the commands reading the ledger import them
+    from schemas.ledger import BalanceView, HistoryEntry, LotTrace
 
 
 def page_title(what: str, offset: int, shown: int, total: int) -> str:

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from access import AccessService
-from adapters.db.engine import Database
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
 from schemas.access import UserIn, UserRole
 from schemas.wording import counted, plain_reason
 
+# The access service is imported by the commands that use it (bondflow.cli.context says
+# why).
+if TYPE_CHECKING:
+    from access import AccessService
+
 app = typer.Typer(help="API users and their tokens.", no_args_is_help=True)
 
 
-def _database() -> Database:
-    return open_database(load_settings())
+def _access() -> AccessService:
+    from access import AccessService
+
+    return AccessService(open_database(load_settings()))
 
 
 def _password_from_stdin() -> str:
@@ -56,13 +62,13 @@ def create(
     in to the web console)."""
     with reporting():
         password = _password_from_stdin() if password_stdin else None
-        database = _database()
+        access = _access()
         try:
             data = UserIn(name=name, role=role, enterprises=tuple(enterprise))
         except ValidationError as error:
             first = error.errors()[0]
             fail(plain_reason(first["msg"]))
-        issued = AccessService(database).create_user(data, password)
+        issued = access.create_user(data, password)
         scope = ", ".join(issued.user.enterprises) or "all enterprises"
         console.print(f"user {issued.user.name}: {issued.user.role.value}, {scope}")
         _print_token(issued.token)
@@ -82,7 +88,7 @@ def password(
         if not password_stdin:
             fail("give the password on standard input with --password-stdin")
         new = _password_from_stdin()
-        user = AccessService(_database()).set_password(name, new)
+        user = _access().set_password(name, new)
         console.print(f"password of {user.name} set; its console sessions ended")
 
 
@@ -90,16 +96,14 @@ def password(
 def token(name: str = typer.Argument(..., help="The user's name.")) -> None:
     """Issue another token for a user (its other tokens stay valid)."""
     with reporting():
-        database = _database()
-        _print_token(AccessService(database).issue_token(name).token)
+        _print_token(_access().issue_token(name).token)
 
 
 @app.command("revoke")
 def revoke(name: str = typer.Argument(..., help="The user's name.")) -> None:
     """Revoke every token of a user."""
     with reporting():
-        database = _database()
-        count = AccessService(database).revoke_tokens(name)
+        count = _access().revoke_tokens(name)
         console.print(f"{counted(count, 'token')} of {name} revoked")
 
 
@@ -107,9 +111,8 @@ def revoke(name: str = typer.Argument(..., help="The user's name.")) -> None:
 def list_users() -> None:
     """The users, their roles and scopes (never their tokens)."""
     with reporting():
-        database = _database()
         table = Table("name", "role", "enterprises", "created", "password", "disabled")
-        for user in AccessService(database).users():
+        for user in _access().users():
             table.add_row(
                 user.name,
                 user.role.value,
@@ -125,6 +128,5 @@ def list_users() -> None:
 def disable(name: str = typer.Argument(..., help="The user's name.")) -> None:
     """Disable a user: none of its tokens works any more."""
     with reporting():
-        database = _database()
-        user = AccessService(database).disable_user(name)
+        user = _access().disable_user(name)
         console.print(f"user {user.name} disabled")

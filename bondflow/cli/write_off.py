@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from bondflow.cli.context import console, fail, load_settings, open_database, reporting
-from reports.reconciliation import Language
-from reports.write_off import write_off_csv, write_off_xlsx
-from rules.write_off import BookWriteOff, Figure
 from schemas.quantities import plain
-from writeoff import WriteOffs
+
+# The write-off's service and its files are imported by the command (bondflow.cli.context
+# says why).
+if TYPE_CHECKING:
+    from rules.write_off import BookWriteOff, Figure
 
 app = typer.Typer(help="Write-off (核销) of processing books.", no_args_is_help=True)
 
@@ -106,6 +108,10 @@ def statement(
     """A processing book's write-off statement over Beijing days [start, end): per
     material and finished good, what came in, what the norms say left, the theoretical
     closing; with --output, the whole statement as CSV or XLSX (by the file's suffix)."""
+    from reports.reconciliation import Language
+    from reports.write_off import write_off_csv, write_off_xlsx
+    from writeoff import WriteOffs
+
     kind: FileKind | None = None
     if output is not None:
         try:

@@ -11,32 +11,27 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
-from adapters.xml.codec import (
-    BY_TYPE,
-    Document,
-    document_from_json,
-    document_of,
-    render_document,
-)
-from adapters.xml.errors import XmlMessageError
-from adapters.xml.safe import read_untrusted_file
 from bondflow.cli.context import console, err_console, fail, load_settings
-from codetables.checks import code_problems
-from codetables.tables import CodeTables
-from schemas.messages.bonded_list import BondedListUpload
 from schemas.messages.codes import MessageType
-from schemas.messages.declaration import DeclarationMessage
-from schemas.messages.fields import DOCUMENT_ZONE
-from schemas.messages.gate_pass import GatePassUpload
+
+# The codec and the messages' models are imported by the commands (bondflow.cli.context
+# says why).
+if TYPE_CHECKING:
+    from adapters.xml.codec import Document
 
 app = typer.Typer(help="Customs messages: inspect, validate, render.", no_args_is_help=True)
 
 
 def _read(file: Path) -> Document:
+    from adapters.xml.codec import document_of
+    from adapters.xml.errors import XmlMessageError
+    from adapters.xml.safe import read_untrusted_file
+
     if not file.is_file():
         fail(f"{file}: no such file")
     try:
@@ -78,6 +73,15 @@ def validate(
 ) -> None:
     """Check a message: every rule of its model, (for uploads) only codes in force on
     the day, and that bondflow writes it back valid against its own XSD."""
+    from adapters.xml.codec import render_document
+    from adapters.xml.errors import XmlMessageError
+    from codetables.checks import code_problems
+    from codetables.tables import CodeTables
+    from schemas.messages.bonded_list import BondedListUpload
+    from schemas.messages.declaration import DeclarationMessage
+    from schemas.messages.fields import DOCUMENT_ZONE
+    from schemas.messages.gate_pass import GatePassUpload
+
     document = _read(file)
     problems = [
         f"{_where(file, finding.line)}: {finding.path or 'document'}: {finding.reason}"
@@ -126,6 +130,9 @@ def render_command(
     ),
 ) -> None:
     """Write a message as XML from JSON (checked against the XSD first)."""
+    from adapters.xml.codec import BY_TYPE, document_from_json, render_document
+    from adapters.xml.errors import XmlMessageError
+
     try:
         kind = BY_TYPE[MessageType(message_type)]
     except ValueError:

@@ -19,10 +19,14 @@ import socket
 import sys
 from collections.abc import Sequence
 
-from bondflow.settings import Settings
 from bondflow.stack.readiness import TemporalProbe, http_status
 
+# A container runs its check every few seconds: the settings (pydantic) are imported by
+# the checks that read them, so ``api``, a bare GET, starts in a few milliseconds of CPU.
+
 DEFAULT_API_URL = "http://127.0.0.1:8000/health"
+USAGE = "usage: python -m bondflow.stack.healthcheck api [URL] | worker | temporal"
+CHECKS = ("api", "worker", "temporal")
 
 
 async def _check(what: str, arguments: Sequence[str]) -> str | None:
@@ -31,25 +35,30 @@ async def _check(what: str, arguments: Sequence[str]) -> str | None:
         url = arguments[0] if arguments else DEFAULT_API_URL
         status = await asyncio.to_thread(http_status, url)
         return None if status == 200 else f"GET {url}: {status or 'no answer'}"
+    if what not in CHECKS:
+        return f"unknown check {what!r}: api, worker or temporal"
+    from bondflow.settings import Settings
+
     settings = Settings()
     probe = TemporalProbe(settings.temporal_address, settings.temporal_namespace)
     if not await probe.healthy():
         return f"Temporal at {settings.temporal_address} does not answer"
     if what == "temporal":
         return None
-    if what == "worker":
-        host = socket.gethostname()
-        if await probe.polled_by(settings.task_queue, host=host):
-            return None
-        return f"no worker on {host} polls task queue {settings.task_queue}"
-    return f"unknown check {what!r}: api, worker or temporal"
+    host = socket.gethostname()
+    if await probe.polled_by(settings.task_queue, host=host):
+        return None
+    return f"no worker on {host} polls task queue {settings.task_queue}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments:
-        print("usage: python -m bondflow.stack.healthcheck api [URL] | worker | temporal")
+        print(USAGE)
         return 2
+    if arguments[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
     problem = asyncio.run(_check(arguments[0], arguments[1:]))
     if problem is not None:
         print(f"unhealthy: {problem}", file=sys.stderr)

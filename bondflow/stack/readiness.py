@@ -17,13 +17,15 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable
-
-from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
-from temporalio.client import Client
+from typing import TYPE_CHECKING
 
 from bondflow.stack.processes import Child
+
+# Temporal's client (~0.25 s of CPU to import) is imported by a probe when it first
+# connects: every `bondflow` command imports `bondflow up` and with it this module, and
+# the API's health check needs none of it.
+if TYPE_CHECKING:
+    from temporalio.client import Client
 
 
 class NotReady(Exception):
@@ -61,6 +63,8 @@ class TemporalProbe:
         self.client: Client | None = None
 
     async def healthy(self) -> bool:
+        from temporalio.client import Client
+
         try:
             if self.client is None:
                 self.client = await asyncio.wait_for(
@@ -75,6 +79,10 @@ class TemporalProbe:
     ) -> bool:
         """Whether a worker polls the task queue for workflow tasks: the process ``pid``
         (on any host) and/or any process on ``host``."""
+        from temporalio.api.enums.v1 import TaskQueueKind, TaskQueueType
+        from temporalio.api.taskqueue.v1 import TaskQueue
+        from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+
         if self.client is None and not await self.healthy():
             return False
         assert self.client is not None

@@ -15,22 +15,23 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from temporalio.common import SearchAttributeIndexedValueType
-
-from workflows.search import SEARCH_ATTRIBUTES
+# bondflow's search attributes, and Temporal's SDK with them (~0.2 s of CPU), are
+# imported when the server's command line is made: every `bondflow` command imports
+# `bondflow up`, and with it this module.
 
 DEFAULT_PORT = 7233
 UI_PORT_OFFSET = 1000  # Temporal's own default: the UI on the gRPC port + 1000
 
-# The type names `temporal server start-dev --search-attribute KEY=TYPE` takes.
+# The type names `temporal server start-dev --search-attribute KEY=TYPE` takes, by the
+# name of the SDK's SearchAttributeIndexedValueType.
 _CLI_TYPES = {
-    SearchAttributeIndexedValueType.TEXT: "Text",
-    SearchAttributeIndexedValueType.KEYWORD: "Keyword",
-    SearchAttributeIndexedValueType.INT: "Int",
-    SearchAttributeIndexedValueType.DOUBLE: "Double",
-    SearchAttributeIndexedValueType.BOOL: "Bool",
-    SearchAttributeIndexedValueType.DATETIME: "Datetime",
-    SearchAttributeIndexedValueType.KEYWORD_LIST: "KeywordList",
+    "TEXT": "Text",
+    "KEYWORD": "Keyword",
+    "INT": "Int",
+    "DOUBLE": "Double",
+    "BOOL": "Bool",
+    "DATETIME": "Datetime",
+    "KEYWORD_LIST": "KeywordList",
 }
 
 
@@ -84,6 +85,8 @@ class TemporalDevServer:
         return f"http://{join_address(self.host, self.ui_port)}"
 
     def command(self, binary: Path | None = None) -> list[str]:
+        from workflows.search import SEARCH_ATTRIBUTES
+
         command = [
             str(binary or temporal_binary()),
             "server",
@@ -104,5 +107,6 @@ class TemporalDevServer:
         if self.namespace != "default":  # "default" always exists
             command += ["--namespace", self.namespace]
         for key in SEARCH_ATTRIBUTES:
-            command += ["--search-attribute", f"{key.name}={_CLI_TYPES[key.indexed_value_type]}"]
+            value_type = _CLI_TYPES[key.indexed_value_type.name]
+            command += ["--search-attribute", f"{key.name}={value_type}"]
         return command

@@ -5,6 +5,12 @@ Open, dated code tables (supervision modes, units, currencies...) live in
 """
 
 from enum import StrEnum
+from typing import Final
+
+DEFAULT_DEC_VERSION: Final = "3.1"
+"""The DecMessage root's ``version`` bondflow writes unless a deployment says otherwise:
+the value every public instance carries. (Here rather than beside the declaration's
+models, so the settings, which every process reads, name it without building them.)"""
 
 
 class MessageType(StrEnum):

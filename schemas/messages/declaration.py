@@ -49,7 +49,7 @@ from schemas.identifiers import (
 )
 from schemas.messages.base import MessageModel, el
 from schemas.messages.bonded_list import Digit, SeqNumber
-from schemas.messages.codes import ImpExp
+from schemas.messages.codes import DEFAULT_DEC_VERSION, ImpExp
 from schemas.messages.fields import (
     AlsoRead,
     CompactDate,
@@ -69,10 +69,6 @@ from schemas.messages.fields import (
 )
 
 DEC_NAMESPACE = "http://www.chinaport.gov.cn/dec"
-
-DEFAULT_DEC_VERSION: Final = "3.1"
-"""The root's ``version`` bondflow writes unless a deployment says otherwise: the value
-every public instance carries."""
 
 MAX_DECLARATION_LINES: Final = 50
 

@@ -21,8 +21,8 @@ from lxml import etree
 from adapters.xml import codec
 from adapters.xml.binding import local_name, plan_of
 from adapters.xml.errors import XmlMessageError
+from schemas.messages.codes import DEFAULT_DEC_VERSION
 from schemas.messages.declaration import (
-    DEFAULT_DEC_VERSION,
     DecGoodsLimit,
     DecGoodsLimitVin,
     DecHead,
