@@ -83,10 +83,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The heavy tests first, the rest in their order. pytest-xdist hands tests out in
-    this order, so the long ones start at once on both workers and the short ones fill
-    in after them; collected last, a 35-second crash test could start when the other
-    worker had nothing left, and the run waited for it alone. Every worker sorts the
-    same collection the same way, as xdist requires."""
+    this order (a first chunk of consecutive tests to each worker, then to whichever
+    frees up), so the long ones run early and the short ones fill in; collected last,
+    a 35-second crash test could start when the other worker had nothing left, and the
+    run waited for it alone. Every worker sorts the same collection the same way, as
+    xdist requires."""
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
 
 
