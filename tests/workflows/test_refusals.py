@@ -3,16 +3,14 @@ logged as one line; a fault keeps its retries and its traceback in the log."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from temporalio import activity, workflow
+from temporalio import activity
 from temporalio.client import WorkflowFailureError
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -21,6 +19,7 @@ from adapters.temporal.interceptors import RefusalsAreFinal
 from ledger.errors import InsufficientStock
 from schemas.errors import BondflowError
 from schemas.lifecycle import Refusal
+from tests.workflows.refusal_workflows import OneAttemptWorkflow, RefusedWorkflow
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 ATTEMPTS: list[int] = []
@@ -30,20 +29,6 @@ ATTEMPTS: list[int] = []
 def refuse(_: str) -> str:
     ATTEMPTS.append(activity.info().attempt)
     raise BondflowError("lot L1 holds 0 available, 5 asked", field="quantity")
-
-
-@workflow.defn(name="Refused")
-class RefusedWorkflow:
-    @workflow.run
-    async def run(self) -> str:
-        result: str = await workflow.execute_activity(
-            "refuse",
-            "x",
-            start_to_close_timeout=dt.timedelta(seconds=10),
-            retry_policy=RetryPolicy(maximum_attempts=50),
-            result_type=str,
-        )
-        return result
 
 
 async def test_a_bondflow_error_is_not_retried(dev_server: WorkflowEnvironment) -> None:
@@ -117,22 +102,6 @@ def reserve_too_much(_: str) -> str:
 @activity.defn(name="lose_the_database")
 def lose_the_database(_: str) -> str:
     raise RuntimeError("the database went away")
-
-
-@workflow.defn(name="OneAttempt")
-class OneAttemptWorkflow:
-    """Runs the named activity once: a fault is not retried here, so the test ends."""
-
-    @workflow.run
-    async def run(self, activity_name: str) -> str:
-        result: str = await workflow.execute_activity(
-            activity_name,
-            "x",
-            start_to_close_timeout=dt.timedelta(seconds=10),
-            retry_policy=RetryPolicy(maximum_attempts=1),
-            result_type=str,
-        )
-        return result
 
 
 async def _run_once(dev_server: WorkflowEnvironment, activity_name: str) -> None:
