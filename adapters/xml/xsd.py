@@ -81,11 +81,7 @@ _COMPILING = threading.Lock()
 @cache
 def load_schema(path: Path) -> LoadedSchema:
     with _COMPILING:
-        return _compiled(path)
-
-
-def _compiled(path: Path) -> LoadedSchema:
-    return LoadedSchema(etree.XMLSchema(etree.parse(str(path), _XSD_PARSER)))
+        return LoadedSchema(etree.XMLSchema(etree.parse(str(path), _XSD_PARSER)))
 
 
 def check_against_schema(

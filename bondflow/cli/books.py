@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from bondflow.cli.context import console, err_console, fail, load_settings, open_database, reporting
+from bondflow.cli.context import (
+    console,
+    err_console,
+    fail,
+    load_settings,
+    open_database,
+    open_masterdata,
+    reporting,
+)
 from bondflow.cli.render import page_title
 from schemas.codes import BookType
 from schemas.quantities import plain
@@ -20,23 +28,16 @@ from schemas.wording import counted
 # The domain's modules are imported by the commands that use them (bondflow.cli.context
 # says why); an import of items or norms reads XLSX with openpyxl, imported then too.
 if TYPE_CHECKING:
-    from masterdata import MasterData
     from schemas.masterdata import ImportSummary
 
 app = typer.Typer(help="Enterprises, account books (账册) and book items.", no_args_is_help=True)
-
-
-def _masterdata() -> MasterData:
-    from masterdata import MasterData
-
-    return MasterData(open_database(load_settings()))
 
 
 @app.command("list")
 def list_books() -> None:
     """Every account book with its enterprise and validity."""
     with reporting():
-        md = _masterdata()
+        md = open_masterdata()
         enterprises = {e.id: e for e in md.enterprises()}
         books = md.books()
     table = Table(title="account books (账册)", title_justify="left")
@@ -59,7 +60,7 @@ def list_books() -> None:
 def items(book: str = typer.Argument(..., help="Account book number.")) -> None:
     """The registered items of a book: 备案序号, 料号, HS code, units."""
     with reporting():
-        rows = _masterdata().items(book)
+        rows = open_masterdata().items(book)
     table = Table(title=f"items of {book}", title_justify="left")
     for column in ("no", "part no", "HS code", "name", "spec", "unit", "legal units", "kind"):
         table.add_column(column)
@@ -101,7 +102,7 @@ def open_book(
             valid_to=valid_to.date(),
             customs_district=district,
         )
-        found = _masterdata().open_book(data)
+        found = open_masterdata().open_book(data)
         console.print(
             f"book {found.book_no} of {enterprise}: {found.valid_from} – {found.valid_to}"
         )
@@ -111,7 +112,7 @@ def open_book(
 def norms(book: str = typer.Argument(..., help="Account book number.")) -> None:
     """Every consumption norm version (单耗) of a book."""
     with reporting():
-        rows = _masterdata().norms(book)
+        rows = open_masterdata().norms(book)
     table = Table(title=f"consumption norms of {book}", title_justify="left")
     for column in ("finished", "material", "version", "net", "loss rate", "from"):
         table.add_column(column)
@@ -183,7 +184,7 @@ def _import(
         except OSError as error:
             fail(f"{path}: {error.strerror}")
         try:
-            summary = read(_masterdata(), book, data, str(path), dry_run=dry_run)
+            summary = read(open_masterdata(), book, data, str(path), dry_run=dry_run)
         except ImportRefused as refused:
             for row in refused.rows:
                 column = f"{row.column}: " if row.column else ""

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.exc import OperationalError
 
     from adapters.db.engine import Database
+    from masterdata import MasterData
 
 # Piped output (CI logs, files) gets a width that fits the tables instead of 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 160)
@@ -89,3 +90,10 @@ def open_database(settings: Settings) -> Database:
     from adapters.db.engine import create_database
 
     return create_database(settings.effective_database_url)
+
+
+def open_masterdata() -> MasterData:
+    """The master data service on the configured database."""
+    from masterdata import MasterData
+
+    return MasterData(open_database(load_settings()))

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import typer
 from rich.table import Table
 
-from bondflow.cli.context import console, load_settings, open_database, reporting
+from bondflow.cli.context import console, open_masterdata, reporting
 from schemas.codes import EnterpriseRole
 
 # The domain's modules are imported by the commands that use them (bondflow.cli.context
 # says why).
-if TYPE_CHECKING:
-    from masterdata import MasterData
 
 app = typer.Typer(help="Zone enterprises (区内企业) and declaring agents.", no_args_is_help=True)
-
-
-def _masterdata() -> MasterData:
-    from masterdata import MasterData
-
-    return MasterData(open_database(load_settings()))
 
 
 @app.command("register")
@@ -38,7 +28,7 @@ def register(
         data = EnterpriseIn(
             customs_code=customs_code, credit_code=credit_code, name=name, roles=frozenset(role)
         )
-        found = _masterdata().register_enterprise(data)
+        found = open_masterdata().register_enterprise(data)
         console.print(f"enterprise {found.customs_code}: {found.name} ({found.roles})")
 
 
@@ -46,7 +36,7 @@ def register(
 def list_enterprises() -> None:
     """Every registered enterprise."""
     with reporting():
-        enterprises = _masterdata().enterprises()
+        enterprises = open_masterdata().enterprises()
     table = Table("customs code", "credit code", "name", "roles", title="enterprises")
     for e in enterprises:
         table.add_row(e.customs_code, e.credit_code, e.name, e.roles.replace(",", ", "))

@@ -8,23 +8,16 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from bondflow.cli.context import console, load_settings, open_database, reporting
+from bondflow.cli.context import console, open_masterdata, reporting
 from bondflow.cli.render import page_title
 from schemas.codes import LocationKind
 
 # The domain's modules are imported by the commands that use them (bondflow.cli.context
 # says why).
 if TYPE_CHECKING:
-    from masterdata import MasterData
     from schemas.masterdata import LocationView
 
 app = typer.Typer(help="Locations (库位): areas, warehouses and bins.", no_args_is_help=True)
-
-
-def _masterdata() -> MasterData:
-    from masterdata import MasterData
-
-    return MasterData(open_database(load_settings()))
 
 
 def _login() -> str:
@@ -74,7 +67,7 @@ def register(
             enterprise_customs_code=enterprise,
             cold_store=cold_store,
         )
-        md = _masterdata()
+        md = open_masterdata()
         md.add_location(data)
         console.print(_table([md.location(code)], "registered"))
 
@@ -88,7 +81,7 @@ def list_locations(
 ) -> None:
     """The locations by code (live ones, unless --include-retired)."""
     with reporting():
-        rows, total = _masterdata().locations(
+        rows, total = open_masterdata().locations(
             enterprise=enterprise, include_retired=include_retired, limit=limit, offset=offset
         )
     console.print(_table(rows, page_title("locations", offset, len(rows), total)))
@@ -98,7 +91,7 @@ def list_locations(
 def show(code: str = typer.Argument(..., help="The location's code.")) -> None:
     """One location."""
     with reporting():
-        found = _masterdata().location(code)
+        found = open_masterdata().location(code)
     console.print(_table([found], f"location {code}"))
 
 
@@ -112,5 +105,5 @@ def retire(
     """Retire a location: kept for its history, refused for new stock. Refused while it
     holds stock or has live locations under it; retiring it again changes nothing."""
     with reporting():
-        found = _masterdata().retire_location(code, by=by or _login())
+        found = open_masterdata().retire_location(code, by=by or _login())
     console.print(_table([found], "retired"))

@@ -14,6 +14,10 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from temporalio.common import SearchAttributeIndexedValueType
 
 # bondflow's search attributes, and Temporal's SDK with them (~0.2 s of CPU), are
 # imported when the server's command line is made: every `bondflow` command imports
@@ -21,18 +25,6 @@ from pathlib import Path
 
 DEFAULT_PORT = 7233
 UI_PORT_OFFSET = 1000  # Temporal's own default: the UI on the gRPC port + 1000
-
-# The type names `temporal server start-dev --search-attribute KEY=TYPE` takes, by the
-# name of the SDK's SearchAttributeIndexedValueType.
-_CLI_TYPES = {
-    "TEXT": "Text",
-    "KEYWORD": "Keyword",
-    "INT": "Int",
-    "DOUBLE": "Double",
-    "BOOL": "Bool",
-    "DATETIME": "Datetime",
-    "KEYWORD_LIST": "KeywordList",
-}
 
 
 class TemporalBinaryMissing(Exception):
@@ -107,6 +99,22 @@ class TemporalDevServer:
         if self.namespace != "default":  # "default" always exists
             command += ["--namespace", self.namespace]
         for key in SEARCH_ATTRIBUTES:
-            value_type = _CLI_TYPES[key.indexed_value_type.name]
+            value_type = _cli_type(key.indexed_value_type)
             command += ["--search-attribute", f"{key.name}={value_type}"]
         return command
+
+
+def _cli_type(value_type: SearchAttributeIndexedValueType) -> str:
+    """The type name `temporal server start-dev --search-attribute KEY=TYPE` takes."""
+    from temporalio.common import SearchAttributeIndexedValueType as Type
+
+    names = {
+        Type.TEXT: "Text",
+        Type.KEYWORD: "Keyword",
+        Type.INT: "Int",
+        Type.DOUBLE: "Double",
+        Type.BOOL: "Bool",
+        Type.DATETIME: "Datetime",
+        Type.KEYWORD_LIST: "KeywordList",
+    }
+    return names[value_type]
