@@ -11,6 +11,7 @@ from access import AccessService
 from access.sessions import ConsoleSessions
 from adapters.db.engine import Database
 from bondflow.settings import Settings
+from console.rate_limit import SignInLimiter
 from customs.service import CustomsRecords
 from ledger import ChainAuditor, LedgerQueries
 from ledger.periods import BookPeriods
@@ -26,6 +27,7 @@ class Services:
     temporal: Callable[[], Awaitable[Client]]  # connects on first use, then reuses
     access: AccessService = field(init=False)
     sessions: ConsoleSessions = field(init=False)  # the web console's
+    sign_in_limiter: SignInLimiter = field(init=False)  # the console's, in this process
     masterdata: MasterData = field(init=False)
     ledger: LedgerQueries = field(init=False)
     auditor: ChainAuditor = field(init=False)
@@ -39,6 +41,7 @@ class Services:
             self.database, token_cache_seconds=self.settings.api_token_cache_seconds
         )
         self.sessions = ConsoleSessions(self.database)
+        self.sign_in_limiter = SignInLimiter()
         self.masterdata = MasterData(
             self.database, owners_max_age_seconds=self.settings.api_books_cache_seconds
         )

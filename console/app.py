@@ -1,6 +1,6 @@
 """The console in the API's app: the pages' routers (one line each), the static files
-at ``/console/static`` and the sign-in limiter. ``api.app.create_app`` calls
-``install``."""
+at ``/console/static``. ``api.app.create_app`` calls ``install``; the sign-in
+limiter is one of the app's services (``api.services.Services``)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,11 @@ from console.pages import (
     periods,
     signin,
 )
-from console.rate_limit import SignInLimiter
 
 STATIC: Final = files("console") / "static"
 
 
 def install(app: FastAPI) -> None:
-    app.state.console_limiter = SignInLimiter()
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(STATIC)), name="console-static")
     app.include_router(signin.router)
     app.include_router(admin.router)

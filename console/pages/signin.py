@@ -25,8 +25,7 @@ MAX_NAME = 64
 
 
 def limiter_of(page: AnyPage) -> SignInLimiter:
-    limiter: SignInLimiter = page.request.app.state.console_limiter
-    return limiter
+    return page.services.sign_in_limiter
 
 
 @router.get("/")

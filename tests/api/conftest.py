@@ -22,6 +22,7 @@ from api.app import create_app
 from bondflow.settings import Settings
 from demo import ids
 from schemas.access import UserIn, UserRole
+from tests.support.apps import app_serving
 from tests.support.settings import zone_settings
 from tests.workflows.conftest import Zone, dev_server, entry_draft, zone
 
@@ -91,9 +92,12 @@ async def api_client(
     tracer_provider: TracerProvider | None = None,
 ) -> AsyncIterator[Api]:
     tokens = make_tokens(db)
-    app = create_app(
-        settings or Settings(), database=db, temporal=temporal, tracer_provider=tracer_provider
-    )
+    if tracer_provider is None:
+        app = app_serving(db, temporal, settings)
+    else:  # its own middleware: an app of its own
+        app = create_app(
+            settings or Settings(), database=db, temporal=temporal, tracer_provider=tracer_provider
+        )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bondflow") as client:
         yield Api(client=client, tokens=tokens, db=db)

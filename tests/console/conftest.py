@@ -17,10 +17,9 @@ import pytest_asyncio
 
 from access import AccessService
 from adapters.db.engine import Database, create_database
-from api.app import create_app
-from bondflow.settings import Settings
 from tests.api.conftest import USERS, no_temporal
 from tests.console.browser import browser, console_stack, dev_server, screenshots, signed_in
+from tests.support.apps import app_serving
 
 __all__ = ["browser", "console_stack", "dev_server", "screenshots", "signed_in"]
 
@@ -98,6 +97,6 @@ async def console(console_template: Path, tmp_path: Path) -> AsyncIterator[Conso
     path = tmp_path / "bondflow.db"
     shutil.copyfile(console_template, path)
     db = create_database(f"sqlite:///{path}")
-    app = create_app(Settings(), database=db, temporal=no_temporal, log_requests=False)
+    app = app_serving(db, no_temporal)
     yield Console(db, httpx.ASGITransport(app=app))
     db.dispose()

@@ -16,12 +16,12 @@ from temporalio.client import Client
 
 from access import AccessService
 from adapters.simulator.behaviour import SimulatorBehaviour
-from api.app import create_app
 from console.draft_fields import fields_of
 from console.pages.filer import NOT_TYPED
 from demo import ids
 from tests.api.conftest import Api, entry_body, live, until_stage, zone
 from tests.console.conftest import Console, password_of
+from tests.support.apps import app_serving
 from tests.support.settings import zone_settings
 from tests.workflows.conftest import Zone, entry_draft
 
@@ -40,7 +40,7 @@ async def running(zone: Zone, live: Api) -> AsyncIterator[Console]:
     access = AccessService(zone.db)
     for name in ("solar-filer", "liaison"):
         access.set_password(name, password_of(name))
-    app = create_app(zone_settings(zone.task_queue), database=zone.db, temporal=temporal)
+    app = app_serving(zone.db, temporal, zone_settings(zone.task_queue))
     yield Console(zone.db, httpx.ASGITransport(app=app))
 
 

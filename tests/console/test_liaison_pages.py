@@ -14,9 +14,9 @@ import pytest_asyncio
 from temporalio.client import Client
 
 from access import AccessService
-from api.app import create_app
 from tests.api.conftest import USERS, Api, entry_body, live, until_stage
 from tests.console.conftest import Browser, Console, csrf_of, password_of
+from tests.support.apps import app_serving
 from tests.support.settings import ZONE_QUEUE_REFRESH_SECONDS, zone_settings
 from tests.workflows.conftest import Zone, zone
 
@@ -37,12 +37,7 @@ async def pages(zone: Zone, live: Api) -> AsyncIterator[Console]:
     async def temporal() -> Client:
         return zone.client
 
-    app = create_app(
-        zone_settings(zone.task_queue),
-        database=zone.db,
-        temporal=temporal,
-        log_requests=False,
-    )
+    app = app_serving(zone.db, temporal, zone_settings(zone.task_queue))
     yield Console(zone.db, httpx.ASGITransport(app=app))
 
 

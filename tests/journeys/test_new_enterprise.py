@@ -22,7 +22,6 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.db.engine import Database
-from api.app import create_app
 from bondflow.cli.main import app as cli
 from demo.story import Chapter, Driver, Silent, StoryApi, StoryTokens
 from rules.credit_code import build_credit_code
@@ -41,6 +40,7 @@ from schemas.lifecycle import (
     WorkOrderDraft,
 )
 from schemas.messages.fields import DOCUMENT_ZONE
+from tests.support.apps import app_serving
 from tests.support.settings import zone_settings
 from tests.support.sheets import xlsx_bytes
 from tests.workflows.conftest import Zone
@@ -143,7 +143,7 @@ async def test_a_new_enterprise_registers_files_processes_exports_sells_and_trac
     zone, tag = empty_zone, run_tag(empty_zone)
     db: Database = zone.db
     admin = make_admin(database_url, monkeypatch)
-    app = create_app(zone_settings(zone.task_queue), database=db, temporal=_client(zone))
+    app = app_serving(db, _client(zone), zone_settings(zone.task_queue))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bondflow") as client:
         j = Journey(client, admin)
