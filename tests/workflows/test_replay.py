@@ -19,6 +19,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from bondflow.worker import WORKFLOWS
+from tests.support.sandbox import ValidatedOnce
 
 HISTORIES = sorted(Path(__file__).with_name("histories").glob("*.json"))
 
@@ -60,7 +61,13 @@ def test_there_are_histories_for_each_path() -> None:
 @pytest.mark.parametrize("path", HISTORIES, ids=[path.stem for path in HISTORIES])
 async def test_a_recorded_history_replays_with_todays_code(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, json.loads(path.read_text("utf-8")))
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+    # Each replay runs in the sandbox; the classes are checked once per process
+    # (tests/support/sandbox.py), not again for each of the ~30 histories.
+    replayer = Replayer(
+        workflows=WORKFLOWS,
+        data_converter=pydantic_data_converter,
+        workflow_runner=ValidatedOnce(),
+    )
     await replayer.replay_workflow(history)
 
 
