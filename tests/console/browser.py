@@ -2,19 +2,24 @@
 the Temporal dev server, a worker, the customs simulator and the receipt watcher of the
 workflow tests (``tests.workflows.conftest.running_zone``) over a seeded SQLite
 database with a user of each role, and the app served by uvicorn on a free local port;
-Debian's Chromium driven by Playwright (never Playwright's own browser download).
+Debian's Chromium (its headless shell) driven by Playwright (never Playwright's own
+browser download).
 
 - ``console_stack``: the stack (``base_url``, ``zone``, ``db``);
 - ``browser``: one Chromium per session; each ``signed_in`` page has its own context
   (its own cookies);
 - ``signed_in(user, language="zh")``: a new page signed in through the form as one of
   ``tests.api.conftest.USERS`` (password: ``password_of(name)``);
-- ``screenshots.take(page, name)``: the page as it is, opened again in Chinese and in
-  English (each must be shown in its language); with
-  ``BONDFLOW_TEST_SCREENSHOTS=1`` (or ``BONDFLOW_TEST_ARTIFACTS`` set) both are saved
-  as screenshots under ``BONDFLOW_TEST_ARTIFACTS`` (default ``test-artifacts/console``
-  in the repository, ignored by git). Off by default: the 84 full-page screenshots
-  cost the suite about a quarter of its browser time.
+- ``screenshots.take(page, name)``: the page's address asked for in Chinese and in
+  English (``?lang=``), each must be served in its language. By default both answers are
+  fetched through the page's context (``page.context.request``: its cookies, never
+  rendered) and the page is left as it is. With ``BONDFLOW_TEST_SCREENSHOTS=1`` (or
+  ``BONDFLOW_TEST_ARTIFACTS`` set) the page is opened again in each language and shot,
+  then opened again in its own language; the screenshots are saved under
+  ``BONDFLOW_TEST_ARTIFACTS`` (default ``test-artifacts/console`` in the repository,
+  ignored by git). Off by default: the 82 full-page screenshots cost the suite about a
+  quarter of its browser time, and the ~120 page loads around them a fifth of Chromium's
+  CPU.
 
 Browser tests are async (``pytest.mark.asyncio(loop_scope="session")``): the worker
 and the simulator run on the session loop and keep running while a test awaits the
@@ -33,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import lxml.html
 import pytest
 import pytest_asyncio
 import uvicorn
@@ -48,7 +54,13 @@ from tests.workflows.conftest import Zone, dev_server, running_zone
 
 __all__ = ["dev_server"]
 
-CHROMIUM: Final = Path(os.environ.get("BONDFLOW_TEST_CHROMIUM", "/usr/bin/chromium"))
+# Debian's headless shell (package chromium-headless-shell: the same Chromium build, its
+# old headless mode, as Playwright itself runs headless): the full browser in --headless
+# mode runs the whole browser behind the page (its window's views, the profile's
+# services), busy on every context and navigation; the shell used a third of its CPU
+# for the same tests (55 s -> 19 s).
+# BONDFLOW_TEST_CHROMIUM=/usr/bin/chromium runs them in the full browser.
+CHROMIUM: Final = Path(os.environ.get("BONDFLOW_TEST_CHROMIUM", "/usr/bin/chromium-headless-shell"))
 CHROMIUM_ARGS: Final = (
     "--headless",
     "--no-sandbox",
@@ -125,7 +137,7 @@ async def console_stack(
 async def browser() -> AsyncIterator[Browser]:
     if not CHROMIUM.exists():
         if os.environ.get("BONDFLOW_TEST_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
+            pytest.fail(f"no Chromium at {CHROMIUM}: scripts/browser-up installs it")
         pytest.skip(f"no Chromium at {CHROMIUM} (scripts/test installs it)")
     async with async_playwright() as playwright:
         # launch() gives every run a fresh, temporary user-data-dir of its own.
@@ -173,8 +185,16 @@ class Screenshots:
         self.save = save
 
     async def take(self, page: Page, name: str) -> list[Path]:
-        """The page in Chinese and English (re-opened with ``?lang=``), each shown in
-        its language, then back to the language it was in; the screenshots saved."""
+        """The page's address in Chinese and English (``?lang=``), each served in its
+        language. Saving: the page re-opened in each language and shot, then opened
+        again in the language it was in. Not saving: both answers fetched with the
+        context's cookies, never rendered, and the page left as it is."""
+        if self.save:
+            return await self._shoot(page, name)
+        await self._check_languages(page)
+        return []
+
+    async def _shoot(self, page: Page, name: str) -> list[Path]:
         shown = await page.evaluate("document.documentElement.lang")
         url = page.url
         saved = []
@@ -182,13 +202,35 @@ class Screenshots:
             await page.goto(_with_language(url, language))  # a "not found" page too
             lang = await page.evaluate("document.documentElement.lang")
             assert lang.startswith(language), f"{url} in {language} is shown in {lang}"
-            if self.save:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                path = self.folder / f"{name}.{language}.png"
-                await _screenshot(page, path)
-                saved.append(path)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / f"{name}.{language}.png"
+            await _screenshot(page, path)
+            saved.append(path)
         await page.goto(_with_language(url, "zh" if shown.startswith("zh") else "en"))
         return saved
+
+    async def _check_languages(self, page: Page) -> None:
+        """Loading the page three times in Chromium (each language, then back) only to
+        read ``<html lang>`` cost a fifth of Chromium's CPU over the 41 takes. The
+        context's request API shares its cookies both ways (the same session; the
+        language cookie an answer sets is the context's too): the language the page is
+        in is asked last, so the cookie ends as opening the page again left it."""
+        await page.wait_for_load_state()
+        shown = await page.evaluate("document.documentElement.lang")
+        url = page.url
+        back = "zh" if shown.startswith("zh") else "en"
+        statuses = {}
+        for language in sorted(("zh", "en"), key=lambda language: language == back):
+            answer = await page.context.request.get(_with_language(url, language))
+            try:
+                document = lxml.html.document_fromstring(await answer.body())
+                statuses[language] = answer.status
+            finally:
+                await answer.dispose()
+            lang = document.get("lang", "")
+            assert lang.startswith(language), f"{url} in {language} is served in {lang!r}"
+        # the same page in both: a language that fails alone (a 500) is caught too
+        assert statuses["zh"] == statuses["en"], f"{url} answers {statuses}"
 
 
 async def _screenshot(page: Page, path: Path, attempts: int = 3) -> None:

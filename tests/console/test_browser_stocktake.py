@@ -67,7 +67,7 @@ async def test_a_stocktake_from_the_count_sheet_to_the_auditors_adjustment(
     stocktake_no = number("ST")
     filer = await signed_in("solar-filer")
     await filer.click("a[href='/console/filer/stocktakes/new']")
-    await screenshots.take(filer, "filer-opens-a-stocktake")  # (reloads the page)
+    await screenshots.take(filer, "filer-opens-a-stocktake")
     opening = filer.locator("form.stocktake-opening")
     await opening.locator("input[name=stocktake_no]").fill(stocktake_no)
     await opening.locator("select[name=book_no]").select_option(ids.SOLAR_BOOK)
