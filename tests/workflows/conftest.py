@@ -162,13 +162,15 @@ class Zone:
 
 
 async def _exchange(
-    simulator: CustomsSimulator, watcher: ReceiptWatcher, stop: asyncio.Event
+    simulator: CustomsSimulator, watcher: ReceiptWatcher, stop: asyncio.Event, every: float
 ) -> None:
-    """Customs answers and the watcher delivers, every 50 ms, as the real loops do."""
+    """Customs answers and the watcher delivers, every ``every`` seconds, as the real
+    loops do, until stopped."""
     while not stop.is_set():
         await asyncio.to_thread(simulator.run_once)
         await asyncio.to_thread(watcher.scan_once)
-        await asyncio.sleep(0.05)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
 
 
 ZoneFactory = Callable[[SimulatorBehaviour], Awaitable[Zone]]
@@ -182,12 +184,15 @@ async def running_zone(
     client: Client | None = None,
     *,
     waived_causes: Collection[DifferenceCause] = (),
+    exchange_every: float = 0.05,
 ) -> AsyncIterator[Zone]:
     """A worker on its own task queue, the customs simulator and the receipt watcher
     on fresh folders, over ``db`` as it is (seeded or not); on ``client`` (the dev
     server's by default: another one brings its interceptors to the worker);
     ``waived_causes``: the stocktake shortages customs waives duty on (the worker's
-    setting)."""
+    setting); ``exchange_every``: how often customs answers and the watcher looks
+    (seconds; a pass costs about 2 ms of CPU, so a zone whose test waits on no receipt
+    can look less often)."""
     folders = ExchangeFolders.under(tmp_path / "exchange").create()
     deps = Dependencies.build(db, folders, waived_causes=waived_causes)
     client = client or dev_server.client
@@ -199,7 +204,7 @@ async def running_zone(
     with ThreadPoolExecutor(max_workers=8) as executor:
         worker = build_worker(client, deps, task_queue, executor, workflow_runner=ValidatedOnce())
         async with worker:
-            exchange = asyncio.create_task(_exchange(simulator, watcher, stop))
+            exchange = asyncio.create_task(_exchange(simulator, watcher, stop, exchange_every))
             yield Zone(client, db, deps, folders, simulator, watcher, task_queue)
             stop.set()
             await exchange
