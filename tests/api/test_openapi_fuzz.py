@@ -96,7 +96,9 @@ class Stack:
     @classmethod
     def over(cls, zone: Zone, temporal_address: str) -> Stack:
         settings = Settings(task_queue=zone.task_queue, temporal_address=temporal_address)
-        app = create_app(settings, database=zone.db)
+        # Requests not logged: the API's log level is set by the first app a process
+        # makes, and the tests after the fuzz would log every request too.
+        app = create_app(settings, database=zone.db, log_requests=False)
         return cls(zone.db.dialect, app, make_tokens(zone.db))
 
     def send(self, case: Case[Any], user: str) -> Response:
