@@ -459,11 +459,11 @@ class LedgerQueries:
 
     @staticmethod
     def _account(session: Session, key: str) -> LedgerAccount:
-        found = repository.account_id(session, key)
-        if found is None:
+        # The row by its key: one statement (its id by the key, then the row by its id,
+        # was two for every balance asked).
+        account = repository.account_by_key(session, key)
+        if account is None:
             raise UnknownReference(f"no account {key}", field="account")
-        account = session.get(LedgerAccount, found)
-        assert account is not None
         return account
 
 

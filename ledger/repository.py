@@ -180,6 +180,10 @@ def account_id(session: Session, key: str) -> int | None:
     return session.scalar(select(LedgerAccount.id).where(LedgerAccount.key == key))
 
 
+def account_by_key(session: Session, key: str) -> LedgerAccount | None:
+    return session.scalar(select(LedgerAccount).where(LedgerAccount.key == key))
+
+
 KEYS_PER_STATEMENT = 500  # values per IN (...): well inside every driver's limit
 
 
