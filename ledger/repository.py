@@ -204,7 +204,12 @@ def available_by_keys(session: Session, keys: Collection[str]) -> dict[str, Deci
 
 
 def ensure_account(session: Session, account: NewAccount) -> int:
-    """The account's id, inserting it first if it is new (race-free on both databases)."""
+    """The account's id, inserting it first if it is new (race-free on both databases).
+
+    A known account costs its look-up; a new one the look-up and the insert, which
+    returns the id. Only when a concurrent twin inserted the key first (PostgreSQL: the
+    insert waits for the twin to commit, then inserts nothing) is the key looked up
+    again, and the twin's id is found."""
     found = account_id(session, account.key)
     if found is not None:
         return found
@@ -222,8 +227,12 @@ def ensure_account(session: Session, account: NewAccount) -> int:
     }
     dialect = session.get_bind().dialect.name
     stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(LedgerAccount).values(values)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
-    found = account_id(session, account.key)  # ours, or a concurrent twin's
+    inserted = session.scalar(
+        stmt.on_conflict_do_nothing(index_elements=["key"]).returning(LedgerAccount.id)
+    )
+    if inserted is not None:
+        return int(inserted)
+    found = account_id(session, account.key)  # a concurrent twin's
     assert found is not None
     return found
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import event
@@ -17,6 +18,7 @@ from sqlalchemy import event
 from adapters.db.engine import Database
 from ledger import ChainAuditor, Ledger
 from schemas.ledger import MovementRequest
+from tests.ledger.helpers import balance, cells_key, party_key
 from tests.support.builders import leg, make_zone, outside, request, stock
 
 LOTS = [f"L{i}" for i in range(10)]
@@ -69,6 +71,31 @@ def test_given_known_accounts_when_ten_legs_are_posted_then_it_costs_what_one_le
     assert len(ten_out) == len(one_out)
     # An exit puts nothing into stock, so it reads no location.
     assert len(ten_out) == len(ten_in) - 1
+    assert ChainAuditor(db).verify().ok
+
+
+def test_given_a_new_outside_account_when_first_posted_to_then_it_costs_its_look_up_and_insert(
+    db: Database,
+) -> None:
+    """Opening an account takes two statements more than using a known one: the look-up
+    of its key, and the insert, which returns the new id (it used to be looked up a
+    second time after the insert: three statements)."""
+    zone = make_zone(db)
+    zone.lot("L0")
+    ledger = Ledger(db)
+    ledger.execute(request("warm", leg("50", outside("abroad"), stock("L0"))))
+
+    with counting(db) as known:
+        ledger.execute(request("known", leg("5", outside("abroad"), stock("L0"))))
+    with counting(db) as opened:
+        receipt = ledger.execute(request("opens", leg("5", outside("domestic"), stock("L0"))))
+
+    assert len(opened) == len(known) + 2
+    on_accounts = [s for s in opened if s not in known and "ledger_accounts" in s]
+    assert [s.split()[0] for s in on_accounts] == ["SELECT", "INSERT"]
+    assert receipt.movements[0].source_key == party_key("domestic")
+    assert balance(db, party_key("domestic")).posted == Decimal(-5)
+    assert balance(db, cells_key("L0")).posted == Decimal(60)
     assert ChainAuditor(db).verify().ok
 
 
