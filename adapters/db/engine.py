@@ -89,8 +89,16 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_database(url: str, *, echo: bool = False, pool_size: int = 10) -> Database:
-    """Open a database by URL (sqlite:///path or postgresql+psycopg://...)."""
+def create_database(
+    url: str, *, echo: bool = False, pool_size: int = 10, pre_ping: bool = True
+) -> Database:
+    """Open a database by URL (sqlite:///path or postgresql+psycopg://...).
+
+    On PostgreSQL every connection is pinged as it leaves the pool (one round trip), so
+    one the server has closed (a restart, a failover, an idle timeout) is replaced
+    instead of failing the request that took it. ``pre_ping=False`` is for a caller
+    whose connections cannot go stale: a test on a database of its own that nothing
+    else restarts or drops while it is open (SQLite has no pool to ping)."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if parsed.get_backend_name() == "sqlite":
@@ -100,6 +108,6 @@ def create_database(url: str, *, echo: bool = False, pool_size: int = 10) -> Dat
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
     else:
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=pre_ping)
         engine = create_engine(url, **kwargs)
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
