@@ -399,16 +399,32 @@ def transaction_by_client_id(session: Session, client_id: str) -> LedgerTransact
     return session.scalar(select(LedgerTransaction).where(LedgerTransaction.client_id == client_id))
 
 
-def resolution_of(session: Session, reservation_id: int) -> LedgerTransaction | None:
-    return session.scalar(
-        select(LedgerTransaction).where(LedgerTransaction.reservation_id == reservation_id)
+def with_resolution(
+    session: Session, client_id: str
+) -> tuple[LedgerTransaction, LedgerTransaction | None] | None:
+    """The transaction of ``client_id`` and the one that resolved it, if any, in one
+    statement (a reservation is resolved at most once: reservation_id is UNIQUE)."""
+    resolution = aliased(LedgerTransaction)
+    row = session.execute(
+        select(LedgerTransaction, resolution)
+        .outerjoin(resolution, resolution.reservation_id == LedgerTransaction.id)
+        .where(LedgerTransaction.client_id == client_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def movements_with_keys(session: Session, transaction_id: int) -> list[tuple[Movement, str, str]]:
+    """A transaction's movements in leg order, each with its source's and destination's
+    account keys (one statement)."""
+    source, destination = aliased(LedgerAccount), aliased(LedgerAccount)
+    rows = session.execute(
+        select(Movement, source.key, destination.key)
+        .join(source, source.id == Movement.source_id)
+        .join(destination, destination.id == Movement.destination_id)
+        .where(Movement.transaction_id == transaction_id)
+        .order_by(Movement.leg_no)
     )
-
-
-def movements_of(session: Session, transaction_id: int) -> Sequence[Movement]:
-    return session.scalars(
-        select(Movement).where(Movement.transaction_id == transaction_id).order_by(Movement.leg_no)
-    ).all()
+    return [(m, source_key, destination_key) for m, source_key, destination_key in rows]
 
 
 def movement_views(session: Session, transaction_id: int) -> list[MovementView]:

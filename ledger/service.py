@@ -573,13 +573,13 @@ class Ledger:
     def _resolve(
         self, session: Session, request: ResolveRequest, fingerprint: str
     ) -> LedgerReceipt:
-        reservation = repository.transaction_by_client_id(session, request.reservation_client_id)
-        if reservation is None or reservation.operation != Operation.RESERVE.value:
+        found = repository.with_resolution(session, request.reservation_client_id)
+        if found is None or found[0].operation != Operation.RESERVE.value:
             raise UnknownReference(
                 f"no reservation with client id {request.reservation_client_id!r}",
                 field="reservation_client_id",
             )
-        resolved = repository.resolution_of(session, reservation.id)
+        reservation, resolved = found
         if resolved is not None and resolved.client_id == request.client_id:
             # FIX (found by tests/ledger/test_race.py): a concurrent twin of this very
             # request committed after the replay check in _run (at Read Committed each
@@ -607,24 +607,20 @@ class Ledger:
             # Either our client id or the reservation was taken by a concurrent request.
             raise _Replay() from None
 
-        pending = repository.movements_of(session, reservation.id)
-        keys = repository.account_keys(
-            session, [m.source_id for m in pending] + [m.destination_id for m in pending]
-        )
         post = request.operation is Operation.POST_PENDING
         effects = _Effects()
         prepared: list[_Prepared] = []
-        for m in pending:
-            src = _Account(m.source_id, keys[m.source_id], kind_of(keys[m.source_id]) is STOCK)
-            dst = _Account(
-                m.destination_id, keys[m.destination_id], kind_of(keys[m.destination_id]) is STOCK
-            )
+        for m, source_key, destination_key in repository.movements_with_keys(
+            session, reservation.id
+        ):
+            src = _Account(m.source_id, source_key, kind_of(source_key) is STOCK)
+            dst = _Account(m.destination_id, destination_key, kind_of(destination_key) is STOCK)
             q = m.quantity
             if post:
                 effects.rows.append([(src, -q, -q, ZERO), (dst, q, ZERO, -q)])
             else:
                 effects.rows.append([(src, ZERO, -q, ZERO), (dst, ZERO, ZERO, -q)])
-            book_no, item_no = book_and_item(keys[m.source_id])
+            book_no, item_no = book_and_item(source_key)
             prepared.append(
                 _Prepared(
                     field="reservation_client_id",
