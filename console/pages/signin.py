@@ -15,17 +15,12 @@ from starlette.responses import Response
 from console import sessions
 from console.dependencies import AnyPage, SignedInPage
 from console.navigation import PREFIX, home_of
-from console.rate_limit import SignInLimiter
 from console.refusals import ShownRefusal
 from console.routing import console_router
 
 router = console_router()
 
 MAX_NAME = 64
-
-
-def limiter_of(page: AnyPage) -> SignInLimiter:
-    return page.services.sign_in_limiter
 
 
 @router.get("/")
@@ -41,7 +36,7 @@ async def sign_in(
     username: Annotated[str, Form(max_length=MAX_NAME)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    limiter = limiter_of(page)
+    limiter = page.services.sign_in_limiter
     address = page.request.client.host if page.request.client else "unknown"
     wait = limiter.locked_for(username, address)
     if wait is not None:
