@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+import warnings
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -347,6 +348,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     the test's behaviour depends on the database (see ``backends_of``); holding the
     state one of the test's fixtures starts from (``starts_from``), if any."""
     return fresh_database_url(request, request.param, tmp_path, state=state_of(request))
+
+
+@pytest.fixture
+def database_urls(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """A fresh, migrated database on each backend, by backend name, for a test that
+    runs one scenario on both databases at once (``tests/workflows/crashlab.py``'s
+    ``on_each_database``): the crash tests spend most of their time waiting on worker
+    processes and timeouts, and two of them waiting side by side take the time of one.
+    Without a PostgreSQL server (and without BONDFLOW_TEST_REQUIRE_POSTGRES=1) only
+    SQLite's, with a warning saying so, where ``database_url`` would skip."""
+    urls: dict[str, str] = {}
+    for backend in BACKENDS:
+        if backend == "postgresql" and not POSTGRES_URL and not REQUIRE_POSTGRES:
+            warnings.warn(
+                pytest.PytestWarning(
+                    f"{request.node.nodeid}: ran on SQLite only (no BONDFLOW_TEST_POSTGRES_URL)"
+                ),
+                stacklevel=1,
+            )
+            continue
+        folder = tmp_path / f"{backend}-db"
+        folder.mkdir()
+        urls[backend] = fresh_database_url(request, backend, folder)
+    return urls
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -48,6 +48,40 @@ LIAISON = Decision(actor="liaison-wang", role=Role.LIAISON, reason="documents co
 
 
 STICKY_TIMEOUT_SECONDS = 2.0
+
+
+async def on_each_database(
+    urls: Mapping[str, str],
+    root: Path,
+    scenario: Callable[[str, Path], Awaitable[None]],
+) -> None:
+    """Run ``scenario(database_url, folder)`` on every database at once, each in a
+    folder of its own under ``root``, and wait for all of them.
+
+    A crash scenario spends most of its time waiting (for a worker process to start,
+    for Temporal's timeouts, for customs' receipts); its labs share nothing but the
+    Temporal server, where each has its own task queue and workflow ids, so two run
+    side by side in the time of one. Each scenario runs to its end even when the
+    other fails; a failure says which database it was on, and every failure is
+    raised."""
+
+    async def on(backend: str, url: str) -> None:
+        folder = root / backend
+        folder.mkdir()
+        try:
+            await scenario(url, folder)
+        except Exception as error:
+            error.add_note(f"(the scenario on {backend})")
+            raise
+
+    outcomes = await asyncio.gather(
+        *(on(backend, url) for backend, url in urls.items()), return_exceptions=True
+    )
+    failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise BaseExceptionGroup("the scenario failed on several databases", failures)
 
 
 def worker_env(database_url: str, address: str, task_queue: str, root: Path) -> dict[str, str]:

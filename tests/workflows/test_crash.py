@@ -23,6 +23,7 @@ import datetime as dt
 import signal
 import uuid
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -37,17 +38,12 @@ from ledger import ChainAuditor
 from schemas.codes import Operation
 from schemas.lifecycle import EntryPolicy, Stage
 from tests.workflows.conftest import entry_draft
-from tests.workflows.crashlab import Customs, Lab, WorkerProcess, worker_env
+from tests.workflows.crashlab import Customs, Lab, WorkerProcess, on_each_database, worker_env
 
-pytestmark = [
-    pytest.mark.asyncio(loop_scope="session"),
-    pytest.mark.heavy,
-    pytest.mark.both_databases(
-        reason="a worker process is killed with its connections open: on PostgreSQL the"
-        " server ends their sessions and rolls back what was not committed, on SQLite"
-        " the file's locks go with the process"
-    ),
-]
+# On both databases, at once (``database_urls``, ``on_each_database``): a worker process
+# is killed with its connections open; on PostgreSQL the server ends their sessions and
+# rolls back what was not committed, on SQLite the file's locks go with the process.
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.heavy]
 
 # Between the reservation and the posting: reserved and filed, not yet through the gate.
 MIDWAY = {Stage.AWAITING_REVIEW, Stage.AWAITING_RELEASE, Stage.AWAITING_GATE}
@@ -61,15 +57,23 @@ RESULT_TIMEOUT = 60.0
 
 
 async def test_a_worker_killed_between_reservation_and_posting_loses_and_doubles_nothing(
-    dev_server: WorkflowEnvironment, database_url: str, tmp_path: Path
+    dev_server: WorkflowEnvironment, database_urls: dict[str, str], tmp_path: Path
 ) -> None:
     """Given six entries reserved and filed, some approved, some at the gate, when the
     worker process is killed and customs answers while none runs, then a new worker
     completes every lifecycle: each lot posted once with its declared quantity,
     nothing left pending, each reservation and posting once in the ledger, each list
-    and gate pass filed once, the audit chain intact and the InBox empty."""
+    and gate pass filed once, the audit chain intact and the InBox empty. On SQLite
+    and on PostgreSQL, side by side."""
+    await on_each_database(database_urls, tmp_path, partial(kill_between, dev_server))
+
+
+async def kill_between(dev_server: WorkflowEnvironment, database_url: str, tmp_path: Path) -> None:
+    """The scenario on one database (a lab of its own: folders, task queue, workers)."""
     db = create_database(database_url)
-    seed_demo(db)
+    # Off the event loop, like every slow call here: the other database's scenario
+    # runs on the same loop.
+    await asyncio.to_thread(seed_demo, db)
     folders = ExchangeFolders.with_boxes(
         tmp_path / "exchange" / "OutBox", tmp_path / "exchange" / "InBox"
     ).create()
@@ -136,7 +140,7 @@ async def test_a_worker_killed_between_reservation_and_posting_loses_and_doubles
             assert lab.filed(draft.inner_no) == ["INV101"], draft.inner_no
             assert lab.filed(f"{draft.inner_no}-GP") == ["SAS121"], draft.inner_no
 
-        audit = ChainAuditor(db).verify()
+        audit = await asyncio.to_thread(ChainAuditor(db).verify)
         assert audit.ok, audit.problem
 
         # Customs' last receipts are taken in too, and none was refused.
@@ -152,6 +156,6 @@ async def test_a_worker_killed_between_reservation_and_posting_loses_and_doubles
         with contextlib.suppress(Exception):
             first.kill()
         with contextlib.suppress(Exception):
-            second.stop()
+            await asyncio.to_thread(second.stop)
         await customs.stop()
         db.dispose()

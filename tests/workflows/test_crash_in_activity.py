@@ -35,6 +35,7 @@ import signal
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -49,17 +50,12 @@ from ledger import ChainAuditor
 from schemas.codes import Operation
 from schemas.lifecycle import EntryPolicy, Stage
 from tests.workflows.conftest import entry_draft
-from tests.workflows.crashlab import Customs, Lab, WorkerProcess, worker_env
+from tests.workflows.crashlab import Customs, Lab, WorkerProcess, on_each_database, worker_env
 
-pytestmark = [
-    pytest.mark.asyncio(loop_scope="session"),
-    pytest.mark.heavy,
-    pytest.mark.both_databases(
-        reason="a worker process is killed with its connections open: on PostgreSQL the"
-        " server ends their sessions and rolls back what was not committed, on SQLite"
-        " the file's locks go with the process"
-    ),
-]
+# On both databases, at once (``database_urls``, ``on_each_database``): a worker process
+# is killed with its connections open; on PostgreSQL the server ends their sessions and
+# rolls back what was not committed, on SQLite the file's locks go with the process.
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.heavy]
 
 # Customs answers each step at once (a tenth of a second apart): the stalls are planned,
 # so no lifecycle needs to linger between receipts for the kill to land.
@@ -88,7 +84,7 @@ STALLS = (RESERVING, FILING, POSTING)
 
 
 async def test_a_worker_killed_after_an_activity_wrote_and_before_it_reported(
-    dev_server: WorkflowEnvironment, database_url: str, tmp_path: Path
+    dev_server: WorkflowEnvironment, database_urls: dict[str, str], tmp_path: Path
 ) -> None:
     """Given three entries, each inside an activity that has committed its write but
     not reported to Temporal (the reservation of one, the filed list of another, the
@@ -101,8 +97,17 @@ async def test_a_worker_killed_after_an_activity_wrote_and_before_it_reported(
 
     Why: that window is where a crash makes Temporal hand the same step out twice;
     the lifecycle stays exactly-once only if the activity is idempotent."""
+    await on_each_database(database_urls, tmp_path, partial(kill_after_the_write, dev_server))
+
+
+async def kill_after_the_write(
+    dev_server: WorkflowEnvironment, database_url: str, tmp_path: Path
+) -> None:
+    """The scenario on one database (a lab of its own: folders, task queue, workers)."""
     db = create_database(database_url)
-    seed_demo(db)
+    # Off the event loop, like every slow call here: the other database's scenario
+    # runs on the same loop.
+    await asyncio.to_thread(seed_demo, db)
     folders = ExchangeFolders.with_boxes(
         tmp_path / "exchange" / "OutBox", tmp_path / "exchange" / "InBox"
     ).create()
@@ -201,7 +206,7 @@ async def test_a_worker_killed_after_an_activity_wrote_and_before_it_reported(
             for line in draft.lines:
                 assert lab.stock(line.lot_no) == (line.quantity, Decimal(0)), line.lot_no
 
-        audit = ChainAuditor(db).verify()
+        audit = await asyncio.to_thread(ChainAuditor(db).verify)
         assert audit.ok, audit.problem
 
         # Customs' last receipts are taken in too, and none was refused.
@@ -217,6 +222,6 @@ async def test_a_worker_killed_after_an_activity_wrote_and_before_it_reported(
         with contextlib.suppress(Exception):
             stalling.kill()
         with contextlib.suppress(Exception):
-            fresh.stop()
+            await asyncio.to_thread(fresh.stop)
         await customs.stop()
         db.dispose()
