@@ -95,6 +95,15 @@ class Settings(BaseSettings):
     receipt_retry_max_age_hours: float = Field(
         default=24.0, gt=0, le=24 * 365, description="a receipt undelivered this long is parked"
     )
+    # The watcher reads the database for due receipts when the next attempt it knows of
+    # falls due, and at least this often: a redelivery an admin decides in the API or
+    # on the command line (another process) is handed on within this much of a pass.
+    receipt_due_check_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=3600,
+        description="the longest the watcher goes without looking for receipts due again",
+    )
     # A stocktake's shortage of bonded goods pays duty and taxes as a domestic sale
     # would, unless customs waives its cause (e.g. ["damage"] where a zone's customs
     # accepts damage without tax: unverified, a deployment's choice). Default: none.

@@ -34,7 +34,7 @@ from adapters.temporal.interceptors import RefusalsAreFinal
 from adapters.temporal.sink import WorkflowSignalSink
 from bondflow.settings import DEFAULT_STICKY_TIMEOUT_SECONDS, Settings
 from codetables.tables import CodeTables
-from customs.delivery_policy import RetryPolicy
+from customs.delivery_policy import DUE_CHECK_EVERY, RetryPolicy
 from lifecycles.kinds import KINDS
 from observability.outcomes import LifecycleOutcomes
 from observability.tracing import WORKER_SERVICE, configure_tracing, temporal_interceptors
@@ -107,9 +107,17 @@ def build_watcher(
     folders: ExchangeFolders,
     settle_seconds: float = 0.5,
     policy: RetryPolicy | None = None,
+    due_check_every: dt.timedelta = DUE_CHECK_EVERY,
 ) -> ReceiptWatcher:
     sink = WorkflowSignalSink(client, deps.records, asyncio.get_running_loop())
-    return ReceiptWatcher(folders, deps.records, sink, settle_seconds=settle_seconds, policy=policy)
+    return ReceiptWatcher(
+        folders,
+        deps.records,
+        sink,
+        settle_seconds=settle_seconds,
+        policy=policy,
+        due_check_every=due_check_every,
+    )
 
 
 def split_address(address: str) -> tuple[str, int]:
@@ -172,7 +180,13 @@ async def run_worker(settings: Settings, stop: asyncio.Event, *, watch: bool = T
         )
         tasks = [asyncio.create_task(worker.run())]
         if watch:
-            watcher = build_watcher(client, deps, folders, policy=settings.receipt_retry_policy)
+            watcher = build_watcher(
+                client,
+                deps,
+                folders,
+                policy=settings.receipt_retry_policy,
+                due_check_every=dt.timedelta(seconds=settings.receipt_due_check_seconds),
+            )
             tasks.append(asyncio.create_task(watcher.run(stop, interval=1.0)))
         await stop.wait()
         await worker.shutdown()

@@ -134,6 +134,15 @@ def _apply(
         row.note = attempt.note
 
 
+@dataclass(frozen=True)
+class DueBatch:
+    """The pending receipts due now, with their bytes, and the earliest next attempt of
+    the pending receipts left out (None: none is pending)."""
+
+    receipts: list[tuple[ReceiptView, bytes]]
+    next_attempt_at: dt.datetime | None
+
+
 class ReceiptDeliveries:
     def __init__(self, database: Database, clock: Callable[[], dt.datetime] = _now) -> None:
         self.db = database
@@ -143,16 +152,22 @@ class ReceiptDeliveries:
 
     def due(self, limit: int = 100) -> list[ReceiptView]:
         """Pending receipts whose next attempt is due now."""
-        return [receipt for receipt, _ in self.due_with_payloads(limit)]
+        return [receipt for receipt, _ in self.due_batch(limit).receipts]
 
-    def due_with_payloads(self, limit: int = 100) -> list[tuple[ReceiptView, bytes]]:
-        """The due receipts with their bytes, read in one snapshot without the write
-        lock (the watcher asks on every pass)."""
+    def due_batch(self, limit: int = 100) -> DueBatch:
+        """The due receipts with their bytes, and when the next of the others falls due,
+        read in one snapshot without the write lock."""
+        now = self.clock()
         with self.db.reading() as session:
-            return [
-                (receipt_view(receipt), receipt.payload)
-                for receipt, _ in repository.due_deliveries(session, self.clock(), limit)
-            ]
+            rows = repository.due_deliveries(session, now, limit)
+            if len(rows) == limit:
+                # More may be due beyond the limit: as soon as the last one read.
+                later = rows[-1][1].next_attempt_at
+            else:
+                later = repository.next_attempt_after(session, now)
+            return DueBatch(
+                [(receipt_view(receipt), receipt.payload) for receipt, _ in rows], later
+            )
 
     def delivered(self, receipt_id: int) -> None:
         """The lifecycle has the receipt. Also over a dismissal made while the attempt

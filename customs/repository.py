@@ -204,6 +204,20 @@ def due_deliveries(
     return [(receipt, delivery) for receipt, delivery in rows]
 
 
+def next_attempt_after(session: Session, now: dt.datetime) -> dt.datetime | None:
+    """The earliest next attempt of the pending receipts not yet due (one seek on the
+    (state, next_attempt_at) index); None if there is none."""
+    return session.scalar(
+        select(CustomsReceiptDelivery.next_attempt_at)
+        .where(
+            CustomsReceiptDelivery.state == DeliveryState.PENDING.value,
+            CustomsReceiptDelivery.next_attempt_at > now,
+        )
+        .order_by(CustomsReceiptDelivery.next_attempt_at)
+        .limit(1)
+    )
+
+
 def _in_states(states: Collection[DeliveryState]) -> Any:
     return CustomsReceiptDelivery.state.in_([state.value for state in states])
 

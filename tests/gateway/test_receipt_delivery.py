@@ -4,7 +4,8 @@ database, across restarts) and parked at the bound; an admin redelivers or dismi
 
 The sinks here are doubles raising what ``WorkflowSignalSink`` raises; the real
 Temporal server's answer is in tests/api/test_receipts_api.py. Time is the
-injected clock: nothing sleeps.
+injected clock: nothing sleeps. The watcher reads the due deliveries only when one
+can be due (``DueCheck``); the last section checks when it reads and when it does not.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from adapters.gateway.filedrop import FileDropGateway
 from adapters.gateway.folders import ExchangeFolders
 from adapters.gateway.watcher import ReceiptWatcher
 from adapters.xml.safe import ParseLimits
-from customs.delivery_policy import DeliveryUnavailable, LifecycleEnded, RetryPolicy
+from customs.deliveries import DueBatch
+from customs.delivery_policy import DeliveryUnavailable, DueCheck, LifecycleEnded, RetryPolicy
 from customs.errors import DeliveryRefused
 from customs.routing import Answer, Number
 from customs.service import CustomsRecords
@@ -61,9 +63,13 @@ def submitted(gateway: FileDropGateway) -> str:
 
 
 def _watcher(
-    folders: ExchangeFolders, records: CustomsRecords, sink: Sink, clock: Clock
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    sink: Sink,
+    clock: Clock,
+    every: dt.timedelta = dt.timedelta(seconds=1),
 ) -> ReceiptWatcher:
-    return ReceiptWatcher(folders, records, sink, clock=clock, policy=POLICY)
+    return ReceiptWatcher(folders, records, sink, clock=clock, policy=POLICY, due_check_every=every)
 
 
 def _one_receipt(
@@ -381,3 +387,198 @@ def test_a_stored_receipt_no_longer_readable_backs_off_and_the_inbox_is_still_re
     assert receipt_id not in sink.calls
     assert list(folders.inbox.iterdir()) == []
     assert (folders.quarantine / "INV201_b.xml").exists()
+
+
+# --- when the watcher reads the due deliveries ----------------------------------------
+
+T = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)
+SECOND = dt.timedelta(seconds=1)
+MS = dt.timedelta(milliseconds=1)
+# A bound the tests never reach: only what the watcher knows makes it read.
+NEVER = dt.timedelta(hours=1)
+
+
+def test_the_due_check_comes_at_the_earliest_attempt_known_and_at_least_every_bound() -> None:
+    first = DueCheck(SECOND)
+    assert (first.at, first.due(T)) == (None, True)  # never read: at once
+
+    idle = first.read(T, None)  # nothing pending
+    assert idle.at == T + SECOND
+    assert not idle.due(T + 999 * MS)
+    assert idle.due(T + SECOND)
+    assert first.read(T, T + 300 * MS).at == T + 300 * MS  # a retry due before the bound
+    assert first.read(T, T + NEVER).at == T + SECOND  # the bound before a later retry
+
+    # Failures the watcher settles after the read: the earliest next attempt counts.
+    failed = idle.expect(T + 200 * MS, None)
+    assert failed.at == T + 200 * MS
+    assert failed.expect(T + 500 * MS) == failed
+    assert failed.expect(None) == failed
+    assert failed.read(T + SECOND, None).at == T + 2 * SECOND  # a read forgets it
+
+    assert idle.due(T - NEVER)  # the clock went back past the read: at once
+    assert failed.unsure() == DueCheck(SECOND)  # a failed pass: at once
+    with pytest.raises(ValueError, match="must be positive"):
+        DueCheck(dt.timedelta(0))
+
+
+class Reads:
+    """Counts the watcher's reads of the due deliveries."""
+
+    def __init__(self, records: CustomsRecords, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        read = records.deliveries.due_batch
+
+        def counted(limit: int = 100) -> DueBatch:
+            self.count += 1
+            return read(limit)
+
+        monkeypatch.setattr(records.deliveries, "due_batch", counted)
+
+
+def test_a_due_batch_says_when_the_first_receipt_left_out_falls_due(
+    folders: ExchangeFolders, records: CustomsRecords, submitted: str, clock: Clock, arrival: Mtime
+) -> None:
+    first = _one_receipt(folders, records, clock, arrival, "INV201_a.xml")
+    drop(folders, "INV201_b.xml", review("1", clock.now + dt.timedelta(minutes=3)), arrival)
+    ReceiptWatcher(folders, records, clock=clock).scan_once()
+    second = _receipt_named(records, "INV201_b.xml")
+
+    cut = records.deliveries.due_batch(limit=1)  # more due than the limit: at once
+    assert ([r.id for r, _ in cut.receipts], cut.next_attempt_at) == ([first], clock.now)
+    records.deliveries.failed(first, "Temporal UNAVAILABLE", POLICY)
+    waiting = records.deliveries.due_batch()
+    assert ([r.id for r, _ in waiting.receipts], waiting.next_attempt_at) == (
+        [second],
+        clock.now + dt.timedelta(seconds=2),
+    )
+    records.deliveries.dismiss(first, "admin", "a paper receipt came")
+    assert records.deliveries.due_batch().next_attempt_at is None
+
+
+def test_between_due_checks_a_pass_reads_no_deliveries_and_still_delivers_new_receipts(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given a watcher that has read the due deliveries, when a receipt arrives before the
+    next due check, then the pass that finds it delivers it, without reading."""
+    reads = Reads(records, monkeypatch)
+    sink = Sink()
+    watcher = _watcher(folders, records, sink, clock, NEVER)
+    watcher.scan_once()
+    assert reads.count == 1
+
+    drop(folders, "INV201_a.xml", review("1", clock.now), arrival)
+    clock.advance(0.05)
+    watcher.scan_once()
+
+    assert sink.calls == [_receipt_named(records, "INV201_a.xml")]
+    assert reads.count == 1
+    for _ in range(20):
+        clock.advance(0.05)
+        watcher.scan_once()
+    assert reads.count == 1
+
+
+def test_a_failed_delivery_is_read_again_when_its_next_attempt_falls_due_not_before(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given a delivery that failed in the pass that found it (next attempt in 2 s), then
+    the watcher reads the due deliveries again at that time, not on the passes before,
+    and a restarted watcher learns the time with its first read."""
+    reads = Reads(records, monkeypatch)
+    sink = Sink(DeliveryUnavailable("Temporal UNAVAILABLE: connection refused"))
+    watcher = _watcher(folders, records, sink, clock, NEVER)
+    drop(folders, "INV201_a.xml", review("1", clock.now), arrival)
+    watcher.scan_once()  # read (nothing yet), then the InBox: attempt 1
+    receipt_id = _receipt_named(records, "INV201_a.xml")
+    assert (sink.calls, reads.count) == ([receipt_id], 1)
+
+    for _ in range(39):
+        clock.advance(0.05)
+        watcher.scan_once()
+    assert (sink.calls, reads.count) == ([receipt_id], 1)
+    clock.advance(0.05)  # 2 s after the failure
+    watcher.scan_once()
+    assert (sink.calls, reads.count) == ([receipt_id] * 2, 2)  # attempt 2: 4 s more
+
+    restarted = _watcher(folders, records, sink, clock, NEVER)
+    restarted.scan_once()
+    assert (len(sink.calls), reads.count) == (2, 3)
+    clock.advance(3.95)
+    restarted.scan_once()
+    assert (len(sink.calls), reads.count) == (2, 3)
+    clock.advance(0.05)
+    restarted.scan_once()
+    assert (len(sink.calls), reads.count) == (3, 4)
+    assert records.deliveries.get(receipt_id).delivery.attempts == 3
+
+
+def test_a_redelivery_decided_elsewhere_is_read_within_the_bound(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given a parked receipt and a watcher that has just read (nothing due), when an
+    admin redelivers it (the API: another process, the watcher is not told), then the
+    watcher reads and delivers it once its bound (1 s) has passed since its read."""
+    (receipt_id,) = _parked(folders, records, clock, arrival, ("INV201_a.xml",))
+    sink = Sink()
+    watcher = _watcher(folders, records, sink, clock, SECOND)
+    watcher.scan_once()
+    reads = Reads(records, monkeypatch)
+
+    records.deliveries.redeliver(receipt_id, "admin", "Temporal is back")
+    for _ in range(19):
+        clock.advance(0.05)
+        watcher.scan_once()
+    assert (sink.calls, reads.count) == ([], 0)
+    clock.advance(0.05)
+    watcher.scan_once()
+
+    assert (sink.calls, reads.count) == ([receipt_id], 1)
+    assert records.deliveries.get(receipt_id).delivery.state is DeliveryState.DELIVERED
+
+
+def test_after_a_pass_that_failed_the_next_pass_reads_the_due_deliveries(
+    folders: ExchangeFolders,
+    records: CustomsRecords,
+    submitted: str,
+    clock: Clock,
+    arrival: Mtime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given a pass whose deliveries were made but not settled (the database failed), then
+    the receipt is still pending, due, and the next pass reads and delivers it again
+    (the sink is idempotent), not only at the bound."""
+    sink = Sink()
+    watcher = _watcher(folders, records, sink, clock, NEVER)
+    settle = records.deliveries.settle
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(records.deliveries, "settle", broken)
+    drop(folders, "INV201_a.xml", review("1", clock.now), arrival)
+    with pytest.raises(ConnectionError):
+        watcher.scan_once()
+    receipt_id = _receipt_named(records, "INV201_a.xml")
+    assert records.deliveries.get(receipt_id).delivery.state is DeliveryState.PENDING
+
+    monkeypatch.setattr(records.deliveries, "settle", settle)
+    watcher.scan_once()
+
+    assert sink.calls == [receipt_id] * 2
+    assert records.deliveries.get(receipt_id).delivery.state is DeliveryState.DELIVERED
