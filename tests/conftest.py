@@ -42,6 +42,7 @@ from adapters.db.engine import Database, create_database
 from adapters.db.migrate import upgrade
 from demo import seed_demo
 from tests.support import profiles
+from tests.support.engines import SharedEngines
 from tests.support.states import DatabaseState, starts_from, state_of
 
 # Hypothesis's pytest plugin imports it lazily at the end of the session; after the
@@ -350,6 +351,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return fresh_database_url(request, request.param, tmp_path, state=state_of(request))
 
 
+@pytest.fixture(scope="session")
+def shared_engines() -> Iterator[SharedEngines]:
+    """This worker's engine of each backend, pointed at each test's database in turn:
+    statements are compiled once per worker, not once per test (tests/support/engines.py)."""
+    engines = SharedEngines()
+    yield engines
+    engines.dispose()
+
+
 @pytest.fixture
 def database_urls(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """A fresh, migrated database on each backend, by backend name, for a test that
@@ -375,12 +385,12 @@ def database_urls(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, s
 
 
 @pytest.fixture
-def db(database_url: str) -> Iterator[Database]:
-    # The test's own database, dropped only after this engine is disposed and restarted
-    # by nothing meanwhile: its connections cannot go stale, so none is pinged before use.
-    database = create_database(database_url, pre_ping=False)
+def db(database_url: str, shared_engines: SharedEngines) -> Iterator[Database]:
+    """The test's own database, through the worker's engine of its backend; closed (every
+    connection to it) before it is dropped."""
+    database = shared_engines.open(database_url)
     yield database
-    database.dispose()
+    shared_engines.close(database_url)
 
 
 @starts_from(DEMO)

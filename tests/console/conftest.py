@@ -20,6 +20,7 @@ from adapters.db.engine import Database, create_database
 from tests.api.conftest import USERS, no_temporal
 from tests.console.browser import browser, console_stack, dev_server, screenshots, signed_in
 from tests.support.apps import app_serving
+from tests.support.engines import SharedEngines
 
 __all__ = ["browser", "console_stack", "dev_server", "screenshots", "signed_in"]
 
@@ -92,11 +93,15 @@ def console_template(
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def console(console_template: Path, tmp_path: Path) -> AsyncIterator[Console]:
-    """The app on a copy of the seeded database with a user of each role; no Temporal."""
+async def console(
+    console_template: Path, tmp_path: Path, shared_engines: SharedEngines
+) -> AsyncIterator[Console]:
+    """The app on a copy of the seeded database with a user of each role; no Temporal.
+    Through the worker's SQLite engine (tests/support/engines.py), as ``db`` is."""
     path = tmp_path / "bondflow.db"
     shutil.copyfile(console_template, path)
-    db = create_database(f"sqlite:///{path}")
+    url = f"sqlite:///{path}"
+    db = shared_engines.open(url)
     app = app_serving(db, no_temporal)
     yield Console(db, httpx.ASGITransport(app=app))
-    db.dispose()
+    shared_engines.close(url)

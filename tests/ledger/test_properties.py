@@ -32,8 +32,9 @@ Each hypothesis example runs on its own fresh database (a copy of the migrated
 template: a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL), dropped
 when the example ends. That keeps examples independent, so conservation and the chain
 can be checked over the whole database, and the chain the auditor walks after every
-step holds only this example's events. One engine serves the whole run, pointed at each
-example's database in turn (``ExampleEngine``), so that statements are compiled once.
+step holds only this example's events. The worker's engine of the backend serves every
+example, pointed at each example's database in turn (tests/support/engines.py), so that
+statements are compiled once.
 The ledger runs on a clock that moves one millisecond each time it is read, so "an
 instant between two steps" is exact and no assertion depends on wall-clock time.
 
@@ -54,7 +55,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -67,11 +68,11 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import aliased
 
-from adapters.db.engine import Database, create_database
+from adapters.db.engine import Database
 from adapters.db.models import LedgerAccount, LedgerTransaction, Movement
 from ledger import (
     ChainAuditor,
@@ -109,6 +110,7 @@ from tests.support.builders import (
     resolve,
     stock,
 )
+from tests.support.engines import SharedEngines
 from tests.support.profiles import examples, steps
 from tests.support.states import DatabaseState
 
@@ -199,52 +201,6 @@ class Observed:
         return {b.key: (b.posted, b.pending_out, b.pending_in) for b in self.balances}
 
 
-class ExampleEngine:
-    """One engine for every example of the run, its connections going to the database of
-    the example that runs.
-
-    SQLAlchemy compiles a statement once per engine (the compiled cache is the
-    engine's): with an engine per example, each of the 30 compiled again every statement
-    the ledger and the checks send, some 1,000 compilations a run. Each example still
-    has a database of its own: between two examples the pool is emptied, so no
-    connection outlives the example, and one opened with no example running fails."""
-
-    def __init__(self) -> None:
-        self.db: Database | None = None
-        self.url: str | None = None
-
-    def open(self, url: str) -> Database:
-        """The engine, its next connections going to the database at ``url``."""
-        self.url = url
-        if self.db is None:
-            # Nothing restarts the server or drops an example's database while the
-            # example runs, so no connection can go stale: no ping before each use (a
-            # round trip per checkout).
-            self.db = create_database(url, pre_ping=False)
-            event.listen(self.db.engine, "do_connect", self._to_the_example)
-        return self.db
-
-    def _to_the_example(
-        self, _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
-    ) -> None:
-        assert self.url is not None, "a connection opened with no example running"
-        database = make_url(self.url).database
-        if self.db is not None and self.db.dialect == "sqlite":
-            cargs[0] = database  # the file
-        else:
-            cparams["dbname"] = database
-
-    def close_example(self) -> None:
-        """Close every connection to the example's database."""
-        assert self.db is not None
-        self.db.dispose()
-        self.url = None
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.dispose()
-
-
 class LedgerMachine(RuleBasedStateMachine):
     # Set by the test before the machine runs: where and how to make a fresh database.
     fixture_request: pytest.FixtureRequest
@@ -252,7 +208,7 @@ class LedgerMachine(RuleBasedStateMachine):
     workdir: Path
     clones: PostgresClones | None
     examples: Iterator[int]
-    engine: ExampleEngine
+    engines: SharedEngines
 
     def __init__(self) -> None:
         super().__init__()
@@ -261,7 +217,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.url = fresh_database_url(
             self.fixture_request, self.backend, self.folder, state=PROPERTY_ZONE
         )
-        self.db: Database = self.engine.open(self.url)
+        self.db: Database = self.engines.open(self.url)
         self.clock = SteppingClock()
         # Called only through ledger_call, which counts the calls (see observe).
         self.ledger = Ledger(self.db, clock=self.clock)
@@ -289,7 +245,7 @@ class LedgerMachine(RuleBasedStateMachine):
         try:
             self.check_the_whole_history()
         finally:
-            self.engine.close_example()
+            self.engines.close(self.url)
             if self.clones is not None:  # dropped now rather than when the whole test ends
                 name = make_url(self.url).database
                 assert name is not None
@@ -680,16 +636,13 @@ def test_given_any_sequence_of_operations_then_the_ledger_invariants_hold(
     LedgerMachine.backend = backend
     LedgerMachine.workdir = tmp_path
     LedgerMachine.examples = itertools.count(1)
-    LedgerMachine.engine = ExampleEngine()
-    try:
-        run_state_machine_as_test(
-            LedgerMachine,
-            settings=settings(
-                max_examples=examples(30),
-                stateful_step_count=steps(35),
-                deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-            ),
-        )
-    finally:
-        LedgerMachine.engine.close()
+    LedgerMachine.engines = request.getfixturevalue("shared_engines")
+    run_state_machine_as_test(
+        LedgerMachine,
+        settings=settings(
+            max_examples=examples(30),
+            stateful_step_count=steps(35),
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
