@@ -17,7 +17,6 @@ from typing import Protocol
 
 import pytest
 
-from adapters.db.engine import Database, create_database
 from adapters.gateway.filedrop import FileDropGateway
 from adapters.gateway.folders import ExchangeFolders
 from adapters.simulator.behaviour import SimulatorBehaviour
@@ -34,6 +33,7 @@ from schemas.messages.receipts import (
     Sas224Receipt,
 )
 from schemas.messages.responses import CommonResponeMessage, DecImportResponse, DecResultMessage
+from tests.support.engines import SharedEngines
 from tests.support.messages import SENT_AT
 
 # Customs' clock in every test: half an hour before the sample messages were sent.
@@ -171,9 +171,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_exchange(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterator[ExchangeFactory]:
-    """Exchanges in folders of their own, each with its own SQLite records by default."""
-    opened: list[Database] = []
+def make_exchange(
+    tmp_path: Path, sqlite_template: Path, clock: Clock, shared_engines: SharedEngines
+) -> Iterator[ExchangeFactory]:
+    """Exchanges in folders of their own, each with its own SQLite records by default
+    (through the worker's SQLite engines, tests/support/engines.py)."""
+    opened: list[str] = []
 
     def make(
         behaviour: SimulatorBehaviour | None = None,
@@ -186,12 +189,12 @@ def make_exchange(tmp_path: Path, sqlite_template: Path, clock: Clock) -> Iterat
         if records is None:
             database_file = root / "bondflow.db"
             shutil.copyfile(sqlite_template, database_file)
-            database = create_database(f"sqlite:///{database_file}")
-            opened.append(database)
-            records = CustomsRecords(database, clock=clock)
+            url = f"sqlite:///{database_file}"
+            opened.append(url)
+            records = CustomsRecords(shared_engines.open(url), clock=clock)
         real = SimulatorBehaviour.always_approve().model_copy(update={"posting_result_share": 0})
         return Exchange(root, clock, behaviour or real, records)
 
     yield make
-    for database in opened:
-        database.dispose()
+    for url in opened:
+        shared_engines.close(url)
