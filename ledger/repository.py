@@ -413,30 +413,31 @@ def with_resolution(
     return None if row is None else (row[0], row[1])
 
 
-def movements_with_keys(session: Session, transaction_id: int) -> list[tuple[Movement, str, str]]:
+def _movements_with_keys(transaction_id: int, *columns: Any) -> Select[Any]:
     """A transaction's movements in leg order, each with its source's and destination's
-    account keys (one statement)."""
+    account keys, then ``columns``: what a resolution and a receipt read alike."""
     source, destination = aliased(LedgerAccount), aliased(LedgerAccount)
-    rows = session.execute(
-        select(Movement, source.key, destination.key)
+    return (
+        select(Movement, source.key, destination.key, *columns)
         .join(source, source.id == Movement.source_id)
         .join(destination, destination.id == Movement.destination_id)
         .where(Movement.transaction_id == transaction_id)
         .order_by(Movement.leg_no)
     )
+
+
+def movements_with_keys(session: Session, transaction_id: int) -> list[tuple[Movement, str, str]]:
+    """A transaction's movements in leg order, each with its source's and destination's
+    account keys (one statement)."""
+    rows = session.execute(_movements_with_keys(transaction_id))
     return [(m, source_key, destination_key) for m, source_key, destination_key in rows]
 
 
 def movement_views(session: Session, transaction_id: int) -> list[MovementView]:
-    source, destination = aliased(LedgerAccount), aliased(LedgerAccount)
     rows = session.execute(
-        select(Movement, AccountBook.book_no, BookItem.item_no, source.key, destination.key)
+        _movements_with_keys(transaction_id, AccountBook.book_no, BookItem.item_no)
         .join(BookItem, BookItem.id == Movement.item_id)
         .join(AccountBook, AccountBook.id == BookItem.book_id)
-        .join(source, source.id == Movement.source_id)
-        .join(destination, destination.id == Movement.destination_id)
-        .where(Movement.transaction_id == transaction_id)
-        .order_by(Movement.leg_no)
     )
     return [
         MovementView(
@@ -454,7 +455,7 @@ def movement_views(session: Session, transaction_id: int) -> list[MovementView]:
             amount=m.amount,
             currency=m.currency,
         )
-        for m, book_no, item_no, source_key, destination_key in rows
+        for m, source_key, destination_key, book_no, item_no in rows
     ]
 
 
